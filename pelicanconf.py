@@ -1,0 +1,93 @@
+"""Settings for building The Workbench, Hearth's demo newsletter, locally.
+
+Everything a newsletter author changes is at the top; the rest keeps Pelican's
+output to exactly the pages the theme uses.
+"""
+
+AUTHOR = "Mara Lindqvist"
+SITENAME = "The Workbench"
+SITE_DESCRIPTION = "A weekly letter for people who make small things on the side."
+SITE_INTRO = (
+    "**The Workbench** is a weekly letter for people who make small things on the side: "
+    "apps, type, zines, tools and the odd birdhouse. Every Friday: what members are building, "
+    "links they found, and one idea worth stealing."
+)
+# Pages link root-relative ("/issues/3/") so the local preview works on any port;
+# feeds and the sitemap need absolute URLs and use FEED_DOMAIN.
+SITEURL = ""
+FEED_DOMAIN = "http://localhost:8000"
+TIMEZONE = "Europe/Stockholm"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%a %-d %B %Y"
+
+# Buttondown username for the subscribe form; leave empty to show no form.
+BUTTONDOWN_USERNAME = "theworkbench"
+
+HEARTH_ISSUES = {"show_drafts": False}
+HEARTH_FEEDS = {"limit": 20}
+
+PATH = "content"
+ARTICLE_PATHS = ["issues"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+# Member and discussion data are read by their own plugins, never as articles.
+ARTICLE_EXCLUDES = ["members", "discussions"]
+PAGE_EXCLUDES = ["members", "discussions", "issues"]
+IGNORE_FILES = [".*", "#*", "_*"]
+
+THEME = "theme"
+THEME_STATIC_DIR = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["hearth_issues", "hearth_feeds", "hearth_site"]
+READERS = {"rst": None, "html": None, "htm": None}
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.codehilite": {"css_class": "highlight", "guess_lang": False},
+        "markdown.extensions.toc": {
+            "permalink": "#",
+            "permalink_class": "headerlink",
+            "permalink_title": "Link to this section",
+        },
+    },
+    "output_format": "html5",
+}
+
+ARTICLE_ORDER_BY = "reversed-number"
+ARTICLE_URL = "issues/{number}/"
+ARTICLE_SAVE_AS = "issues/{number}/index.html"
+DRAFT_URL = ""
+DRAFT_SAVE_AS = ""
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+TAG_URL = "topics/{slug}/"
+TAG_SAVE_AS = "topics/{slug}/index.html"
+TAGS_SAVE_AS = "topics/index.html"
+ARCHIVES_SAVE_AS = "issues/index.html"
+INDEX_SAVE_AS = "index.html"
+DIRECT_TEMPLATES = ["index", "archives", "tags", "404"]
+# Pelican reads this key from settings by template name.
+globals()["404_SAVE_AS"] = "404.html"
+
+# Outputs the theme does not use: off, so no page is a copy of another.
+AUTHOR_SAVE_AS = AUTHORS_SAVE_AS = ""
+CATEGORY_SAVE_AS = CATEGORIES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+DEFAULT_PAGINATION = False
+# Folder-style pagination keeps "tag1" page 3 apart from "tag13", should
+# pagination ever be turned on.
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Hearth writes every feed itself (plugins/hearth_feeds): Pelican's writer is off.
+FEED_ALL_ATOM = FEED_ALL_RSS = FEED_ATOM = FEED_RSS = None
+CATEGORY_FEED_ATOM = CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = TAG_FEED_RSS = None
+TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
+
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False

@@ -1,0 +1,1 @@
+"""Shared building blocks for Hearth's plugins: problems and source headers."""

@@ -1,0 +1,47 @@
+"""Problems found in content, reported as ``path:line: field: message``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def display_path(path: str | Path) -> str:
+    """Return ``path`` relative to the working directory when it lies below it.
+
+    Authors run tasks from the project root, so ``content/issues/0003-x.md`` is
+    what they can paste into their editor.
+    """
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a content file, and what to do about it."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:"
+        return f"{where} {self.field}: {self.message}" if self.field else f"{where} {self.message}"
+
+
+def problem(path: str | Path, line: int, field: str, message: str) -> Problem:
+    """Build a :class:`Problem` with the path shown the way authors type it."""
+    return Problem(display_path(path), line, field, message)
+
+
+class ContentError(Exception):
+    """Content that cannot be built; carries every problem found, one per line."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,38 @@
+"""One dict setting per plugin, merged over its defaults and checked once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class SettingsError(Exception):
+    """A Hearth setting in pelicanconf.py is wrong; the message says how to fix it."""
+
+
+def plugin_settings(
+    settings: Mapping[str, Any], name: str, defaults: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Return ``defaults`` updated with ``settings[name]``; never mutate the user's dict."""
+    given = settings.get(name) or {}
+    if not isinstance(given, Mapping):
+        raise SettingsError(f"{name} in pelicanconf.py must be a dict, not {type(given).__name__}")
+    unknown = sorted(set(given) - set(defaults))
+    if unknown:
+        raise SettingsError(
+            f"{name} in pelicanconf.py has unknown keys {', '.join(unknown)}: "
+            f"allowed keys are {', '.join(sorted(defaults))}"
+        )
+    merged = {**defaults, **given}
+    for key, default in defaults.items():
+        if default is not None and not isinstance(merged[key], type(default)):
+            raise SettingsError(
+                f"{name}[{key!r}] in pelicanconf.py must be {type(default).__name__}, "
+                f"not {merged[key]!r}"
+            )
+    return merged
+
+
+def absolute_site_url(settings: Mapping[str, Any]) -> str:
+    """The absolute base URL: feeds and sitemaps need it even where pages are root-relative."""
+    return str(settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")

@@ -1,0 +1,58 @@
+"""Validate every issue and page under content/ without building anything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+from hearth_core.problems import Problem, problem
+from hearth_issues.model import Issue
+from hearth_issues.pages import Page, parse_page
+from hearth_issues.source import duplicate_numbers, parse_issue
+
+T = TypeVar("T")
+
+
+def source_files(directory: Path) -> Iterator[Path]:
+    """Files an author put in ``directory``, without editor and OS litter."""
+    for path in sorted(directory.rglob("*")):
+        if (
+            path.is_file()
+            and not path.name.startswith((".", "#", "_"))
+            and not path.name.endswith("~")
+        ):
+            yield path
+
+
+def _load(
+    directory: Path, parse: Callable[[Path, str], tuple[T | None, list[Problem]]], what: str
+) -> tuple[list[T], list[Problem]]:
+    items: list[T] = []
+    problems: list[Problem] = []
+    for path in source_files(directory):
+        if path.suffix != ".md":
+            problems.append(
+                problem(
+                    path,
+                    1,
+                    "",
+                    f"only Markdown files ending in .md are read as {what}: "
+                    f"rename it, or move it out of {directory.name}/",
+                )
+            )
+            continue
+        item, file_problems = parse(path, path.read_text(encoding="utf-8"))
+        problems += file_problems
+        if item is not None:
+            items.append(item)
+    return items, problems
+
+
+def load_issues(directory: Path) -> tuple[list[Issue], list[Problem]]:
+    issues, problems = _load(directory, parse_issue, "issues")
+    return issues, problems + duplicate_numbers(issues)
+
+
+def load_pages(directory: Path) -> tuple[list[Page], list[Problem]]:
+    return _load(directory, parse_page, "pages")

@@ -1,0 +1,31 @@
+"""The validated newsletter issue, as the rest of Hearth sees it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+Status = Literal["draft", "published"]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One newsletter issue: header fields parsed, body still Markdown."""
+
+    number: int
+    slug: str
+    title: str
+    date: datetime
+    summary: str
+    tags: tuple[str, ...]
+    discussion: str | None
+    status: Status
+    body: str
+    source: Path
+    body_line: int
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"

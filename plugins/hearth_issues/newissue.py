@@ -1,0 +1,42 @@
+"""Start the next issue: the right number, today's date, a header ready to fill."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from hearth_issues.source import FILE_NAME, issue_file_name
+
+
+def slugify(title: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return slug or "untitled"
+
+
+def next_number(issues_dir: Path) -> int:
+    """One more than the highest number in use; unreadable files do not matter here."""
+    numbers = [int(m["number"]) for p in issues_dir.glob("*.md") if (m := FILE_NAME.match(p.name))]
+    return max(numbers, default=0) + 1
+
+
+def issue_text(title: str, today: date) -> str:
+    return (
+        f"Title: {title}\n"
+        f"Date: {today.isoformat()}\n"
+        "Status: draft\n"
+        "\n"
+        "Hello again,\n\n"
+        "## This week\n\n"
+        "Write here.\n"
+    )
+
+
+def create_issue(issues_dir: Path, title: str, today: date) -> Path:
+    """Write the new issue file and return its path; never overwrite one."""
+    number = next_number(issues_dir)
+    path = issues_dir / issue_file_name(number, slugify(title))
+    issues_dir.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8") as handle:
+        handle.write(issue_text(title, today))
+    return path

@@ -1,0 +1,79 @@
+"""Standalone pages (about, code of conduct ...): a smaller header than issues."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from hearth_core.headers import (
+    FieldSpec,
+    required_text,
+    split_header,
+    stray_header_lines,
+    validate_fields,
+)
+from hearth_core.problems import ContentError, Problem, problem
+
+PAGE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
+
+
+def parse_page_status(value: str) -> str:
+    status = value.strip().lower()
+    if status not in ("published", "hidden", "draft"):
+        raise ValueError(f"{value!r} is not a page status: write published, hidden or draft")
+    return status
+
+
+PAGE_FIELDS = {
+    spec.name.lower(): spec
+    for spec in (
+        FieldSpec("Title", required=True, parse=required_text),
+        FieldSpec("Summary", parse=required_text),
+        FieldSpec("Status", parse=parse_page_status),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: str
+    summary: str
+    status: str
+    body: str
+    source: Path
+
+
+def read_page(path: Path) -> Page:
+    page, problems = parse_page(path, path.read_text(encoding="utf-8"))
+    if problems or page is None:
+        raise ContentError(problems)
+    return page
+
+
+def parse_page(path: Path, text: str) -> tuple[Page | None, list[Problem]]:
+    doc, problems = split_header(path, text)
+    values, field_problems = validate_fields(doc, PAGE_FIELDS)
+    problems += field_problems + stray_header_lines(doc, set(PAGE_FIELDS))
+    if not PAGE_NAME.match(path.name):
+        problems.append(
+            problem(
+                path,
+                1,
+                "",
+                "page file names become URLs: use lowercase letters, digits and hyphens "
+                "ending in .md, for example code-of-conduct.md",
+            )
+        )
+    if problems:
+        return None, problems
+    page = Page(
+        slug=path.stem,
+        title=values["title"],
+        summary=values.get("summary", ""),
+        status=values.get("status", "published"),
+        body=doc.body,
+        source=path,
+    )
+    return page, []

@@ -1,0 +1,38 @@
+"""Pelican wiring for issues; the logic lives in the sibling modules."""
+
+from __future__ import annotations
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator
+from pelican.readers import Readers
+
+from hearth_core.problems import ContentError
+from hearth_issues.archive import by_year, link_neighbours
+from hearth_issues.reader import HearthMarkdownReader
+from hearth_issues.source import duplicate_numbers
+
+
+def use_hearth_reader(readers: Readers) -> None:
+    for extension in HearthMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = HearthMarkdownReader
+
+
+def refuse_duplicate_numbers(generator: ArticlesGenerator) -> None:
+    # Raised, not logged: two issues with one number would overwrite each other.
+    issues = [article.issue for article in generator.articles + generator.drafts]
+    problems = duplicate_numbers(issues)
+    if problems:
+        raise ContentError(problems)
+
+
+def add_archive_context(generator: ArticlesGenerator) -> None:
+    issues = generator.articles
+    link_neighbours(issues)
+    generator.context["latest_issue"] = issues[0] if issues else None
+    generator.context["issue_years"] = by_year(issues)
+
+
+def register() -> None:
+    signals.readers_init.connect(use_hearth_reader)
+    signals.article_generator_pretaxonomy.connect(refuse_duplicate_numbers)
+    signals.article_generator_finalized.connect(add_archive_context)

@@ -1,0 +1,96 @@
+"""Pelican reader for issues and pages: Hearth's strict header, Markdown body."""
+
+from __future__ import annotations
+
+import copy
+import html
+import logging
+from pathlib import Path
+from typing import Any, ClassVar
+
+from markdown import Markdown
+from pelican.readers import BaseReader
+
+from hearth_core.problems import ContentError
+from hearth_core.settings import plugin_settings
+from hearth_issues.model import Issue
+from hearth_issues.pages import Page, read_page
+from hearth_issues.source import read_issue
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {"show_drafts": False}
+
+
+def markdown_renderer(config: dict[str, Any]) -> Markdown:
+    """Python-Markdown configured the way Pelican reads its MARKDOWN setting."""
+    # Pelican's own Markdown reader mutates this dict; copy it so we never do.
+    options = copy.deepcopy(config)
+    extensions = list(options.pop("extensions", []))
+    extensions += [name for name in options.get("extension_configs", {}) if name not in extensions]
+    return Markdown(extensions=extensions, **options)
+
+
+class HearthMarkdownReader(BaseReader):
+    """Reads ``content/issues/*.md`` as issues and every other Markdown file as a page."""
+
+    enabled = True
+    file_extensions: ClassVar[list[str]] = ["md", "markdown", "mkd", "mdown"]
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        super().__init__(settings)
+        content = Path(settings["PATH"])
+        self._issue_dirs = [(content / path).resolve() for path in settings["ARTICLE_PATHS"]]
+        self._show_drafts = plugin_settings(settings, "HEARTH_ISSUES", DEFAULTS)["show_drafts"]
+        self._markdown = markdown_renderer(settings["MARKDOWN"])
+
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        path = Path(source_path)
+        try:
+            if self._is_issue(path):
+                source = read_issue(path)
+                return self._render(source.body), self._issue_metadata(source)
+            page = read_page(path)
+            return self._render(page.body), self._page_metadata(page)
+        except ContentError as error:
+            for item in error.problems:
+                logger.error("%s", item)
+            raise
+
+    def _is_issue(self, path: Path) -> bool:
+        resolved = path.resolve()
+        return any(resolved.is_relative_to(folder) for folder in self._issue_dirs)
+
+    def _render(self, body: str) -> str:
+        self._markdown.reset()
+        return self._markdown.convert(body)
+
+    def _issue_metadata(self, issue: Issue) -> dict[str, Any]:
+        # In a draft preview a draft is built like a published issue, flagged so
+        # templates show a banner and feeds and the sitemap leave it out.
+        previewed = issue.is_draft and self._show_drafts
+        metadata: dict[str, Any] = {
+            "title": issue.title,
+            "date": issue.date,
+            "slug": issue.slug,
+            "number": issue.number,
+            "status": "published" if previewed else issue.status,
+            "is_draft": issue.is_draft,
+            "discussion": issue.discussion,
+            "summary_text": issue.summary,
+            "issue": issue,
+        }
+        return metadata | self._shared_metadata(issue.summary, ", ".join(issue.tags))
+
+    def _page_metadata(self, page: Page) -> dict[str, Any]:
+        metadata = {"title": page.title, "slug": page.slug, "status": page.status}
+        return metadata | {"summary_text": page.summary} | self._shared_metadata(page.summary, "")
+
+    def _shared_metadata(self, summary: str, tags: str) -> dict[str, Any]:
+        metadata: dict[str, Any] = {}
+        if summary:
+            # Pelican treats summaries as HTML; ours are plain text.
+            metadata["summary"] = html.escape(summary)
+        if tags:
+            metadata["tags"] = self.process_metadata("tags", tags)
+        return metadata

@@ -1,0 +1,129 @@
+"""Read one issue file into an :class:`Issue`, or report everything wrong with it."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from hearth_core.headers import (
+    FieldSpec,
+    SourceDocument,
+    comma_list,
+    required_text,
+    split_header,
+    stray_header_lines,
+    validate_fields,
+)
+from hearth_core.problems import ContentError, Problem, problem
+from hearth_issues.model import Issue
+
+FILE_NAME = re.compile(r"^(?P<number>\d{4})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+
+
+def parse_date(value: str) -> datetime:
+    """``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM`` or full ISO 8601 with an offset."""
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"cannot read {value!r} as a date: write YYYY-MM-DD or YYYY-MM-DD HH:MM"
+        ) from None
+
+
+def parse_status(value: str) -> str:
+    status = value.strip().lower()
+    if status not in ("draft", "published"):
+        raise ValueError(f"{value!r} is not a status: write draft or published")
+    return status
+
+
+def parse_web_url(value: str) -> str:
+    """An absolute http(s) URL with a host."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{value!r} is not a web address: write a full https:// URL")
+    return value
+
+
+ISSUE_FIELDS = {
+    spec.name.lower(): spec
+    for spec in (
+        FieldSpec("Title", required=True, parse=required_text),
+        FieldSpec("Date", required=True, parse=parse_date),
+        FieldSpec("Summary", parse=required_text),
+        FieldSpec("Tags", parse=comma_list),
+        FieldSpec("Discussion", parse=parse_web_url),
+        FieldSpec("Status", parse=parse_status),
+    )
+}
+
+
+def issue_file_name(number: int, slug: str) -> str:
+    return f"{number:04d}-{slug}.md"
+
+
+def read_issue(path: Path) -> Issue:
+    """Read and validate one issue file; raise :class:`ContentError` listing all problems."""
+    issue, problems = parse_issue(path, path.read_text(encoding="utf-8"))
+    if problems or issue is None:
+        raise ContentError(problems)
+    return issue
+
+
+def parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
+    doc, problems = split_header(path, text)
+    values, field_problems = validate_fields(doc, ISSUE_FIELDS)
+    problems += field_problems + stray_header_lines(doc, set(ISSUE_FIELDS))
+    name = FILE_NAME.match(path.name)
+    if not name or int(name["number"]) == 0:
+        problems.append(
+            problem(
+                path,
+                1,
+                "",
+                "file name must be NNNN-slug.md: the issue number in four digits from 0001, "
+                "then a lowercase slug with hyphens, for example 0012-spring-cleaning.md",
+            )
+        )
+    if problems or not name:
+        return None, problems
+    return _issue(doc, values, int(name["number"]), name["slug"]), []
+
+
+def _issue(doc: SourceDocument, values: dict, number: int, slug: str) -> Issue:
+    return Issue(
+        number=number,
+        slug=slug,
+        title=values["title"],
+        date=values["date"],
+        summary=values.get("summary", ""),
+        tags=values.get("tags", ()),
+        discussion=values.get("discussion"),
+        status=values.get("status", "published"),
+        body=doc.body,
+        source=doc.path,
+        body_line=doc.body_line,
+    )
+
+
+def duplicate_numbers(issues: list[Issue]) -> list[Problem]:
+    """Two files with one issue number would fight over one URL and one email."""
+    first_by_number: dict[int, Issue] = {}
+    problems = []
+    next_free = max((issue.number for issue in issues), default=0) + 1
+    for issue in sorted(issues, key=lambda issue: issue.source.name):
+        first = first_by_number.setdefault(issue.number, issue)
+        if first is not issue:
+            problems.append(
+                problem(
+                    issue.source,
+                    1,
+                    "",
+                    f"issue number {issue.number} is already used by {first.source.name}: "
+                    f"rename this file to {issue_file_name(next_free, issue.slug)}",
+                )
+            )
+            next_free += 1
+    return problems

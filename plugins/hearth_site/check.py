@@ -1,0 +1,20 @@
+"""Every validation Hearth runs, without building: what ``invoke check`` prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hearth_core.problems import Problem
+from hearth_issues.collect import load_issues, load_pages
+
+
+def check_content(settings: dict[str, Any]) -> list[Problem]:
+    """All problems in the site's content, sorted by file and line."""
+    content = Path(settings["PATH"])
+    problems: list[Problem] = []
+    for folder in settings["ARTICLE_PATHS"]:
+        problems += load_issues(content / folder)[1]
+    for folder in settings["PAGE_PATHS"]:
+        problems += load_pages(content / folder)[1]
+    return sorted(problems)

@@ -1,0 +1,52 @@
+"""Pelican wiring for site-wide context, the sitemap and robots.txt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from markdown import Markdown
+from pelican import signals
+from pelican.generators import Generator
+
+from hearth_core.files import write_atomically
+from hearth_core.settings import absolute_site_url
+from hearth_site.forms import subscribe_form
+from hearth_site.sitemap import robots_txt, sitemap_xml
+
+
+def site_urls(context: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Every public page worth indexing, with its last change where known."""
+    articles = [a for a in context["articles"] if not a.is_draft]
+    latest = articles[0].date if articles else None
+    urls: list[tuple[str, Any]] = [("", latest), ("issues/", latest)]
+    urls += [(a.url, getattr(a, "modified", None) or a.date) for a in articles]
+    urls += [(page.url, None) for page in context["pages"]]
+    if context["tags"]:
+        urls.append(("topics/", latest))
+    urls += [(tag.url, items[0].date) for tag, items in context["tags"]]
+    return urls
+
+
+class SiteGenerator(Generator):
+    """Site-wide template data, and the files that describe the site to crawlers."""
+
+    def generate_context(self) -> None:
+        self.context["subscribe"] = subscribe_form(self.settings)
+        intro = self.settings.get("SITE_INTRO", "")
+        self.context["site_intro"] = Markdown().convert(intro) if intro else ""
+
+    def generate_output(self, writer: Any) -> None:
+        base = absolute_site_url(self.settings)
+        entries = [(f"{base}/{url}", modified) for url, modified in site_urls(self.context)]
+        output = Path(self.output_path)
+        write_atomically(output / "sitemap.xml", sitemap_xml(entries).encode())
+        write_atomically(output / "robots.txt", robots_txt(f"{base}/sitemap.xml").encode())
+
+
+def get_generators(_pelican: Any) -> type[SiteGenerator]:
+    return SiteGenerator
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)

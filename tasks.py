@@ -1,0 +1,149 @@
+"""Tasks for writing, previewing and publishing the newsletter: `invoke --list`."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+from invoke import Exit, task
+
+sys.path.insert(0, str(Path(__file__).parent / "plugins"))
+
+from hearth_core.problems import ContentError
+from hearth_core.settings import SettingsError
+
+CONFIG = "pelicanconf.py"
+PUBLISH_CONFIG = "publishconf.py"
+OUTPUT = Path("output")
+PORT = 8000
+
+
+def _settings(config: str = CONFIG, drafts: bool = False) -> dict:
+    from hearth_site.build import load_settings
+
+    overrides = {"OUTPUT_PATH": str(OUTPUT)}
+    if drafts:
+        overrides["HEARTH_ISSUES"] = {"show_drafts": True}
+    return load_settings(config, overrides)
+
+
+def _build(config: str = CONFIG, drafts: bool = False) -> None:
+    from pelican.log import init as init_logging
+
+    from hearth_site.build import BuildFailed, build
+
+    init_logging(level=logging.WARNING)
+    try:
+        build(_settings(config, drafts))
+    except ContentError as error:
+        raise Exit(f"{error}\nThe site was not built: fix the problems above.", code=1) from None
+    except (BuildFailed, SettingsError, FileNotFoundError) as error:
+        raise Exit(f"Build failed: {error}", code=1) from None
+    print(f"Built the site in {OUTPUT}/" + (" (with drafts)" if drafts else ""))
+
+
+@task
+def clean(c):
+    """Remove the generated site in output/."""
+    if OUTPUT.is_dir():
+        shutil.rmtree(OUTPUT)
+
+
+@task(help={"drafts": "also build draft issues, marked as drafts (local preview only)"})
+def build(c, drafts=False):
+    """Check the content, then build the site into output/ with pelicanconf.py."""
+    _build(CONFIG, drafts)
+
+
+@task(help={"drafts": "also build draft issues, marked as drafts"})
+def rebuild(c, drafts=False):
+    """Remove output/ and build the site again."""
+    clean(c)
+    _build(CONFIG, drafts)
+
+
+@task
+def check(c):
+    """Validate every issue and page without building; list each problem as path:line."""
+    from hearth_site.check import check_content
+
+    try:
+        problems = check_content(_settings())
+    except (SettingsError, FileNotFoundError) as error:
+        raise Exit(str(error), code=1) from None
+    if problems:
+        raise Exit("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s) found.", code=1)
+    print("No problems found.")
+
+
+@task(help={"port": f"port to listen on (default {PORT})", "bind": "address (default localhost)"})
+def serve(c, port=PORT, bind="localhost"):
+    """Serve output/ at http://localhost:8000 until Ctrl-C."""
+    from hearth_site.serve import preview_server
+
+    if not (OUTPUT / "index.html").is_file():
+        raise Exit("Nothing to serve: run `invoke build` first.", code=1)
+    server = preview_server(OUTPUT, bind, int(port))
+    print(f"Serving {OUTPUT}/ at http://{bind}:{port}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@task(help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"})
+def reserve(c, port=PORT, drafts=False):
+    """Build the site, then serve it."""
+    _build(CONFIG, drafts)
+    serve(c, port)
+
+
+@task(help={"drafts": "include drafts"})
+def regenerate(c, drafts=False):
+    """Build, then rebuild whenever content, theme, plugins or settings change."""
+    from watchfiles import watch
+
+    _build_reporting(drafts)
+    for _changes in watch("content", "theme", "plugins", CONFIG):
+        _build_reporting(drafts)
+
+
+def _build_reporting(drafts: bool) -> None:
+    try:
+        _build(CONFIG, drafts)
+    except Exit as failure:
+        print(failure.message, file=sys.stderr)
+
+
+@task
+def preview(c):
+    """Build the site as it will be published (publishconf.py) into output/."""
+    _build(PUBLISH_CONFIG)
+
+
+@task(help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"})
+def livereload(c, port=PORT, drafts=False):
+    """Serve the site and rebuild and reload the browser whenever a source changes."""
+    from livereload import Server
+
+    _build_reporting(drafts)
+    server = Server()
+    for path in ("content/**/*", "theme/**/*", "plugins/**/*.py", CONFIG):
+        server.watch(path, lambda: _build_reporting(drafts))
+    server.serve(host="localhost", port=int(port), root=str(OUTPUT))
+
+
+@task(help={"title": "the new issue's title"})
+def new_issue(c, title="Untitled"):
+    """Create the next numbered issue in content/issues/, dated today, as a draft."""
+    from hearth_issues.newissue import create_issue
+
+    settings = _settings()
+    issues_dir = Path(settings["PATH"], settings["ARTICLE_PATHS"][0])
+    path = create_issue(issues_dir, title, date.today())
+    print(f"Created {path}: edit it, then remove `Status: draft` to publish it.")

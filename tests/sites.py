@@ -1,0 +1,55 @@
+"""Build real sites with Pelican into temporary folders, the way `invoke build` does."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from hearth_site.build import build, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settings_for(content: Path, output: Path, **overrides: Any) -> dict[str, Any]:
+    return load_settings(
+        ROOT / "pelicanconf.py",
+        {"PATH": str(content), "OUTPUT_PATH": str(output), **overrides},
+    )
+
+
+def build_site(content: Path, output: Path, **overrides: Any) -> Path:
+    build(settings_for(content, output, **overrides))
+    return output
+
+
+def write_content(root: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (relative path -> text, dedented) under ``root``/content."""
+    content = root / "content"
+    for name, text in files.items():
+        path = content / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    (content / "issues").mkdir(parents=True, exist_ok=True)
+    (content / "pages").mkdir(parents=True, exist_ok=True)
+    return content
+
+
+def issue(
+    number: int, title: str, date: str, body: str = "Hello.\n", **headers: str
+) -> tuple[str, str]:
+    """A valid issue file as (relative path, text)."""
+    lines = [f"Title: {title}", f"Date: {date}"] + [f"{k}: {v}" for k, v in headers.items()]
+    slug = title.lower().replace(" ", "-")
+    return f"issues/{number:04d}-{slug}.md", "\n".join(lines) + "\n\n" + body
+
+
+def page(output: Path, url_path: str) -> HTMLParser:
+    """Parse the built page at ``url_path`` (e.g. "/issues/3/")."""
+    relative = url_path.strip("/")
+    target = output / relative
+    if not relative or not relative.endswith((".html", ".xml", ".json")):
+        target = target / "index.html"
+    return HTMLParser(target.read_text(encoding="utf-8"))
