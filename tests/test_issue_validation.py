@@ -61,9 +61,7 @@ def test_missing_required_key(tmp_path, missing):
 
 
 def test_unparseable_date(tmp_path):
-    lines = problems_of(
-        tmp_path, {"issues/0002-two.md": "Title: Two\nDate: 10/10/2025\n\nBody.\n"}
-    )
+    lines = problems_of(tmp_path, {"issues/0002-two.md": "Title: Two\nDate: 10/10/2025\n\nBody.\n"})
     assert lines == [
         "content/issues/0002-two.md:2: Date: cannot read '10/10/2025' as a date: "
         "write YYYY-MM-DD or YYYY-MM-DD HH:MM"

@@ -79,6 +79,9 @@ class HearthMarkdownReader(BaseReader):
             "discussion": issue.discussion,
             "summary_text": issue.summary,
             "issue": issue,
+            # Pelican 4.12 reads draft.category unconditionally; one fixed category
+            # keeps it happy and, with CATEGORY_SAVE_AS empty, gets no page.
+            "category": self.process_metadata("category", "issues"),
         }
         return metadata | self._shared_metadata(issue.summary, ", ".join(issue.tags))
 
