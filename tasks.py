@@ -147,3 +147,18 @@ def new_issue(c, title="Untitled"):
     issues_dir = Path(settings["PATH"], settings["ARTICLE_PATHS"][0])
     path = create_issue(issues_dir, title, date.today())
     print(f"Created {path}: edit it, then remove `Status: draft` to publish it.")
+
+
+@task(help={"issues": "how many generated issues to build (default 520, ten years weekly)"})
+def bench(c, issues=0):
+    """Build a large generated newsletter; fail if it misses the speed or memory target."""
+    from hearth_site.bench import TARGETS, run_bench
+    from hearth_site.build import load_settings
+
+    def settings_for(content, output):
+        return load_settings(CONFIG, {"PATH": str(content), "OUTPUT_PATH": str(output)})
+
+    result = run_bench(settings_for, int(issues) or TARGETS["issues"])
+    print(f"{result.issues} issues built in {result.seconds:.1f} s, peak {result.peak_mib:.0f} MiB")
+    if result.failures():
+        raise Exit("Benchmark missed its target: " + "; ".join(result.failures()), code=1)

@@ -66,7 +66,7 @@ def test_issue_page_has_neighbours_heading_anchors_and_topic_links(demo_site):
     topics = [a.attributes["href"] for a in middle.css("ul.tags a")]
     assert topics and all(re.fullmatch(r"/topics/[a-z0-9-]+/", href) for href in topics)
     for href in topics:
-        assert page(demo_site, href).css_first(f'a[href="/issues/5/"]')
+        assert page(demo_site, href).css_first('a[href="/issues/5/"]')
 
 
 def test_topics_index_lists_every_topic(demo_site):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from hearth_core.settings import SettingsError
@@ -48,20 +50,23 @@ def test_subscribe_form_posts_to_buttondown_with_a_honeypot(tmp_path):
 def test_no_form_without_a_buttondown_username(tmp_path):
     content = write_content(tmp_path, dict([issue(1, "One", "2025-01-03")]))
     output = build_site(content, tmp_path / "o", BUTTONDOWN_USERNAME="")
-    assert not list(output.rglob("*.html")) == []
-    for path in output.rglob("*.html"):
+    pages = list(output.rglob("*.html"))
+    assert pages
+    for path in pages:
         assert "<form" not in path.read_text(), path
 
 
 def test_a_bad_buttondown_username_says_what_to_set(tmp_path):
     content = write_content(tmp_path, dict([issue(1, "One", "2025-01-03")]))
-    with pytest.raises(SettingsError, match="BUTTONDOWN_USERNAME 'my news' in pelicanconf.py"):
+    expected = re.escape("BUTTONDOWN_USERNAME 'my news' in pelicanconf.py")
+    with pytest.raises(SettingsError, match=expected):
         build_site(content, tmp_path / "o", BUTTONDOWN_USERNAME="my news")
 
 
 def test_unknown_plugin_setting_is_refused(tmp_path):
     content = write_content(tmp_path, dict([issue(1, "One", "2025-01-03")]))
-    with pytest.raises(SettingsError, match="HEARTH_FEEDS in pelicanconf.py has unknown keys lmit"):
+    expected = re.escape("HEARTH_FEEDS in pelicanconf.py has unknown keys lmit")
+    with pytest.raises(SettingsError, match=expected):
         build_site(content, tmp_path / "o", HEARTH_FEEDS={"lmit": 5})
 
 
@@ -82,7 +87,7 @@ def test_draft_preview_shows_drafts_marked_but_never_in_feeds_or_sitemap(tmp_pat
 def test_pelican_warnings_fail_the_build(tmp_path):
     body = "See [a missing issue]({filename}/issues/0009-missing.md).\n"
     content = write_content(tmp_path, dict([issue(1, "One", "2025-01-03", body=body)]))
-    with pytest.raises(BuildFailed, match="0009-missing.md"):
+    with pytest.raises(BuildFailed, match=re.escape("0009-missing.md")):
         build_site(content, tmp_path / "o")
 
 
