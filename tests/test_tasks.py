@@ -1,0 +1,129 @@
+"""The author's tasks, run as the author runs them: `invoke ...` in a copy of the project."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+
+import pytest
+
+from tests.sites import ROOT
+
+TASKS = [
+    "bench", "build", "check", "clean", "livereload", "new-issue", "preview",
+    "rebuild", "regenerate", "reserve", "serve",
+]  # fmt: skip
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the project, so tasks can write into it."""
+    copy = tmp_path / "site"
+    for name in ("content", "theme", "plugins"):
+        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
+        shutil.copy(ROOT / name, copy / name)
+    return copy
+
+
+def invoke(project, *args, timeout=120):
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_every_task_has_a_one_line_help(project):
+    listing = invoke(project, "--list").stdout
+    for name in TASKS:
+        line = next(line for line in listing.splitlines() if line.strip().startswith(name + " "))
+        assert len(line.split(None, 1)[1]) > 10, line
+
+
+def test_check_passes_on_the_demo_and_lists_problems_without_traceback(project):
+    assert invoke(project, "check").stdout.strip() == "No problems found."
+    broken = project / "content/issues/0003-the-one-screen-app.md"
+    broken.write_text(broken.read_text().replace("Date:", "Dated:", 1))
+    result = invoke(project, "check")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.splitlines()[:2] == [
+        "content/issues/0003-the-one-screen-app.md:1: Date: missing: add a `Date: ...` line "
+        "to the header at the top",
+        "content/issues/0003-the-one-screen-app.md:2: Dated: unknown header key (did you mean "
+        "Date?): use one of Title, Date, Summary, Tags, Discussion, Status, or remove it",
+    ]
+
+
+def test_build_refuses_invalid_content_and_writes_nothing(project):
+    (project / "content/issues/0099-x.md").write_text("Title: X\n\nDate: 2025-01-01\n\nBody\n")
+    result = invoke(project, "build")
+    assert result.returncode == 1
+    assert "content/issues/0099-x.md:3: Date: this header line is in the body" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "output").exists()
+
+
+def test_new_issue_starts_the_next_number_as_a_draft_dated_today(project):
+    result = invoke(project, "new-issue", "--title", "Hello, spring!")
+    assert result.returncode == 0, result.stderr
+    created = project / "content/issues/0016-hello-spring.md"
+    assert created.is_file()
+    header = created.read_text().split("\n\n")[0].splitlines()
+    assert header == ["Title: Hello, spring!", f"Date: {date.today().isoformat()}", "Status: draft"]
+    assert invoke(project, "check").returncode == 0
+    assert invoke(project, "build").returncode == 0
+    assert not (project / "output/issues/16").exists()
+    assert invoke(project, "build", "--drafts").returncode == 0
+    assert (project / "output/issues/16/index.html").is_file()
+
+
+def test_preview_builds_with_the_public_address(project):
+    result = invoke(project, "preview")
+    assert result.returncode == 0, result.stderr
+    feed = (project / "output/feeds/issues.atom.xml").read_text()
+    assert "https://theworkbench.example/issues/1/" in feed
+
+
+def test_serve_without_a_build_says_what_to_run(project):
+    result = invoke(project, "serve")
+    assert result.returncode == 1
+    assert "run `invoke build` first" in result.stderr
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_build_serve_serves_the_demo_site(project):
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "invoke", "build", "serve", "--port", str(port)],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://localhost:{port}/issues/") as response:
+                    assert b"All issues" in response.read()
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not come up"
+                assert server.poll() is None, "invoke build serve exited"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
