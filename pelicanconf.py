@@ -25,6 +25,25 @@ BUTTONDOWN_USERNAME = "theworkbench"
 
 HEARTH_ISSUES = {"show_drafts": False}
 HEARTH_FEEDS = {"limit": 20}
+# Community links: members add them by pull request to content/members/<login>.yml.
+HEARTH_MEMBERS = {
+    # The topics a member link may carry.
+    "tags": [
+        "apps",
+        "design",
+        "typography",
+        "writing",
+        "zines",
+        "side-projects",
+        "tools",
+        "shipping",
+        "accessibility",
+    ],
+    # GitHub logins allowed to change any member's file in a pull request.
+    "moderators": ["mara"],
+    # New links one member may add in any 7 days.
+    "weekly_link_limit": 5,
+}
 
 PATH = "content"
 ARTICLE_PATHS = ["issues"]
@@ -38,7 +57,7 @@ IGNORE_FILES = [".*", "#*", "_*"]
 THEME = "theme"
 THEME_STATIC_DIR = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["hearth_issues", "hearth_feeds", "hearth_site"]
+PLUGINS = ["hearth_issues", "hearth_members", "hearth_feeds", "hearth_site"]
 READERS = {"rst": None, "html": None, "htm": None}
 
 MARKDOWN = {

@@ -117,5 +117,7 @@ def test_pelican_feed_writer_is_off(small_site):
     assert written == [
         "feeds/issues.atom.xml",
         "feeds/issues.rss.xml",
+        "feeds/links.atom.xml",
+        "feeds/links.rss.xml",
         "sitemap.xml",
     ]

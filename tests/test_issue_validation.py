@@ -35,7 +35,7 @@ def test_unknown_key_names_line_key_and_the_allowed_keys(tmp_path):
     )
     assert lines == [
         "content/issues/0002-two.md:3: Categroy: unknown header key: use one of Title, Date, "
-        "Summary, Tags, Discussion, Status, or remove it"
+        "Summary, Tags, Discussion, Status, Community, or remove it"
     ]
 
 

@@ -101,6 +101,8 @@ def test_unused_pelican_outputs_are_off(demo_site):
         "contribute",
         "sitemap.xml",
         "robots.txt",
+        "links",
+        "members",
     }
     assert not list(demo_site.rglob("*page*")), "no paginated copies"
 

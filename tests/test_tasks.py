@@ -59,7 +59,8 @@ def test_check_passes_on_the_demo_and_lists_problems_without_traceback(project):
         "content/issues/0003-the-one-screen-app.md:1: Date: missing: add a `Date: ...` line "
         "to the header at the top",
         "content/issues/0003-the-one-screen-app.md:2: Dated: unknown header key (did you mean "
-        "Date?): use one of Title, Date, Summary, Tags, Discussion, Status, or remove it",
+        "Date?): use one of Title, Date, Summary, Tags, Discussion, Status, "
+        "Community, or remove it",
     ]
 
 

@@ -47,7 +47,8 @@ def issue_entry(article: Any, base: str) -> FeedEntry:
         published=article.date,
         updated=getattr(article, "modified", None),
         summary=article.summary_text or plain_text(article.summary),
-        content_html=feed_html(article.content, url),
+        # Sections other plugins add to an issue (the community links) travel with it.
+        content_html=feed_html(article.content + getattr(article, "community_html", ""), url),
         tags=tuple(tag.name for tag in getattr(article, "tags", [])),
         author=article.author.name if getattr(article, "author", None) else "",
     )
@@ -68,19 +69,29 @@ def issues_feed(articles: list[Any], settings: dict[str, Any], limit: int) -> Fe
     )
 
 
+REGISTRY = "hearth_feed_registry"
+
+
+def register_feed(context: dict[str, Any], feed: Feed) -> list[FeedLink]:
+    """Have ``feed`` written with the others; return the links its pages should carry."""
+    context.setdefault(REGISTRY, []).append(feed)
+    return feed_links(feed)
+
+
 class FeedsGenerator(Generator):
-    """Collects the site's feeds in the context phase and writes them at output time."""
+    """Writes every feed once all context is in: issues carry sections other plugins add."""
 
     def generate_context(self) -> None:
-        limit = plugin_settings(self.settings, "HEARTH_FEEDS", DEFAULTS)["limit"]
-        self.feeds = [issues_feed(self.context["articles"], self.settings, limit)]
-        self.context["hearth_feeds"] = feed_links(self.feeds[0])
+        self.limit = plugin_settings(self.settings, "HEARTH_FEEDS", DEFAULTS)["limit"]
+        # Entries come later; the links every page carries only need the addresses.
+        self.context["hearth_feeds"] = feed_links(issues_feed([], self.settings, 0))
 
     def generate_output(self, writer: Any) -> None:
-        for feed in self.feeds:
+        feeds = [issues_feed(self.context["articles"], self.settings, self.limit)]
+        for feed in feeds + self.context.get(REGISTRY, []):
             for kind, render in RENDERERS.items():
                 write_atomically(Path(self.output_path, feed.path(kind)), render(feed))
-        logger.debug("Wrote %d feeds in %s", len(self.feeds), ", ".join(FEED_FILES))
+        logger.debug("Wrote %d feeds in %s", len(feeds), ", ".join(FEED_FILES))
 
 
 def get_generators(_pelican: Any) -> type[FeedsGenerator]:

@@ -22,6 +22,9 @@ class Issue:
     tags: tuple[str, ...]
     discussion: str | None
     status: Status
+    # None: the links members shared since the previous issue; (): no section;
+    # otherwise exactly these member links, by URL.
+    community: tuple[str, ...] | None
     body: str
     source: Path
     body_line: int

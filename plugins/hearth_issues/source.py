@@ -47,6 +47,13 @@ def parse_web_url(value: str) -> str:
     return value
 
 
+def parse_community(value: str) -> tuple[str, ...]:
+    """``none`` (no community section) or the member links to feature, by URL."""
+    if value.strip().lower() == "none":
+        return ()
+    return tuple(parse_web_url(url) for url in comma_list(value))
+
+
 ISSUE_FIELDS = {
     spec.name.lower(): spec
     for spec in (
@@ -56,6 +63,7 @@ ISSUE_FIELDS = {
         FieldSpec("Tags", parse=comma_list),
         FieldSpec("Discussion", parse=parse_web_url),
         FieldSpec("Status", parse=parse_status),
+        FieldSpec("Community", parse=parse_community),
     )
 }
 
@@ -102,6 +110,7 @@ def _issue(doc: SourceDocument, values: dict, number: int, slug: str) -> Issue:
         tags=values.get("tags", ()),
         discussion=values.get("discussion"),
         status=values.get("status", "published"),
+        community=values.get("community"),
         body=doc.body,
         source=doc.path,
         body_line=doc.body_line,

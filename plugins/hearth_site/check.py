@@ -7,14 +7,19 @@ from typing import Any
 
 from hearth_core.problems import Problem
 from hearth_issues.collect import load_issues, load_pages
+from hearth_members.site import load_community
 
 
 def check_content(settings: dict[str, Any]) -> list[Problem]:
     """All problems in the site's content, sorted by file and line."""
     content = Path(settings["PATH"])
     problems: list[Problem] = []
+    issues = []
     for folder in settings["ARTICLE_PATHS"]:
-        problems += load_issues(content / folder)[1]
+        found, issue_problems = load_issues(content / folder)
+        issues += found
+        problems += issue_problems
     for folder in settings["PAGE_PATHS"]:
         problems += load_pages(content / folder)[1]
+    problems += load_community(settings, issues)[1]
     return sorted(problems)

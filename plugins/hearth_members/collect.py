@@ -1,0 +1,58 @@
+"""Validate every member file in content/members/ and the links across them."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection, Iterable
+from pathlib import Path
+
+from hearth_core.problems import Problem, problem
+from hearth_members.duplicates import Featured, duplicate_links
+from hearth_members.model import Member
+from hearth_members.validate import parse_member
+
+
+def member_files(directory: Path) -> list[Path]:
+    """What members put in ``directory``, without the template (``_*``), hidden files and litter."""
+    if not directory.is_dir():
+        return []
+    return [
+        path
+        for path in sorted(directory.iterdir())
+        if not path.name.startswith(("_", ".", "#")) and not path.name.endswith("~")
+    ]
+
+
+def load_members(
+    directory: Path,
+    vocabulary: Collection[str],
+    today: datetime.date,
+    featured: Iterable[Featured] = (),
+) -> tuple[list[Member], list[Problem]]:
+    """Every valid member, and every problem: in one file or between files and issues."""
+    members: list[Member] = []
+    problems: list[Problem] = []
+    for path in member_files(directory):
+        if path.is_dir() or path.suffix != ".yml":
+            problems.append(problem(path, 1, "", _not_a_member_file(path, directory)))
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.append(problem(path, 1, "", "is not UTF-8 text: save it as UTF-8"))
+            continue
+        member, file_problems = parse_member(path, text, vocabulary, today)
+        problems += file_problems
+        if member is not None:
+            members.append(member)
+    return members, problems + duplicate_links(members, featured)
+
+
+def _not_a_member_file(path: Path, directory: Path) -> str:
+    if path.suffix == ".yaml":
+        return f"member files end in .yml: rename it to {path.stem}.yml"
+    what = "folders" if path.is_dir() else "files"
+    return (
+        f"only <handle>.yml files are read as members, not other {what}: "
+        f"move it out of {directory.name}/"
+    )

@@ -1,0 +1,68 @@
+"""Which member links each issue features in its "From the community" section."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from hearth_core.problems import Problem, problem
+from hearth_members.model import Link
+from hearth_members.urls import normalize_url
+
+
+class IssueLike(Protocol):
+    number: int
+    date: datetime
+    community: tuple[str, ...] | None
+    source: object
+
+
+def _newest_first(links: Sequence[Link]) -> tuple[Link, ...]:
+    return tuple(sorted(links, key=lambda link: (link.date, link.member, link.index), reverse=True))
+
+
+def community_links(
+    issues: Sequence[IssueLike], links: Sequence[Link]
+) -> dict[int, tuple[Link, ...]]:
+    """Map issue number to its links: by default those dated after the previous
+    issue's date up to its own; ``Community: none`` opts out; a list names them."""
+    by_url = {normalize_url(link.url): link for link in links}
+    chosen: dict[int, tuple[Link, ...]] = {}
+    previous: date | None = None
+    for issue in sorted(issues, key=lambda issue: (issue.date, issue.number)):
+        day = issue.date.date()
+        if issue.community is None:
+            window = [
+                link
+                for link in links
+                if (previous is None or link.date > previous) and link.date <= day
+            ]
+        else:
+            window = [by_url[u] for u in map(normalize_url, issue.community) if u in by_url]
+        chosen[issue.number] = _newest_first(window)
+        previous = day
+    return chosen
+
+
+def unknown_community_urls(issues: Sequence[IssueLike], links: Sequence[Link]) -> list[Problem]:
+    """A ``Community:`` URL that no member shared is a typo or a removed link."""
+    shared = {normalize_url(link.url) for link in links}
+    return [
+        problem(
+            issue.source,
+            1,
+            "Community",
+            f"{url} is not a link in any member's file: copy the URL from content/members/, "
+            "or write `Community: none`",
+        )
+        for issue in issues
+        for url in issue.community or ()
+        if normalize_url(url) not in shared
+    ]
+
+
+def pending_links(issues: Sequence[IssueLike], links: Sequence[Link]) -> tuple[Link, ...]:
+    """Links no issue has featured yet: dated after the newest issue."""
+    newest = max((issue.date.date() for issue in issues), default=None)
+    return _newest_first([link for link in links if newest is None or link.date > newest])

@@ -1,0 +1,62 @@
+"""One link, shared once: across every member's file and every past issue."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from hearth_core.problems import Problem, display_path, problem
+from hearth_members.model import Member
+from hearth_members.urls import normalize_url
+
+# Featured: an address found in an issue, with the file and line it is on.
+Featured = tuple[str, Path, int]
+
+# One pattern finds inline links [x](url), autolinks <url>, reference
+# definitions and bare addresses alike: each holds the address literally.
+# Parentheses are allowed in pairs, for /wiki/Foo_(bar) inside [x](...).
+WEB_ADDRESS = re.compile(r"https?://(?:[^\s<>()\[\]\"'`]|\([^\s<>()\"'`]*\))+", re.IGNORECASE)
+TRAILING_PUNCTUATION = ".,;:!?*_~"
+
+
+def urls_in_markdown(path: Path, body: str, first_line: int) -> list[Featured]:
+    """Every http(s) address in an issue's Markdown ``body``, which starts on ``first_line``."""
+    found = []
+    for number, line in enumerate(body.splitlines(), start=first_line):
+        for match in WEB_ADDRESS.finditer(line):
+            found.append((match[0].rstrip(TRAILING_PUNCTUATION), path, number))
+    return found
+
+
+def duplicate_links(members: Iterable[Member], featured: Iterable[Featured]) -> list[Problem]:
+    """Report each link whose address was featured in an issue or shared before.
+
+    Issues count as first: what the newsletter already featured is not news
+    to its readers. Among members, the earliest date wins, then the file name,
+    so the member who shared first keeps the link.
+    """
+    first: dict[str, str] = {}
+    for url, path, line in featured:
+        first.setdefault(normalize_url(url), f"was already featured in {display_path(path)}:{line}")
+    problems = []
+    for link in sorted(
+        (link for member in members for link in member.links),
+        key=lambda link: (link.date, link.source.name, link.index),
+    ):
+        key = normalize_url(link.url)
+        if key not in first:
+            first[key] = (
+                f"was already shared by {link.member} in "
+                f"{display_path(link.source)}:{link.line_of('url')}"
+            )
+            continue
+        problems.append(
+            problem(
+                link.source,
+                link.line_of("url"),
+                link.field_path("url"),
+                f"{link.url} {first[key]}: remove this link, or link to the conversation instead",
+            )
+        )
+    return problems

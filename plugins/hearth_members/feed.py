@@ -1,0 +1,47 @@
+"""The community links feed: every link members shared, newest first."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hearth_core.settings import absolute_site_url, plugin_settings
+from hearth_feeds.entries import Feed, FeedEntry
+from hearth_feeds.plugin import DEFAULTS as FEED_DEFAULTS
+from hearth_members.views import LinkPages, LinkView
+
+
+def _entry(view: LinkView, base: str, zone: ZoneInfo) -> FeedEntry:
+    credit = f'Shared by <a href="{base}/{escape(view.member.url)}">{escape(view.member.name)}</a>'
+    if view.discussion:
+        credit += f' · <a href="{escape(view.discussion)}">Join the discussion</a>'
+    # Member notes are sanitised HTML already; titles and names are escaped here.
+    return FeedEntry(
+        # The anchor comes from the normalised URL: editing the title keeps the id.
+        id=f"{base}/links/#{view.anchor}",
+        url=view.url,
+        title=view.title,
+        published=datetime.combine(view.date, time(12), zone),
+        summary=f"{view.domain}, shared by {view.member.name}",
+        content_html=view.note_html + f"<p>{credit}</p>",
+        tags=tuple(tag.name for tag in view.tags),
+        author=view.member.name,
+    )
+
+
+def links_feed(pages: LinkPages, settings: dict[str, Any]) -> Feed:
+    base = absolute_site_url(settings)
+    limit = plugin_settings(settings, "HEARTH_FEEDS", FEED_DEFAULTS)["limit"]
+    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    return Feed(
+        slug="links",
+        title=f"{settings['SITENAME']}: community links",
+        description=f"Links shared by the members of {settings['SITENAME']}.",
+        site_url=base,
+        home_url=f"{base}/links/",
+        language=settings["DEFAULT_LANG"],
+        author=settings.get("AUTHOR", ""),
+        entries=tuple(_entry(view, base, zone) for view in pages.links[:limit]),
+    )

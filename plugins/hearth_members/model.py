@@ -1,0 +1,50 @@
+"""Validated community members and the links they share, as the rest of Hearth sees them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link a member shared; ``note`` is still Markdown (see ``render.note_html``)."""
+
+    url: str
+    title: str
+    date: date
+    note: str
+    tags: tuple[str, ...]
+    discussion: str | None
+    member: str
+    source: Path
+    line: int
+    index: int
+    # Line of each field written, so checks across files can name the exact place.
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, name: str) -> int:
+        return self.lines.get(name, self.line)
+
+    def field_path(self, name: str) -> str:
+        """The field as problems name it: ``links[2].url``."""
+        return f"links[{self.index}].{name}"
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member's file: ``handle`` is the file name, which is their GitHub login."""
+
+    handle: str
+    name: str
+    bio: str
+    website: str | None
+    fediverse: str | None
+    links: tuple[Link, ...]
+    source: Path
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, name: str) -> int:
+        return self.lines.get(name, 1)

@@ -1,0 +1,79 @@
+"""Pelican wiring: member links into the context, the issues, the feeds and their pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pelican import signals
+from pelican.generators import Generator
+
+from hearth_core.problems import ContentError
+from hearth_feeds.plugin import register_feed
+from hearth_members.community import community_links
+from hearth_members.feed import links_feed
+from hearth_members.render import note_html
+from hearth_members.site import load_community
+from hearth_members.views import LinkPages, Ref, build_link_pages, link_anchor
+
+
+def _featured_in(articles: list[Any], chosen: dict[int, tuple]) -> dict[str, Ref]:
+    """Which published issue featured each link, by link anchor."""
+    featured: dict[str, Ref] = {}
+    for article in articles:
+        if article.is_draft:
+            continue
+        ref = Ref(f"Issue {article.number}: {article.title}", article.url, article.number)
+        for link in chosen.get(article.number, ()):
+            featured.setdefault(link_anchor(link), ref)
+    return featured
+
+
+class MembersGenerator(Generator):
+    """Reads content/members/ once per build and writes /links/ and /members/."""
+
+    def generate_context(self) -> None:
+        articles = self.context["articles"]
+        members, problems = load_community(self.settings, [a.issue for a in articles])
+        if problems:
+            raise ContentError(problems)
+        links = [link for member in members for link in member.links]
+        chosen = community_links([a.issue for a in articles], links)
+        self.pages = build_link_pages(members, _featured_in(articles, chosen), note_html)
+        self._attach_community(articles, chosen, self.pages)
+        self.context["link_pages"] = self.pages
+        self.feed_links = register_feed(self.context, links_feed(self.pages, self.settings))
+        self.context["links_feeds"] = self.feed_links
+
+    def _attach_community(self, articles: list[Any], chosen: dict, pages: LinkPages) -> None:
+        # Rendered once here so the page, the feeds and the email show the same section.
+        by_anchor = {view.anchor: view for view in pages.links}
+        template = self.get_template("_community")
+        for article in articles:
+            views = [by_anchor[link_anchor(link)] for link in chosen.get(article.number, ())]
+            article.community = views
+            article.community_html = template.render(self.context, links=views) if views else ""
+
+    def generate_output(self, writer: Any) -> None:
+        def write(save_as: str, template: str, **data: Any) -> None:
+            writer.write_file(
+                save_as,
+                self.get_template(template),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                **data,
+            )
+
+        write("links/index.html", "links", links=self.pages.links, url="links/")
+        for tag, links in self.pages.by_tag:
+            write(f"{tag.url}index.html", "links_tag", tag=tag, links=links, url=tag.url)
+        write("members/index.html", "members", members=self.pages.members, url="members/")
+        for member in self.pages.members:
+            write(f"{member.url}index.html", "member", member=member, url=member.url)
+
+
+def get_generators(_pelican: Any) -> type[MembersGenerator]:
+    return MembersGenerator
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)

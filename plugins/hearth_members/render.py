@@ -1,0 +1,48 @@
+"""Member notes are untrusted Markdown: render them to a small, safe subset of HTML."""
+
+from __future__ import annotations
+
+import nh3
+from markdown import Markdown
+
+ALLOWED_TAGS = frozenset(
+    {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "br"}
+)
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "ugc nofollow noopener"
+
+
+def note_html(markdown_text: str) -> str:
+    """Render a member's note; anything outside the allow-list is dropped or shown as text.
+
+    Two layers. Python-Markdown has no safe mode, so its raw-HTML processors are
+    removed and ``<script>`` in a note stays the text "<script>". Escaping the
+    source instead would also break quotes ("> ") and autolinks ("<https://...>").
+    Then nh3 keeps only the allow-list: Markdown itself still writes
+    ``[x](javascript:...)`` into an href, and only a real HTML parser decodes
+    tricks like ``&#106;avascript:`` the way a browser would.
+    """
+    return nh3.clean(
+        _markdown().convert(markdown_text),
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={"a": {"href", "title"}},
+        url_schemes=set(ALLOWED_SCHEMES),
+        # Notes appear on pages at every depth and in feeds, where a relative
+        # link would point somewhere else; members link with full addresses.
+        url_relative="deny",
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+def _markdown() -> Markdown:
+    # A new instance per note: no state carries over between members, and no
+    # extensions, since attr_list and md_in_html would let a note set attributes.
+    markdown = Markdown(output_format="html")
+    markdown.preprocessors.deregister("html_block")
+    markdown.inlinePatterns.deregister("html")
+    # Images are not allowed: without these patterns ![x](url) stays visible as text.
+    for pattern in ("image_link", "image_reference", "short_image_ref"):
+        markdown.inlinePatterns.deregister(pattern)
+    return markdown

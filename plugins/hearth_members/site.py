@@ -1,0 +1,50 @@
+"""Members as the site sees them: settings, today's date, and loading with every check."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hearth_core.problems import Problem
+from hearth_core.settings import plugin_settings
+from hearth_issues.model import Issue
+from hearth_members.collect import load_members
+from hearth_members.community import unknown_community_urls
+from hearth_members.duplicates import urls_in_markdown
+from hearth_members.model import Member
+
+DEFAULTS: dict[str, Any] = {
+    "path": "members",
+    "tags": [],
+    "moderators": [],
+    "weekly_link_limit": 5,
+}
+
+
+def member_options(settings: dict[str, Any]) -> dict[str, Any]:
+    return plugin_settings(settings, "HEARTH_MEMBERS", DEFAULTS)
+
+
+def site_today(settings: dict[str, Any]) -> date:
+    """Today where the newsletter lives: a link dated tomorrow there is in the future."""
+    return datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC")).date()
+
+
+def load_community(
+    settings: dict[str, Any], issues: Sequence[Issue]
+) -> tuple[list[Member], list[Problem]]:
+    """Every member, checked on its own, against the others and against the issues."""
+    options = member_options(settings)
+    published = [issue for issue in issues if not issue.is_draft]
+    featured = [
+        found
+        for issue in published
+        for found in urls_in_markdown(issue.source, issue.body, issue.body_line)
+    ]
+    folder = Path(settings["PATH"], options["path"])
+    members, problems = load_members(folder, options["tags"], site_today(settings), featured)
+    links = [link for member in members for link in member.links]
+    return members, problems + unknown_community_urls(issues, links)

@@ -1,0 +1,144 @@
+"""Web addresses members share: which ones we accept, and when two are the same link."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import SplitResult, urlsplit, urlunsplit
+
+SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*):")
+WEB_SCHEMES = ("http", "https")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+HOST = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)+$")
+# Characters a browser's address bar never shows unencoded; in a file they are a
+# copy-paste accident or an attempt to break out of an href attribute.
+NOT_IN_URLS = frozenset('"<>`\\')
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+TRACKING_PARAMETERS = frozenset(
+    {"fbclid", "gclid", "mc_cid", "mc_eid", "ref_src", "igshid", "yclid", "msclkid"}
+)
+
+
+def check_web_url(url: str) -> str:
+    """Return ``url`` if it is an absolute http(s) address; raise ValueError saying what to fix."""
+    if url != url.strip():
+        raise ValueError(f"{url!r} has spaces or line breaks around it: remove them")
+    bad = next((c for c in url if _invisible(c) or c in NOT_IN_URLS), None)
+    if bad is not None:
+        raise ValueError(
+            f"{url!r} contains {_character(bad)}, which cannot appear in a web address: "
+            "copy the address again from the browser's address bar"
+        )
+    match = SCHEME.match(url)
+    if not match:
+        raise ValueError(f"{url!r} has no scheme: write https://{url.lstrip('/')}")
+    scheme = match["scheme"].lower()
+    if scheme not in WEB_SCHEMES:
+        raise ValueError(
+            f"{url!r} is a {scheme}: address, not a web page: only http:// and https:// "
+            "addresses can be shared"
+        )
+    rest = url[match.end() :]
+    if not rest.startswith("//"):
+        raise ValueError(
+            f"{url!r} needs two slashes after {scheme}: write {scheme}://{rest.lstrip('/')}"
+        )
+    _check_host(url)
+    return url
+
+
+def _check_host(url: str) -> None:
+    parts = urlsplit(url)
+    if not parts.hostname:
+        raise ValueError(
+            f"{url!r} has no host name: write the full address, like https://example.org/post"
+        )
+    if "@" in parts.netloc:
+        # https://trusted.example@evil.example/ goes to evil.example.
+        raise ValueError(
+            f"{url!r} has a user name before the host: remove everything from // to the @"
+        )
+    try:
+        parts.port  # noqa: B018 - urlsplit checks the port only when asked
+    except ValueError:
+        raise ValueError(
+            f"{url!r} has a port that is not a number from 1 to 65535: remove the : and port"
+        ) from None
+    if not HOST.match(ascii_host(parts.hostname)):
+        raise ValueError(
+            f"{url!r} does not name a public web site: link to an address like "
+            "https://example.org/post that works for every reader"
+        )
+
+
+def _invisible(character: str) -> bool:
+    # Controls, formatting marks (zero-width space, right-to-left override) and
+    # spaces of every kind: each makes an address look unlike where it goes.
+    return character <= " " or unicodedata.category(character) in INVISIBLE_CATEGORIES
+
+
+def _character(character: str) -> str:
+    if character == " ":
+        return "a space"
+    if _invisible(character):
+        return f"the invisible character U+{ord(character):04X}"
+    return repr(character)
+
+
+def ascii_host(host: str) -> str:
+    """The host in lower case ASCII: IDNA ("xn--") for international names."""
+    host = host.lower().rstrip(".")
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        # Not a name IDNA can encode; it can still be compared, and the
+        # host check rejects it for members' links.
+        return host
+
+
+def normalize_url(url: str) -> str:
+    """The form two addresses share when they are the same link, for finding duplicates.
+
+    http and https count as one link: it is the same article on the same site,
+    and sites that moved to https redirect the old address there. Fragments
+    stay, so two sections of one long page remain two links.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    netloc = _netloc(parts, scheme)
+    if scheme in WEB_SCHEMES:
+        scheme = "https"
+    # "/post/" and "/post" are one page on nearly every site, and "/" is the bare host.
+    path = parts.path[:-1] if parts.path.endswith("/") else parts.path
+    query = "&".join(
+        item for item in parts.query.split("&") if item and not _is_tracking(item.split("=")[0])
+    )
+    return urlunsplit((scheme, netloc, path, query, parts.fragment))
+
+
+def _netloc(parts: SplitResult, scheme: str) -> str:
+    host = ascii_host(parts.hostname or "")
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        return parts.netloc.lower()
+    if port is None or port == DEFAULT_PORTS.get(scheme):
+        return host
+    return f"{host}:{port}"
+
+
+def _is_tracking(name: str) -> bool:
+    name = name.lower()
+    return name.startswith("utm_") or name in TRACKING_PARAMETERS
+
+
+def display_domain(url: str) -> str:
+    """The site a link goes to, shown beside it: ``example.org`` for ``https://www.example.org/x``.
+
+    International names stay in their "xn--" form on purpose: the member writes
+    the title, so the domain is the reader's one honest hint of where a link
+    leads, and "xn--" cannot pass for a look-alike of a familiar name.
+    """
+    return ascii_host(urlsplit(url.strip()).hostname or "").removeprefix("www.")

@@ -1,0 +1,131 @@
+"""Ready-made data for the links and members pages: templates only print it."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from hearth_members.model import Link, Member
+from hearth_members.urls import display_domain, normalize_url
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Something with a name and a site-relative URL (a tag, a member, an issue)."""
+
+    name: str
+    url: str
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class LinkView:
+    title: str
+    url: str
+    domain: str
+    date: date
+    note_html: str
+    tags: tuple[Ref, ...]
+    discussion: str | None
+    member: Ref
+    anchor: str
+    featured_in: Ref | None
+
+
+@dataclass(frozen=True)
+class MemberView:
+    handle: str
+    name: str
+    bio: str
+    website: str | None
+    fediverse: str | None
+    url: str
+    links: tuple[LinkView, ...]
+    featured_in: tuple[Ref, ...]
+
+
+@dataclass(frozen=True)
+class LinkPages:
+    """Everything the links and members pages show, built once per build."""
+
+    links: tuple[LinkView, ...]
+    by_tag: tuple[tuple[Ref, tuple[LinkView, ...]], ...]
+    members: tuple[MemberView, ...]
+
+
+def link_anchor(link: Link) -> str:
+    """Stable across builds and title edits: derived from the normalised URL."""
+    return "link-" + hashlib.sha256(normalize_url(link.url).encode()).hexdigest()[:12]
+
+
+def tag_url(tag: str) -> str:
+    return f"links/tags/{tag}/"
+
+
+def member_url(handle: str) -> str:
+    return f"members/{handle}/"
+
+
+def build_link_pages(
+    members: Sequence[Member],
+    featured_in: dict[str, Ref],
+    render_note: Callable[[str], str],
+) -> LinkPages:
+    """``featured_in`` maps an anchor to the issue that featured the link."""
+    names = {member.handle: Ref(member.name, member_url(member.handle)) for member in members}
+    views: dict[str, list[LinkView]] = defaultdict(list)
+    for member in members:
+        for link in member.links:
+            anchor = link_anchor(link)
+            views[member.handle].append(
+                LinkView(
+                    title=link.title,
+                    url=link.url,
+                    domain=display_domain(link.url),
+                    date=link.date,
+                    note_html=render_note(link.note) if link.note else "",
+                    tags=tuple(Ref(tag, tag_url(tag)) for tag in link.tags),
+                    discussion=link.discussion,
+                    member=names[member.handle],
+                    anchor=anchor,
+                    featured_in=featured_in.get(anchor),
+                )
+            )
+    every = _newest_first(view for group in views.values() for view in group)
+    return LinkPages(every, _by_tag(every), _members(members, views))
+
+
+def _newest_first(views: Any) -> tuple[LinkView, ...]:
+    return tuple(sorted(views, key=lambda view: (view.date, view.anchor), reverse=True))
+
+
+def _by_tag(links: Sequence[LinkView]) -> tuple[tuple[Ref, tuple[LinkView, ...]], ...]:
+    groups: dict[str, list[LinkView]] = defaultdict(list)
+    for view in links:
+        for tag in view.tags:
+            groups[tag.name].append(view)
+    return tuple((Ref(tag, tag_url(tag)), tuple(groups[tag])) for tag in sorted(groups))
+
+
+def _members(members: Sequence[Member], views: dict[str, list[LinkView]]) -> tuple[MemberView, ...]:
+    directory = []
+    for member in sorted(members, key=lambda member: member.name.casefold()):
+        links = _newest_first(views[member.handle])
+        issues = {view.featured_in for view in links if view.featured_in}
+        directory.append(
+            MemberView(
+                handle=member.handle,
+                name=member.name,
+                bio=member.bio,
+                website=member.website,
+                fediverse=member.fediverse,
+                url=member_url(member.handle),
+                links=links,
+                featured_in=tuple(sorted(issues, key=lambda ref: ref.order, reverse=True)),
+            )
+        )
+    return tuple(directory)

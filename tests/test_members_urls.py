@@ -1,0 +1,216 @@
+"""A link is shared once: addresses that are the same page are found wherever they appear."""
+
+from __future__ import annotations
+
+import datetime
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from hearth_members.collect import load_members
+from hearth_members.duplicates import duplicate_links, urls_in_markdown
+from hearth_members.model import Member
+from hearth_members.urls import display_domain, normalize_url
+from hearth_members.validate import parse_member
+
+VOCABULARY = ("apps", "design", "tools")
+TODAY = datetime.date(2025, 10, 10)
+
+
+@pytest.mark.parametrize(
+    ("url", "normal"),
+    [
+        ("https://example.org/post", "https://example.org/post"),
+        # Scheme and host are case-insensitive; the path is not.
+        ("HTTPS://Example.ORG/Post", "https://example.org/Post"),
+        # http and https are one article on one site.
+        ("http://example.org/post", "https://example.org/post"),
+        # Default ports are the same address; other ports are another site.
+        ("https://example.org:443/post", "https://example.org/post"),
+        ("http://example.org:80/post", "https://example.org/post"),
+        ("https://example.org:8443/post", "https://example.org:8443/post"),
+        ("http://example.org:443/post", "https://example.org:443/post"),
+        # A trailing slash is the same page, and the root is the bare host.
+        ("https://example.org/post/", "https://example.org/post"),
+        ("https://example.org/", "https://example.org"),
+        ("https://example.org", "https://example.org"),
+        # Tracking parameters go; others stay, in their order.
+        (
+            "https://example.org/p?utm_source=news&b=2&UTM_Medium=x&a=1&fbclid=abc",
+            "https://example.org/p?b=2&a=1",
+        ),
+        (
+            "https://example.org/p?gclid=1&mc_cid=2&mc_eid=3&ref_src=4&igshid=5&yclid=6&msclkid=7",
+            "https://example.org/p",
+        ),
+        ("https://example.org/p?ref=home", "https://example.org/p?ref=home"),
+        ("https://example.org/search?q=zines&page=2", "https://example.org/search?q=zines&page=2"),
+        # Fragments are different places on a page: kept.
+        ("https://example.org/guide#part-2", "https://example.org/guide#part-2"),
+        ("https://example.org/guide/?utm_source=x#part-2", "https://example.org/guide#part-2"),
+        # International host names compare in their IDNA form.
+        ("https://Bücher.example/über", "https://xn--bcher-kva.example/über"),
+        ("https://XN--BCHER-KVA.example/", "https://xn--bcher-kva.example"),
+        ("  https://example.org/post  ", "https://example.org/post"),
+    ],
+)
+def test_normalized_addresses(url, normal):
+    assert normalize_url(url) == normal
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("https://example.org/guide#part-1", "https://example.org/guide#part-2"),
+        ("https://example.org/p?id=1", "https://example.org/p?id=2"),
+        ("https://example.org/a", "https://example.org/A"),
+        ("https://example.org/a", "https://www.example.org/a"),
+    ],
+)
+def test_different_pages_stay_different(one, other):
+    assert normalize_url(one) != normalize_url(other)
+
+
+@pytest.mark.parametrize(
+    ("url", "domain"),
+    [
+        ("https://www.example.org/post", "example.org"),
+        ("https://Blog.Example.org:8443/post", "blog.example.org"),
+        ("https://wwwexample.org/", "wwwexample.org"),
+        # The IDNA form cannot pass for a look-alike of a familiar name.
+        ("https://bücher.example/", "xn--bcher-kva.example"),
+        ("https://www.аpple.com/", "xn--pple-43d.com"),
+    ],
+)
+def test_display_domain_is_the_host_without_www(url, domain):
+    assert display_domain(url) == domain
+
+
+def test_urls_in_an_issue_are_found_with_their_lines():
+    body = textwrap.dedent(
+        """\
+        Inline [a post](https://example.org/a) and <https://example.org/b>.
+
+        Bare https://example.org/c, then (https://example.org/d).
+        Wiki [zines](https://en.wikipedia.org/wiki/Zine_(magazine)) and **https://example.org/e**.
+        Site-relative [issue 3](/issues/3/) is not a shared link.
+
+        [ref]: https://example.org/f "Title"
+        """
+    )
+    path = Path("content/issues/0008-show.md")
+    assert urls_in_markdown(path, body, 6) == [
+        ("https://example.org/a", path, 6),
+        ("https://example.org/b", path, 6),
+        ("https://example.org/c", path, 8),
+        ("https://example.org/d", path, 8),
+        ("https://en.wikipedia.org/wiki/Zine_(magazine)", path, 9),
+        ("https://example.org/e", path, 9),
+        ("https://example.org/f", path, 12),
+    ]
+
+
+# Duplicates across the archive
+
+
+def member(handle: str, *links: tuple[str, str]) -> Member:
+    """A valid member sharing (url, date) links; the url is the link's first line."""
+    lines = [f"name: {handle.title()}", "links:"]
+    for url, day in links:
+        lines += [f"  - url: {url}", "    title: A link", f"    date: {day}"]
+    path = Path(f"content/members/{handle}.yml")
+    parsed, problems = parse_member(path, "\n".join(lines) + "\n", VOCABULARY, TODAY)
+    assert problems == []
+    assert parsed is not None
+    return parsed
+
+
+def messages(members: list[Member], featured=()) -> list[str]:
+    return [str(item) for item in sorted(duplicate_links(members, featured))]
+
+
+def test_a_link_shared_by_two_members_is_an_error_on_the_later_one_naming_both():
+    ada = member("ada", ("https://example.org/post", "2025-10-01"))
+    bo = member(
+        "bo", ("https://x.example/a", "2025-09-01"), ("http://Example.org/post/", "2025-10-02")
+    )
+    assert messages([bo, ada]) == [
+        "content/members/bo.yml:6: links[1].url: http://Example.org/post/ was already shared by "
+        "ada in content/members/ada.yml:3: remove this link, or link to the conversation instead"
+    ]
+
+
+def test_on_the_same_day_the_first_file_name_keeps_the_link():
+    ada = member("ada", ("https://example.org/post", "2025-10-01"))
+    bo = member("bo", ("https://example.org/post?utm_source=feed", "2025-10-01"))
+    assert messages([bo, ada]) == [
+        "content/members/bo.yml:3: links[0].url: https://example.org/post?utm_source=feed was "
+        "already shared by ada in content/members/ada.yml:3: remove this link, or link to the "
+        "conversation instead"
+    ]
+
+
+def test_an_earlier_date_keeps_the_link_whatever_the_file_name():
+    ada = member("ada", ("https://example.org/post", "2025-10-05"))
+    bo = member("bo", ("https://example.org/post", "2025-10-01"))
+    assert messages([ada, bo]) == [
+        "content/members/ada.yml:3: links[0].url: https://example.org/post was already shared "
+        "by bo in content/members/bo.yml:3: remove this link, or link to the conversation instead"
+    ]
+
+
+def test_a_member_sharing_one_link_twice_is_told_where_the_first_is():
+    ada = member(
+        "ada",
+        ("https://example.org/post", "2025-10-01"),
+        ("https://example.org/post", "2025-10-02"),
+    )
+    assert messages([ada]) == [
+        "content/members/ada.yml:6: links[1].url: https://example.org/post was already shared "
+        "by ada in content/members/ada.yml:3: remove this link, or link to the conversation instead"
+    ]
+
+
+def test_sections_of_one_page_are_different_links():
+    ada = member("ada", ("https://example.org/guide#one", "2025-10-01"))
+    bo = member("bo", ("https://example.org/guide#two", "2025-10-01"))
+    assert messages([ada, bo]) == []
+
+
+def test_a_link_already_featured_in_an_issue_names_the_issue_and_its_line():
+    body = "Hello.\n\nRead [this post](https://example.org/post/) first.\n"
+    issue = Path("content/issues/0008-show-and-tell-special.md")
+    featured = urls_in_markdown(issue, body, 6)
+    ada = member("ada", ("https://example.org/post", "2025-10-01"))
+    assert messages([ada], featured) == [
+        "content/members/ada.yml:3: links[0].url: https://example.org/post was already featured "
+        "in content/issues/0008-show-and-tell-special.md:8: remove this link, or link to the "
+        "conversation instead"
+    ]
+
+
+def test_the_folder_check_finds_duplicates_across_files_and_issues(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "content" / "members"
+    folder.mkdir(parents=True)
+    link = "  - url: {}\n    title: A link\n    date: 2025-10-0{}\n"
+    (folder / "ada.yml").write_text(
+        "name: Ada\nlinks:\n" + link.format("https://example.org/a", 1), encoding="utf-8"
+    )
+    (folder / "bo.yml").write_text(
+        "name: Bo\nlinks:\n"
+        + link.format("https://example.org/a/", 2)
+        + link.format("https://example.org/featured", 2),
+        encoding="utf-8",
+    )
+    featured = [("https://example.org/featured", Path("content/issues/0003-x.md"), 12)]
+    members, problems = load_members(folder, VOCABULARY, TODAY, featured)
+    assert [m.handle for m in members] == ["ada", "bo"]
+    assert [str(item) for item in sorted(problems)] == [
+        "content/members/bo.yml:3: links[0].url: https://example.org/a/ was already shared by "
+        "ada in content/members/ada.yml:3: remove this link, or link to the conversation instead",
+        "content/members/bo.yml:6: links[1].url: https://example.org/featured was already "
+        "featured in content/issues/0003-x.md:12: remove this link, or link to the conversation "
+        "instead",
+    ]
