@@ -141,12 +141,24 @@ def livereload(c, port=PORT, drafts=False):
 @task(help={"title": "the new issue's title"})
 def new_issue(c, title="Untitled"):
     """Create the next numbered issue in content/issues/, dated today, as a draft."""
+    from hearth_issues.collect import load_issues
     from hearth_issues.newissue import create_issue
+    from hearth_members.community import pending_links
+    from hearth_members.site import load_community
 
     settings = _settings()
     issues_dir = Path(settings["PATH"], settings["ARTICLE_PATHS"][0])
-    path = create_issue(issues_dir, title, date.today())
+    issues = load_issues(issues_dir)[0]
+    members = load_community(settings, issues)[0]
+    published = [issue for issue in issues if not issue.is_draft]
+    pending = pending_links(published, [link for m in members for link in m.links])
+    path = create_issue(issues_dir, title, date.today(), [link.url for link in pending])
     print(f"Created {path}: edit it, then remove `Status: draft` to publish it.")
+    if pending:
+        print(
+            f"Its Community: header lists the {len(pending)} member link(s) shared since the "
+            "last issue; remove any this issue should not feature."
+        )
 
 
 @task(help={"issues": "how many generated issues to build (default 520, ten years weekly)"})
@@ -162,3 +174,32 @@ def bench(c, issues=0):
     print(f"{result.issues} issues built in {result.seconds:.1f} s, peak {result.peak_mib:.0f} MiB")
     if result.failures():
         raise Exit("Benchmark missed its target: " + "; ".join(result.failures()), code=1)
+
+
+@task(
+    help={
+        "author": "the pull request author's GitHub login",
+        "base": "the branch it merges into (default: origin/main if fetched, else main)",
+    }
+)
+def check_pr(c, author="", base=""):
+    """Check a pull request's commits: own member file only, others' links kept, weekly limit."""
+    from hearth_members.pullrequest import PullRequestError, check_pull_request, uncommitted_paths
+
+    if not author:
+        raise Exit("Pass the pull request author's login: invoke check-pr --author <login>", code=1)
+    try:
+        problems = check_pull_request(Path.cwd(), _settings(), author, base or None, config=CONFIG)
+        pending = uncommitted_paths(Path.cwd())
+    except (PullRequestError, SettingsError, FileNotFoundError) as error:
+        raise Exit(str(error), code=1) from None
+    if pending:
+        # The check reads commits, but `invoke check` reads the files as they are now.
+        print(
+            f"Note: {len(pending)} uncommitted file(s), such as {pending[0]}, are not part of "
+            "the pull request yet: commit them and run check-pr again.",
+            file=sys.stderr,
+        )
+    if problems:
+        raise Exit("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s) found.", code=1)
+    print("No problems found.")

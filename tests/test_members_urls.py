@@ -53,6 +53,8 @@ TODAY = datetime.date(2025, 10, 10)
         ("https://Bücher.example/über", "https://xn--bcher-kva.example/über"),
         ("https://XN--BCHER-KVA.example/", "https://xn--bcher-kva.example"),
         ("  https://example.org/post  ", "https://example.org/post"),
+        # An address in an issue that cannot be split compares as written.
+        ("https://[::1", "https://[::1"),
     ],
 )
 def test_normalized_addresses(url, normal):

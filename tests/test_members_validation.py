@@ -512,6 +512,10 @@ def test_dates_that_are_not_a_past_day_are_refused(written, expected):
             "a web address: copy the address again from the browser's address bar",
         ),
         (
+            "https://[::1",
+            "'https://[::1' has a broken host name: check the part after //",
+        ),
+        (
             "https://example.org@evil.example/",
             "'https://example.org@evil.example/' has a user name before the host: remove "
             "everything from // to the @",

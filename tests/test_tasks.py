@@ -79,7 +79,19 @@ def test_new_issue_starts_the_next_number_as_a_draft_dated_today(project):
     created = project / "content/issues/0016-hello-spring.md"
     assert created.is_file()
     header = created.read_text().split("\n\n")[0].splitlines()
-    assert header == ["Title: Hello, spring!", f"Date: {date.today().isoformat()}", "Status: draft"]
+    assert header[:3] == [
+        "Title: Hello, spring!",
+        f"Date: {date.today().isoformat()}",
+        "Status: draft",
+    ]
+    # The member links shared since the last published issue (2026-01-23), newest first.
+    assert header[3:] == [
+        "Community: https://fieldnote-app.example/changelog,",
+        "    https://loupaper.example/notes/pencil-changelog,",
+        "    https://wenmakes.example/pocket-ledger/changelog,",
+        "    https://maralindqvist.example/bench/tea-timer/icon",
+    ]
+    assert "4 member link(s) shared since the last issue" in result.stdout
     assert invoke(project, "check").returncode == 0
     assert invoke(project, "build").returncode == 0
     assert not (project / "output/issues/16").exists()

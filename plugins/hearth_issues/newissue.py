@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -20,23 +21,25 @@ def next_number(issues_dir: Path) -> int:
     return max(numbers, default=0) + 1
 
 
-def issue_text(title: str, today: date) -> str:
+def issue_text(title: str, today: date, community: Sequence[str] = ()) -> str:
+    # Pending member links go in the header, one per continuation line, so the
+    # author sees them and can strike the ones this issue should not feature.
+    links = ",\n    ".join(community)
     return (
         f"Title: {title}\n"
         f"Date: {today.isoformat()}\n"
-        "Status: draft\n"
-        "\n"
+        "Status: draft\n" + (f"Community: {links}\n" if community else "") + "\n"
         "Hello again,\n\n"
         "## This week\n\n"
         "Write here.\n"
     )
 
 
-def create_issue(issues_dir: Path, title: str, today: date) -> Path:
+def create_issue(issues_dir: Path, title: str, today: date, community: Sequence[str] = ()) -> Path:
     """Write the new issue file and return its path; never overwrite one."""
     number = next_number(issues_dir)
     path = issues_dir / issue_file_name(number, slugify(title))
     issues_dir.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:
-        handle.write(issue_text(title, today))
+        handle.write(issue_text(title, today, community))
     return path

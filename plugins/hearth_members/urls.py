@@ -48,7 +48,10 @@ def check_web_url(url: str) -> str:
 
 
 def _check_host(url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed "[" of an IPv6 host
+        raise ValueError(f"{url!r} has a broken host name: check the part after //") from None
     if not parts.hostname:
         raise ValueError(
             f"{url!r} has no host name: write the full address, like https://example.org/post"
@@ -103,7 +106,7 @@ def normalize_url(url: str) -> str:
     and sites that moved to https redirect the old address there. Fragments
     stay, so two sections of one long page remain two links.
     """
-    parts = urlsplit(url.strip())
+    parts = _split(url)
     scheme = parts.scheme.lower()
     netloc = _netloc(parts, scheme)
     if scheme in WEB_SCHEMES:
@@ -141,4 +144,13 @@ def display_domain(url: str) -> str:
     the title, so the domain is the reader's one honest hint of where a link
     leads, and "xn--" cannot pass for a look-alike of a familiar name.
     """
-    return ascii_host(urlsplit(url.strip()).hostname or "").removeprefix("www.")
+    return ascii_host(_split(url).hostname or "").removeprefix("www.")
+
+
+def _split(url: str) -> SplitResult:
+    # Addresses found in issues are not validated; one that cannot be split
+    # compares as written instead of stopping the build.
+    try:
+        return urlsplit(url.strip())
+    except ValueError:
+        return SplitResult("", "", url.strip(), "", "")
