@@ -175,3 +175,25 @@ def test_demo_community(demo_site):
     links = page(demo_site, "/links/").css("li.link")
     assert len(members) >= 8 and len(links) >= 40
     assert page(demo_site, "/issues/7/").css("section.community li")
+
+
+def test_an_issue_may_discuss_a_link_a_member_shared_before_it(tmp_path):
+    body = "Ada's [two fonts](https://ada.example/two) deserve a paragraph.\n"
+    files = dict([issue(1, "One", "2025-10-03"), issue(2, "Two", "2025-10-10", body=body)])
+    files["members/ada.yml"] = ADA
+    output = build_site(write_content(tmp_path, files), tmp_path / "output")
+    assert "Two fonts" in community_titles(output, 2)
+
+
+def test_a_link_an_earlier_issue_featured_is_a_duplicate(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    body = "Read [this](https://ada.example/two/).\n"
+    files = dict([issue(1, "One", "2025-10-03", body=body)])
+    files["members/ada.yml"] = ADA
+    with pytest.raises(ContentError) as failure:
+        build_site(write_content(tmp_path, files), tmp_path / "output")
+    assert str(failure.value) == (
+        "content/members/ada.yml:9: links[1].url: https://ada.example/two?utm_source=news was "
+        "already featured in content/issues/0001-one.md:4: remove this link, or link to the "
+        "conversation instead"
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
 from hearth_core.problems import Problem, problem
@@ -28,6 +28,7 @@ def load_members(
     vocabulary: Collection[str],
     today: datetime.date,
     featured: Iterable[Featured] = (),
+    issue_dates: Mapping[Path, datetime.date] | None = None,
 ) -> tuple[list[Member], list[Problem]]:
     """Every valid member, and every problem: in one file or between files and issues."""
     members: list[Member] = []
@@ -45,7 +46,7 @@ def load_members(
         problems += file_problems
         if member is not None:
             members.append(member)
-    return members, problems + duplicate_links(members, featured)
+    return members, problems + duplicate_links(members, featured, issue_dates)
 
 
 def _not_a_member_file(path: Path, directory: Path) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 
 from hearth_core.problems import Problem, display_path, problem
@@ -29,22 +30,34 @@ def urls_in_markdown(path: Path, body: str, first_line: int) -> list[Featured]:
     return found
 
 
-def duplicate_links(members: Iterable[Member], featured: Iterable[Featured]) -> list[Problem]:
+def duplicate_links(
+    members: Iterable[Member],
+    featured: Iterable[Featured],
+    issue_dates: Mapping[Path, date] | None = None,
+) -> list[Problem]:
     """Report each link whose address was featured in an issue or shared before.
 
-    Issues count as first: what the newsletter already featured is not news
-    to its readers. Among members, the earliest date wins, then the file name,
-    so the member who shared first keeps the link.
+    What a past issue already featured is not news to its readers. An issue
+    dated after the link (``issue_dates``) may discuss it: the member was first.
+    Among members, the earliest date wins, then the file name, so the member who
+    shared first keeps the link.
     """
     first: dict[str, str] = {}
+    issue_date: dict[str, date] = {}
     for url, path, line in featured:
-        first.setdefault(normalize_url(url), f"was already featured in {display_path(path)}:{line}")
+        key = normalize_url(url)
+        if key not in first:
+            first[key] = f"was already featured in {display_path(path)}:{line}"
+            if issue_dates and path in issue_dates:
+                issue_date[key] = issue_dates[path]
     problems = []
     for link in sorted(
         (link for member in members for link in member.links),
         key=lambda link: (link.date, link.source.name, link.index),
     ):
         key = normalize_url(link.url)
+        if key in issue_date and link.date < issue_date.pop(key):
+            del first[key]
         if key not in first:
             first[key] = (
                 f"was already shared by {link.member} in "

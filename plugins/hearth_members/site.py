@@ -45,6 +45,7 @@ def load_community(
         for found in urls_in_markdown(issue.source, issue.body, issue.body_line)
     ]
     folder = Path(settings["PATH"], options["path"])
-    members, problems = load_members(folder, options["tags"], site_today(settings), featured)
+    dates = {issue.source: issue.date.date() for issue in published}
+    members, problems = load_members(folder, options["tags"], site_today(settings), featured, dates)
     links = [link for member in members for link in member.links]
     return members, problems + unknown_community_urls(issues, links)
