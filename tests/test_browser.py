@@ -21,7 +21,10 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PAGES = ["/", "/issues/", "/issues/4/", "/issues/11/", "/topics/", "/about/", "/code-of-conduct/"]
+PAGES = [
+    *("/", "/issues/", "/issues/4/", "/issues/11/", "/topics/", "/about/", "/code-of-conduct/"),
+    *("/links/", "/links/tags/zines/", "/members/", "/members/anneke/"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -155,6 +155,9 @@ def test_drafts_stay_out_of_archive_feeds_and_sitemap(demo_site):
 
 def test_sitemap_lists_public_pages_with_absolute_urls(demo_site):
     sitemap = (demo_site / "sitemap.xml").read_text()
-    for url in ("/", "/issues/", "/issues/1/", f"/issues/{LATEST}/", "/about/", "/topics/"):
+    for url in (
+        *("/", "/issues/", "/issues/1/", f"/issues/{LATEST}/", "/about/", "/topics/"),
+        *("/links/", "/links/tags/zines/", "/members/", "/members/anneke/"),
+    ):
         assert f"<loc>http://localhost:8000{url}</loc>" in sitemap
     assert "Sitemap: http://localhost:8000/sitemap.xml" in (demo_site / "robots.txt").read_text()

@@ -25,6 +25,11 @@ def site_urls(context: dict[str, Any]) -> list[tuple[str, Any]]:
     if context["tags"]:
         urls.append(("topics/", latest))
     urls += [(tag.url, items[0].date) for tag, items in context["tags"]]
+    community = context.get("link_pages")
+    if community:
+        urls += [("links/", None), ("members/", None)]
+        urls += [(tag.url, None) for tag, _links in community.by_tag]
+        urls += [(member.url, None) for member in community.members]
     return urls
 
 
