@@ -121,7 +121,7 @@ def test_bad_values_of_optional_keys(tmp_path):
     lines = problems_of(tmp_path, {"issues/0002-two.md": text})
     assert [line.split(": ")[1] for line in lines] == ["Status", "Discussion", "Tags"]
     assert "write draft or published" in lines[0]
-    assert "write a full https:// URL" in lines[1]
+    assert "copy the thread's full https:// address" in lines[1]
 
 
 def test_every_problem_in_every_file_is_reported_at_once(tmp_path):

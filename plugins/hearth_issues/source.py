@@ -17,6 +17,7 @@ from hearth_core.headers import (
     validate_fields,
 )
 from hearth_core.problems import ContentError, Problem, problem
+from hearth_discussions.platforms import recognise
 from hearth_issues.model import Issue
 
 FILE_NAME = re.compile(r"^(?P<number>\d{4})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -61,7 +62,7 @@ ISSUE_FIELDS = {
         FieldSpec("Date", required=True, parse=parse_date),
         FieldSpec("Summary", parse=required_text),
         FieldSpec("Tags", parse=comma_list),
-        FieldSpec("Discussion", parse=parse_web_url),
+        FieldSpec("Discussion", parse=lambda value: recognise(value).url),
         FieldSpec("Status", parse=parse_status),
         FieldSpec("Community", parse=parse_community),
     )

@@ -1,0 +1,1 @@
+"""The discussion index: conversations in the community's chat, whichever platform."""

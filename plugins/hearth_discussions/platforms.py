@@ -1,0 +1,93 @@
+"""Recognise a discussion's platform from the shape of its URL.
+
+Readers decide whether to follow a link by where it goes, so every discussion
+is labelled: "Discourse", "Mastodon" ... or, for an unknown shape, its host.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+PLATFORM_NAMES = {
+    "discord": "Discord",
+    "discourse": "Discourse",
+    "mastodon": "Mastodon",
+    "reddit": "Reddit",
+    "github": "GitHub Discussions",
+    "zulip": "Zulip",
+    "matrix": "Matrix",
+    "slack": "Slack",
+}
+
+# (platform, host pattern or None for any host, pattern on path, pattern on fragment)
+SHAPES: tuple[tuple[str, re.Pattern[str] | None, re.Pattern[str], re.Pattern[str] | None], ...] = (
+    (
+        "discord",
+        re.compile(r"^(?:ptb\.|canary\.)?discord(?:app)?\.com$"),
+        re.compile(r"^/channels/(?P<server>\d+)/(?P<channel>\d+)(?:/(?P<id>\d+))?/?$"),
+        None,
+    ),
+    (
+        "reddit",
+        re.compile(r"^(?:www\.|old\.|new\.)?reddit\.com$"),
+        re.compile(r"^/r/(?P<sub>[A-Za-z0-9_]+)/comments/(?P<id>[a-z0-9]+)(?:/[^/]*)*/?$"),
+        None,
+    ),
+    (
+        "github",
+        re.compile(r"^github\.com$"),
+        re.compile(r"^/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)/discussions/(?P<id>\d+)/?$"),
+        None,
+    ),
+    (
+        "matrix",
+        re.compile(r"^matrix\.to$"),
+        re.compile(r"^/?$"),
+        re.compile(r"^/(?P<room>[!#][^/]+:[^/]+)(?:/(?P<id>\$[^/?]+))?(?:\?.*)?$"),
+    ),
+    (
+        "slack",
+        re.compile(r"^[a-z0-9-]+\.(?:enterprise\.)?slack\.com$"),
+        re.compile(r"^/archives/(?P<channel>[A-Z0-9]+)/p(?P<id>\d+)/?$"),
+        None,
+    ),
+    ("zulip", None, re.compile(r"^/?$"), re.compile(r"^narrow/(?:stream|channel)/(?P<id>.+)$")),
+    ("discourse", None, re.compile(r"^/t/(?P<slug>[^/]+)/(?P<id>\d+)(?:/\d+)?/?$"), None),
+    ("mastodon", None, re.compile(r"^/@(?P<user>[\w.]+)(?:@[\w.-]+)?/(?P<id>\d+)/?$"), None),
+)
+
+
+@dataclass(frozen=True)
+class DiscussionUrl:
+    """A discussion address with its platform: ``platform`` is None for unknown shapes."""
+
+    url: str
+    platform: str | None
+    host: str
+    thread_id: str | None
+
+    @property
+    def label(self) -> str:
+        return PLATFORM_NAMES[self.platform] if self.platform else self.host
+
+
+def recognise(url: str) -> DiscussionUrl:
+    """Name the platform of ``url``; raise ValueError saying what to write instead."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.scheme.lower() != "https" or not host or url != url.strip():
+        raise ValueError(
+            f"{url!r} is not a discussion link: copy the thread's full https:// address "
+            "from the chat's share or copy-link menu"
+        )
+    for platform, host_pattern, path_pattern, fragment_pattern in SHAPES:
+        if host_pattern and not host_pattern.match(host):
+            continue
+        path = path_pattern.match(parts.path)
+        fragment = fragment_pattern.match(parts.fragment) if fragment_pattern else None
+        if path and (fragment_pattern is None or fragment):
+            found = (fragment or path).groupdict().get("id")
+            return DiscussionUrl(url, platform, host, found)
+    return DiscussionUrl(url, None, host.removeprefix("www."), None)
