@@ -197,3 +197,15 @@ def test_a_link_an_earlier_issue_featured_is_a_duplicate(tmp_path, monkeypatch):
         "already featured in content/issues/0001-one.md:4: remove this link, or link to the "
         "conversation instead"
     )
+
+
+def test_a_member_discussion_link_must_be_https(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    files = dict([issue(1, "One", "2025-10-03")])
+    files["members/ada.yml"] = ADA.replace(
+        "https://forum.example/t/two-fonts/7", "http://forum.example/t/two-fonts/7"
+    )
+    with pytest.raises(ContentError) as failure:
+        build_site(write_content(tmp_path, files), tmp_path / "output")
+    assert str(failure.value).startswith("content/members/ada.yml:13: links[1].discussion: ")
+    assert "copy the thread's full https:// address" in str(failure.value)

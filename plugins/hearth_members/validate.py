@@ -11,6 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from hearth_core.problems import Problem, problem
+from hearth_discussions.platforms import recognise
 from hearth_members.model import Link, Member
 from hearth_members.urls import check_web_url
 from hearth_members.yamlsource import Value, describe, load_yaml
@@ -224,6 +225,18 @@ def _url(report: _Report, value: Value | None, field: str, *, required: bool = F
         return None
 
 
+def _discussion(report: _Report, value: Value | None, field: str) -> str | None:
+    """A web address that is also a discussion link the index can label (https only)."""
+    url = _url(report, value, field)
+    if url is None or value is None:
+        return url
+    try:
+        return recognise(url).url
+    except ValueError as error:
+        report.add(value.line, field, str(error))
+        return None
+
+
 def _fediverse(report: _Report, value: Value | None) -> str | None:
     if value is None or value.data is None:
         return None
@@ -282,7 +295,7 @@ def _link_fields(
         "date": _date(report, fields.get("date"), f"{where}.date", today),
         "note": _text(report, fields.get("note"), f"{where}.note", multiline=True),
         "tags": _tags(report, fields.get("tags"), f"{where}.tags", vocabulary),
-        "discussion": _url(report, fields.get("discussion"), f"{where}.discussion"),
+        "discussion": _discussion(report, fields.get("discussion"), f"{where}.discussion"),
     }
 
 
