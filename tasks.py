@@ -12,7 +12,7 @@ from invoke import Exit, task
 
 sys.path.insert(0, str(Path(__file__).parent / "plugins"))
 
-from hearth_core.problems import ContentError
+from hearth_core.problems import ContentError, display_path
 from hearth_core.settings import SettingsError
 
 CONFIG = "pelicanconf.py"
@@ -153,7 +153,7 @@ def new_issue(c, title="Untitled"):
     published = [issue for issue in issues if not issue.is_draft]
     pending = pending_links(published, [link for m in members for link in m.links])
     path = create_issue(issues_dir, title, date.today(), [link.url for link in pending])
-    print(f"Created {path}: edit it, then remove `Status: draft` to publish it.")
+    print(f"Created {display_path(path)}: edit it, then remove `Status: draft` to publish it.")
     if pending:
         print(
             f"Its Community: header lists the {len(pending)} member link(s) shared since the "

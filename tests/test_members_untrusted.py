@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 from pathlib import Path
 
@@ -15,11 +14,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from hearth_core.problems import ContentError
 from tests.sites import build_site, issue, write_content
-from tests.test_members_safety import PAYLOADS
+from tests.test_members_safety import IGNORED_IN_URLS, PAYLOADS, SAFE_SCHEMES, SCHEME
 
-SAFE_SCHEMES = {"http", "https", "mailto"}
-IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]")
-SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 PRINTABLE = st.characters(blacklist_categories=("Cc", "Cs", "Cf", "Zl", "Zp"))
 
 
