@@ -11,10 +11,10 @@ from pathlib import Path
 from types import MappingProxyType
 
 from hearth_core.problems import Problem, problem
+from hearth_core.yamlsource import Value, describe, load_yaml
 from hearth_discussions.platforms import recognise
 from hearth_members.model import Link, Member
 from hearth_members.urls import check_web_url
-from hearth_members.yamlsource import Value, describe, load_yaml
 
 # A GitHub login: letters, digits and single inner hyphens, at most 39 characters.
 FILE_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,38}\.yml$")

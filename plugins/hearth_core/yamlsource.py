@@ -1,8 +1,8 @@
-"""Read one member's YAML file into plain values that remember their line numbers.
+"""Read a hand-written YAML file into plain values that remember their line numbers.
 
 ``yaml.safe_load`` forgets where each value was, silently keeps the last of two
-equal keys and turns ``name: yes`` into ``True``. Members edit these files by
-hand in a pull request, so Hearth composes PyYAML's node tree itself (SafeLoader,
+equal keys and turns ``name: yes`` into ``True``. Members and authors edit
+these files by hand, so Hearth composes PyYAML's node tree itself (SafeLoader,
 no ruamel) and reports every surprise with its line and field.
 """
 
@@ -38,16 +38,30 @@ HINTS = (
     ),
     ("quoted scalar", "close the quote; inside 'single quotes' write a ' as ''"),
     ("flow", "close the [ or { bracket, and separate items with commas"),
-    ("single document", "remove the second --- line: one member per file"),
+    ("single document", "remove the second --- line: one {noun} per file"),
     (
         "expected ':'",
         "each line needs a field name and a colon, like title: A good post; "
         "a long value continues on lines indented under its field",
     ),
-    ("block", "check the indentation: each field of a link starts in the same column as url:"),
+    ("block", "check the indentation: {indentation}"),
 )
-DEFAULT_HINT = (
-    "check the quoting and indentation here; content/members/_template.yml shows every field"
+DEFAULT_HINT = "check the quoting and indentation here; {template} shows every field"
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """What the messages call a file of this kind, and the template that shows its fields."""
+
+    noun: str
+    template: str
+    indentation: str
+
+
+MEMBER_FILES = FileKind(
+    "member",
+    "content/members/_template.yml",
+    "each field of a link starts in the same column as url:",
 )
 
 
@@ -103,13 +117,15 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def load_yaml(path: Path, text: str) -> tuple[Value | None, list[Problem]]:
+def load_yaml(
+    path: Path, text: str, kind: FileKind = MEMBER_FILES
+) -> tuple[Value | None, list[Problem]]:
     """Parse ``text``; an empty file is ``Value(None, 1)``, broken YAML is ``None``."""
     try:
         loader = _Loader(text)
         node = _compose(loader)
     except yaml.MarkedYAMLError as error:
-        return None, [_invalid(path, error)]
+        return None, [_invalid(path, error, kind)]
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         message = (
@@ -118,14 +134,14 @@ def load_yaml(path: Path, text: str) -> tuple[Value | None, list[Problem]]:
         )
         return None, [problem(path, line, "", message)]
     if loader.features_seen:
-        # Member files never need these; where they appear, a member meant the
+        # These files never need them; where they appear, the writer meant the
         # character as text: "title: &Co" is an anchor and an empty title.
         return None, [
             problem(
                 path,
                 line,
                 "",
-                f"{what}, which member files do not use: "
+                f"{what}, which {kind.noun} files do not use: "
                 'put text that starts with *, & or ! in "quotes"',
             )
             for line, what in loader.features_seen
@@ -143,7 +159,7 @@ def _compose(loader: _Loader) -> yaml.Node | None:
         loader.dispose()
 
 
-def _invalid(path: Path, error: yaml.MarkedYAMLError) -> Problem:
+def _invalid(path: Path, error: yaml.MarkedYAMLError, kind: FileKind) -> Problem:
     mark = error.problem_mark or error.context_mark
     if error.context == "while scanning a simple key":
         # A line without its colon: PyYAML notices only on the next line.
@@ -155,6 +171,8 @@ def _invalid(path: Path, error: yaml.MarkedYAMLError) -> Problem:
         what += f" ({error.context} that started on line {error.context_mark.line + 1})"
     wording = f"{error.problem} {error.context}"
     hint = next((hint for key, hint in HINTS if key in wording), DEFAULT_HINT)
+    for name, value in vars(kind).items():
+        hint = hint.replace(f"{{{name}}}", value)
     return problem(path, (mark.line + 1) if mark else 1, "", f"invalid YAML: {what} — {hint}")
 
 

@@ -1,0 +1,172 @@
+"""Every discussion the content names: issue headers, member links and thread files."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from hearth_core.problems import Problem, problem
+from hearth_discussions.activity import read_activity
+from hearth_discussions.model import Activity, DiscussionRef, Source, Thread
+from hearth_discussions.platforms import recognise
+from hearth_discussions.settings import ACTIVITY_FILE, discussion_options
+from hearth_discussions.threads import parse_thread
+from hearth_issues.collect import load_issues
+from hearth_issues.model import Issue
+from hearth_members.model import Member
+from hearth_members.site import load_community, member_options, site_today
+from hearth_members.urls import normalize_url
+from hearth_members.views import link_anchor
+
+NOT_THREADS = (ACTIVITY_FILE,)
+
+
+def discussions_folder(settings: Mapping[str, Any]) -> Path:
+    return Path(settings["PATH"], discussion_options(settings)["path"])
+
+
+def load_activity(settings: Mapping[str, Any]) -> tuple[dict[str, Activity], list[Problem]]:
+    return read_activity(discussions_folder(settings) / ACTIVITY_FILE)
+
+
+def discussion_ref(url: str, activity: Mapping[str, Activity]) -> DiscussionRef:
+    """The label and counts shown wherever a thread is linked."""
+    found = activity.get(url, Activity())
+    return DiscussionRef(url, recognise(url).label, found.replies, found.last_activity)
+
+
+def load_threads(
+    folder: Path, vocabulary: Sequence[str], today: date
+) -> tuple[list[Thread], list[Problem]]:
+    """Every thread file in ``folder``; other files there are reported, not skipped."""
+    threads: list[Thread] = []
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return threads, problems
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(("_", ".", "#")) or path.name.endswith("~"):
+            continue
+        if path.name in NOT_THREADS:
+            continue
+        if path.suffix != ".yml" or not path.is_file():
+            problems.append(
+                problem(path, 1, "", "only thread files (.yml) and activity.json belong here")
+            )
+            continue
+        thread, found = parse_thread(path, path.read_text(encoding="utf-8"), vocabulary, today)
+        problems += found
+        if thread:
+            threads.append(thread)
+    return threads, problems
+
+
+def discussion_sources(
+    issues: Sequence[Issue], members: Sequence[Member], threads: Sequence[Thread]
+) -> tuple[list[Source], list[Problem]]:
+    """One source per thread URL; a thread file may add a title and tags to any of them."""
+    published = {issue.number: issue for issue in issues if not issue.is_draft}
+    links = {normalize_url(link.url): link for member in members for link in member.links}
+    found: dict[str, Source] = {}
+    for issue in sorted(published.values(), key=lambda issue: issue.number):
+        if issue.discussion:
+            found.setdefault(issue.discussion, _issue_source(issue, issue.discussion))
+    for link in sorted(links.values(), key=lambda link: (link.date, link.url)):
+        if link.discussion:
+            found.setdefault(link.discussion, _link_source(link, link.discussion))
+    problems: list[Problem] = []
+    for thread in threads:
+        about, field, message = _thread_about(thread, published, links)
+        if message:
+            problems.append(problem(thread.source, thread.line_of(field), field, message))
+            continue
+        named = found.get(thread.url)
+        if about is None:
+            about = (named.kind, named.about) if named else ("topic", None)
+        found[thread.url] = Source(
+            url=thread.url,
+            title=thread.title,
+            kind=about[0],
+            about=about[1],
+            started=thread.started,
+            tags=thread.tags or (named.tags if named else ()),
+            path=thread.source,
+            line=thread.line_of("url"),
+        )
+    return list(found.values()), problems
+
+
+def _issue_source(issue: Issue, url: str) -> Source:
+    return Source(
+        url=url,
+        title=None,
+        kind="issue",
+        about=(f"Issue {issue.number}: {issue.title}", f"issues/{issue.number}/"),
+        started=issue.date.date(),
+        tags=issue.tags,
+        path=issue.source,
+        line=1,
+    )
+
+
+def _link_source(link: Any, url: str) -> Source:
+    return Source(
+        url=url,
+        title=None,
+        kind="link",
+        about=(link.title, f"links/#{link_anchor(link)}"),
+        started=link.date,
+        tags=link.tags,
+        path=link.source,
+        line=link.line_of("discussion"),
+    )
+
+
+About = tuple[str, tuple[str, str] | None]
+
+
+def _thread_about(
+    thread: Thread, published: Mapping[int, Issue], links: Mapping[str, Any]
+) -> tuple[About | None, str, str]:
+    """(kind, (name, url)) the thread is about, or the field and message saying what is wrong."""
+    if thread.issue is not None and thread.link is not None:
+        return None, "link", "a thread is about one issue or one link: keep issue or link"
+    if thread.issue is not None:
+        issue = published.get(thread.issue)
+        if issue is None:
+            message = f"there is no published issue {thread.issue}: check the number"
+            return None, "issue", message + ", or remove the line"
+        return ("issue", _issue_source(issue, thread.url).about), "", ""
+    if thread.link is not None:
+        link = links.get(normalize_url(thread.link))
+        if link is None:
+            message = f"{thread.link} is not a link any member shared: copy the url of a link"
+            return None, "link", message + " from content/members/, or remove the line"
+        return ("link", _link_source(link, thread.url).about), "", ""
+    return None, "", ""
+
+
+def load_discussions(
+    settings: Mapping[str, Any], issues: Sequence[Issue], members: Sequence[Member]
+) -> tuple[list[Source], list[Problem]]:
+    """Every discussion in the content, checked against the issues and member links."""
+    vocabulary = sorted(set(member_options(settings)["tags"]).union(*(i.tags for i in issues)))
+    threads, problems = load_threads(discussions_folder(settings), vocabulary, site_today(settings))
+    sources, cross = discussion_sources(issues, members, threads)
+    return sources, problems + cross + load_activity(settings)[1]
+
+
+def discussion_urls(settings: Mapping[str, Any]) -> tuple[list[str], list[Problem]]:
+    """What ``invoke sync-discussions`` asks the platforms about, and any content problems."""
+    content = Path(settings["PATH"])
+    issues: list[Issue] = []
+    problems: list[Problem] = []
+    for folder in settings["ARTICLE_PATHS"]:
+        found, issue_problems = load_issues(content / folder)
+        issues += found
+        problems += issue_problems
+    members, member_problems = load_community(settings, issues)
+    sources, discussion_problems = load_discussions(settings, issues, members)
+    urls = sorted({source.url for source in sources})
+    return urls, sorted(problems + member_problems + discussion_problems)

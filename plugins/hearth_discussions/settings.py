@@ -1,0 +1,66 @@
+"""``HEARTH_DISCUSSIONS``: the community's chat spaces and the index's options."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hearth_core.settings import SettingsError, plugin_settings
+from hearth_discussions.model import ChatSpace
+from hearth_discussions.platforms import PLATFORM_NAMES
+
+DEFAULTS: dict[str, Any] = {
+    # Folder under content/ with standalone threads and the synced activity file.
+    "path": "discussions",
+    "spaces": [],
+    # How many discussions the home page shows.
+    "home_limit": 5,
+}
+SPACE_KEYS = {"platform", "name", "url", "join", "description", "api"}
+REQUIRED_SPACE_KEYS = ("platform", "name", "url")
+ACTIVITY_FILE = "activity.json"
+
+
+def discussion_options(settings: Mapping[str, Any]) -> dict[str, Any]:
+    return plugin_settings(settings, "HEARTH_DISCUSSIONS", DEFAULTS)
+
+
+def chat_spaces(settings: Mapping[str, Any]) -> list[ChatSpace]:
+    """The configured spaces, checked: a mistake here names the space and the key."""
+    spaces = discussion_options(settings)["spaces"]
+    return [_space(index, given) for index, given in enumerate(spaces)]
+
+
+def _space(index: int, given: Any) -> ChatSpace:
+    where = f"HEARTH_DISCUSSIONS['spaces'][{index}] in pelicanconf.py"
+    if not isinstance(given, Mapping):
+        raise SettingsError(f"{where} must be a dict with platform, name and url")
+    unknown = sorted(set(given) - SPACE_KEYS)
+    if unknown:
+        raise SettingsError(
+            f"{where} has unknown keys {', '.join(unknown)}: "
+            f"allowed keys are {', '.join(sorted(SPACE_KEYS))}"
+        )
+    for key in REQUIRED_SPACE_KEYS:
+        if not isinstance(given.get(key), str) or not given[key].strip():
+            raise SettingsError(f"{where} needs {key!r} (text)")
+    platform = given["platform"]
+    if platform not in PLATFORM_NAMES and platform != "other":
+        raise SettingsError(
+            f"{where}: platform {platform!r} is not one Hearth knows: use one of "
+            f"{', '.join(sorted(PLATFORM_NAMES))} or 'other'"
+        )
+    for key in ("url", "join", "api"):
+        value = given.get(key)
+        if value is not None and (not isinstance(value, str) or not value.startswith("https://")):
+            local = isinstance(value, str) and value.startswith("http://127.0.0.1")
+            if key != "api" or not local:
+                raise SettingsError(f"{where}: {key!r} must be an https:// address, not {value!r}")
+    return ChatSpace(
+        platform=platform,
+        name=given["name"].strip(),
+        url=given["url"],
+        join=given.get("join") or given["url"],
+        description=(given.get("description") or "").strip(),
+        api=given.get("api"),
+    )
