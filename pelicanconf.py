@@ -45,6 +45,54 @@ HEARTH_MEMBERS = {
     "weekly_link_limit": 5,
 }
 
+# Where the community talks: shown on /community/ and used to label discussions.
+# Each space: platform (discourse, mastodon, github, reddit, discord, slack,
+# matrix, zulip or other), name, url, and optionally join (the invite or sign-up
+# address, if not url), description, and api (where `invoke sync-discussions`
+# asks for activity, when not the platform's usual address).
+HEARTH_DISCUSSIONS = {
+    "spaces": [
+        {
+            "platform": "discourse",
+            "name": "The Workbench forum",
+            "url": "https://forum.theworkbench.example/",
+            "join": "https://forum.theworkbench.example/signup",
+            "description": "Long-form threads: one for every issue, critique threads and "
+            "the monthly show and tell.",
+        },
+        {
+            "platform": "discord",
+            "name": "The Workbench Discord",
+            "url": "https://discord.com/channels/1187654321098765432",
+            "join": "https://discord.gg/theworkbench",
+            "description": "The chat for quick questions, work in progress and the Friday "
+            "co-working hour.",
+        },
+        {
+            "platform": "mastodon",
+            "name": "@workbench@social.theworkbench.example",
+            "url": "https://social.theworkbench.example/@workbench",
+            "description": "Each issue is posted here; reply to talk about it from any "
+            "fediverse account.",
+        },
+        {
+            "platform": "github",
+            "name": "Community discussions on GitHub",
+            "url": "https://github.com/theworkbench/community/discussions",
+            "description": "Questions about tools and code, next to the repository members "
+            "use to share links.",
+        },
+        {
+            "platform": "matrix",
+            "name": "#workbench-zines on Matrix",
+            "url": "https://matrix.to/#/#workbench-zines:matrix.org",
+            "description": "The zine makers' room: swaps, printing and folding.",
+        },
+    ],
+    # How many active discussions the home page shows.
+    "home_limit": 5,
+}
+
 PATH = "content"
 ARTICLE_PATHS = ["issues"]
 PAGE_PATHS = ["pages"]
@@ -57,7 +105,13 @@ IGNORE_FILES = [".*", "#*", "_*"]
 THEME = "theme"
 THEME_STATIC_DIR = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["hearth_issues", "hearth_members", "hearth_feeds", "hearth_site"]
+PLUGINS = [
+    "hearth_issues",
+    "hearth_members",
+    "hearth_discussions",
+    "hearth_feeds",
+    "hearth_site",
+]
 READERS = {"rst": None, "html": None, "htm": None}
 
 MARKDOWN = {

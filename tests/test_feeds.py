@@ -115,6 +115,8 @@ def test_feed_length_is_a_setting_defaulting_to_twenty(tmp_path):
 def test_pelican_feed_writer_is_off(small_site):
     written = sorted(p.relative_to(small_site).as_posix() for p in small_site.rglob("*.xml"))
     assert written == [
+        "feeds/discussions.atom.xml",
+        "feeds/discussions.rss.xml",
         "feeds/issues.atom.xml",
         "feeds/issues.rss.xml",
         "feeds/links.atom.xml",

@@ -103,6 +103,8 @@ def test_unused_pelican_outputs_are_off(demo_site):
         "robots.txt",
         "links",
         "members",
+        "discussions",
+        "community",
     }
     assert not list(demo_site.rglob("*page*")), "no paginated copies"
 

@@ -6,6 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from hearth_discussions.platforms import PLATFORM_NAMES
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,14 @@ class ChatSpace:
     join: str
     description: str
     api: str | None
+
+    @property
+    def platform_name(self) -> str:
+        return PLATFORM_NAMES.get(self.platform) or urlsplit(self.url).hostname or self.platform
+
+    @property
+    def join_text(self) -> str:
+        return f"Join {self.name}"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,16 @@ def feed_links(feed: Feed) -> list[FeedLink]:
     ]
 
 
+def _discussion_html(article: Any) -> str:
+    ref = getattr(article, "discussion_ref", None)
+    if ref is None:
+        return ""
+    return f'<p><a href="{escape(ref.url)}">Discuss this issue on {escape(ref.platform)}</a></p>'
+
+
 def issue_entry(article: Any, base: str) -> FeedEntry:
     url = f"{base}/{article.url}"
+    extra = getattr(article, "community_html", "") + _discussion_html(article)
     return FeedEntry(
         id=url,
         url=url,
@@ -47,8 +56,8 @@ def issue_entry(article: Any, base: str) -> FeedEntry:
         published=article.date,
         updated=getattr(article, "modified", None),
         summary=article.summary_text or plain_text(article.summary),
-        # Sections other plugins add to an issue (the community links) travel with it.
-        content_html=feed_html(article.content + getattr(article, "community_html", ""), url),
+        # Sections other plugins add to an issue (community links, discussion) travel with it.
+        content_html=feed_html(article.content + extra, url),
         tags=tuple(tag.name for tag in getattr(article, "tags", [])),
         author=article.author.name if getattr(article, "author", None) else "",
     )

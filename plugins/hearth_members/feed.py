@@ -16,7 +16,8 @@ from hearth_members.views import LinkPages, LinkView
 def _entry(view: LinkView, base: str, zone: ZoneInfo) -> FeedEntry:
     credit = f'Shared by <a href="{base}/{escape(view.member.url)}">{escape(view.member.name)}</a>'
     if view.discussion:
-        credit += f' · <a href="{escape(view.discussion)}">Join the discussion</a>'
+        where = escape(view.discussion.platform)
+        credit += f' · <a href="{escape(view.discussion.url)}">Discuss it on {where}</a>'
     # Member notes are sanitised HTML already; titles and names are escaped here.
     return FeedEntry(
         # The anchor comes from the normalised URL: editing the title keeps the id.

@@ -8,6 +8,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from hearth_core.problems import ContentError
+from hearth_discussions.collect import discussion_ref, load_activity
 from hearth_feeds.plugin import register_feed
 from hearth_members.community import community_links
 from hearth_members.feed import links_feed
@@ -38,7 +39,14 @@ class MembersGenerator(Generator):
             raise ContentError(problems)
         links = [link for member in members for link in member.links]
         chosen = community_links([a.issue for a in articles], links)
-        self.pages = build_link_pages(members, _featured_in(articles, chosen), note_html)
+        activity = load_activity(self.settings)[0]
+        self.pages = build_link_pages(
+            members,
+            _featured_in(articles, chosen),
+            note_html,
+            lambda url: discussion_ref(url, activity),
+        )
+        self.context["hearth_members"] = members
         self._attach_community(articles, chosen, self.pages)
         self.context["link_pages"] = self.pages
         self.feed_links = register_feed(self.context, links_feed(self.pages, self.settings))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from hearth_discussions.model import DiscussionRef
 from hearth_members.model import Link, Member
 from hearth_members.urls import display_domain, normalize_url
 
@@ -30,7 +31,7 @@ class LinkView:
     date: date
     note_html: str
     tags: tuple[Ref, ...]
-    discussion: str | None
+    discussion: DiscussionRef | None
     member: Ref
     anchor: str
     featured_in: Ref | None
@@ -74,8 +75,10 @@ def build_link_pages(
     members: Sequence[Member],
     featured_in: dict[str, Ref],
     render_note: Callable[[str], str],
+    discussion_ref: Callable[[str], DiscussionRef] = lambda url: DiscussionRef(url, url),
 ) -> LinkPages:
-    """``featured_in`` maps an anchor to the issue that featured the link."""
+    """``featured_in`` maps an anchor to the issue that featured the link;
+    ``discussion_ref`` labels a discussion URL with its platform and activity."""
     names = {member.handle: Ref(member.name, member_url(member.handle)) for member in members}
     views: dict[str, list[LinkView]] = defaultdict(list)
     for member in members:
@@ -89,7 +92,7 @@ def build_link_pages(
                     date=link.date,
                     note_html=render_note(link.note) if link.note else "",
                     tags=tuple(Ref(tag, tag_url(tag)) for tag in link.tags),
-                    discussion=link.discussion,
+                    discussion=discussion_ref(link.discussion) if link.discussion else None,
                     member=names[member.handle],
                     anchor=anchor,
                     featured_in=featured_in.get(anchor),

@@ -30,6 +30,12 @@ def site_urls(context: dict[str, Any]) -> list[tuple[str, Any]]:
         urls += [("links/", None), ("members/", None)]
         urls += [(tag.url, None) for tag, _links in community.by_tag]
         urls += [(member.url, None) for member in community.members]
+    discussions = context.get("discussion_pages")
+    if discussions:
+        newest = discussions.discussions[0].active_at if discussions.discussions else None
+        urls += [("community/", None), ("discussions/", newest)]
+        for ref, threads in discussions.by_platform + discussions.by_tag:
+            urls.append((ref.url, threads[0].active_at))
     return urls
 
 

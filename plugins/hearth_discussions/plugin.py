@@ -1,0 +1,69 @@
+"""Pelican wiring: the discussion index, its feed, and the pages that show it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pelican import signals
+from pelican.generators import Generator
+
+from hearth_core.problems import ContentError
+from hearth_discussions.collect import discussion_ref, load_activity, load_discussions
+from hearth_discussions.feed import discussions_feed
+from hearth_discussions.index import DiscussionPages, build_discussion_pages
+from hearth_discussions.settings import chat_spaces, discussion_options
+from hearth_feeds.plugin import register_feed
+
+
+class DiscussionsGenerator(Generator):
+    """Writes /discussions/ (with a page per platform and per tag) and /community/."""
+
+    def generate_context(self) -> None:
+        articles = self.context["articles"]
+        issues = [article.issue for article in articles]
+        sources, problems = load_discussions(
+            self.settings, issues, self.context.get("hearth_members", [])
+        )
+        if problems:
+            raise ContentError(problems)
+        activity = load_activity(self.settings)[0]
+        self.pages = build_discussion_pages(
+            sources,
+            activity,
+            chat_spaces(self.settings),
+            discussion_options(self.settings)["home_limit"],
+        )
+        for article in articles + self.context.get("drafts", []):
+            url = article.metadata.get("discussion")
+            article.discussion_ref = discussion_ref(url, activity) if url else None
+        self.context["discussion_pages"] = self.pages
+        self.context["discussions_feeds"] = register_feed(
+            self.context, discussions_feed(self.pages, self.settings)
+        )
+
+    def generate_output(self, writer: Any) -> None:
+        def write(url: str, template: str, **data: Any) -> None:
+            writer.write_file(
+                f"{url}index.html",
+                self.get_template(template),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                url=url,
+                **data,
+            )
+
+        pages: DiscussionPages = self.pages
+        write("discussions/", "discussions", discussions=pages.discussions, filter=None)
+        for platform, threads in pages.by_platform:
+            write(platform.url, "discussions", discussions=threads, filter=platform)
+        for tag, threads in pages.by_tag:
+            write(tag.url, "discussions", discussions=threads, filter=tag)
+        write("community/", "community", spaces=pages.spaces)
+
+
+def get_generators(_pelican: Any) -> type[DiscussionsGenerator]:
+    return DiscussionsGenerator
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)
