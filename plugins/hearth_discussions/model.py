@@ -32,7 +32,9 @@ class ChatSpace:
 
     @property
     def join_text(self) -> str:
-        return f"Join {self.name}"
+        # On Mastodon one follows an account; everywhere else one joins a place.
+        verb = "Follow" if self.platform == "mastodon" else "Join"
+        return f"{verb} on {self.platform_name}"
 
 
 @dataclass(frozen=True)
