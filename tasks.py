@@ -203,3 +203,27 @@ def check_pr(c, author="", base=""):
     if problems:
         raise Exit("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s) found.", code=1)
     print("No problems found.")
+
+
+@task(
+    iterable=["platform"],
+    help={
+        "platform": "only sync this platform: discourse, mastodon, reddit or github "
+        "(repeat it, or separate names with commas); others keep their data",
+        "dry-run": "list the requests a sync would make; make none and write nothing",
+    },
+)
+def sync_discussions(c, platform=None, dry_run=False):
+    """Fetch discussion threads' titles, replies and last activity into activity.json."""
+    from hearth_discussions.sync import SyncError
+    from hearth_discussions.sync import sync_discussions as sync
+
+    names = [name.strip() for given in platform or [] for name in given.split(",")]
+    try:
+        code = sync(_settings(), platforms=[name for name in names if name], dry_run=dry_run)
+    except ContentError as error:
+        raise Exit(f"{error}\nNothing was synced: fix the problems above.", code=1) from None
+    except (SettingsError, SyncError, FileNotFoundError) as error:
+        raise Exit(str(error), code=1) from None
+    if code:
+        raise Exit(code=code)

@@ -16,7 +16,7 @@ from tests.sites import ROOT
 
 TASKS = [
     "bench", "build", "check", "clean", "livereload", "new-issue", "preview",
-    "rebuild", "regenerate", "reserve", "serve",
+    "rebuild", "regenerate", "reserve", "serve", "sync-discussions",
 ]  # fmt: skip
 
 

@@ -13,6 +13,15 @@ def write_atomically(path: Path, data: bytes) -> None:
     with tempfile.NamedTemporaryFile(
         dir=path.parent, prefix=f".{path.name}.", delete=False
     ) as handle:
-        handle.write(data)
-    os.chmod(handle.name, 0o644)
-    os.replace(handle.name, path)
+        try:
+            handle.write(data)
+        except BaseException:
+            os.unlink(handle.name)
+            raise
+    try:
+        os.chmod(handle.name, 0o644)
+        os.replace(handle.name, path)
+    except BaseException:
+        # A full disk or a killed task must not leave ".activity.json.x1y2" litter behind.
+        os.unlink(handle.name)
+        raise

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hearth_core.files import write_atomically
-from hearth_core.problems import Problem, problem
+from hearth_core.problems import Problem, display_path, problem
 from hearth_discussions.model import Activity
 
 ABOUT = "Written by `invoke sync-discussions`; the build only reads it. Safe to edit by hand."
@@ -25,7 +25,10 @@ def read_activity(path: Path) -> tuple[dict[str, Activity], list[Problem]]:
     """Activity by thread URL; a missing file is no activity, a broken one is a problem."""
     if not path.exists():
         return {}, []
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return {}, [problem(path, 1, "", "is not UTF-8 text: save it as UTF-8")]
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -35,7 +38,7 @@ def read_activity(path: Path) -> tuple[dict[str, Activity], list[Problem]]:
                 error.lineno,
                 "",
                 f"invalid JSON: {error.msg}; fix it by hand, or restore it with "
-                f"`git checkout {path.name}` and run `invoke sync-discussions`",
+                f"`git checkout {display_path(path)}` and run `invoke sync-discussions`",
             )
         ]
     threads = data.get("threads") if isinstance(data, dict) else None
@@ -88,7 +91,7 @@ def _timestamp(value: Any) -> datetime | None:
 
 def _line_of(text: str, url: str) -> int:
     """The line where ``url`` is a key, so a problem points at the right entry."""
-    position = text.find(json.dumps(url))
+    position = text.find(json.dumps(url, ensure_ascii=False))
     return text.count("\n", 0, position) + 1 if position >= 0 else 1
 
 

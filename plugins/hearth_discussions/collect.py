@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hearth_core.problems import Problem, problem
+from hearth_core.problems import Problem, display_path, problem
 from hearth_discussions.activity import read_activity
 from hearth_discussions.model import Activity, DiscussionRef, Source, Thread
 from hearth_discussions.platforms import recognise
@@ -55,7 +55,12 @@ def load_threads(
                 problem(path, 1, "", "only thread files (.yml) and activity.json belong here")
             )
             continue
-        thread, found = parse_thread(path, path.read_text(encoding="utf-8"), vocabulary, today)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.append(problem(path, 1, "", "is not UTF-8 text: save it as UTF-8"))
+            continue
+        thread, found = parse_thread(path, text, vocabulary, today)
         problems += found
         if thread:
             threads.append(thread)
@@ -68,24 +73,34 @@ def discussion_sources(
     """One source per thread URL; a thread file may add a title and tags to any of them."""
     published = {issue.number: issue for issue in issues if not issue.is_draft}
     links = {normalize_url(link.url): link for member in members for link in member.links}
+    # Keyed by the normalised address: ".../t/x/12/" is the same thread as ".../t/x/12".
     found: dict[str, Source] = {}
     for issue in sorted(published.values(), key=lambda issue: issue.number):
         if issue.discussion:
-            found.setdefault(issue.discussion, _issue_source(issue, issue.discussion))
+            source = _issue_source(issue, issue.discussion)
+            found.setdefault(normalize_url(issue.discussion), source)
     for link in sorted(links.values(), key=lambda link: (link.date, link.url)):
         if link.discussion:
-            found.setdefault(link.discussion, _link_source(link, link.discussion))
+            found.setdefault(normalize_url(link.discussion), _link_source(link, link.discussion))
     problems: list[Problem] = []
+    files: dict[str, Thread] = {}
     for thread in threads:
+        key = normalize_url(thread.url)
         about, field, message = _thread_about(thread, published, links)
+        if key in files and not message:
+            field = "url"
+            first = display_path(files[key].source)
+            message = f"{first} already names this thread: keep one of the two files"
         if message:
             problems.append(problem(thread.source, thread.line_of(field), field, message))
             continue
-        named = found.get(thread.url)
+        files[key] = thread
+        named = found.get(key)
         if about is None:
             about = (named.kind, named.about) if named else ("topic", None)
-        found[thread.url] = Source(
-            url=thread.url,
+        found[key] = Source(
+            # The address as the issue or link wrote it, so activity stays keyed the same.
+            url=named.url if named else thread.url,
             title=thread.title,
             kind=about[0],
             about=about[1],

@@ -50,6 +50,8 @@ def _space(index: int, given: Any) -> ChatSpace:
             f"{where}: platform {platform!r} is not one Hearth knows: use one of "
             f"{', '.join(sorted(PLATFORM_NAMES))} or 'other'"
         )
+    if not isinstance(given.get("description") or "", str):
+        raise SettingsError(f"{where}: 'description' must be text")
     for key in ("url", "join", "api"):
         value = given.get(key)
         if value is not None and (not isinstance(value, str) or not value.startswith("https://")):

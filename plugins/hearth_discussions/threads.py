@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
+import unicodedata
 from collections.abc import Callable, Collection
 from pathlib import Path
 from types import MappingProxyType
@@ -28,6 +30,7 @@ REQUIRED = {
     "started": "started: 2026-11-02",
 }
 TITLE_LIMIT = 120
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Adds a problem at a value's line (line 1 when the field is missing).
 Report = Callable[[Value | None, str, str], None]
 
@@ -62,7 +65,7 @@ def parse_thread(
     tags = _tags(fields.get("tags"), vocabulary, report)
     issue = _issue(fields.get("issue"), report)
     link = _link(fields.get("link"), report)
-    if found or title is None or url is None or started is None:
+    if problems or found or title is None or url is None or started is None:
         return None, problems + found
     thread = Thread(
         url=url,
@@ -84,6 +87,13 @@ def _title(value: Value | None, report: Report) -> str | None:
         report(value, "title", f'must be text, not {describe(value)}: put it in "quotes"')
         return None
     title = " ".join(value.data.split())
+    hidden = next((c for c in title if unicodedata.category(c) in ("Cc", "Cf")), None)
+    if not title:
+        report(value, "title", f"is empty: write it after the colon, like {REQUIRED['title']}")
+        return None
+    if hidden is not None:
+        report(value, "title", f"contains the invisible character U+{ord(hidden):04X}: delete it")
+        return None
     if len(title) > TITLE_LIMIT:
         report(value, "title", f"is {len(title)} characters long, over {TITLE_LIMIT}: shorten it")
         return None
@@ -97,6 +107,9 @@ def _url(value: Value | None, report: Report) -> str | None:
         report(value, "url", f"must be the thread's https:// address, not {describe(value)}")
         return None
     try:
+        scheme = value.data.split(":", 1)[0].lower() if ":" in value.data else ""
+        if scheme.isalpha() and scheme not in ("http", "https"):
+            recognise(value.data)  # raises: "copy the thread's full https:// address"
         return recognise(check_web_url(value.data)).url
     except ValueError as error:
         report(value, "url", str(error))
@@ -108,6 +121,9 @@ def _started(value: Value | None, today: datetime.date, report: Report) -> datet
         return None
     day = value.data
     if isinstance(day, str):
+        if not ISO_DATE.match(day.strip()):
+            report(value, "started", f"cannot read {value.data!r} as a date: write YYYY-MM-DD")
+            return None
         try:
             day = datetime.date.fromisoformat(day.strip())
         except ValueError:

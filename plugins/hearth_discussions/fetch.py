@@ -1,0 +1,173 @@
+"""HTTP for ``invoke sync-discussions``: one JSON request, with bounded and polite retries.
+
+Every request sync makes is a read, so retrying is always safe. What is bounded
+is how long a platform is kept busy and how long the author waits for an answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+Sleep = Callable[[float], Awaitable[None]]
+# A server's own words about a refused request are worth showing, but not a page of them.
+MESSAGE_LIMIT = 200
+
+
+@dataclass(frozen=True, kw_only=True)
+class FetchPolicy:
+    """How hard sync tries: enough to ride out a hiccup, never enough to hammer a platform."""
+
+    concurrency: int = 4
+    timeout: float = 10.0
+    attempts: int = 3
+    # The first retry waits about this many seconds, each further one twice as long.
+    backoff: float = 1.0
+    # A platform asking for a longer pause than this is not waited for: the author can retry.
+    max_retry_after: float = 60.0
+    # Injectable so tests can record the waits instead of waiting.
+    sleep: Sleep = asyncio.sleep
+
+    def __post_init__(self) -> None:
+        if self.concurrency < 1 or self.attempts < 1 or self.timeout <= 0:
+            raise ValueError("FetchPolicy needs concurrency and attempts of 1 or more, timeout > 0")
+
+    def backoff_wait(self, retry: int) -> float:
+        # Jitter keeps parallel requests that failed together from retrying together.
+        return self.backoff * 2 ** (retry - 1) * (1 + random.random() / 2)
+
+
+class FetchError(Exception):
+    """A request failed for good; the message names the address and the reason.
+
+    Safe to print: it never holds request headers, which is where tokens travel,
+    and server text quoted in it has any token blanked out.
+    """
+
+    def __init__(self, url: str, reason: str, *, status: int | None = None) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "[redacted]")
+    return text
+
+
+async def fetch_json(
+    client: httpx.AsyncClient,
+    url: str,
+    policy: FetchPolicy,
+    *,
+    method: str = "GET",
+    headers: Mapping[str, str] | None = None,
+    body: Any = None,
+) -> Any:
+    """The decoded JSON at ``url``; raise FetchError once retries cannot help."""
+    secrets = _secrets(headers or {})
+    tries = _attempts(policy.attempts)
+    for attempt in range(1, policy.attempts + 1):
+        status = None
+        try:
+            response = await client.request(
+                method, url, headers=headers, json=body, timeout=policy.timeout
+            )
+        except httpx.TimeoutException:
+            failure = f"timed out after {policy.timeout:g} s ({tries})"
+            wait = policy.backoff_wait(attempt)
+        except httpx.TransportError as error:
+            said = redact(str(error), secrets) or type(error).__name__
+            failure, wait = f"could not connect: {said} ({tries})", policy.backoff_wait(attempt)
+        except (httpx.RequestError, httpx.InvalidURL) as error:
+            raise FetchError(url, f"request failed: {redact(str(error), secrets)}") from None
+        else:
+            if response.is_success:
+                return _decoded(response, url)
+            status = response.status_code
+            wait = _wait(response, url, policy, attempt, secrets)
+            failure = f"HTTP {status} after {tries}"
+        if attempt < policy.attempts:
+            await policy.sleep(wait)
+    raise FetchError(url, failure, status=status)
+
+
+def _secrets(headers: Mapping[str, str]) -> list[str]:
+    """The credential in an Authorization header, with and without its scheme word."""
+    found = []
+    for name, value in headers.items():
+        if name.lower() == "authorization":
+            found += [value, value.partition(" ")[2]]
+    return [secret for secret in found if secret]
+
+
+def _wait(
+    response: httpx.Response, url: str, policy: FetchPolicy, attempt: int, secrets: list[str]
+) -> float:
+    """Seconds to wait before retrying a busy or broken server; raise if a retry cannot help."""
+    status = response.status_code
+    if status != 429 and status < 500:
+        said = redact(_server_message(response), secrets)
+        reason = f"HTTP {status} {response.reason_phrase}".rstrip() + (f": {said}" if said else "")
+        raise FetchError(url, reason, status=status)
+    pause = retry_after(response)
+    if pause is not None and pause > policy.max_retry_after:
+        raise FetchError(url, f"rate limited for {pause:.0f} s; try later", status=status)
+    return pause if pause is not None else policy.backoff_wait(attempt)
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds the server asked us to wait: ``Retry-After`` is seconds or an HTTP date."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _decoded(response: httpx.Response, url: str) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+        raise FetchError(
+            url, f"the response was not JSON (HTTP {response.status_code}, {kind})"
+        ) from None
+
+
+def _server_message(response: httpx.Response) -> str:
+    """GitHub, Mastodon and Discourse explain refusals in a JSON field; show it if present."""
+    try:
+        data = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    for key in ("message", "error", "errors"):
+        value = data.get(key)
+        if isinstance(value, list):
+            value = "; ".join(str(item) for item in value)
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())[:MESSAGE_LIMIT]
+    return ""
+
+
+def _attempts(count: int) -> str:
+    return "1 attempt" if count == 1 else f"{count} attempts"
