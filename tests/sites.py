@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -53,3 +56,19 @@ def page(output: Path, url_path: str) -> HTMLParser:
     if not relative or not relative.endswith((".html", ".xml", ".json")):
         target = target / "index.html"
     return HTMLParser(target.read_text(encoding="utf-8"))
+
+
+def invoke(project, *args, timeout=120):
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

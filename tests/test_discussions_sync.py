@@ -31,8 +31,7 @@ from hearth_discussions.fetch import FetchError, FetchPolicy
 from hearth_discussions.model import Activity, ChatSpace
 from hearth_discussions.platforms import recognise
 from hearth_discussions.sync import run_sync, sync_discussions
-from tests.sites import issue, settings_for, write_content
-from tests.test_tasks import free_port, invoke, project  # noqa: F401  (project is a fixture)
+from tests.sites import free_port, invoke, issue, settings_for, write_content
 
 TOKEN = "ghp_FAKE0token0that0must0never0leak0X9"
 FORUM = "https://forum.example/t/small-tools/42"
@@ -696,7 +695,7 @@ def demo_platforms(method: str, path: str, body: bytes) -> Reply | None:
     return None
 
 
-def test_invoke_sync_discussions_writes_the_activity_file(platforms, project, token):  # noqa: F811
+def test_invoke_sync_discussions_writes_the_activity_file(platforms, project, token):
     platforms.fallback = demo_platforms
     base = platforms.base
     spaces = [
@@ -764,7 +763,7 @@ def test_invoke_sync_discussions_writes_the_activity_file(platforms, project, to
     assert "Nothing changed: content/discussions/activity.json is as it was." in again.stdout
 
 
-def test_invoke_sync_discussions_refuses_an_unknown_platform(project):  # noqa: F811
+def test_invoke_sync_discussions_refuses_an_unknown_platform(project):
     result = invoke(project, "sync-discussions", "--platform", "discourse,slack")
     assert result.returncode == 1
     assert "--platform slack: sync reads only discourse, github, mastodon, reddit" in result.stderr

@@ -10,9 +10,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -28,7 +25,7 @@ from hearth_discussions.threads import parse_thread
 from hearth_issues.source import parse_issue
 from hearth_members.validate import parse_member
 from hearth_site.check import check_content
-from tests.sites import ROOT, issue, settings_for, write_content
+from tests.sites import ROOT, invoke, issue, settings_for, write_content
 
 VOCABULARY = ("apps", "design", "side-projects", "tools", "zines")
 ALLOWED_TAGS = "apps, design, side-projects, tools, zines"
@@ -743,20 +740,15 @@ def test_check_and_sync_see_threads_issues_member_links_and_activity(tmp_path, m
     assert [str(item) for item in problems] == expected
 
 
-def test_invoke_check_passes_a_copied_template_and_lists_a_broken_thread_file(tmp_path):
-    project = tmp_path / "site"
-    for name in ("content", "theme", "plugins"):
-        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
-        shutil.copy(ROOT / name, project / name)
+def test_invoke_check_passes_a_copied_template_and_lists_a_broken_thread_file(project):
     thread = project / "content/discussions/show-and-tell-january.yml"
     thread.write_text(TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
-    assert invoke_check(project).stdout.strip() == "No problems found."
+    assert invoke(project, "check").stdout.strip() == "No problems found."
     lines = thread.read_text(encoding="utf-8").splitlines()
     line = next(number for number, text in enumerate(lines, 1) if text.startswith("started:"))
     lines[line - 1] = "started: 9 January 2026"
     thread.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = invoke_check(project)
+    result = invoke(project, "check")
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     assert result.stderr.splitlines() == [
@@ -764,13 +756,3 @@ def test_invoke_check_passes_a_copied_template_and_lists_a_broken_thread_file(tm
         "'9 January 2026' as a date: write YYYY-MM-DD",
         "1 problem(s) found.",
     ]
-
-
-def invoke_check(project: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", "check"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )

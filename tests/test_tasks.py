@@ -2,43 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from datetime import date
 
-import pytest
-
-from tests.sites import ROOT
+from tests.sites import free_port, invoke
 
 TASKS = [
     "bench", "build", "check", "clean", "livereload", "new-issue", "preview",
     "rebuild", "regenerate", "reserve", "serve", "sync-discussions",
 ]  # fmt: skip
-
-
-@pytest.fixture
-def project(tmp_path):
-    """A copy of the project, so tasks can write into it."""
-    copy = tmp_path / "site"
-    for name in ("content", "theme", "plugins"):
-        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
-        shutil.copy(ROOT / name, copy / name)
-    return copy
-
-
-def invoke(project, *args, timeout=120):
-    return subprocess.run(
-        [sys.executable, "-m", "invoke", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
 
 
 def test_every_task_has_a_one_line_help(project):
@@ -110,12 +85,6 @@ def test_serve_without_a_build_says_what_to_run(project):
     result = invoke(project, "serve")
     assert result.returncode == 1
     assert "run `invoke build` first" in result.stderr
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_build_serve_serves_the_demo_site(project):

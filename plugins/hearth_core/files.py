@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from hearth_core.problems import Problem, problem
+
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, then rename it into place."""
@@ -25,3 +27,22 @@ def write_atomically(path: Path, data: bytes) -> None:
         # A full disk or a killed task must not leave ".activity.json.x1y2" litter behind.
         os.unlink(handle.name)
         raise
+
+
+def authored_files(directory: Path) -> list[Path]:
+    """What people put in ``directory``, without templates (``_*``), hidden files and litter."""
+    if not directory.is_dir():
+        return []
+    return [
+        path
+        for path in sorted(directory.iterdir())
+        if not path.name.startswith(("_", ".", "#")) and not path.name.endswith("~")
+    ]
+
+
+def read_text_file(path: Path) -> tuple[str | None, list[Problem]]:
+    """The file's text, or the problem that it is not UTF-8 (editors on Windows still save so)."""
+    try:
+        return path.read_text(encoding="utf-8"), []
+    except UnicodeDecodeError:
+        return None, [problem(path, 1, "", "is not UTF-8 text: save it as UTF-8")]

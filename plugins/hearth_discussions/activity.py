@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from hearth_core.files import write_atomically
+from hearth_core.files import read_text_file, write_atomically
 from hearth_core.problems import Problem, display_path, problem
 from hearth_discussions.model import Activity
 
@@ -25,10 +25,9 @@ def read_activity(path: Path) -> tuple[dict[str, Activity], list[Problem]]:
     """Activity by thread URL; a missing file is no activity, a broken one is a problem."""
     if not path.exists():
         return {}, []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return {}, [problem(path, 1, "", "is not UTF-8 text: save it as UTF-8")]
+    text, unreadable = read_text_file(path)
+    if text is None:
+        return {}, unreadable
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

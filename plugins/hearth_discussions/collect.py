@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hearth_core.files import authored_files, read_text_file
 from hearth_core.problems import Problem, display_path, problem
 from hearth_discussions.activity import read_activity
 from hearth_discussions.model import Activity, DiscussionRef, Source, Thread
@@ -43,11 +44,7 @@ def load_threads(
     """Every thread file in ``folder``; other files there are reported, not skipped."""
     threads: list[Thread] = []
     problems: list[Problem] = []
-    if not folder.is_dir():
-        return threads, problems
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(("_", ".", "#")) or path.name.endswith("~"):
-            continue
+    for path in authored_files(folder):
         if path.name in NOT_THREADS:
             continue
         if path.suffix != ".yml" or not path.is_file():
@@ -55,10 +52,9 @@ def load_threads(
                 problem(path, 1, "", "only thread files (.yml) and activity.json belong here")
             )
             continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            problems.append(problem(path, 1, "", "is not UTF-8 text: save it as UTF-8"))
+        text, unreadable = read_text_file(path)
+        if text is None:
+            problems += unreadable
             continue
         thread, found = parse_thread(path, text, vocabulary, today)
         problems += found

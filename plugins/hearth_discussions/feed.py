@@ -7,10 +7,10 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hearth_core.settings import absolute_site_url, plugin_settings
+from hearth_core.settings import absolute_site_url
 from hearth_discussions.index import DiscussionPages, DiscussionView
 from hearth_feeds.entries import Feed, FeedEntry
-from hearth_feeds.plugin import DEFAULTS as FEED_DEFAULTS
+from hearth_feeds.plugin import feed_limit, section_feed
 
 
 def _entry(view: DiscussionView, base: str, zone: ZoneInfo) -> FeedEntry:
@@ -36,15 +36,12 @@ def _entry(view: DiscussionView, base: str, zone: ZoneInfo) -> FeedEntry:
 
 def discussions_feed(pages: DiscussionPages, settings: dict[str, Any]) -> Feed:
     base = absolute_site_url(settings)
-    limit = plugin_settings(settings, "HEARTH_FEEDS", FEED_DEFAULTS)["limit"]
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    return Feed(
+    feed = section_feed(
+        settings,
         slug="discussions",
-        title=f"{settings['SITENAME']}: discussions",
+        title="discussions",
         description=f"Latest conversations in the {settings['SITENAME']} community.",
-        site_url=base,
-        home_url=f"{base}/discussions/",
-        language=settings["DEFAULT_LANG"],
-        author=settings.get("AUTHOR", ""),
-        entries=tuple(_entry(view, base, zone) for view in pages.discussions[:limit]),
+        home="discussions/",
     )
+    return feed(_entry(view, base, zone) for view in pages.discussions[: feed_limit(settings)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -76,6 +77,31 @@ def issues_feed(articles: list[Any], settings: dict[str, Any], limit: int) -> Fe
         author=settings.get("AUTHOR", ""),
         entries=tuple(issue_entry(article, base) for article in published),
     )
+
+
+def section_feed(
+    settings: dict[str, Any], *, slug: str, title: str, description: str, home: str
+) -> Callable[[Iterable[FeedEntry]], Feed]:
+    """A feed for one section of the site (``home`` is its path), given its entries."""
+    base = absolute_site_url(settings)
+
+    def with_entries(entries: Iterable[FeedEntry]) -> Feed:
+        return Feed(
+            slug=slug,
+            title=f"{settings['SITENAME']}: {title}",
+            description=description,
+            site_url=base,
+            home_url=f"{base}/{home}",
+            language=settings["DEFAULT_LANG"],
+            author=settings.get("AUTHOR", ""),
+            entries=tuple(entries),
+        )
+
+    return with_entries
+
+
+def feed_limit(settings: dict[str, Any]) -> int:
+    return plugin_settings(settings, "HEARTH_FEEDS", DEFAULTS)["limit"]
 
 
 REGISTRY = "hearth_feed_registry"

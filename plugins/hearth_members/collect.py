@@ -6,21 +6,11 @@ import datetime
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
+from hearth_core.files import authored_files, read_text_file
 from hearth_core.problems import Problem, problem
 from hearth_members.duplicates import Featured, duplicate_links
 from hearth_members.model import Member
 from hearth_members.validate import parse_member
-
-
-def member_files(directory: Path) -> list[Path]:
-    """What members put in ``directory``, without the template (``_*``), hidden files and litter."""
-    if not directory.is_dir():
-        return []
-    return [
-        path
-        for path in sorted(directory.iterdir())
-        if not path.name.startswith(("_", ".", "#")) and not path.name.endswith("~")
-    ]
 
 
 def load_members(
@@ -33,14 +23,13 @@ def load_members(
     """Every valid member, and every problem: in one file or between files and issues."""
     members: list[Member] = []
     problems: list[Problem] = []
-    for path in member_files(directory):
+    for path in authored_files(directory):
         if path.is_dir() or path.suffix != ".yml":
             problems.append(problem(path, 1, "", _not_a_member_file(path, directory)))
             continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            problems.append(problem(path, 1, "", "is not UTF-8 text: save it as UTF-8"))
+        text, unreadable = read_text_file(path)
+        if text is None:
+            problems += unreadable
             continue
         member, file_problems = parse_member(path, text, vocabulary, today)
         problems += file_problems

@@ -7,9 +7,9 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hearth_core.settings import absolute_site_url, plugin_settings
+from hearth_core.settings import absolute_site_url
 from hearth_feeds.entries import Feed, FeedEntry
-from hearth_feeds.plugin import DEFAULTS as FEED_DEFAULTS
+from hearth_feeds.plugin import feed_limit, section_feed
 from hearth_members.views import LinkPages, LinkView
 
 
@@ -34,15 +34,12 @@ def _entry(view: LinkView, base: str, zone: ZoneInfo) -> FeedEntry:
 
 def links_feed(pages: LinkPages, settings: dict[str, Any]) -> Feed:
     base = absolute_site_url(settings)
-    limit = plugin_settings(settings, "HEARTH_FEEDS", FEED_DEFAULTS)["limit"]
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    return Feed(
+    feed = section_feed(
+        settings,
         slug="links",
-        title=f"{settings['SITENAME']}: community links",
+        title="community links",
         description=f"Links shared by the members of {settings['SITENAME']}.",
-        site_url=base,
-        home_url=f"{base}/links/",
-        language=settings["DEFAULT_LANG"],
-        author=settings.get("AUTHOR", ""),
-        entries=tuple(_entry(view, base, zone) for view in pages.links[:limit]),
+        home="links/",
     )
+    return feed(_entry(view, base, zone) for view in pages.links[: feed_limit(settings)])
