@@ -1,0 +1,1 @@
+"""Email: one issue rendered for inboxes (HTML with inlined CSS, and plain text), and its checks."""
