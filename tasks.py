@@ -161,6 +161,37 @@ def new_issue(c, title="Untitled"):
         )
 
 
+def _issue_number(given: object) -> int:
+    text = str(given).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise Exit("Name the issue by its number: --issue 12", code=1)
+    return int(text)
+
+
+@task(help={"issue": "the issue's number"})
+def email(c, issue=""):
+    """Render one issue for email into output/email/N.html and N.txt, and run the checks."""
+    from hearth_email.checks import preflight
+    from hearth_email.render import EmailError, render_email, write_email
+
+    number = _issue_number(issue)
+    try:
+        rendered = render_email(_settings(PUBLISH_CONFIG), number)
+    except (EmailError, SettingsError, FileNotFoundError) as error:
+        raise Exit(f"Cannot render issue {issue}: {error}", code=1) from None
+    for path, size in write_email(rendered, OUTPUT / "email"):
+        print(f"Wrote {display_path(path)} ({size / 1024:.1f} KB)")
+    failed = preflight(rendered)
+    if failed:
+        listed = "\n".join(f"- {check}" for check in failed)
+        raise Exit(
+            f"{listed}\n{len(failed)} check(s) failed: `invoke send` refuses this email "
+            "until they are fixed (or given --force).",
+            code=1,
+        )
+    print("All checks passed.")
+
+
 @task(help={"issues": "how many generated issues to build (default 520, ten years weekly)"})
 def bench(c, issues=0):
     """Build a large generated newsletter; fail if it misses the speed or memory target."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 # Buttondown reads a body as Markdown unless its first line says it is HTML.
 HTML_MODE = "<!-- buttondown-editor-mode: fancy -->"
@@ -23,6 +24,9 @@ class RenderedEmail:
     # What goes inside Buttondown's own template: the inlined body, without <html> and <head>.
     body_html: str
     text: str
+    # The file, so checks can point at the line to fix.
+    source: Path | None = None
+    is_draft: bool = False
 
     @property
     def buttondown_body(self) -> str:

@@ -1,0 +1,108 @@
+"""Pre-flight checks on a rendered email: what would embarrass the author once it is sent.
+
+An email cannot be fixed after it is sent, so `invoke send` refuses one that
+fails any of these unless told ``--force``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+import lxml.html
+
+from hearth_core.problems import display_path
+from hearth_email.model import RenderedEmail
+from hearth_members.urls import TRACKING_PARAMETERS
+
+# Gmail clips a message at about 102 KB and hides the rest behind "View entire message".
+SIZE_LIMIT = 100 * 1024
+MARKERS = re.compile(r"\b(TK|TODO)\b")
+ABSOLUTE = ("http://", "https://", "mailto:")
+
+
+def preflight(email: RenderedEmail) -> list[str]:
+    """Every failed check, each saying what to fix; empty when the email is ready."""
+    tree = lxml.html.document_fromstring(email.html)
+    return [
+        *_subject(email),
+        *_draft(email),
+        *_size(email),
+        *_images_without_alt(tree),
+        *_relative_urls(tree),
+        *_markers(email),
+        *_tracking(tree),
+    ]
+
+
+def _subject(email: RenderedEmail) -> list[str]:
+    if email.subject.strip():
+        return []
+    return ["the subject is empty: give the issue a Title: line"]
+
+
+def _draft(email: RenderedEmail) -> list[str]:
+    if not email.is_draft:
+        return []
+    return [
+        f"issue {email.number} is a draft: its 'read on the web' link leads nowhere until "
+        "you remove `Status: draft` and publish the site"
+    ]
+
+
+def _size(email: RenderedEmail) -> list[str]:
+    size = len(email.html.encode("utf-8"))
+    if size <= SIZE_LIMIT:
+        return []
+    return [
+        f"the HTML is {size / 1024:.0f} KB, over {SIZE_LIMIT // 1024} KB: Gmail clips it and "
+        "hides the rest; shorten the issue or move a section to the web"
+    ]
+
+
+def _images_without_alt(tree: lxml.html.HtmlElement) -> list[str]:
+    return [
+        f"the image {image.get('src')} has no alt text: describe it in the ![...] brackets, "
+        "for readers who see no images"
+        for image in tree.iter("img")
+        if not (image.get("alt") or "").strip()
+    ]
+
+
+def _relative_urls(tree: lxml.html.HtmlElement) -> list[str]:
+    found = []
+    for element in tree.iter():
+        for attribute in ("href", "src"):
+            value = element.get(attribute)
+            if value is not None and not value.startswith(ABSOLUTE):
+                found.append(
+                    f"the link {value!r} is not absolute and will not work in an inbox: "
+                    "write the full https:// address"
+                )
+    return found
+
+
+def _markers(email: RenderedEmail) -> list[str]:
+    """TK ("to come") and TODO left in the text; named by line in the issue's file."""
+    found = []
+    source = email.source
+    lines = source.read_text(encoding="utf-8").splitlines() if source else email.text.splitlines()
+    where = display_path(source) if source else "the text"
+    for number, line in enumerate(lines, 1):
+        for match in MARKERS.finditer(line):
+            found.append(f"{where}:{number}: {match[1]} left in the text: finish or remove it")
+    return found
+
+
+def _tracking(tree: lxml.html.HtmlElement) -> list[str]:
+    found = []
+    for link in tree.iter("a"):
+        href = link.get("href") or ""
+        names = {name.lower() for name, _ in parse_qsl(urlsplit(href).query)}
+        tracking = sorted(n for n in names if n.startswith("utm_") or n in TRACKING_PARAMETERS)
+        if tracking:
+            found.append(
+                f"the link {href} carries tracking parameters ({', '.join(tracking)}): "
+                "remove them, readers are promised no trackers"
+            )
+    return found

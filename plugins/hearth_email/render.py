@@ -1,0 +1,161 @@
+"""Render one issue for email without building the site: `invoke email --issue N`.
+
+It reads only what one email needs (the issues, to find N and its community
+window; the members; the activity file) and renders two templates, so sending
+does not wait for a site build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import css_inline
+import lxml.html
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from hearth_core.files import write_atomically
+from hearth_core.settings import absolute_site_url
+from hearth_discussions.collect import discussion_ref, load_activity
+from hearth_email.links import absolute_html, internal_target
+from hearth_email.model import RenderedEmail
+from hearth_email.text import markdown_as_text
+from hearth_issues.collect import load_issues
+from hearth_issues.model import Issue
+from hearth_issues.reader import markdown_renderer
+from hearth_members.community import community_links
+from hearth_members.render import note_html
+from hearth_members.site import load_community
+from hearth_members.views import LinkView, build_link_pages, link_anchor
+
+# Programs that read <style> get the dark-mode and phone rules; the rest is inlined.
+INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+
+
+class EmailError(Exception):
+    """The email cannot be rendered; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class IssueView:
+    number: int
+    title: str
+    url: str
+    date_text: str
+
+
+def load_issue(settings: dict[str, Any], number: int) -> tuple[Issue, list[Issue]]:
+    """Issue ``number`` and every issue, or EmailError when the content has problems."""
+    issues, problems = [], []
+    for folder in settings["ARTICLE_PATHS"]:
+        found, folder_problems = load_issues(Path(settings["PATH"], folder))
+        issues += found
+        problems += folder_problems
+    if problems:
+        listed = "\n".join(map(str, sorted(problems)))
+        raise EmailError(f"{listed}\nFix these problems first (`invoke check` lists them).")
+    match = next((issue for issue in issues if issue.number == number), None)
+    if match is None:
+        newest = max((issue.number for issue in issues), default=0)
+        raise EmailError(f"there is no issue {number}: the newest is issue {newest}")
+    return match, issues
+
+
+def render_email(settings: dict[str, Any], number: int) -> RenderedEmail:
+    issue, issues = load_issue(settings, number)
+    site_url = absolute_site_url(settings)
+    page_url = f"{site_url}/issues/{issue.number}/"
+    markdown = markdown_renderer(settings["MARKDOWN"])
+    content = absolute_html(markdown.convert(issue.body), page_url, site_url)
+    activity = load_activity(settings)[0]
+    community = _community(settings, issue, issues, activity)
+    discussion = discussion_ref(issue.discussion, activity) if issue.discussion else None
+    date_format = settings.get("DEFAULT_DATE_FORMAT", "%Y-%m-%d")
+    view = IssueView(issue.number, issue.title, page_url, issue.date.strftime(date_format))
+    env = _environment(settings)
+    data = {**_site(settings, site_url), "issue": view, "discussion": discussion}
+    community_html = ""
+    if community:
+        template = env.get_template("_community.html")
+        community_html = absolute_html(template.render(data, links=community), page_url, site_url)
+    html = env.get_template("email/issue.html").render(
+        data, content=content, community_html=community_html
+    )
+    inlined = INLINER.inline(html)
+    text = env.get_template("email/issue.txt").render(
+        data,
+        community=community,
+        body_text=markdown_as_text(issue.body, lambda href: _absolute(href, page_url, site_url)),
+    )
+    return RenderedEmail(
+        number=issue.number,
+        subject=issue.title,
+        description=issue.summary,
+        slug=f"{issue.number}-{issue.slug}",
+        canonical_url=page_url,
+        html=inlined,
+        body_html=_body(inlined),
+        text=text,
+        source=issue.source,
+        is_draft=issue.is_draft,
+    )
+
+
+def _community(
+    settings: dict[str, Any], issue: Issue, issues: list[Issue], activity: dict
+) -> list[LinkView]:
+    """The links the issue's page shows in "From the community", in the same order."""
+    members, problems = load_community(settings, issues)
+    if problems:
+        listed = "\n".join(map(str, sorted(problems)))
+        raise EmailError(f"{listed}\nFix these problems first (`invoke check` lists them).")
+    shown = [other for other in issues if not other.is_draft or other.number == issue.number]
+    links = [link for member in members for link in member.links]
+    chosen = community_links(shown, links).get(issue.number, ())
+    pages = build_link_pages(members, {}, note_html, lambda url: discussion_ref(url, activity))
+    by_anchor = {view.anchor: view for view in pages.links}
+    return [by_anchor[link_anchor(link)] for link in chosen]
+
+
+def _environment(settings: dict[str, Any]) -> Environment:
+    theme = Path(settings["THEME"], "templates")
+    return Environment(
+        loader=FileSystemLoader(str(theme)),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _site(settings: dict[str, Any], site_url: str) -> dict[str, Any]:
+    return {
+        "SITENAME": settings["SITENAME"],
+        "SITEURL": site_url,
+        "DEFAULT_LANG": settings.get("DEFAULT_LANG", "en"),
+    }
+
+
+def _absolute(href: str, page_url: str, site_url: str) -> str:
+    return urljoin(page_url, internal_target(href, site_url))
+
+
+def _body(document: str) -> str:
+    """The inlined column alone: Buttondown wraps it in its own page and footer."""
+    tree = lxml.html.document_fromstring(document)
+    (column,) = tree.xpath('//*[@id="hearth-email"]')
+    return lxml.html.tostring(column, encoding="unicode")
+
+
+def write_email(email: RenderedEmail, folder: Path) -> list[tuple[Path, int]]:
+    """Write ``N.html`` and ``N.txt`` into ``folder``; return each path with its size in bytes."""
+    written = []
+    for suffix, text in ((".html", email.html), (".txt", email.text)):
+        path = folder / f"{email.number}{suffix}"
+        data = text.encode("utf-8")
+        write_atomically(path, data)
+        written.append((path, len(data)))
+    return written
