@@ -16,3 +16,13 @@ FEED_DOMAIN = SITEURL
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 HEARTH_ISSUES = {"show_drafts": False}
+
+# Where `invoke publish` deploys: "folder" (a folder a web server serves, swapped in whole),
+# "rsync" (over SSH, to user@host:/path/) or "gh-pages" (a branch, with ghp-import). Each can
+# come from the environment, so a server's address need not be committed; put no secrets here.
+HEARTH_PUBLISH = {
+    "target": os.environ.get("HEARTH_PUBLISH_TARGET", ""),
+    "folder": os.environ.get("HEARTH_PUBLISH_FOLDER", ""),
+    "rsync": os.environ.get("HEARTH_RSYNC_DEST", ""),
+    "branch": os.environ.get("HEARTH_PUBLISH_BRANCH", "gh-pages"),
+}

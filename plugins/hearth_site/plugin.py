@@ -1,4 +1,4 @@
-"""Pelican wiring for site-wide context, the sitemap and robots.txt."""
+"""Pelican wiring for site-wide context, card metadata, the sitemap and robots.txt."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pelican.generators import Generator
 from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
 from hearth_site.forms import subscribe_form
+from hearth_site.meta import site_meta, site_path, under_site_path
 from hearth_site.sitemap import robots_txt, sitemap_xml
 
 
@@ -44,8 +45,10 @@ class SiteGenerator(Generator):
 
     def generate_context(self) -> None:
         self.context["subscribe"] = subscribe_form(self.settings)
+        self.context["site_meta"] = site_meta(self.settings)
         intro = self.settings.get("SITE_INTRO", "")
-        self.context["site_intro"] = Markdown().convert(intro) if intro else ""
+        intro_html = Markdown().convert(intro) if intro else ""
+        self.context["site_intro"] = under_site_path(intro_html, site_path(self.settings))
 
     def generate_output(self, writer: Any) -> None:
         base = absolute_site_url(self.settings)
@@ -59,5 +62,14 @@ def get_generators(_pelican: Any) -> type[SiteGenerator]:
     return SiteGenerator
 
 
+def move_links_under_site_path(content: Any) -> None:
+    """Authors link root-relative ("/issues/3/"); under a sub-path such links must start with it."""
+    path = site_path(content.settings)
+    if path and getattr(content, "_content", None):
+        # Here, before any page or feed reads it, so they all link the same way.
+        content._content = under_site_path(content._content, path)
+
+
 def register() -> None:
     signals.get_generators.connect(get_generators)
+    signals.content_object_init.connect(move_links_under_site_path)
