@@ -148,6 +148,7 @@ def test_a_ready_email_passes_every_check(email):
     ("change", "expected"),
     [
         ({"subject": " "}, "the subject is empty: give the issue a Title: line"),
+        ({"slug": "3-" + "x" * 99}, "must be at most 100 letters, digits, - and _"),
         ({"is_draft": True}, "issue 2 is a draft: its 'read on the web' link leads nowhere"),
         ({"html": "<p>x</p>" + "x" * SIZE_LIMIT}, "KB, over 100 KB: Gmail clips it"),
         ({"html": '<img src="https://e.org/a.png">'}, "the image https://e.org/a.png has no alt"),
@@ -172,6 +173,17 @@ def test_leftover_markers_are_named_by_file_and_line(tmp_path, monkeypatch):
         "content/issues/0001-one.md:6: TK left in the text: finish or remove it",
         "content/issues/0001-one.md:6: TODO left in the text: finish or remove it",
     ]
+
+
+def test_links_stay_under_a_site_published_below_a_path(tmp_path):
+    files = dict([issue(1, "One", "2025-10-03 08:00", "See [the archive](/issues/).\n")])
+    content = write_content(tmp_path, files)
+    base = "https://owner.github.io/hearth"
+    settings = settings_for(content, tmp_path / "output", SITEURL=base, FEED_DOMAIN=base)
+    rendered = render_email(settings, 1)
+    assert f'href="{base}/issues/"' in rendered.html
+    assert f"the archive ({base}/issues/)" in rendered.text
+    assert preflight(rendered) == []
 
 
 def test_a_missing_issue_or_broken_content_is_a_clear_error(tmp_path):

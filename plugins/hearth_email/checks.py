@@ -19,6 +19,8 @@ from hearth_members.urls import TRACKING_PARAMETERS
 SIZE_LIMIT = 100 * 1024
 MARKERS = re.compile(r"\b(TK|TODO)\b")
 ABSOLUTE = ("http://", "https://", "mailto:")
+# Buttondown's rule for an email's slug, from its API description.
+SLUG = re.compile(r"^[a-zA-Z0-9_-]{1,100}$")
 
 
 def preflight(email: RenderedEmail) -> list[str]:
@@ -26,6 +28,7 @@ def preflight(email: RenderedEmail) -> list[str]:
     tree = lxml.html.document_fromstring(email.html)
     return [
         *_subject(email),
+        *_slug(email),
         *_draft(email),
         *_size(email),
         *_images_without_alt(tree),
@@ -39,6 +42,15 @@ def _subject(email: RenderedEmail) -> list[str]:
     if email.subject.strip():
         return []
     return ["the subject is empty: give the issue a Title: line"]
+
+
+def _slug(email: RenderedEmail) -> list[str]:
+    if SLUG.match(email.slug):
+        return []
+    return [
+        f"the email's address name {email.slug!r} must be at most 100 letters, digits, - and _ "
+        "(Buttondown refuses others): shorten the slug in the issue's file name"
+    ]
 
 
 def _draft(email: RenderedEmail) -> list[str]:

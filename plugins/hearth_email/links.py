@@ -31,6 +31,14 @@ def internal_target(link: str, site_url: str) -> str:
     return f"{site_url}/{target}{match['rest']}"
 
 
+def absolute_url(link: str, page_url: str, site_url: str) -> str:
+    """``link`` as an inbox needs it; "/issues/3/" is below the site's path, not the host's root."""
+    link = internal_target(link, site_url)
+    if link.startswith("/") and not link.startswith("//"):
+        return f"{site_url}{link}"
+    return urljoin(page_url, link)
+
+
 def absolute_html(html: str, page_url: str, site_url: str) -> str:
     """``html`` with site-only decoration removed and every href and src absolute."""
     if not html.strip():
@@ -43,6 +51,6 @@ def absolute_html(html: str, page_url: str, site_url: str) -> str:
         for attribute in ("href", "src"):
             value = element.get(attribute)
             if value is not None:
-                element.set(attribute, urljoin(page_url, internal_target(value, site_url)))
+                element.set(attribute, absolute_url(value, page_url, site_url))
     text = wrapper.text or ""
     return text + "".join(lxml.html.tostring(child, encoding="unicode") for child in wrapper)

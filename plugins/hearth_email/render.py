@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 import css_inline
 import lxml.html
@@ -19,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
 from hearth_discussions.collect import discussion_ref, load_activity
-from hearth_email.links import absolute_html, internal_target
+from hearth_email.links import absolute_html, absolute_url
 from hearth_email.model import RenderedEmail
 from hearth_email.text import markdown_as_text
 from hearth_issues.collect import load_issues
@@ -87,7 +86,7 @@ def render_email(settings: dict[str, Any], number: int) -> RenderedEmail:
     text = env.get_template("email/issue.txt").render(
         data,
         community=community,
-        body_text=markdown_as_text(issue.body, lambda href: _absolute(href, page_url, site_url)),
+        body_text=markdown_as_text(issue.body, lambda href: absolute_url(href, page_url, site_url)),
     )
     return RenderedEmail(
         number=issue.number,
@@ -137,10 +136,6 @@ def _site(settings: dict[str, Any], site_url: str) -> dict[str, Any]:
         "SITEURL": site_url,
         "DEFAULT_LANG": settings.get("DEFAULT_LANG", "en"),
     }
-
-
-def _absolute(href: str, page_url: str, site_url: str) -> str:
-    return urljoin(page_url, internal_target(href, site_url))
 
 
 def _body(document: str) -> str:

@@ -1,0 +1,1 @@
+"""Buttondown: send each issue by email (`invoke send`); import an archive of sent emails."""
