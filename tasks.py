@@ -126,6 +126,37 @@ def preview(c):
     _build(PUBLISH_CONFIG)
 
 
+def _publish(kind: str = "", dry_run: bool = False, push: bool = False) -> None:
+    from pelican.log import init as init_logging
+
+    from hearth_site.publish import PublishError
+    from hearth_site.publish import publish as publish_site
+
+    init_logging(level=logging.WARNING)
+    try:
+        publish_site(PUBLISH_CONFIG, kind=kind, dry_run=dry_run, push=push)
+    except (PublishError, SettingsError, FileNotFoundError) as error:
+        raise Exit(str(error), code=1) from None
+
+
+@task(help={"dry-run": "build and check the site, then say how it would be deployed"})
+def publish(c, dry_run=False):
+    """Build with publishconf.py into a staging folder, check it, then deploy it."""
+    _publish(dry_run=dry_run)
+
+
+@task(
+    name="gh-pages",
+    help={
+        "push": "also push the branch to origin (GitHub Pages then serves it)",
+        "dry-run": "build and check the site, then say what would be committed",
+    },
+)
+def gh_pages(c, push=False, dry_run=False):
+    """Build and check the site, then commit it to the gh-pages branch with ghp-import."""
+    _publish("gh-pages", dry_run=dry_run, push=push)
+
+
 @task(help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"})
 def livereload(c, port=PORT, drafts=False):
     """Serve the site and rebuild and reload the browser whenever a source changes."""
@@ -258,3 +289,49 @@ def sync_discussions(c, platform=None, dry_run=False):
         raise Exit(str(error), code=1) from None
     if code:
         raise Exit(code=code)
+
+
+@task(
+    iterable=["preview"],
+    help={
+        "issue": "the number of the issue to send",
+        "preview": "send the draft to this address only, as a preview (repeat it, or "
+        "separate addresses with commas)",
+        "schedule": "schedule it, with its offset: 2026-11-25T09:00+01:00",
+        "now": "send it to every subscriber now, after you confirm",
+        "yes": "confirm --now without a prompt (for CI)",
+        "force": "go on although the email's pre-flight checks fail",
+        "dry-run": "print the requests it would make; make none and write nothing",
+    },
+)
+def send(c, issue=0, preview=None, schedule="", now=False, yes=False, force=False, dry_run=False):
+    """Create or update issue N as a Buttondown draft; preview, schedule or send it."""
+    from hearth_buttondown.commands import FAILURES, send_issue, terminal_confirm
+
+    if not issue:
+        raise Exit("Pass the issue's number: invoke send --issue N", code=1)
+    try:
+        send_issue(
+            _settings(PUBLISH_CONFIG),
+            int(issue),
+            preview=preview or [],
+            schedule=schedule,
+            now=now,
+            force=force,
+            dry_run=dry_run,
+            confirm=terminal_confirm(yes),
+        )
+    except FAILURES as error:
+        raise Exit(str(error), code=1) from None
+
+
+@task(help={"dry-run": "print the requests it would make; make none and write nothing"})
+def import_buttondown(c, dry_run=False):
+    """Import the sent emails of a Buttondown archive into content/issues/."""
+    from hearth_buttondown.commands import FAILURES
+    from hearth_buttondown.commands import import_buttondown as run_import
+
+    try:
+        run_import(_settings(PUBLISH_CONFIG), dry_run=dry_run)
+    except FAILURES as error:
+        raise Exit(str(error), code=1) from None
