@@ -13,6 +13,7 @@ from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
+from hearth_site.search import search_records, search_tags, write_search_index
 from hearth_site.sitemap import robots_txt, sitemap_xml
 
 
@@ -23,6 +24,7 @@ def site_urls(context: dict[str, Any]) -> list[tuple[str, Any]]:
     urls: list[tuple[str, Any]] = [("", latest), ("issues/", latest)]
     urls += [(a.url, getattr(a, "modified", None) or a.date) for a in articles]
     urls += [(page.url, None) for page in context["pages"]]
+    urls.append(("search/", None))
     if context["tags"]:
         urls.append(("topics/", latest))
     urls += [(tag.url, items[0].date) for tag, items in context["tags"]]
@@ -58,8 +60,28 @@ class SiteGenerator(Generator):
         write_atomically(output / "robots.txt", robots_txt(f"{base}/sitemap.xml").encode())
 
 
-def get_generators(_pelican: Any) -> type[SiteGenerator]:
-    return SiteGenerator
+class SearchGenerator(Generator):
+    """The /search/ page, and the Pagefind index it queries."""
+
+    def generate_context(self) -> None:
+        self.records = []
+
+    def generate_output(self, writer: Any) -> None:
+        # Every generator's context is complete here, links and discussions included.
+        self.records = search_records(self.context, site_path(self.settings))
+        writer.write_file(
+            "search/index.html",
+            self.get_template("search"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url="search/",
+            search_tags=search_tags(self.records),
+        )
+        write_search_index(self.records, Path(self.output_path), self.settings["DEFAULT_LANG"])
+
+
+def get_generators(_pelican: Any) -> tuple[type[Generator], ...]:
+    return SiteGenerator, SearchGenerator
 
 
 def move_links_under_site_path(content: Any) -> None:

@@ -1,0 +1,143 @@
+"""Full-text search: issues, member links and discussions, indexed by Pagefind at build time.
+
+Records are made from the data the pages are made from, not by re-reading the written pages,
+and each member link and discussion is a result of its own. Pagefind splits the index into
+small chunks that the browser fetches per query, so one search stays small however large
+the archive grows.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pagefind_bin
+
+KINDS = {"issue": "Issue", "link": "Link", "discussion": "Discussion"}
+
+
+class SearchIndexFailed(Exception):
+    """Pagefind could not index the site; the message carries Pagefind's own."""
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    """One search result: ``url`` is the page's path ("/issues/3/") or another site's address."""
+
+    url: str
+    title: str
+    kind: str
+    date: date
+    tags: tuple[str, ...]
+    body_html: str
+    label: str
+
+
+def issue_records(articles: Iterable[Any], path: str = "") -> list[SearchRecord]:
+    return [
+        SearchRecord(
+            url=f"{path}/{article.url}",
+            title=article.title,
+            kind="issue",
+            date=article.date.date(),
+            tags=tuple(tag.name for tag in getattr(article, "tags", ())),
+            body_html=f"<p>{escape(article.summary_text or '')}</p>{article.content}",
+            label=f"Issue {article.issue.number}",
+        )
+        for article in articles
+        if not article.is_draft
+    ]
+
+
+def link_records(link_pages: Any, path: str = "") -> list[SearchRecord]:
+    return [
+        SearchRecord(
+            url=f"{path}/links/#{link.anchor}",
+            title=link.title,
+            kind="link",
+            date=link.date,
+            tags=tuple(tag.name for tag in link.tags),
+            body_html=f"<p>{escape(link.domain)}</p>{link.note_html}",
+            label=f"Link shared by {link.member.name}",
+        )
+        for link in (link_pages.links if link_pages else ())
+    ]
+
+
+def discussion_records(discussion_pages: Any) -> list[SearchRecord]:
+    records = []
+    for thread in discussion_pages.discussions if discussion_pages else ():
+        about = f"{thread.kind_name}: {thread.about.name}" if thread.about else thread.kind_name
+        records.append(
+            SearchRecord(
+                url=thread.url,
+                title=thread.title,
+                kind="discussion",
+                date=(thread.last_activity.date() if thread.last_activity else thread.started),
+                tags=tuple(tag.name for tag in thread.tags),
+                body_html=f"<p>{escape(about)}</p>",
+                label=f"Discussion on {thread.platform.name}",
+            )
+        )
+    return records
+
+
+def search_records(context: dict[str, Any], path: str = "") -> list[SearchRecord]:
+    """Everything a reader can search for, from the Pelican context; ``path`` is the site's."""
+    return (
+        issue_records(context["articles"], path)
+        + link_records(context.get("link_pages"), path)
+        + discussion_records(context.get("discussion_pages"))
+    )
+
+
+def search_tags(records: Iterable[SearchRecord]) -> list[str]:
+    return sorted({tag for record in records for tag in record.tags}, key=str.casefold)
+
+
+def record_html(record: SearchRecord) -> str:
+    """The page Pagefind indexes for ``record``: filters, sort key and metadata as attributes."""
+
+    def field(attribute: str, name: str, value: str) -> str:
+        return f'<meta {attribute}="{name}[content]" content="{escape(value)}">'
+
+    fields = [
+        field("data-pagefind-filter", "kind", record.kind),
+        field("data-pagefind-sort", "date", record.date.isoformat()),
+        field("data-pagefind-meta", "date", record.date.isoformat()),
+        field("data-pagefind-meta", "label", record.label),
+        # Pagefind would give the scratch file's address; pages link to the record's own.
+        field("data-pagefind-meta", "url", record.url),
+        *(field("data-pagefind-filter", "tag", tag) for tag in record.tags),
+    ]
+    return (
+        f"<html><head>{''.join(fields)}</head><body>"
+        f"<h1>{escape(record.title)}</h1>{record.body_html}</body></html>"
+    )
+
+
+def write_search_index(records: list[SearchRecord], output: Path, language: str) -> Path:
+    """Write the Pagefind bundle to ``output``/pagefind, replacing any earlier one."""
+    folder = output / "pagefind"
+    # A rebuild in one folder (autoreload) must not serve chunks of the previous index.
+    shutil.rmtree(folder, ignore_errors=True)
+    if not records:
+        return folder  # Pagefind refuses an empty index; the search page says search is off.
+    with tempfile.TemporaryDirectory(prefix="hearth-search-") as scratch:
+        for number, record in enumerate(records):
+            Path(scratch, f"{number}.html").write_text(record_html(record), encoding="utf-8")
+        command = [str(pagefind_bin.get_executable()), "--site", scratch, "--silent"]
+        command += ["--output-path", str(folder.resolve()), "--force-language", language]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SearchIndexFailed(
+            f"search: Pagefind could not index the site:\n{result.stdout}{result.stderr}"
+        )
+    return folder

@@ -1,0 +1,150 @@
+"""Search: the Pagefind index the build writes, and the /search/ page in a real browser."""
+
+from __future__ import annotations
+
+import os
+import threading
+from urllib.parse import urlsplit
+
+import pytest
+
+from hearth_site.bench import write_issues
+from hearth_site.serve import preview_server
+from tests.sites import build_site, page
+from tests.test_browser import CHROMIUM, FLAGS
+
+# One query on a 700-issue archive: Pagefind's script and WebAssembly, and the index chunks.
+BUDGET = 300 * 1024
+
+
+def test_the_build_indexes_the_site_under_pagefind(demo_site):
+    bundle = demo_site / "pagefind"
+    assert (bundle / "pagefind.js").is_file()
+    assert list((bundle / "fragment").iterdir())
+    assert not (bundle / "playground").exists()
+
+
+def test_search_page_leads_to_the_archive_without_javascript(demo_site):
+    doc = page(demo_site, "/search/")
+    fallback = {a.attributes["href"] for a in doc.css("main noscript a")}
+    assert {"/issues/", "/links/"} <= fallback
+    assert doc.css_first('form[role="search"] input[type="search"]') is not None
+    nav = {a.text(strip=True): a.attributes["href"] for a in doc.css("header nav a")}
+    assert nav["Search"] == "/search/"
+
+
+def test_only_the_search_page_loads_the_search_script(demo_site):
+    for path in ("/", "/issues/4/", "/links/", "/discussions/"):
+        assert not page(demo_site, path).css("script"), path
+    (script,) = page(demo_site, "/search/").css("script")
+    assert script.attributes["src"].endswith("/js/search.js")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("HEARTH_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required here: apt-get install chromium")
+        pytest.skip("Chromium not installed (apt-get install chromium) — browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def serve(folder):
+    server = preview_server(folder, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def site_url(demo_site):
+    server = serve(demo_site)
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def archive_url(tmp_path_factory):
+    """A newsletter of 700 weekly issues, built and served once."""
+    root = tmp_path_factory.mktemp("archive")
+    write_issues(root / "content" / "issues", 700)
+    (root / "content" / "pages").mkdir()
+    server = serve(build_site(root / "content", root / "output"))
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def search_page(browser):
+    contexts = []
+
+    def open_search(url):
+        context = browser.new_context()
+        contexts.append(context)
+        tab = context.new_page()
+        requested = []
+        tab.on("requestfinished", lambda request: requested.append(request))
+        tab.goto(url + "/search/")
+        tab.get_by_label("Search issues, links and discussions").wait_for()
+        return tab, requested
+
+    yield open_search
+    for context in contexts:
+        context.close()
+
+
+def search(tab, query):
+    tab.get_by_label("Search issues, links and discussions").fill(query)
+    tab.locator(".search-status").filter(has_text="result").wait_for()
+    return tab.locator(".search-results li")
+
+
+def test_a_query_finds_issues_links_and_discussions(search_page, site_url):
+    tab, requested = search_page(site_url)
+    results = search(tab, "zine")
+    assert results.count() >= 2
+    first = results.first.locator("a")
+    assert first.inner_text().strip()
+    assert first.get_attribute("href").startswith(("/", "https://"))
+    assert "<mark>" in results.first.inner_html()
+    assert {urlsplit(r.url).netloc for r in requested} == {urlsplit(site_url).netloc}
+    assert tab.context.cookies() == []
+
+
+def test_results_filter_by_kind_and_sort_by_date(search_page, site_url):
+    tab, _requested = search_page(site_url)
+    search(tab, "zine")
+    for kind, label in [
+        ("link", "Link shared by "),
+        ("discussion", "Discussion on "),
+        ("issue", "Issue "),
+    ]:
+        tab.get_by_label("Show").select_option(kind)
+        tab.wait_for_function(
+            "label => { const m = [...document.querySelectorAll('.search-results .link-meta')];"
+            " return m.length > 0 && m.every(e => e.textContent.startsWith(label)); }",
+            arg=label,
+        )
+    tab.get_by_label("sorted by").select_option("desc")
+    tab.wait_for_function(
+        "() => { const d = [...document.querySelectorAll('.search-results .link-meta')]"
+        ".map(e => e.textContent.split(' · ').pop());"
+        " return d.length > 1 && d.every((x, i) => i === 0 || d[i - 1] >= x); }"
+    )
+
+
+def test_one_query_on_a_700_issue_archive_transfers_under_300_kb(search_page, archive_url):
+    tab, requested = search_page(archive_url)
+    assert search(tab, "project").count() > 0
+    tab.wait_for_load_state("networkidle")
+    search_files = [r for r in requested if urlsplit(r.url).path.startswith("/pagefind/")]
+    sizes = [r.sizes() for r in search_files]
+    transferred = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
+    assert search_files
+    assert transferred < BUDGET, f"{transferred} bytes in {len(search_files)} requests"
