@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,3 +25,27 @@ def project(tmp_path):
     for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
         shutil.copy(ROOT / name, copy / name)
     return copy
+
+
+@pytest.fixture(scope="session")
+def test_tool() -> Callable[[str], Path]:
+    """A file of the test tools in package.json, by its path under node_modules/.
+
+    Without them the test is skipped and says how to install them; in CI
+    (HEARTH_REQUIRE_TOOLS=1, set by .ci/run) it fails instead.
+    """
+
+    def find(relative: str) -> Path:
+        path = ROOT / "node_modules" / relative
+        if not path.is_file():
+            install = "npm install --no-package-lock --ignore-scripts"
+            missing(f"node_modules/{relative} is missing: run `{install}`")
+        return path
+
+    return find
+
+
+def missing(reason: str) -> None:
+    if os.environ.get("HEARTH_REQUIRE_TOOLS"):
+        pytest.fail(f"{reason} (required here: HEARTH_REQUIRE_TOOLS is set)")
+    pytest.skip(reason)

@@ -66,15 +66,21 @@ def new_page(browser):
         context.close()
 
 
-def test_pages_request_nothing_from_other_hosts_and_set_no_cookies(new_page, site_url):
+def test_pages_request_nothing_from_other_hosts_and_set_no_cookies(new_page, site_url, demo_site):
     page = new_page()
     requested = []
-    page.on("request", lambda request: requested.append(request.url))
-    for path in PAGES:
+    # From the browser's own network log, the context's: frames and workers included.
+    page.context.on("request", lambda request: requested.append(request.url))
+    every_page = [
+        "/" + path.relative_to(demo_site).as_posix().removesuffix("index.html")
+        for path in sorted(demo_site.rglob("index.html"))
+    ]
+    for path in [*every_page, "/no/such/page/"]:
         response = page.goto(site_url + path)
-        assert response.status == 200, path
-    hosts = {urlsplit(url).netloc for url in requested}
-    assert hosts == {urlsplit(site_url).netloc}
+        assert response.status == (404 if path.startswith("/no/") else 200), path
+    others = sorted({url for url in requested if urlsplit(url).netloc != urlsplit(site_url).netloc})
+    assert others == []
+    assert len(requested) > len(every_page)
     assert page.context.cookies() == []
 
 

@@ -88,8 +88,8 @@ def site(tmp_path_factory):
 def entries(output, url="/discussions/"):
     return [
         {
-            "title": item.css_first("h3 a").text(),
-            "href": item.css_first("h3 a").attributes["href"],
+            "title": item.css_first(".link-title a").text(),
+            "href": item.css_first(".link-title a").attributes["href"],
             "meta": " ".join(item.css_first(".link-meta").text().split()),
         }
         for item in page(output, url).css("li.thread")

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from hearth_discussions.model import Activity, ChatSpace, Source
+from hearth_discussions.model import Activity, ChatSpace, Source, link_href
 from hearth_discussions.platforms import recognise
 from hearth_members.views import Ref
 
@@ -29,6 +29,10 @@ class DiscussionView:
     tags: tuple[Ref, ...]
     replies: int | None
     last_activity: datetime | None
+
+    @property
+    def href(self) -> str:
+        return link_href(self.url)
 
     @property
     def kind_name(self) -> str:

@@ -11,6 +11,17 @@ from urllib.parse import urlsplit
 from hearth_discussions.platforms import PLATFORM_NAMES
 
 
+def link_href(url: str) -> str:
+    """``url`` as a valid ``href``: a ``#`` inside the fragment becomes ``%23``.
+
+    Matrix addresses carry one (``https://matrix.to/#/#room:server``), which HTML
+    forbids; ``%23`` is the form the Matrix specification itself writes, and the
+    address stays as written everywhere else (activity, feeds' ids, duplicates).
+    """
+    address, hash_mark, fragment = url.partition("#")
+    return address + hash_mark + fragment.replace("#", "%23")
+
+
 @dataclass(frozen=True)
 class ChatSpace:
     """A place where the community talks, from ``HEARTH_DISCUSSIONS["spaces"]``.
@@ -35,6 +46,10 @@ class ChatSpace:
         # On Mastodon one follows an account; everywhere else one joins a place.
         verb = "Follow" if self.platform == "mastodon" else "Join"
         return f"{verb} on {self.platform_name}"
+
+    @property
+    def join_href(self) -> str:
+        return link_href(self.join)
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,10 @@ class DiscussionRef:
     platform: str
     replies: int | None = None
     last_activity: datetime | None = None
+
+    @property
+    def href(self) -> str:
+        return link_href(self.url)
 
     @property
     def replies_text(self) -> str:

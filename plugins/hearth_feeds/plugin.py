@@ -44,7 +44,7 @@ def _discussion_html(article: Any) -> str:
     ref = getattr(article, "discussion_ref", None)
     if ref is None:
         return ""
-    return f'<p><a href="{escape(ref.url)}">Discuss this issue on {escape(ref.platform)}</a></p>'
+    return f'<p><a href="{escape(ref.href)}">Discuss this issue on {escape(ref.platform)}</a></p>'
 
 
 def issue_entry(article: Any, base: str) -> FeedEntry:

@@ -17,7 +17,7 @@ def _entry(view: LinkView, base: str, zone: ZoneInfo) -> FeedEntry:
     credit = f'Shared by <a href="{base}/{escape(view.member.url)}">{escape(view.member.name)}</a>'
     if view.discussion:
         where = escape(view.discussion.platform)
-        credit += f' · <a href="{escape(view.discussion.url)}">Discuss it on {where}</a>'
+        credit += f' · <a href="{escape(view.discussion.href)}">Discuss it on {where}</a>'
     # Member notes are sanitised HTML already; titles and names are escaped here.
     return FeedEntry(
         # The anchor comes from the normalised URL: editing the title keeps the id.

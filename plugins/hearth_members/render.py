@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from html import unescape
+from urllib.parse import urlsplit
+
 import nh3
-from markdown import Markdown
+from markdown import Markdown, util
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = frozenset(
     {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "br"}
@@ -45,4 +49,31 @@ def _markdown() -> Markdown:
     # Images are not allowed: without these patterns ![x](url) stays visible as text.
     for pattern in ("image_link", "image_reference", "short_image_ref"):
         markdown.inlinePatterns.deregister(pattern)
+    # After the inline patterns (20), which make the links.
+    markdown.treeprocessors.register(_PlainTextForLinksNh3Drops(markdown), "hearth_links", 5)
     return markdown
+
+
+class _PlainTextForLinksNh3Drops(Treeprocessor):
+    """A link nh3 will take the address from becomes its text.
+
+    nh3 keeps an ``<a>`` whose href it drops (a relative one, say), and adds ``rel``
+    to it: invalid HTML that looks like a link and goes nowhere. A ``span`` is
+    not on the allow-list, so nh3 keeps only its text. nh3 remains the safety
+    layer: this only spares it links it would break.
+    """
+
+    def run(self, root):
+        for element in root.iter("a"):
+            # Markdown hides e-mail addresses behind placeholders of "&".
+            href = unescape(element.get("href", "").replace(util.AMP_SUBSTITUTE, "&"))
+            if _scheme(href) not in ALLOWED_SCHEMES:
+                element.tag = "span"
+                element.attrib.clear()
+
+
+def _scheme(href: str) -> str:
+    try:
+        return urlsplit(href.strip()).scheme.lower()
+    except ValueError:  # "http://[x": nh3 drops it too
+        return ""
