@@ -26,6 +26,7 @@ from lxml import html as lxml_html
 from hearth_core.problems import ContentError
 from hearth_core.settings import SettingsError, absolute_site_url, plugin_settings
 from hearth_site.build import BuildFailed, build, load_settings
+from hearth_site.gates import html_errors, outside_requests
 
 DEFAULTS = {"target": "", "folder": "", "rsync": "", "branch": "gh-pages"}
 # What each target needs, and where publishconf.py lets the environment set it.
@@ -99,6 +100,8 @@ def broken_links(site: Path, site_url: str = "") -> list[str]:
 # site's folder and public address and returns one line per problem; any problem stops publishing.
 SITE_CHECKS: dict[str, Callable[[Path, str], list[str]]] = {
     "Broken links (page: link)": broken_links,
+    "Requests to other hosts (page: address)": outside_requests,
+    "Invalid HTML (page:line: message)": html_errors,
 }
 
 
