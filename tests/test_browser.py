@@ -25,6 +25,7 @@ PAGES = [
     *("/", "/issues/", "/issues/4/", "/issues/11/", "/topics/", "/about/", "/code-of-conduct/"),
     *("/links/", "/links/tags/zines/", "/members/", "/members/anneke/"),
     *("/discussions/", "/discussions/mastodon/", "/discussions/tags/zines/", "/community/"),
+    *("/search/", "/404.html"),
 ]
 
 
