@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from hearth_site.serve import preview_server
 from tests.sites import ROOT, build_site
 
 
@@ -52,3 +54,53 @@ def missing(reason: str) -> None:
     if os.environ.get("HEARTH_REQUIRE_TOOLS"):
         pytest.fail(f"{reason} (required here: HEARTH_REQUIRE_TOOLS is set)")
     pytest.skip(reason)
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("HEARTH_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required here: apt-get install chromium")
+        pytest.skip("Chromium not installed (apt-get install chromium) — browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(demo_site):
+    server = preview_server(demo_site, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def open_page(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()

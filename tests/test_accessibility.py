@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests import test_browser
-
-# The browser tests' fixtures: Chromium (one per module), the served demo site, fresh pages.
-browser, site_url, new_page = test_browser.browser, test_browser.site_url, test_browser.new_page
-
 WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 PAGES = [
     *("/", "/issues/", "/issues/4/", "/links/", "/members/anneke/", "/discussions/"),

@@ -2,69 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from hearth_site.serve import preview_server
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGES = [
     *("/", "/issues/", "/issues/4/", "/issues/11/", "/topics/", "/about/", "/code-of-conduct/"),
     *("/links/", "/links/tags/zines/", "/members/", "/members/anneke/"),
     *("/discussions/", "/discussions/mastodon/", "/discussions/tags/zines/", "/community/"),
     *("/search/", "/404.html"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("HEARTH_REQUIRE_BROWSER"):
-            pytest.fail("Chromium is required here: apt-get install chromium")
-        pytest.skip("Chromium not installed (apt-get install chromium) — browser tests skipped")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def site_url(demo_site):
-    server = preview_server(demo_site, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture
-def new_page(browser):
-    contexts = []
-
-    def open_page(**options):
-        context = browser.new_context(**options)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def test_pages_request_nothing_from_other_hosts_and_set_no_cookies(new_page, site_url, demo_site):

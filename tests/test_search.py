@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from urllib.parse import urlsplit
 
@@ -11,7 +10,6 @@ import pytest
 from hearth_site.bench import write_issues
 from hearth_site.serve import preview_server
 from tests.sites import build_site, page
-from tests.test_browser import CHROMIUM, FLAGS
 
 # One query on a 700-issue archive: Pagefind's script and WebAssembly, and the index chunks.
 BUDGET = 300 * 1024
@@ -38,20 +36,6 @@ def test_only_the_search_page_loads_the_search_script(demo_site):
         assert not page(demo_site, path).css("script"), path
     (script,) = page(demo_site, "/search/").css("script")
     assert script.attributes["src"].endswith("/js/search.js")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("HEARTH_REQUIRE_BROWSER"):
-            pytest.fail("Chromium is required here: apt-get install chromium")
-        pytest.skip("Chromium not installed (apt-get install chromium) — browser tests skipped")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def serve(folder):
