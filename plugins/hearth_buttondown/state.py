@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hearth_core.files import read_text_file, write_atomically
+from hearth_core.files import read_text_file, replace_if_changed
 from hearth_core.problems import display_path
 
 STATE_FILE = "buttondown.json"
@@ -95,11 +95,7 @@ def state_json(records: Mapping[int, Record]) -> str:
 
 def write_state(path: Path, records: Mapping[int, Record]) -> bool:
     """Replace the file in one step; return whether its content changed."""
-    text = state_json(records)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    write_atomically(path, text.encode("utf-8"))
-    return True
+    return replace_if_changed(path, state_json(records))
 
 
 def _number(path: Path, text: str, key: str) -> int:

@@ -29,6 +29,17 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def replace_if_changed(path: Path, text: str) -> bool:
+    """Write ``text`` atomically unless the file already holds it; return whether it changed.
+
+    Committed data files stay untouched (mtime included) when nothing moved.
+    """
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    write_atomically(path, text.encode("utf-8"))
+    return True
+
+
 def authored_files(directory: Path) -> list[Path]:
     """What people put in ``directory``, without templates (``_*``), hidden files and litter."""
     if not directory.is_dir():

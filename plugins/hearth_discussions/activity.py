@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from hearth_core.files import read_text_file, write_atomically
+from hearth_core.files import read_text_file, replace_if_changed
 from hearth_core.problems import Problem, display_path, problem
 from hearth_discussions.model import Activity
 
@@ -109,8 +109,4 @@ def activity_json(activity: Mapping[str, Activity]) -> str:
 
 def write_activity(path: Path, activity: Mapping[str, Activity]) -> bool:
     """Replace the file in one step; return whether its content changed."""
-    text = activity_json(activity)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    write_atomically(path, text.encode("utf-8"))
-    return True
+    return replace_if_changed(path, activity_json(activity))
