@@ -2,14 +2,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from hearth_site.serve import preview_server
-from tests.sites import ROOT, build_site
+from tests.sites import ROOT, build_site, served
 
 
 @pytest.fixture(scope="session")
@@ -84,12 +82,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def site_url(demo_site):
-    server = preview_server(demo_site, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with served(demo_site) as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
 import textwrap
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from hearth_site.build import build, load_settings
+from hearth_site.serve import preview_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,3 +76,15 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """Serve a built site on loopback, as `invoke serve` does; yield its base URL."""
+    server = preview_server(folder, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()

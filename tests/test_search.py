@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from urllib.parse import urlsplit
 
 import pytest
 
 from hearth_site.bench import write_issues
-from hearth_site.serve import preview_server
-from tests.sites import build_site, page
+from tests.sites import build_site, page, served
 
 # One query on a 700-issue archive: Pagefind's script and WebAssembly, and the index chunks.
 BUDGET = 300 * 1024
@@ -38,30 +36,14 @@ def test_only_the_search_page_loads_the_search_script(demo_site):
     assert script.attributes["src"].endswith("/js/search.js")
 
 
-def serve(folder):
-    server = preview_server(folder, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-@pytest.fixture(scope="module")
-def site_url(demo_site):
-    server = serve(demo_site)
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-
-
 @pytest.fixture(scope="module")
 def archive_url(tmp_path_factory):
     """A newsletter of 700 weekly issues, built and served once."""
     root = tmp_path_factory.mktemp("archive")
     write_issues(root / "content" / "issues", 700)
     (root / "content" / "pages").mkdir()
-    server = serve(build_site(root / "content", root / "output"))
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with served(build_site(root / "content", root / "output")) as url:
+        yield url
 
 
 @pytest.fixture
