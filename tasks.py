@@ -304,16 +304,15 @@ def sync_discussions(c, platform=None, dry_run=False):
         "dry-run": "print the requests it would make; make none and write nothing",
     },
 )
-def send(c, issue=0, preview=None, schedule="", now=False, yes=False, force=False, dry_run=False):
+def send(c, issue="", preview=None, schedule="", now=False, yes=False, force=False, dry_run=False):
     """Create or update issue N as a Buttondown draft; preview, schedule or send it."""
     from hearth_buttondown.commands import FAILURES, send_issue, terminal_confirm
 
-    if not issue:
-        raise Exit("Pass the issue's number: invoke send --issue N", code=1)
+    number = _issue_number(issue)
     try:
         send_issue(
             _settings(PUBLISH_CONFIG),
-            int(issue),
+            number,
             preview=preview or [],
             schedule=schedule,
             now=now,

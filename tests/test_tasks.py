@@ -110,3 +110,11 @@ def test_build_serve_serves_the_demo_site(project):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_tasks_that_take_an_issue_number_explain_a_wrong_one(project):
+    for task in ("email", "send"):
+        for given in ("x", "0"):
+            result = invoke(project, task, "--issue", given)
+            assert result.returncode == 1
+            assert result.stderr.strip() == "Name the issue by its number: --issue 12", task
