@@ -11,6 +11,7 @@ from pathlib import Path
 from invoke import Exit, task
 
 sys.path.insert(0, str(Path(__file__).parent / "plugins"))
+sys.path.insert(1, str(Path(__file__).parent / "benchmarks"))
 
 from hearth_core.problems import ContentError, display_path
 from hearth_core.settings import SettingsError
@@ -223,19 +224,21 @@ def email(c, issue=""):
     print("All checks passed.")
 
 
-@task(help={"issues": "how many generated issues to build (default 520, ten years weekly)"})
-def bench(c, issues=0):
-    """Build a large generated newsletter; fail if it misses the speed or memory target."""
-    from hearth_site.bench import TARGETS, run_bench
-    from hearth_site.build import load_settings
+@task(
+    help={
+        "scale": "archive size: 1 is 700 issues, 200 members, 20,000 links, 2,000 discussions",
+        "scaling": "also run at twice the scale and check that every figure at most doubles",
+        "keep": "keep the generated project in this folder instead of a temporary one",
+    }
+)
+def bench(c, scale=1.0, scaling=False, keep=""):
+    """Benchmark Hearth against plain Pelican on a synthetic archive; print a table."""
+    from hearth_bench.report import bench_command
 
-    def settings_for(content, output):
-        return load_settings(CONFIG, {"PATH": str(content), "OUTPUT_PATH": str(output)})
-
-    result = run_bench(settings_for, int(issues) or TARGETS["issues"])
-    print(f"{result.issues} issues built in {result.seconds:.1f} s, peak {result.peak_mib:.0f} MiB")
-    if result.failures():
-        raise Exit("Benchmark missed its target: " + "; ".join(result.failures()), code=1)
+    try:
+        print(bench_command(Path.cwd(), float(scale), scaling, Path(keep) if keep else None))
+    except ValueError as error:
+        raise Exit(f"invoke bench: {error}", code=1) from None
 
 
 @task(

@@ -2,15 +2,45 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from hearth_site.bench import write_issues
+from hearth_issues.source import issue_file_name
 from tests.sites import build_site, page, served
 
 # One query on a 700-issue archive: Pagefind's script and WebAssembly, and the index chunks.
 BUDGET = 300 * 1024
+
+BODY = """\
+Hello again,
+
+## What members made
+
+A paragraph about [a project](https://example.org/{n}) with *emphasis* and `code`.
+
+- one point
+- another point
+
+```python
+print("issue {n}")
+```
+
+## One idea
+
+> A quote worth keeping.
+"""
+
+
+def write_issues(folder: Path, count: int) -> None:
+    folder.mkdir(parents=True)
+    first = date(2016, 1, 1)
+    for n in range(1, count + 1):
+        header = f"Title: Issue number {n}\nDate: {first + timedelta(weeks=n)}\n"
+        header += f"Summary: Summary of issue {n}.\nTags: topic{n % 12}, weekly\n\n"
+        (folder / issue_file_name(n, f"issue-{n}")).write_text(header + BODY.format(n=n))
 
 
 def test_the_build_indexes_the_site_under_pagefind(demo_site):

@@ -1,0 +1,51 @@
+"""`invoke bench`: run the benchmark once, or at two sizes to check that costs grow linearly."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hearth_bench.measure import CommandFailed
+from hearth_bench.run import Report, format_report, run_benchmark
+
+# Doubling the archive may at most double each figure, plus this much for noise.
+LINEAR_SLACK = 1.10
+
+
+def growth_table(small: Report, large: Report) -> str:
+    lines = [
+        f"Growth from scale {small.scale:g} to {large.scale:g} (linear: at most "
+        f"{2 * LINEAR_SLACK:.1f} ×)",
+        "",
+        "| Figure | Growth | Linear |",
+        "|---|---|---|",
+    ]
+    for before, after in zip(small.figures, large.figures, strict=True):
+        growth = after.hearth / before.hearth
+        linear = "yes" if growth <= 2 * LINEAR_SLACK else "**no**"
+        lines.append(f"| {before.name} | {growth:.2f} × | {linear} |")
+    return "\n".join(lines)
+
+
+def _run(repo: Path, scale: float, keep: Path | None) -> Report:
+    if keep:
+        keep.mkdir(parents=True, exist_ok=False)
+        return run_benchmark(repo, keep, scale)
+    with tempfile.TemporaryDirectory(prefix="hearth-bench-") as scratch:
+        return run_benchmark(repo, Path(scratch), scale)
+
+
+def bench_command(repo: Path, scale: float, scaling: bool, keep: Path | None) -> str:
+    """The report as Markdown tables; ValueError for bad options or a failed run."""
+    if scale <= 0:
+        raise ValueError("--scale must be above 0, like 1 or 0.5")
+    if keep and keep.exists():
+        raise ValueError(f"--keep {keep} already exists: name a new folder")
+    try:
+        report = _run(repo, scale, keep)
+        if not scaling:
+            return format_report(report)
+        larger = _run(repo, 2 * scale, keep / "double" if keep else None)
+    except CommandFailed as error:
+        raise ValueError(f"a measured command failed, so there are no figures:\n{error}") from None
+    return "\n\n".join([format_report(report), format_report(larger), growth_table(report, larger)])

@@ -1,0 +1,138 @@
+"""Run the benchmark: one synthetic archive, Hearth's commands and plain Pelican on it.
+
+Every figure is a real command run as its own process, as an author runs it:
+`invoke build`, `invoke email`, `invoke livereload`, and `pelican` itself with
+no settings file (its default theme and settings) on the same issue files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hearth_bench.archive import ArchiveShape, write_archive
+from hearth_bench.measure import Measurement, measure
+
+# What a Hearth project needs beside its content; linked, not copied, so the
+# benchmark measures the code in this checkout.
+PROJECT_FILES = ("pelicanconf.py", "publishconf.py", "tasks.py", "theme", "plugins")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One row of the report: Hearth's figure, plain Pelican's if any, and the target."""
+
+    name: str
+    unit: str
+    hearth: float
+    plain: float | None
+    target: str
+    met: bool | None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.hearth / self.plain if self.plain else None
+
+
+@dataclass(frozen=True)
+class Report:
+    scale: float
+    shape: ArchiveShape
+    figures: tuple[Figure, ...]
+
+
+def make_project(repo: Path, scratch: Path, shape: ArchiveShape) -> Path:
+    project = scratch / "project"
+    project.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        (project / name).symlink_to(repo / name)
+    write_archive(project / "content", shape, pages_from=repo / "content")
+    return project
+
+
+def _python(*arguments: str) -> list[str]:
+    return [sys.executable, *arguments]
+
+
+def _environment() -> dict[str, str]:
+    # No colour or progress bars in captured output; the same Python path for every run.
+    return {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+
+
+def plain_pelican(scratch: Path, content: Path) -> Measurement:
+    """Pelican with its defaults: run from a folder with no pelicanconf.py in it."""
+    plain = scratch / "plain"
+    shutil.rmtree(plain, ignore_errors=True)
+    command = _python("-m", "pelican", str(content / "issues"), "-o", str(plain), "-q")
+    return measure(command, scratch, _environment())
+
+
+def hearth_build(project: Path) -> Measurement:
+    shutil.rmtree(project / "output", ignore_errors=True)
+    return measure(_python("-m", "invoke", "build"), project, _environment())
+
+
+def hearth_email(project: Path, number: int) -> Measurement:
+    command = _python("-m", "invoke", "email", "--issue", str(number))
+    return measure(command, project, _environment())
+
+
+def _ratio_figure(name: str, unit: str, hearth: float, plain: float, limit: float) -> Figure:
+    return Figure(name, unit, hearth, plain, f"≤ {limit} × plain", hearth <= limit * plain)
+
+
+def _limit_figure(name: str, unit: str, hearth: float, limit: float | None) -> Figure:
+    if limit is None:
+        return Figure(name, unit, hearth, None, "", None)
+    return Figure(name, unit, hearth, None, f"≤ {limit:g} {unit}", hearth <= limit)
+
+
+def run_benchmark(
+    repo: Path, scratch: Path, scale: float, progress: Callable[[str], None] = print
+) -> Report:
+    shape = ArchiveShape.at_scale(scale)
+    progress(
+        f"Writing a synthetic archive: {shape.issues} issues, {shape.members} members with "
+        f"{shape.links} links, {shape.discussions} discussions"
+    )
+    project = make_project(repo, scratch, shape)
+    progress("Plain Pelican, cold build of the same issues")
+    plain = plain_pelican(scratch, project / "content")
+    progress("Hearth, cold build (invoke build)")
+    cold = hearth_build(project)
+    progress(f"Hearth, invoke email --issue {shape.issues}")
+    email = hearth_email(project, shape.issues)
+    figures = (
+        _ratio_figure("cold full build", "s", cold.seconds, plain.seconds, 0.6),
+        _ratio_figure("peak memory, cold build", "MiB", cold.peak_mib, plain.peak_mib, 1.2),
+        _limit_figure("invoke email, one issue", "s", email.seconds, 1.0),
+    )
+    return Report(scale, shape, figures)
+
+
+def _number(value: float, unit: str) -> str:
+    return f"{value:.2f} {unit}" if unit == "s" else f"{value:.0f} {unit}"
+
+
+def format_report(report: Report) -> str:
+    shape = report.shape
+    lines = [
+        f"Archive at scale {report.scale:g}: {shape.issues} issues, {shape.members} members, "
+        f"{shape.links} links, {shape.discussions} discussions; {os.cpu_count()} cores",
+        "",
+        "| Figure | Hearth | Plain Pelican | Ratio | Target | Met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for figure in report.figures:
+        plain = _number(figure.plain, figure.unit) if figure.plain else ""
+        ratio = f"{figure.ratio:.2f} ×" if figure.ratio else ""
+        met = {True: "yes", False: "**no**", None: ""}[figure.met]
+        lines.append(
+            f"| {figure.name} | {_number(figure.hearth, figure.unit)} | {plain} | {ratio} "
+            f"| {figure.target} | {met} |"
+        )
+    return "\n".join(lines)
