@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Protocol
@@ -27,18 +28,21 @@ def community_links(
 ) -> dict[int, tuple[Link, ...]]:
     """Map issue number to its links: by default those dated after the previous
     issue's date up to its own; ``Community: none`` opts out; a list names them."""
-    by_url = {normalize_url(link.url): link for link in links}
+    # Sorted by date once (stable: same-day links keep their order), each issue's
+    # window is a slice found by bisection, not a pass over every link.
+    by_date = sorted(links, key=lambda link: link.date)
+    dates = [link.date for link in by_date]
+    by_url: dict[str, Link] | None = None
     chosen: dict[int, tuple[Link, ...]] = {}
     previous: date | None = None
     for issue in sorted(issues, key=lambda issue: (issue.date, issue.number)):
         day = issue.date.date()
         if issue.community is None:
-            window = [
-                link
-                for link in links
-                if (previous is None or link.date > previous) and link.date <= day
-            ]
+            start = 0 if previous is None else bisect_right(dates, previous)
+            window: Sequence[Link] = by_date[start : bisect_right(dates, day)]
         else:
+            if by_url is None:
+                by_url = {normalize_url(link.url): link for link in links}
             window = [by_url[u] for u in map(normalize_url, issue.community) if u in by_url]
         chosen[issue.number] = _newest_first(window)
         previous = day

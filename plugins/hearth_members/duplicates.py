@@ -13,6 +13,9 @@ from hearth_members.urls import normalize_url
 
 # Featured: an address found in an issue, with the file and line it is on.
 Featured = tuple[str, Path, int]
+# Where an address was first seen: the file, the line, and the member who shared
+# it there (None for an issue that featured it).
+Earlier = tuple[Path, int, str | None]
 
 # One pattern finds inline links [x](url), autolinks <url>, reference
 # definitions and bare addresses alike: each holds the address literally.
@@ -42,14 +45,18 @@ def duplicate_links(
     Among members, the earliest date wins, then the file name, so the member who
     shared first keeps the link.
     """
-    first: dict[str, str] = {}
+    # Described only when a duplicate is reported: most addresses never are, and
+    # showing a path resolves it on disk.
+    first: dict[str, Earlier] = {}
     issue_date: dict[str, date] = {}
+    dates = issue_dates or {}
     for url, path, line in featured:
         key = normalize_url(url)
         if key not in first:
-            first[key] = f"was already featured in {display_path(path)}:{line}"
-            if issue_dates and path in issue_dates:
-                issue_date[key] = issue_dates[path]
+            first[key] = (path, line, None)
+            if path in dates:
+                issue_date[key] = dates[path]
+    shown: dict[Path, str] = {}
     problems = []
     for link in sorted(
         (link for member in members for link in member.links),
@@ -58,18 +65,26 @@ def duplicate_links(
         key = normalize_url(link.url)
         if key in issue_date and link.date < issue_date.pop(key):
             del first[key]
-        if key not in first:
-            first[key] = (
-                f"was already shared by {link.member} in "
-                f"{display_path(link.source)}:{link.line_of('url')}"
-            )
+        earlier = first.get(key)
+        if earlier is None:
+            first[key] = (link.source, link.line_of("url"), link.member)
             continue
         problems.append(
             problem(
                 link.source,
                 link.line_of("url"),
                 link.field_path("url"),
-                f"{link.url} {first[key]}: remove this link, or link to the conversation instead",
+                f"{link.url} {_describe(earlier, shown)}: "
+                "remove this link, or link to the conversation instead",
             )
         )
     return problems
+
+
+def _describe(earlier: Earlier, shown: dict[Path, str]) -> str:
+    path, line, member = earlier
+    if path not in shown:
+        shown[path] = display_path(path)
+    if member is None:
+        return f"was already featured in {shown[path]}:{line}"
+    return f"was already shared by {member} in {shown[path]}:{line}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*):")
@@ -13,6 +14,9 @@ HOST = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)+$")
 # Characters a browser's address bar never shows unencoded; in a file they are a
 # copy-paste accident or an attempt to break out of an href attribute.
 NOT_IN_URLS = frozenset('"<>`\\')
+# The same for an address all in ASCII, where only the controls and the space are
+# invisible: one search instead of a Unicode lookup per character.
+ASCII_NOT_IN_URLS = re.compile(r'[\x00-\x20\x7f"<>`\\]')
 INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 TRACKING_PARAMETERS = frozenset(
     {"fbclid", "gclid", "mc_cid", "mc_eid", "ref_src", "igshid", "yclid", "msclkid"}
@@ -23,7 +27,11 @@ def check_web_url(url: str) -> str:
     """Return ``url`` if it is an absolute http(s) address; raise ValueError saying what to fix."""
     if url != url.strip():
         raise ValueError(f"{url!r} has spaces or line breaks around it: remove them")
-    bad = next((c for c in url if _invisible(c) or c in NOT_IN_URLS), None)
+    if url.isascii():
+        found = ASCII_NOT_IN_URLS.search(url)
+        bad = found[0] if found else None
+    else:
+        bad = next((c for c in url if _invisible(c) or c in NOT_IN_URLS), None)
     if bad is not None:
         raise ValueError(
             f"{url!r} contains {_character(bad)}, which cannot appear in a web address: "
@@ -91,6 +99,9 @@ def _character(character: str) -> str:
 def ascii_host(host: str) -> str:
     """The host in lower case ASCII: IDNA ("xn--") for international names."""
     host = host.lower().rstrip(".")
+    if host.isascii():
+        # What IDNA gives an ASCII name, or the name itself when it cannot: the same.
+        return host
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError:
@@ -99,6 +110,9 @@ def ascii_host(host: str) -> str:
         return host
 
 
+# Each member link is compared in several places (duplicates, issues' Community
+# lists, anchors, discussions): remember the recent ones, each computed once.
+@lru_cache(maxsize=1 << 16)
 def normalize_url(url: str) -> str:
     """The form two addresses share when they are the same link, for finding duplicates.
 

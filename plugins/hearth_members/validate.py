@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-import unicodedata
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -33,6 +32,10 @@ EXAMPLES = {
 }
 # Right-to-left overrides and isolates make "Ada<U+202E>moc.evil" read as another name.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Characters text may not hold: the control characters (Unicode category Cc, which
+# is exactly U+0000-U+001F and U+007F-U+009F) but tab and line break, and the
+# direction controls. One search finds the first, instead of a lookup per character.
+HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
 TEMPLATE = "content/members/_template.yml"
 
 
@@ -170,10 +173,10 @@ def _text(
             _empty(report, value, field)
         return None
     limit = LIMITS[field.rsplit(".", 1)[-1]]
-    hidden = next((c for c in text if _hidden(c)), None)
+    hidden = HIDDEN.search(text)
     if hidden is not None:
         report.add(
-            value.line, field, f"contains the invisible character U+{ord(hidden):04X}: delete it"
+            value.line, field, f"contains the invisible character U+{ord(hidden[0]):04X}: delete it"
         )
     elif "\n" in text and not multiline:
         report.add(value.line, field, "must be one line: join the lines into one")
@@ -186,12 +189,6 @@ def _text(
     else:
         return text
     return None
-
-
-def _hidden(character: str) -> bool:
-    if character in "\n\t":
-        return False
-    return unicodedata.category(character) == "Cc" or character in BIDI_CONTROLS
 
 
 def _not_text(value: Value) -> str:
