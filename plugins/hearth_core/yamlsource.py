@@ -9,7 +9,10 @@ no ruamel) and reports every surprise with its line and field.
 from __future__ import annotations
 
 import datetime
+import gc
+import re
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +25,28 @@ _TAG = "tag:yaml.org,2002:"
 SCALAR_TAGS = frozenset(
     _TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
+_STR = _TAG + "str"
+_TIMESTAMP = _TAG + "timestamp"
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _CONSTRUCTOR = SafeConstructor()
+
+# libyaml composes the node tree in C, over ten times faster than PyYAML's pure-Python
+# scanner, but the tree hides anchors, aliases and tags, and libyaml words its errors
+# unlike the ones HINTS match. So libyaml reads only files it is known to read exactly
+# as PyYAML does (tests/test_yaml_speed_paths.py compares); _Loader reads the rest and
+# every file libyaml rejects, so each problem is still worded by PyYAML.
+#
+# Characters PyYAML refuses (its ReaderError), and tabs, line breaks other than "\n"
+# and byte order marks, which the two allow in different places or count lines around
+# differently.
+_PYTHON_ONLY_CHARACTER = re.compile(
+    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+# An anchor (&), alias (*) or tag (!) can only start a node, so it follows a line break
+# or an indicator and spaces; "a *really* good post" has none. A % there is a directive
+# or a mistake.
+_NODE_PROPERTY = re.compile(r"[\n\-?:,\[{] *[&*!%]")
+_UNSURE = object()
 
 # PyYAML's wording, matched to advice a member can act on; the first match wins.
 HINTS = (
@@ -121,6 +145,63 @@ def load_yaml(
     path: Path, text: str, kind: FileKind = MEMBER_FILES
 ) -> tuple[Value | None, list[Problem]]:
     """Parse ``text``; an empty file is ``Value(None, 1)``, broken YAML is ``None``."""
+    # A large file makes hundreds of thousands of nodes and values but no reference
+    # cycle, so the cycle collector would only rescan them again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(path, text, kind)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(path: Path, text: str, kind: FileKind) -> tuple[Value | None, list[Problem]]:
+    node = _compose_in_c(text)
+    if node is _UNSURE:
+        node, problems = _compose_in_python(path, text, kind)
+        if problems:
+            return None, problems
+    if node is None:
+        return Value(None, 1), []
+    problems = []
+    return _convert(path, node, "", problems), problems
+
+
+def _compose_in_c(text: str) -> yaml.Node | object | None:
+    """libyaml's node tree of ``text``, or ``_UNSURE`` when only _Loader may read it."""
+    # The "\n" puts the first line, like every other, after a line break.
+    if _PYTHON_ONLY_CHARACTER.search(text) or _NODE_PROPERTY.search("\n" + text):
+        return _UNSURE
+    try:
+        node = yaml.CSafeLoader(text).get_single_node()
+    except yaml.YAMLError:
+        return _UNSURE
+    if isinstance(node, yaml.ScalarNode):
+        # A file of one value: libyaml may put an empty one ("---") a line lower.
+        return _UNSURE
+    if node is not None and "?" in text and _question_mark_in_flow(node, text):
+        return _UNSURE
+    return node
+
+
+def _question_mark_in_flow(node: yaml.Node, text: str) -> bool:
+    """Whether ``node`` holds a [ ] or { } with a ? inside, which libyaml reads unlike PyYAML.
+
+    PyYAML ends text at a ? there and fails, libyaml reads on: [what? yes]. And
+    libyaml puts the empty key of {?} on the line of the }.
+    """
+    if isinstance(node, yaml.ScalarNode):
+        return False
+    if node.flow_style:
+        return "?" in text[node.start_mark.index : node.end_mark.index]
+    children = node.value if isinstance(node, yaml.SequenceNode) else chain(*node.value)
+    return any(_question_mark_in_flow(child, text) for child in children)
+
+
+def _compose_in_python(
+    path: Path, text: str, kind: FileKind
+) -> tuple[yaml.Node | None, list[Problem]]:
     try:
         loader = _Loader(text)
         node = _compose(loader)
@@ -146,10 +227,7 @@ def load_yaml(
             )
             for line, what in loader.features_seen
         ]
-    if node is None:
-        return Value(None, 1), []
-    problems: list[Problem] = []
-    return _convert(path, node, "", problems), problems
+    return node, []
 
 
 def _compose(loader: _Loader) -> yaml.Node | None:
@@ -176,25 +254,33 @@ def _invalid(path: Path, error: yaml.MarkedYAMLError, kind: FileKind) -> Problem
     return problem(path, (mark.line + 1) if mark else 1, "", f"invalid YAML: {what} — {hint}")
 
 
-def _convert(path: Path, node: yaml.Node, where: str, problems: list[Problem]) -> Value:
-    line = node.start_mark.line + 1
+def _convert(
+    path: Path, node: yaml.Node, where: str, problems: list[Problem], line: int = 0
+) -> Value:
+    """``line`` is the node's own line unless given: a mapping passes its key's."""
+    line = line or node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        return Value(_scalar(node), line, node.value)
     if isinstance(node, yaml.SequenceNode):
         items = [
             _convert(path, item, f"{where}[{index}]", problems)
             for index, item in enumerate(node.value)
         ]
         return Value(items, line)
-    if isinstance(node, yaml.MappingNode):
-        return Value(_mapping(path, node, where, problems), line)
-    return Value(_scalar(node), line, node.value)
+    return Value(_mapping(path, node, where, problems), line)
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
     """What SafeLoader makes of a scalar; "<<" and "=" stay text."""
+    if node.tag == _STR:
+        return node.value  # all that construct_yaml_str does
     construct = SafeConstructor.yaml_constructors.get(node.tag)
     if node.tag not in SCALAR_TAGS or construct is None:
         return node.value
     try:
+        if node.tag == _TIMESTAMP and _DATE.fullmatch(node.value):
+            # All that construct_yaml_timestamp does with a date, in a tenth of the time.
+            return datetime.date.fromisoformat(node.value)
         # Called directly, not through construct_object, which caches every node.
         return construct(_CONSTRUCTOR, node)
     except ValueError:
@@ -224,8 +310,7 @@ def _mapping(
                 )
             )
             continue
-        value = _convert(path, value_node, field, problems)
-        entries[key] = Value(value.data, key_line, value.raw)
+        entries[key] = _convert(path, value_node, field, problems, key_line)
     return entries
 
 
