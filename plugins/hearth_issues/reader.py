@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import functools
 import html
+import json
 import logging
 from pathlib import Path
 from typing import Any, ClassVar
@@ -11,6 +13,7 @@ from typing import Any, ClassVar
 from markdown import Markdown
 from pelican.readers import BaseReader
 
+from hearth_core.parallel import TextMemo
 from hearth_core.problems import ContentError
 from hearth_core.settings import plugin_settings
 from hearth_issues.model import Issue
@@ -20,6 +23,27 @@ from hearth_issues.source import read_issue
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {"show_drafts": False}
+
+
+def markdown_options(config: dict[str, Any]) -> str:
+    """The MARKDOWN setting as text: the key under which converted bodies are remembered."""
+    return json.dumps(config, sort_keys=True, default=repr)
+
+
+@functools.cache
+def _renderer(options: str) -> Markdown:
+    return markdown_renderer(json.loads(options))
+
+
+def render_markdown(options: str, body: str) -> str:
+    """HTML for ``body``; module-level so worker processes can run it."""
+    markdown = _renderer(options)
+    markdown.reset()
+    return markdown.convert(body)
+
+
+# Every issue and page body, converted once per process and, in a build, on every core.
+BODY_HTML = TextMemo(render_markdown)
 
 
 def markdown_renderer(config: dict[str, Any]) -> Markdown:
@@ -42,7 +66,7 @@ class HearthMarkdownReader(BaseReader):
         content = Path(settings["PATH"])
         self._issue_dirs = [(content / path).resolve() for path in settings["ARTICLE_PATHS"]]
         self._show_drafts = plugin_settings(settings, "HEARTH_ISSUES", DEFAULTS)["show_drafts"]
-        self._markdown = markdown_renderer(settings["MARKDOWN"])
+        self._options = markdown_options(settings["MARKDOWN"])
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         path = Path(source_path)
@@ -62,8 +86,7 @@ class HearthMarkdownReader(BaseReader):
         return any(resolved.is_relative_to(folder) for folder in self._issue_dirs)
 
     def _render(self, body: str) -> str:
-        self._markdown.reset()
-        return self._markdown.convert(body)
+        return BODY_HTML.get(self._options, body)
 
     def _issue_metadata(self, issue: Issue) -> dict[str, Any]:
         # In a draft preview a draft is built like a published issue, flagged so

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 from html import unescape
 from urllib.parse import urlsplit
 
 import nh3
 from markdown import Markdown, util
 from markdown.treeprocessors import Treeprocessor
+
+from hearth_core.parallel import TextMemo
 
 ALLOWED_TAGS = frozenset(
     {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "br"}
@@ -17,6 +20,11 @@ LINK_REL = "ugc nofollow noopener"
 
 
 def note_html(markdown_text: str) -> str:
+    """A member's note as safe HTML, converted once per process (see ``safe_note_html``)."""
+    return NOTE_HTML.get("", markdown_text)
+
+
+def safe_note_html(_options: str, markdown_text: str) -> str:
     """Render a member's note; anything outside the allow-list is dropped or shown as text.
 
     Two layers. Python-Markdown has no safe mode, so its raw-HTML processors are
@@ -26,8 +34,10 @@ def note_html(markdown_text: str) -> str:
     ``[x](javascript:...)`` into an href, and only a real HTML parser decodes
     tricks like ``&#106;avascript:`` the way a browser would.
     """
+    markdown = _markdown()
+    markdown.reset()
     return nh3.clean(
-        _markdown().convert(markdown_text),
+        markdown.convert(markdown_text),
         tags=set(ALLOWED_TAGS),
         clean_content_tags={"script", "style"},
         attributes={"a": {"href", "title"}},
@@ -40,8 +50,9 @@ def note_html(markdown_text: str) -> str:
     )
 
 
+@functools.cache
 def _markdown() -> Markdown:
-    # A new instance per note: no state carries over between members, and no
+    # reset() before each note: no state carries over between members. No
     # extensions, since attr_list and md_in_html would let a note set attributes.
     markdown = Markdown(output_format="html")
     markdown.preprocessors.deregister("html_block")
@@ -77,3 +88,6 @@ def _scheme(href: str) -> str:
         return urlsplit(href.strip()).scheme.lower()
     except ValueError:  # "http://[x": nh3 drops it too
         return ""
+
+
+NOTE_HTML = TextMemo(safe_note_html)

@@ -15,8 +15,11 @@ from typing import Any
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from hearth_core.parallel import worker_pool
 from hearth_core.problems import ContentError
-from hearth_site.check import check_content
+from hearth_issues.reader import BODY_HTML, markdown_options
+from hearth_members.render import NOTE_HTML
+from hearth_site.check import load_site_content, load_site_issues
 
 
 class BuildFailed(Exception):
@@ -51,11 +54,19 @@ def load_settings(config: str | Path, overrides: Mapping[str, Any] | None = None
 
 def build(settings: dict[str, Any]) -> None:
     """Validate, then build; raise ContentError or BuildFailed instead of writing a bad site."""
-    problems = check_content(settings)
-    if problems:
-        raise ContentError(problems)
-    with recording_warnings() as records:
-        Pelican(settings).run()
+    with worker_pool() as pool:
+        # Markdown is most of a build's work: the workers convert the bodies while
+        # this process checks the rest, and Pelican's reader then finds them done.
+        issues = load_site_issues(settings)
+        options = markdown_options(settings["MARKDOWN"])
+        BODY_HTML.start(options, (issue.body for issue in issues[0]), pool)
+        content = load_site_content(settings, issues)
+        notes = (link.note for member in content.members for link in member.links if link.note)
+        NOTE_HTML.start("", notes, pool)
+        if content.problems:
+            raise ContentError(content.problems)
+        with recording_warnings() as records:
+            Pelican(settings).run()
     if records:
         messages = "\n".join(f"{r.levelname.lower()}: {r.getMessage()}" for r in records)
         raise BuildFailed(f"the build logged {len(records)} warning(s) or error(s):\n{messages}")

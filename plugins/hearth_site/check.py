@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -9,22 +10,45 @@ from hearth_core.problems import Problem
 from hearth_discussions.collect import load_discussions
 from hearth_discussions.settings import chat_spaces
 from hearth_issues.collect import load_issues, load_pages
+from hearth_issues.model import Issue
+from hearth_members.model import Member
 from hearth_members.site import load_community
 
 
-def check_content(settings: dict[str, Any]) -> list[Problem]:
-    """All problems in the site's content, sorted by file and line."""
-    content = Path(settings["PATH"])
+@dataclass(frozen=True)
+class SiteContent:
+    """Everything under content/ that the build reads, and what is wrong with it."""
+
+    issues: list[Issue]
+    members: list[Member]
+    problems: list[Problem]
+
+
+def load_site_issues(settings: dict[str, Any]) -> tuple[list[Issue], list[Problem]]:
+    issues: list[Issue] = []
     problems: list[Problem] = []
-    issues = []
     for folder in settings["ARTICLE_PATHS"]:
-        found, issue_problems = load_issues(content / folder)
+        found, issue_problems = load_issues(Path(settings["PATH"], folder))
         issues += found
         problems += issue_problems
+    return issues, problems
+
+
+def load_site_content(
+    settings: dict[str, Any], loaded_issues: tuple[list[Issue], list[Problem]] | None = None
+) -> SiteContent:
+    """Read and check all content; ``loaded_issues`` spares reading the issues twice."""
+    issues, problems = loaded_issues or load_site_issues(settings)
+    problems = list(problems)
     for folder in settings["PAGE_PATHS"]:
-        problems += load_pages(content / folder)[1]
+        problems += load_pages(Path(settings["PATH"], folder))[1]
     members, member_problems = load_community(settings, issues)
     problems += member_problems
     chat_spaces(settings)  # a wrong space raises SettingsError, as the build would
     problems += load_discussions(settings, issues, members)[1]
-    return sorted(problems)
+    return SiteContent(issues, members, sorted(problems))
+
+
+def check_content(settings: dict[str, Any]) -> list[Problem]:
+    """All problems in the site's content, sorted by file and line."""
+    return load_site_content(settings).problems
