@@ -13,7 +13,7 @@ from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
-from hearth_site.search import search_records, search_tags, write_search_index
+from hearth_site.search import SearchIndexJob, search_records, search_tags
 from hearth_site.sitemap import robots_txt, sitemap_xml
 
 
@@ -65,10 +65,18 @@ class SearchGenerator(Generator):
 
     def generate_context(self) -> None:
         self.records = []
+        self.job: SearchIndexJob | None = None
+
+    def start_index(self) -> SearchIndexJob:
+        # Called once every generator's context is complete, links and discussions
+        # included, and before any page is written, so indexing overlaps the writing.
+        self.records = search_records(self.context, site_path(self.settings))
+        language = self.settings["DEFAULT_LANG"]
+        self.job = SearchIndexJob(self.records, Path(self.output_path), language)
+        return self.job
 
     def generate_output(self, writer: Any) -> None:
-        # Every generator's context is complete here, links and discussions included.
-        self.records = search_records(self.context, site_path(self.settings))
+        job = self.job or self.start_index()
         writer.write_file(
             "search/index.html",
             self.get_template("search"),
@@ -77,7 +85,13 @@ class SearchGenerator(Generator):
             url="search/",
             search_tags=search_tags(self.records),
         )
-        write_search_index(self.records, Path(self.output_path), self.settings["DEFAULT_LANG"])
+        job.wait()
+
+
+def start_search_index(generators: list[Generator]) -> None:
+    for generator in generators:
+        if isinstance(generator, SearchGenerator):
+            generator.start_index()
 
 
 def get_generators(_pelican: Any) -> tuple[type[Generator], ...]:
@@ -94,4 +108,5 @@ def move_links_under_site_path(content: Any) -> None:
 
 def register() -> None:
     signals.get_generators.connect(get_generators)
+    signals.all_generators_finalized.connect(start_search_index)
     signals.content_object_init.connect(move_links_under_site_path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -141,3 +142,26 @@ def write_search_index(records: list[SearchRecord], output: Path, language: str)
             f"search: Pagefind could not index the site:\n{result.stdout}{result.stderr}"
         )
     return folder
+
+
+class SearchIndexJob:
+    """Pagefind indexing on a thread: the build writes its pages on one core meanwhile,
+    and Pagefind, a separate program, runs on the other."""
+
+    def __init__(self, records: list[SearchRecord], output: Path, language: str) -> None:
+        self._error: Exception | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(records, output, language), name="search-index"
+        )
+        self._thread.start()
+
+    def _run(self, records: list[SearchRecord], output: Path, language: str) -> None:
+        try:
+            write_search_index(records, output, language)
+        except Exception as error:  # re-raised in the build's own thread by wait()
+            self._error = error
+
+    def wait(self) -> None:
+        self._thread.join()
+        if self._error:
+            raise self._error
