@@ -7,7 +7,7 @@ does not wait for a site build.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +113,13 @@ def _community(
     shown = [other for other in issues if not other.is_draft or other.number == issue.number]
     links = [link for member in members for link in member.links]
     chosen = community_links(shown, links).get(issue.number, ())
-    pages = build_link_pages(members, {}, note_html, lambda url: discussion_ref(url, activity))
+    # Views for the chosen links only: one email needs a few of the archive's links.
+    keep = {id(link) for link in chosen}
+    sharing = [
+        replace(member, links=tuple(link for link in member.links if id(link) in keep))
+        for member in members
+    ]
+    pages = build_link_pages(sharing, {}, note_html, lambda url: discussion_ref(url, activity))
     by_anchor = {view.anchor: view for view in pages.links}
     return [by_anchor[link_anchor(link)] for link in chosen]
 

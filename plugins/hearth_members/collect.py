@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
@@ -31,11 +32,28 @@ def load_members(
         if text is None:
             problems += unreadable
             continue
-        member, file_problems = parse_member(path, text, vocabulary, today)
+        member, file_problems = _parse_once(path, text, tuple(vocabulary), today)
         problems += file_problems
         if member is not None:
             members.append(member)
     return members, problems + duplicate_links(members, featured, issue_dates)
+
+
+# The last result per file. One build reads the members twice (the check, then
+# the site), and a live preview again on every change: each unchanged file is
+# parsed once. Members and problems are immutable, so sharing them is safe.
+_PARSED: dict[Path, tuple[tuple, tuple[Member | None, list[Problem]]]] = {}
+
+
+def _parse_once(
+    path: Path, text: str, vocabulary: tuple[str, ...], today: datetime.date
+) -> tuple[Member | None, list[Problem]]:
+    key = (hashlib.blake2b(text.encode(), digest_size=16).digest(), vocabulary, today)
+    cached = _PARSED.get(path)
+    if cached is None or cached[0] != key:
+        cached = _PARSED[path] = (key, parse_member(path, text, vocabulary, today))
+    member, problems = cached[1]
+    return member, list(problems)
 
 
 def _not_a_member_file(path: Path, directory: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from hearth_core.settings import plugin_settings
 from hearth_issues.model import Issue
 from hearth_members.collect import load_members
 from hearth_members.community import unknown_community_urls
-from hearth_members.duplicates import urls_in_markdown
+from hearth_members.duplicates import Featured, urls_in_markdown
 from hearth_members.model import Member
 
 DEFAULTS: dict[str, Any] = {
@@ -33,17 +34,27 @@ def site_today(settings: dict[str, Any]) -> date:
     return datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC")).date()
 
 
+# The addresses in each issue, by its text: a build asks twice (the check, then
+# the site) and a live preview on every change, while issues rarely change.
+_FEATURED: dict[Path, tuple[tuple[int, bytes], list[Featured]]] = {}
+
+
+def _featured_in(issue: Issue) -> list[Featured]:
+    key = (issue.body_line, hashlib.blake2b(issue.body.encode(), digest_size=16).digest())
+    cached = _FEATURED.get(issue.source)
+    if cached is None or cached[0] != key:
+        found = urls_in_markdown(issue.source, issue.body, issue.body_line)
+        cached = _FEATURED[issue.source] = (key, found)
+    return cached[1]
+
+
 def load_community(
     settings: dict[str, Any], issues: Sequence[Issue]
 ) -> tuple[list[Member], list[Problem]]:
     """Every member, checked on its own, against the others and against the issues."""
     options = member_options(settings)
     published = [issue for issue in issues if not issue.is_draft]
-    featured = [
-        found
-        for issue in published
-        for found in urls_in_markdown(issue.source, issue.body, issue.body_line)
-    ]
+    featured = [found for issue in published for found in _featured_in(issue)]
     folder = Path(settings["PATH"], options["path"])
     dates = {issue.source: issue.date.date() for issue in published}
     members, problems = load_members(folder, options["tags"], site_today(settings), featured, dates)
