@@ -113,6 +113,9 @@ PLUGINS = [
     "hearth_site",
 ]
 READERS = {"rst": None, "html": None, "htm": None}
+# Each build makes a new template environment, so checking the theme files for
+# changes while it renders (once per included template) would only cost time.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "auto_reload": False}
 
 MARKDOWN = {
     "extension_configs": {

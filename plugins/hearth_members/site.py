@@ -39,8 +39,12 @@ def site_today(settings: dict[str, Any]) -> date:
 _FEATURED: dict[Path, tuple[tuple[int, bytes], list[Featured]]] = {}
 
 
+def _body_key(issue: Issue) -> tuple[int, bytes]:
+    return issue.body_line, hashlib.blake2b(issue.body.encode(), digest_size=16).digest()
+
+
 def _featured_in(issue: Issue) -> list[Featured]:
-    key = (issue.body_line, hashlib.blake2b(issue.body.encode(), digest_size=16).digest())
+    key = _body_key(issue)
     cached = _FEATURED.get(issue.source)
     if cached is None or cached[0] != key:
         found = urls_in_markdown(issue.source, issue.body, issue.body_line)
@@ -48,10 +52,39 @@ def _featured_in(issue: Issue) -> list[Featured]:
     return cached[1]
 
 
+# The last answer, with what it was computed from: the check and the site in one
+# build ask the same question, and checking 20,000 links across an archive is costly.
+_LAST: list[tuple[tuple, tuple[list[Member], list[Problem]]]] = []
+
+
+def _inputs(settings: dict[str, Any], issues: Sequence[Issue]) -> tuple:
+    options = member_options(settings)
+    folder = Path(settings["PATH"], options["path"])
+    files = sorted(
+        (str(path), path.stat().st_mtime_ns, path.stat().st_size)
+        for path in (folder.rglob("*") if folder.is_dir() else ())
+    )
+    written = tuple(
+        (issue.source, issue.date, issue.is_draft, issue.community, _body_key(issue))
+        for issue in issues
+    )
+    return repr(options), site_today(settings), tuple(files), written
+
+
 def load_community(
     settings: dict[str, Any], issues: Sequence[Issue]
 ) -> tuple[list[Member], list[Problem]]:
     """Every member, checked on its own, against the others and against the issues."""
+    inputs = _inputs(settings, issues)
+    if not _LAST or _LAST[0][0] != inputs:
+        _LAST[:] = [(inputs, _load_community(settings, issues))]
+    members, problems = _LAST[0][1]
+    return list(members), list(problems)
+
+
+def _load_community(
+    settings: dict[str, Any], issues: Sequence[Issue]
+) -> tuple[list[Member], list[Problem]]:
     options = member_options(settings)
     published = [issue for issue in issues if not issue.is_draft]
     featured = [found for issue in published for found in _featured_in(issue)]

@@ -112,7 +112,7 @@ def ascii_host(host: str) -> str:
 
 # Each member link is compared in several places (duplicates, issues' Community
 # lists, anchors, discussions): remember the recent ones, each computed once.
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def normalize_url(url: str) -> str:
     """The form two addresses share when they are the same link, for finding duplicates.
 
