@@ -22,23 +22,26 @@ OUTPUT = Path("output")
 PORT = 8000
 
 
-def _settings(config: str = CONFIG, drafts: bool = False) -> dict:
+def _settings(config: str = CONFIG, drafts: bool = False, preview: bool = False) -> dict:
     from hearth_site.build import load_settings
 
-    overrides = {"OUTPUT_PATH": str(OUTPUT)}
+    overrides: dict = {"OUTPUT_PATH": str(OUTPUT)}
     if drafts:
         overrides["HEARTH_ISSUES"] = {"show_drafts": True}
+    if preview:
+        # A live preview reloads the page before the search index is rebuilt.
+        overrides["HEARTH_PREVIEW"] = True
     return load_settings(config, overrides)
 
 
-def _build(config: str = CONFIG, drafts: bool = False) -> None:
+def _build(config: str = CONFIG, drafts: bool = False, preview: bool = False) -> None:
     from pelican.log import init as init_logging
 
     from hearth_site.build import BuildFailed, build
 
     init_logging(level=logging.WARNING)
     try:
-        build(_settings(config, drafts))
+        build(_settings(config, drafts, preview))
     except ContentError as error:
         raise Exit(f"{error}\nThe site was not built: fix the problems above.", code=1) from None
     except (BuildFailed, SettingsError, FileNotFoundError) as error:
@@ -116,7 +119,7 @@ def regenerate(c, drafts=False):
 
 def _build_reporting(drafts: bool) -> None:
     try:
-        _build(CONFIG, drafts)
+        _build(CONFIG, drafts, preview=True)
     except Exit as failure:
         print(failure.message, file=sys.stderr)
 

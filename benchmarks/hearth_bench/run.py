@@ -81,11 +81,19 @@ def hearth_email(project: Path, number: int) -> Measurement:
     return measure(command, project, _environment())
 
 
+def hearth_rebuilds(project: Path) -> tuple[Measurement, dict[str, float]]:
+    """Rebuild seconds by edit, from one long-running process like the live preview."""
+    environment = {**_environment(), "PYTHONPATH": str(Path(__file__).parents[1])}
+    run = measure(_python("-m", "hearth_bench.rebuild"), project, environment)
+    lines = [line.split("\t") for line in run.output.splitlines() if "\t" in line]
+    return run, {name: float(seconds) for name, seconds in lines}
+
+
 def _ratio_figure(name: str, unit: str, hearth: float, plain: float, limit: float) -> Figure:
     return Figure(name, unit, hearth, plain, f"≤ {limit} × plain", hearth <= limit * plain)
 
 
-def _limit_figure(name: str, unit: str, hearth: float, limit: float | None) -> Figure:
+def _limit_figure(name: str, unit: str, hearth: float, limit: float | None = None) -> Figure:
     if limit is None:
         return Figure(name, unit, hearth, None, "", None)
     return Figure(name, unit, hearth, None, f"≤ {limit:g} {unit}", hearth <= limit)
@@ -106,9 +114,15 @@ def run_benchmark(
     cold = hearth_build(project)
     progress(f"Hearth, invoke email --issue {shape.issues}")
     email = hearth_email(project, shape.issues)
+    progress("Hearth, rebuilds in one long-running process, as the live preview makes them")
+    _preview, rebuilds = hearth_rebuilds(project)
     figures = (
         _ratio_figure("cold full build", "s", cold.seconds, plain.seconds, 0.6),
         _ratio_figure("peak memory, cold build", "MiB", cold.peak_mib, plain.peak_mib, 1.2),
+        _limit_figure("rebuild after editing one issue", "s", rebuilds["edit one issue"], 1.0),
+        _limit_figure(
+            "rebuild after adding one member link", "s", rebuilds["add one member link"], None
+        ),
         _limit_figure("invoke email, one issue", "s", email.seconds, 1.0),
     )
     return Report(scale, shape, figures)

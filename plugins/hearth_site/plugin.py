@@ -85,7 +85,8 @@ class SearchGenerator(Generator):
             url="search/",
             search_tags=search_tags(self.records),
         )
-        job.wait()
+        if not self.settings.get("HEARTH_PREVIEW"):
+            job.wait()
 
 
 def start_search_index(generators: list[Generator]) -> None:

@@ -146,9 +146,19 @@ def write_search_index(records: list[SearchRecord], output: Path, language: str)
 
 class SearchIndexJob:
     """Pagefind indexing on a thread: the build writes its pages on one core meanwhile,
-    and Pagefind, a separate program, runs on the other."""
+    and Pagefind, a separate program, runs on the other.
+
+    A live preview does not wait for it (see ``finish_later``): the page an author
+    edits reloads at once and search catches up a few seconds later. Only one job
+    runs at a time, so two indexes never write the same folder.
+    """
+
+    running: SearchIndexJob | None = None
 
     def __init__(self, records: list[SearchRecord], output: Path, language: str) -> None:
+        if SearchIndexJob.running:
+            SearchIndexJob.running.wait()  # a failure of the last preview's index shows here
+        SearchIndexJob.running = self
         self._error: Exception | None = None
         self._thread = threading.Thread(
             target=self._run, args=(records, output, language), name="search-index"
@@ -163,5 +173,7 @@ class SearchIndexJob:
 
     def wait(self) -> None:
         self._thread.join()
+        if SearchIndexJob.running is self:
+            SearchIndexJob.running = None
         if self._error:
             raise self._error

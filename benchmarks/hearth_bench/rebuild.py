@@ -1,0 +1,55 @@
+"""Time rebuilds the way the live preview makes them: `python -m hearth_bench.rebuild`.
+
+Run in a Hearth project, it builds once, as `invoke livereload` and `invoke
+regenerate` do when they start, then makes two edits an author makes and times
+the rebuild after each, in the same process, with the same function those
+tasks call. It prints one line per rebuild: its name, a tab, its seconds.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+NEW_LINK = """\
+  - url: https://member1.example/posts/added-during-the-benchmark
+    title: A link added during the benchmark
+    date: 2025-12-20
+    tags: [tools]
+"""
+
+
+def _settled() -> None:
+    # An author saves again seconds later, by when the search index of the last
+    # rebuild, which the preview leaves running, is done: wait for it untimed.
+    from hearth_site.search import SearchIndexJob  # on the path once tasks is imported
+
+    if SearchIndexJob.running:
+        SearchIndexJob.running.wait()
+
+
+def _timed_build(tasks: Any) -> float:
+    _settled()
+    start = time.perf_counter()
+    tasks._build_reporting(drafts=False)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    sys.path.insert(0, str(Path.cwd()))
+    import tasks
+
+    tasks._build_reporting(drafts=False)
+    newest = sorted(Path("content/issues").glob("*.md"))[-1]
+    with newest.open("a", encoding="utf-8") as issue:
+        issue.write("\nOne more paragraph, written while the preview runs.\n")
+    print(f"edit one issue\t{_timed_build(tasks):.3f}", flush=True)
+    with Path("content/members/member1.yml").open("a", encoding="utf-8") as member:
+        member.write(NEW_LINK)
+    print(f"add one member link\t{_timed_build(tasks):.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
