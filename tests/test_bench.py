@@ -1,0 +1,97 @@
+"""`invoke bench`: the synthetic archive is a valid newsletter, and the report says what was met."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from hearth_bench.archive import ArchiveShape, write_archive
+from hearth_bench.report import bench_command, growth_table
+from hearth_bench.run import Figure, Report, format_report
+from hearth_site.check import load_site_content
+from tests.sites import ROOT, settings_for
+
+
+def test_the_archive_has_the_shape_asked_for_and_passes_every_check(tmp_path):
+    shape = ArchiveShape.at_scale(0.02)
+    write_archive(tmp_path / "content", shape, pages_from=ROOT / "content")
+    content = load_site_content(settings_for(tmp_path / "content", tmp_path / "output"))
+    assert content.problems == []
+    assert len(content.issues) == shape.issues
+    assert len(content.members) == shape.members
+    assert sum(len(member.links) for member in content.members) == shape.links
+
+
+def test_the_same_scale_writes_the_same_files(tmp_path):
+    shape = ArchiveShape.at_scale(0.01)
+    for name in ("one", "two"):
+        write_archive(tmp_path / name, shape)
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*.*")}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*.*")}
+    assert one == two
+
+
+def test_scale_one_is_the_issue_s_archive_and_two_doubles_it():
+    assert ArchiveShape.at_scale(1) == ArchiveShape(700, 200, 20_000, 2_000)
+    assert ArchiveShape.at_scale(2) == ArchiveShape(1_400, 400, 40_000, 4_000)
+
+
+def _report(scale: float, build: float) -> Report:
+    figures = (
+        Figure("cold full build", "s", build, 10.0, "≤ 0.6 × plain", build <= 6.0),
+        Figure("invoke email, one issue", "s", 0.5, None, "≤ 1 s", True),
+    )
+    return Report(scale, ArchiveShape.at_scale(scale), figures)
+
+
+def test_the_report_gives_ratios_and_marks_missed_targets():
+    table = format_report(_report(1, 12.0))
+    assert "| cold full build | 12.00 s | 10.00 s | 1.20 × | ≤ 0.6 × plain | **no** |" in table
+    assert "| invoke email, one issue | 0.50 s |  |  | ≤ 1 s | yes |" in table
+
+
+def test_growth_beyond_linear_is_marked():
+    table = growth_table(_report(1, 10.0), _report(2, 25.0))
+    assert "| cold full build | 2.50 × | **no** |" in table
+    assert "| invoke email, one issue | 1.00 × | yes |" in table
+
+
+@pytest.mark.parametrize(("scale", "message"), [(0, "above 0"), (-1, "above 0")])
+def test_a_scale_that_is_not_positive_is_refused(scale, message):
+    with pytest.raises(ValueError, match=message):
+        bench_command(ROOT, scale, False, None)
+
+
+def test_a_keep_folder_that_exists_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="already exists"):
+        bench_command(ROOT, 1, False, tmp_path)
+
+
+def test_invoke_bench_measures_every_figure_on_a_small_archive(tmp_path):
+    # Real runs of pelican, invoke build, invoke email and preview rebuilds; no
+    # figure is held to a time here: that is what the benchmark itself is for.
+    keep = tmp_path / "bench"
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "bench", "--scale", "0.01", "--keep", str(keep)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for figure in (
+        "cold full build",
+        "peak memory, cold build",
+        "rebuild after editing one issue",
+        "rebuild after adding one member link",
+        "invoke email, one issue",
+    ):
+        assert f"| {figure} |" in result.stdout
+    assert (keep / "project" / "output" / "index.html").is_file()
+    assert (keep / "plain" / "index.html").is_file()
+    edited = sorted((keep / "project" / "content" / "issues").glob("*.md"))[-1]
+    assert "written while the preview runs" in edited.read_text()
+    assert (keep / "project" / "output" / "email").is_dir()
+

@@ -1,0 +1,60 @@
+"""Markdown on every core gives the same HTML as in one process, and the same errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from hearth_core.parallel import TextMemo, worker_pool
+from hearth_issues.reader import markdown_options, render_markdown
+from tests.sites import ROOT, settings_for
+
+
+def shout(options: str, text: str) -> str:
+    if text == "boom":
+        raise ValueError(f"cannot convert {text!r}")
+    return f"{options}:{text.upper()}"
+
+
+def test_workers_convert_each_text_as_this_process_would(tmp_path):
+    options = markdown_options(settings_for(tmp_path, tmp_path)["MARKDOWN"])
+    bodies = [f"## Part {n}\n\nSome *text*, [a link](https://ex.org/{n}).\n" for n in range(40)]
+    memo = TextMemo(render_markdown)
+    with worker_pool() as pool:
+        memo.start(options, bodies, pool)
+        converted = [memo.get(options, body) for body in bodies]
+    assert converted == [render_markdown(options, body) for body in bodies]
+    assert 'id="part-3"' in converted[3]
+
+
+def test_a_text_is_converted_once_and_remembered():
+    calls = []
+    memo = TextMemo(lambda options, text: calls.append(text) or text.upper())
+    assert memo.get("", "a") == memo.get("", "a") == "A"
+    assert calls == ["a"]
+
+
+def test_options_are_part_of_what_is_remembered():
+    memo = TextMemo(shout)
+    assert memo.get("x", "a") == "x:A"
+    assert memo.get("y", "a") == "y:A"
+
+
+def test_an_error_in_a_worker_is_raised_in_the_build(tmp_path):
+    memo = TextMemo(shout)
+    with worker_pool() as pool:
+        memo.start("", ["fine", "boom"], pool)
+        assert memo.get("", "fine") == ":FINE"
+        with pytest.raises(ValueError, match="cannot convert 'boom'"):
+            memo.get("", "boom")
+
+
+def test_work_left_when_the_pool_closes_is_done_here():
+    memo = TextMemo(shout)
+    with worker_pool() as pool:
+        memo.start("", [str(n) for n in range(500)], pool)
+    assert [memo.get("", str(n)) for n in range(500)] == [f":{n}" for n in range(500)]
+
+
+def test_the_project_markdown_settings_are_a_stable_key():
+    settings = settings_for(ROOT / "content", ROOT / "output")
+    assert markdown_options(settings["MARKDOWN"]) == markdown_options(settings["MARKDOWN"])
