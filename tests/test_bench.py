@@ -94,4 +94,3 @@ def test_invoke_bench_measures_every_figure_on_a_small_archive(tmp_path):
     edited = sorted((keep / "project" / "content" / "issues").glob("*.md"))[-1]
     assert "written while the preview runs" in edited.read_text()
     assert (keep / "project" / "output" / "email").is_dir()
-
