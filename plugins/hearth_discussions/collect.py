@@ -14,7 +14,7 @@ from hearth_discussions.model import Activity, DiscussionRef, Source, Thread
 from hearth_discussions.platforms import recognise
 from hearth_discussions.settings import ACTIVITY_FILE, discussion_options
 from hearth_discussions.threads import parse_thread
-from hearth_issues.collect import load_issues
+from hearth_issues.collect import load_site_issues
 from hearth_issues.model import Issue
 from hearth_members.model import Member
 from hearth_members.site import load_community, member_options, site_today
@@ -170,13 +170,7 @@ def load_discussions(
 
 def discussion_urls(settings: Mapping[str, Any]) -> tuple[list[str], list[Problem]]:
     """What ``invoke sync-discussions`` asks the platforms about, and any content problems."""
-    content = Path(settings["PATH"])
-    issues: list[Issue] = []
-    problems: list[Problem] = []
-    for folder in settings["ARTICLE_PATHS"]:
-        found, issue_problems = load_issues(content / folder)
-        issues += found
-        problems += issue_problems
+    issues, problems = load_site_issues(settings)
     members, member_problems = load_community(settings, issues)
     sources, discussion_problems = load_discussions(settings, issues, members)
     urls = sorted({source.url for source in sources})

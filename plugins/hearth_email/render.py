@@ -21,7 +21,7 @@ from hearth_discussions.collect import discussion_ref, load_activity
 from hearth_email.links import absolute_html, absolute_url
 from hearth_email.model import RenderedEmail
 from hearth_email.text import markdown_as_text
-from hearth_issues.collect import load_issues
+from hearth_issues.collect import load_site_issues
 from hearth_issues.model import Issue
 from hearth_issues.reader import markdown_renderer
 from hearth_members.community import community_links
@@ -47,11 +47,7 @@ class IssueView:
 
 def load_issue(settings: dict[str, Any], number: int) -> tuple[Issue, list[Issue]]:
     """Issue ``number`` and every issue, or EmailError when the content has problems."""
-    issues, problems = [], []
-    for folder in settings["ARTICLE_PATHS"]:
-        found, folder_problems = load_issues(Path(settings["PATH"], folder))
-        issues += found
-        problems += folder_problems
+    issues, problems = load_site_issues(settings)
     if problems:
         listed = "\n".join(map(str, sorted(problems)))
         raise EmailError(f"{listed}\nFix these problems first (`invoke check` lists them).")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from hearth_core.problems import Problem, problem
 from hearth_issues.model import Issue
@@ -12,6 +12,17 @@ from hearth_issues.pages import Page, parse_page
 from hearth_issues.source import duplicate_numbers, parse_issue
 
 T = TypeVar("T")
+
+
+def load_site_issues(settings: Mapping[str, Any]) -> tuple[list[Issue], list[Problem]]:
+    """Every issue in the site's ARTICLE_PATHS, and every problem in them."""
+    issues: list[Issue] = []
+    problems: list[Problem] = []
+    for folder in settings["ARTICLE_PATHS"]:
+        found, folder_problems = load_issues(Path(settings["PATH"], folder))
+        issues += found
+        problems += folder_problems
+    return issues, problems
 
 
 def source_files(directory: Path) -> Iterator[Path]:

@@ -60,10 +60,8 @@ _LAST: list[tuple[tuple, tuple[list[Member], list[Problem]]]] = []
 def _inputs(settings: dict[str, Any], issues: Sequence[Issue]) -> tuple:
     options = member_options(settings)
     folder = Path(settings["PATH"], options["path"])
-    files = sorted(
-        (str(path), path.stat().st_mtime_ns, path.stat().st_size)
-        for path in (folder.rglob("*") if folder.is_dir() else ())
-    )
+    stats = [(path, path.stat()) for path in (folder.rglob("*") if folder.is_dir() else ())]
+    files = sorted((str(path), stat.st_mtime_ns, stat.st_size) for path, stat in stats)
     written = tuple(
         (issue.source, issue.date, issue.is_draft, issue.community, _body_key(issue))
         for issue in issues

@@ -17,9 +17,10 @@ from pelican.settings import read_settings
 
 from hearth_core.parallel import worker_pool
 from hearth_core.problems import ContentError
+from hearth_issues.collect import load_site_issues
 from hearth_issues.reader import BODY_HTML, markdown_options
 from hearth_members.render import NOTE_HTML
-from hearth_site.check import load_site_content, load_site_issues
+from hearth_site.check import load_site_content
 
 
 class BuildFailed(Exception):

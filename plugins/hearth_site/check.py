@@ -9,7 +9,7 @@ from typing import Any
 from hearth_core.problems import Problem
 from hearth_discussions.collect import load_discussions
 from hearth_discussions.settings import chat_spaces
-from hearth_issues.collect import load_issues, load_pages
+from hearth_issues.collect import load_pages, load_site_issues
 from hearth_issues.model import Issue
 from hearth_members.model import Member
 from hearth_members.site import load_community
@@ -22,16 +22,6 @@ class SiteContent:
     issues: list[Issue]
     members: list[Member]
     problems: list[Problem]
-
-
-def load_site_issues(settings: dict[str, Any]) -> tuple[list[Issue], list[Problem]]:
-    issues: list[Issue] = []
-    problems: list[Problem] = []
-    for folder in settings["ARTICLE_PATHS"]:
-        found, issue_problems = load_issues(Path(settings["PATH"], folder))
-        issues += found
-        problems += issue_problems
-    return issues, problems
 
 
 def load_site_content(
