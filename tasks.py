@@ -234,12 +234,17 @@ def email(c, issue=""):
         "keep": "keep the generated project in this folder instead of a temporary one",
     }
 )
-def bench(c, scale=1.0, scaling=False, keep=""):
+def bench(c, scale="1", scaling=False, keep=""):
     """Benchmark Hearth against plain Pelican on a synthetic archive; print a table."""
     from hearth_bench.report import bench_command
 
     try:
-        print(bench_command(Path.cwd(), float(scale), scaling, Path(keep) if keep else None))
+        size = float(scale)
+    except ValueError:
+        message = f"invoke bench: --scale takes a number, like 1 or 0.5, not {scale!r}"
+        raise Exit(message, code=1) from None
+    try:
+        print(bench_command(Path.cwd(), size, scaling, Path(keep) if keep else None))
     except ValueError as error:
         raise Exit(f"invoke bench: {error}", code=1) from None
 
