@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from hearth_core.fragments import hash_once, state_without_hash
 from hearth_discussions.model import Activity, ChatSpace, Source, link_href
 from hearth_discussions.platforms import recognise
 from hearth_members.views import Ref
@@ -29,6 +30,9 @@ class DiscussionView:
     tags: tuple[Ref, ...]
     replies: int | None
     last_activity: datetime | None
+
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
 
     @property
     def href(self) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
+from hearth_core.fragments import Fragments
 from hearth_core.problems import ContentError
 from hearth_discussions.collect import discussion_ref, load_activity, load_discussions
 from hearth_discussions.feed import discussions_feed
@@ -14,11 +15,16 @@ from hearth_discussions.index import DiscussionPages, build_discussion_pages
 from hearth_discussions.settings import chat_spaces, discussion_options
 from hearth_feeds.plugin import register_feed
 
+# Kept from one build to the next: a live preview renders only what changed.
+DISCUSSION_HTML = Fragments("_discussion.html", "thread")
+
 
 class DiscussionsGenerator(Generator):
     """Writes /discussions/ (with a page per platform and per tag) and /community/."""
 
     def generate_context(self) -> None:
+        DISCUSSION_HTML.start_build(self.env)
+        self.context["discussions_html"] = DISCUSSION_HTML.in_template()
         articles = self.context["articles"]
         issues = [article.issue for article in articles]
         sources, problems = load_discussions(

@@ -7,6 +7,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
+from hearth_core.fragments import Fragments
 from hearth_core.problems import ContentError
 from hearth_discussions.collect import discussion_ref, load_activity
 from hearth_feeds.plugin import register_feed
@@ -15,6 +16,10 @@ from hearth_members.feed import links_feed
 from hearth_members.render import note_html
 from hearth_members.site import load_community
 from hearth_members.views import LinkPages, Ref, build_link_pages, link_anchor
+
+# Kept from one build to the next: a live preview renders only what changed.
+LINK_HTML = Fragments("_link.html", "link")
+COMMUNITY_HTML = Fragments("_community.html", "links")
 
 
 def _featured_in(articles: list[Any], chosen: dict[int, tuple]) -> dict[str, Ref]:
@@ -34,6 +39,9 @@ class MembersGenerator(Generator):
 
     def generate_context(self) -> None:
         articles = self.context["articles"]
+        LINK_HTML.start_build(self.env)
+        COMMUNITY_HTML.start_build(self.env)
+        self.context["links_html"] = LINK_HTML.in_template()
         members, problems = load_community(self.settings, [a.issue for a in articles])
         if problems:
             raise ContentError(problems)
@@ -55,11 +63,11 @@ class MembersGenerator(Generator):
     def _attach_community(self, articles: list[Any], chosen: dict, pages: LinkPages) -> None:
         # Rendered once here so the page, the feeds and the email show the same section.
         by_anchor = {view.anchor: view for view in pages.links}
-        template = self.get_template("_community")
+        siteurl = self.context["SITEURL"]
         for article in articles:
-            views = [by_anchor[link_anchor(link)] for link in chosen.get(article.number, ())]
+            views = tuple(by_anchor[link_anchor(link)] for link in chosen.get(article.number, ()))
             article.community = views
-            article.community_html = template.render(self.context, links=views) if views else ""
+            article.community_html = COMMUNITY_HTML.render(siteurl, views) if views else ""
 
     def generate_output(self, writer: Any) -> None:
         def write(save_as: str, template: str, **data: Any) -> None:

@@ -62,9 +62,14 @@ def _inputs(settings: dict[str, Any], issues: Sequence[Issue]) -> tuple:
     folder = Path(settings["PATH"], options["path"])
     stats = [(path, path.stat()) for path in (folder.rglob("*") if folder.is_dir() else ())]
     files = sorted((str(path), stat.st_mtime_ns, stat.st_size) for path, stat in stats)
+    # What the members are checked against: not the issues' prose, which an
+    # author edits all the time, but the addresses in it; in file order, as the
+    # check and the site list the issues in different orders.
     written = tuple(
-        (issue.source, issue.date, issue.is_draft, issue.community, _body_key(issue))
-        for issue in issues
+        sorted(
+            (str(issue.source), issue.date, issue.is_draft, issue.community, *_featured_in(issue))
+            for issue in issues
+        )
     )
     return repr(options), site_today(settings), tuple(files), written
 

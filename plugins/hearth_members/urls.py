@@ -151,6 +151,7 @@ def _is_tracking(name: str) -> bool:
     return name.startswith("utm_") or name in TRACKING_PARAMETERS
 
 
+@lru_cache(maxsize=1 << 18)  # a live preview asks again for every link on every build
 def display_domain(url: str) -> str:
     """The site a link goes to, shown beside it: ``example.org`` for ``https://www.example.org/x``.
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from hearth_core.fragments import hash_once, state_without_hash
 from hearth_discussions.model import DiscussionRef
 from hearth_members.model import Link, Member
 from hearth_members.urls import display_domain, normalize_url
@@ -35,6 +36,9 @@ class LinkView:
     member: Ref
     anchor: str
     featured_in: Ref | None
+
+    __hash__ = hash_once
+    __getstate__ = state_without_hash
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,97 @@
+"""Small templates rendered once per distinct input, and kept for the next build.
+
+Each of 20,000 member links is shown on three or four pages, and the live
+preview builds them all again on every save. A fragment is rendered with its
+arguments and SITEURL only, never the rest of the context, so those are all it
+can depend on; with the theme's templates, which a build checks first: a
+changed template starts afresh.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+
+def hash_once(view: Any) -> int:
+    """A frozen dataclass's hash, computed on first use and kept on it.
+
+    Use as its ``__hash__``: a fragment looks its view up on every page that
+    shows it, and hashing nested fields each time costs more than rendering.
+    """
+    cached = view.__dict__.get("_hash")
+    if cached is None:
+        cached = hash(tuple(getattr(view, field.name) for field in dataclasses.fields(view)))
+        object.__setattr__(view, "_hash", cached)
+    return cached
+
+
+def state_without_hash(view: Any) -> dict[str, Any]:
+    """Use as ``__getstate__`` beside ``hash_once``: string hashes differ between processes."""
+    return {name: value for name, value in view.__dict__.items() if name != "_hash"}
+
+
+def theme_version(env: Environment) -> bytes:
+    """A digest of every template ``env`` can load, in the order it would find them."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name in env.list_templates():
+        source = env.loader.get_source(env, name)[0] if env.loader else ""
+        digest.update(f"{name}\0{source}\0".encode())
+    return digest.digest()
+
+
+class Fragments:
+    """Renders the template ``name`` for one ``item`` at a time (passed to it as
+    ``item_name``); what a build rendered, the next one reuses."""
+
+    def __init__(self, name: str, item_name: str) -> None:
+        self.name = name
+        self.item_name = item_name
+        self._env: Environment | None = None
+        self._theme = b""
+        self._kept: dict[tuple, str] = {}
+        self._fresh: dict[tuple, str] = {}
+
+    def start_build(self, env: Environment) -> None:
+        """Call once per build, before rendering: drops what the last build did not use."""
+        theme = theme_version(env)
+        self._kept = self._fresh if theme == self._theme else {}
+        self._fresh = {}
+        self._env, self._theme = env, theme
+
+    def render(self, siteurl: str, item: Hashable, **options: Hashable) -> str:
+        """Plain ``str``: Markup would escape any string it is joined to in Python."""
+        return self.render_all(siteurl, (item,), **options)
+
+    def render_all(self, siteurl: str, items: Iterable[Hashable], **options: Hashable) -> str:
+        """Each item rendered with the same ``options``, joined."""
+        if self._env is None:
+            raise RuntimeError(f"Fragments({self.name!r}).start_build was not called")
+        shared = (siteurl, *sorted(options.items()))
+        parts = []
+        for item in items:
+            key = (shared, item)
+            html = self._fresh.get(key)
+            if html is None:
+                html = self._kept.get(key)
+                if html is None:
+                    template = self._env.get_template(self.name)
+                    html = template.render(SITEURL=siteurl, **{self.item_name: item}, **options)
+                self._fresh[key] = html
+            parts.append(html)
+        return "".join(parts)
+
+    def in_template(self) -> Callable[..., Markup]:
+        """A function for templates, given the items: it takes SITEURL from the page."""
+
+        @pass_context
+        def render_all(context: Context, items: Iterable[Hashable], **options: Any) -> Markup:
+            return Markup(self.render_all(context.get("SITEURL", ""), items, **options))
+
+        return render_all

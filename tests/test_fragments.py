@@ -1,0 +1,77 @@
+"""Fragments kept between builds: a live preview re-renders only what changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from jinja2 import Environment, FileSystemLoader
+
+from hearth_core.fragments import Fragments, hash_once
+
+
+@dataclass(frozen=True)
+class Item:
+    title: str
+
+    __hash__ = hash_once
+
+
+def theme(tmp_path, source):
+    (tmp_path / "_item.html").write_text(source)
+    env = Environment(loader=FileSystemLoader(tmp_path), autoescape=True)
+    renders = []
+    env.globals["counted"] = lambda: renders.append(1) or ""
+    return env, renders
+
+
+ITEM = '{{ counted() }}<li><a href="{{ SITEURL }}/x/">{{ item.title }}</a> {{ level }}</li>'
+
+
+def test_each_item_is_rendered_once_across_pages_and_builds(tmp_path):
+    fragments = Fragments("_item.html", "item")
+    items = [Item("One"), Item("Two")]
+    for _build in range(3):
+        env, renders = theme(tmp_path, ITEM)
+        fragments.start_build(env)
+        first = fragments.render_all("", items, level=2)
+        again = fragments.render_all("", [Item("Two"), Item("One")], level=2)
+    assert renders == [], "the third build renders nothing: nothing changed"
+    assert first == '<li><a href="/x/">One</a> 2</li><li><a href="/x/">Two</a> 2</li>'
+    assert again == '<li><a href="/x/">Two</a> 2</li><li><a href="/x/">One</a> 2</li>'
+
+
+def test_a_changed_item_option_or_template_renders_anew(tmp_path):
+    fragments = Fragments("_item.html", "item")
+    env, _ = theme(tmp_path, ITEM)
+    fragments.start_build(env)
+    assert fragments.render("", Item("One"), level=2).endswith("One</a> 2</li>")
+    assert fragments.render("", Item("One!"), level=2).endswith("One!</a> 2</li>")
+    assert fragments.render("", Item("One"), level=3).endswith("One</a> 3</li>")
+    env, _ = theme(tmp_path, ITEM.replace("<li>", '<li class="new">'))
+    fragments.start_build(env)
+    assert fragments.render("", Item("One"), level=2).startswith('<li class="new">')
+
+
+def test_each_page_gets_its_own_siteurl(tmp_path):
+    env, _ = theme(tmp_path, ITEM)
+    fragments = Fragments("_item.html", "item")
+    fragments.start_build(env)
+    env.globals["items_html"] = fragments.in_template()
+    page = env.from_string("<ul>{{ items_html(items, level=2) }}</ul>")
+    assert 'href="../x/"' in page.render(SITEURL="..", items=[Item("<One>")])
+    html = page.render(SITEURL="https://news.example", items=[Item("<One>")])
+    assert 'href="https://news.example/x/">&lt;One&gt;</a>' in html, "not escaped twice"
+
+
+def test_python_gets_plain_text_that_joins_without_escaping(tmp_path):
+    env, _ = theme(tmp_path, ITEM)
+    fragments = Fragments("_item.html", "item")
+    fragments.start_build(env)
+    joined = "<p>Issue body</p>" + fragments.render("", Item("One"), level=2)
+    assert joined.startswith("<p>Issue body</p><li>"), "a Markup result would escape the body"
+
+
+def test_rendering_before_a_build_started_says_so():
+    with pytest.raises(RuntimeError, match="start_build was not called"):
+        Fragments("_item.html", "item").render("", Item("One"))
