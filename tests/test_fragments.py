@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pytest
 from jinja2 import Environment, FileSystemLoader
 
-from hearth_core.fragments import Fragments, hash_once
+from hearth_core.fragments import Fragments
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     title: str
-
-    __hash__ = hash_once
 
 
 def theme(tmp_path, source):

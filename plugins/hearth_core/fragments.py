@@ -9,7 +9,6 @@ changed template starts afresh.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
@@ -17,24 +16,6 @@ from typing import Any
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
-
-
-def hash_once(view: Any) -> int:
-    """A frozen dataclass's hash, computed on first use and kept on it.
-
-    Use as its ``__hash__``: a fragment looks its view up on every page that
-    shows it, and hashing nested fields each time costs more than rendering.
-    """
-    cached = view.__dict__.get("_hash")
-    if cached is None:
-        cached = hash(tuple(getattr(view, field.name) for field in dataclasses.fields(view)))
-        object.__setattr__(view, "_hash", cached)
-    return cached
-
-
-def state_without_hash(view: Any) -> dict[str, Any]:
-    """Use as ``__getstate__`` beside ``hash_once``: string hashes differ between processes."""
-    return {name: value for name, value in view.__dict__.items() if name != "_hash"}
 
 
 def theme_version(env: Environment) -> bytes:

@@ -9,7 +9,6 @@ bulk of its Markdown while the main process reads the members' files.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -30,12 +29,14 @@ class TextMemo:
 
     def __init__(self, function: Callable[[str, str], str]) -> None:
         self.function = function
-        self._done: dict[bytes, str] = {}
-        self._pending: dict[bytes, tuple[Future[list[str]], int]] = {}
+        # Keyed by the texts themselves: a str keeps its hash, so asking twice
+        # in one build hashes once, where a digest would be computed every time.
+        self._done: dict[tuple[str, str], str] = {}
+        self._pending: dict[tuple[str, str], tuple[Future[list[str]], int]] = {}
 
     @staticmethod
-    def _key(options: str, text: str) -> bytes:
-        return hashlib.blake2b(f"{options}\0{text}".encode(), digest_size=16).digest()
+    def _key(options: str, text: str) -> tuple[str, str]:
+        return options, text
 
     def get(self, options: str, text: str) -> str:
         key = self._key(options, text)
@@ -43,7 +44,7 @@ class TextMemo:
             self._done[key] = self._from_worker(key) or self.function(options, text)
         return self._done[key]
 
-    def _from_worker(self, key: bytes) -> str | None:
+    def _from_worker(self, key: tuple[str, str]) -> str | None:
         future, index = self._pending.pop(key, (None, 0))
         if future is None or future.cancelled():
             return None
@@ -59,14 +60,16 @@ class TextMemo:
         if pool is None:
             return
         batch: list[str] = []
-        keys: list[bytes] = []
+        keys: list[tuple[str, str]] = []
+        batched: set[tuple[str, str]] = set()
         size = 0
         for text in texts:
             key = self._key(options, text)
-            if key in self._done or key in self._pending or key in keys:
+            if key in self._done or key in self._pending or key in batched:
                 continue
             batch.append(text)
             keys.append(key)
+            batched.add(key)
             size += len(text)
             if size >= BATCH_CHARACTERS:
                 self._submit(pool, options, batch, keys)
@@ -75,7 +78,7 @@ class TextMemo:
             self._submit(pool, options, batch, keys)
 
     def _submit(
-        self, pool: ProcessPoolExecutor, options: str, batch: list[str], keys: list[bytes]
+        self, pool: ProcessPoolExecutor, options: str, batch: list[str], keys: list[tuple[str, str]]
     ) -> None:
         future = pool.submit(_apply, self.function, options, batch)
         for index, key in enumerate(keys):

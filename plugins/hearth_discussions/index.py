@@ -7,8 +7,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 
-from hearth_core.fragments import hash_once, state_without_hash
 from hearth_discussions.model import Activity, ChatSpace, Source, link_href
 from hearth_discussions.platforms import recognise
 from hearth_members.views import Ref
@@ -19,8 +19,9 @@ RECENT = timedelta(days=30)
 KIND_NAMES = {"issue": "On an issue", "link": "On a link", "topic": "Topic"}
 
 
-@dataclass(frozen=True)
-class DiscussionView:
+class DiscussionView(NamedTuple):
+    """A named tuple, like hearth_members.views.LinkView: fragments look it up fast."""
+
     url: str
     title: str
     platform: Ref
@@ -30,9 +31,6 @@ class DiscussionView:
     tags: tuple[Ref, ...]
     replies: int | None
     last_activity: datetime | None
-
-    __hash__ = hash_once
-    __getstate__ = state_without_hash
 
     @property
     def href(self) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from hearth_discussions.platforms import PLATFORM_NAMES
@@ -78,9 +79,9 @@ class Activity:
     last_activity: datetime | None = None
 
 
-@dataclass(frozen=True)
-class DiscussionRef:
-    """What a link to a thread shows beside an issue or a member link."""
+class DiscussionRef(NamedTuple):
+    """What a link to a thread shows beside an issue or a member link (a named
+    tuple, as it is part of hearth_members.views.LinkView)."""
 
     url: str
     platform: str

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from pelican import Pelican
 from pelican.settings import read_settings
 
@@ -47,6 +49,29 @@ def recording_warnings() -> Iterator[list[logging.LogRecord]]:
         root.removeHandler(recorder)
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled templates for the life of the process.
+
+    Pelican makes new Jinja environments for every build, and a live preview
+    builds again on every save: compiling the theme anew costs more than
+    rendering most pages. Jinja compares each template's source checksum, so an
+    edited template is compiled again.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
+
+
 def load_settings(config: str | Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     if not Path(config).is_file():
         raise FileNotFoundError(f"{config} not found: run tasks from the project folder")
@@ -55,6 +80,8 @@ def load_settings(config: str | Path, overrides: Mapping[str, Any] | None = None
 
 def build(settings: dict[str, Any]) -> None:
     """Validate, then build; raise ContentError or BuildFailed instead of writing a bad site."""
+    jinja = settings.get("JINJA_ENVIRONMENT", {})
+    settings = {**settings, "JINJA_ENVIRONMENT": {"bytecode_cache": COMPILED_TEMPLATES, **jinja}}
     with worker_pool() as pool:
         # Markdown is most of a build's work: the workers convert the bodies while
         # this process checks the rest, and Pelican's reader then finds them done.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from markdown import Markdown
 from pelican import signals
@@ -13,7 +13,7 @@ from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
-from hearth_site.search import SearchIndexJob, search_records, search_tags
+from hearth_site.search import SearchIndexJob, SearchRecord, search_records, search_tags
 from hearth_site.sitemap import robots_txt, sitemap_xml
 
 
@@ -63,36 +63,52 @@ class SiteGenerator(Generator):
 class SearchGenerator(Generator):
     """The /search/ page, and the Pagefind index it queries."""
 
+    # A live preview's index starts once every page is written (see start_preview_index).
+    preview_index: ClassVar[list[SearchGenerator]] = []
+
     def generate_context(self) -> None:
-        self.records = []
         self.job: SearchIndexJob | None = None
+
+    def records(self) -> list[SearchRecord]:
+        return search_records(self.context, site_path(self.settings))
 
     def start_index(self) -> SearchIndexJob:
         # Called once every generator's context is complete, links and discussions
         # included, and before any page is written, so indexing overlaps the writing.
-        self.records = search_records(self.context, site_path(self.settings))
-        language = self.settings["DEFAULT_LANG"]
-        self.job = SearchIndexJob(self.records, Path(self.output_path), language)
+        output, language = Path(self.output_path), self.settings["DEFAULT_LANG"]
+        self.job = SearchIndexJob(self.records, output, language)
         return self.job
 
     def generate_output(self, writer: Any) -> None:
-        job = self.job or self.start_index()
         writer.write_file(
             "search/index.html",
             self.get_template("search"),
             self.context,
             relative_urls=self.settings["RELATIVE_URLS"],
             url="search/",
-            search_tags=search_tags(self.records),
+            search_tags=search_tags(self.context),
         )
-        if not self.settings.get("HEARTH_PREVIEW"):
-            job.wait()
+        if self.settings.get("HEARTH_PREVIEW"):
+            SearchGenerator.preview_index[:] = [self]
+        else:
+            (self.job or self.start_index()).wait()
 
 
 def start_search_index(generators: list[Generator]) -> None:
     for generator in generators:
-        if isinstance(generator, SearchGenerator):
+        if isinstance(generator, SearchGenerator) and not generator.settings.get("HEARTH_PREVIEW"):
             generator.start_index()
+
+
+def start_preview_index(_pelican: Any) -> None:
+    """After a preview build: the edited page is written and the author sees it meanwhile.
+
+    The index of an earlier save, if still running, is stopped: it is out of date.
+    """
+    for generator in SearchGenerator.preview_index:
+        output, language = Path(generator.output_path), generator.settings["DEFAULT_LANG"]
+        generator.job = SearchIndexJob(generator.records, output, language, supersede=True)
+    SearchGenerator.preview_index.clear()
 
 
 def get_generators(_pelican: Any) -> tuple[type[Generator], ...]:
@@ -110,4 +126,5 @@ def move_links_under_site_path(content: Any) -> None:
 def register() -> None:
     signals.get_generators.connect(get_generators)
     signals.all_generators_finalized.connect(start_search_index)
+    signals.finalized.connect(start_preview_index)
     signals.content_object_init.connect(move_links_under_site_path)

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -99,8 +99,13 @@ def search_records(context: dict[str, Any], path: str = "") -> list[SearchRecord
     )
 
 
-def search_tags(records: Iterable[SearchRecord]) -> list[str]:
-    return sorted({tag for record in records for tag in record.tags}, key=str.casefold)
+def search_tags(context: dict[str, Any]) -> list[str]:
+    """Every tag a search record carries, for the search page's filter, from the same data."""
+    articles = [article for article in context["articles"] if not article.is_draft]
+    tags = {tag.name for article in articles for tag in getattr(article, "tags", ())}
+    for pages in (context.get("link_pages"), context.get("discussion_pages")):
+        tags.update(tag.name for tag, _items in (pages.by_tag if pages else ()))
+    return sorted(tags, key=str.casefold)
 
 
 def record_html(record: SearchRecord) -> str:
@@ -124,8 +129,21 @@ def record_html(record: SearchRecord) -> str:
     )
 
 
-def write_search_index(records: list[SearchRecord], output: Path, language: str) -> Path:
-    """Write the Pagefind bundle to ``output``/pagefind, replacing any earlier one."""
+class SearchIndexCancelled(Exception):
+    """A newer preview build started its own index: this one stopped part way."""
+
+
+def write_search_index(
+    records: list[SearchRecord],
+    output: Path,
+    language: str,
+    cancelled: threading.Event | None = None,
+) -> Path:
+    """Write the Pagefind bundle to ``output``/pagefind, replacing any earlier one.
+
+    Setting ``cancelled`` stops it part way, Pagefind included, with SearchIndexCancelled.
+    """
+    cancelled = cancelled or threading.Event()
     folder = output / "pagefind"
     # A rebuild in one folder (autoreload) must not serve chunks of the previous index.
     shutil.rmtree(folder, ignore_errors=True)
@@ -133,43 +151,71 @@ def write_search_index(records: list[SearchRecord], output: Path, language: str)
         return folder  # Pagefind refuses an empty index; the search page says search is off.
     with tempfile.TemporaryDirectory(prefix="hearth-search-") as scratch:
         for number, record in enumerate(records):
+            if cancelled.is_set():
+                raise SearchIndexCancelled
             Path(scratch, f"{number}.html").write_text(record_html(record), encoding="utf-8")
         command = [str(pagefind_bin.get_executable()), "--site", scratch, "--silent"]
         command += ["--output-path", str(folder.resolve()), "--force-language", language]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise SearchIndexFailed(
-            f"search: Pagefind could not index the site:\n{result.stdout}{result.stderr}"
-        )
+        returncode, messages = _run_unless_cancelled(command, cancelled)
+    if returncode != 0:
+        raise SearchIndexFailed(f"search: Pagefind could not index the site:\n{messages}")
     return folder
+
+
+def _run_unless_cancelled(command: list[str], cancelled: threading.Event) -> tuple[int, str]:
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as messages:
+        process = subprocess.Popen(command, stdout=messages, stderr=subprocess.STDOUT, text=True)
+        while process.poll() is None:
+            if cancelled.wait(0.05):
+                process.kill()
+                process.wait()
+                raise SearchIndexCancelled
+        messages.seek(0)
+        return process.returncode, messages.read()
 
 
 class SearchIndexJob:
     """Pagefind indexing on a thread: the build writes its pages on one core meanwhile,
     and Pagefind, a separate program, runs on the other.
 
-    A live preview does not wait for it (see ``finish_later``): the page an author
-    edits reloads at once and search catches up a few seconds later. Only one job
-    runs at a time, so two indexes never write the same folder.
+    ``records`` is called on the thread. A live preview starts the job once its
+    pages are written and does not wait for it: the page an author edits reloads
+    at once, and search catches up seconds later. Only one job runs at a time,
+    so two indexes never write the same folder: a new build's job waits for the
+    last one, or with ``supersede`` (the preview's next save) stops it first.
     """
 
     running: SearchIndexJob | None = None
 
-    def __init__(self, records: list[SearchRecord], output: Path, language: str) -> None:
+    def __init__(
+        self,
+        records: Callable[[], list[SearchRecord]],
+        output: Path,
+        language: str,
+        supersede: bool = False,
+    ) -> None:
         if SearchIndexJob.running:
+            if supersede:
+                SearchIndexJob.running.cancel()
             SearchIndexJob.running.wait()  # a failure of the last preview's index shows here
         SearchIndexJob.running = self
         self._error: Exception | None = None
+        self._cancelled = threading.Event()
         self._thread = threading.Thread(
             target=self._run, args=(records, output, language), name="search-index"
         )
         self._thread.start()
 
-    def _run(self, records: list[SearchRecord], output: Path, language: str) -> None:
+    def _run(self, records: Callable[[], list[SearchRecord]], output: Path, language: str) -> None:
         try:
-            write_search_index(records, output, language)
+            write_search_index(records(), output, language, self._cancelled)
+        except SearchIndexCancelled:
+            pass
         except Exception as error:  # re-raised in the build's own thread by wait()
             self._error = error
+
+    def cancel(self) -> None:
+        self._cancelled.set()
 
     def wait(self) -> None:
         self._thread.join()
