@@ -51,9 +51,10 @@ def _build(config: str = CONFIG, drafts: bool = False, preview: bool = False) ->
 
 @task
 def clean(c):
-    """Remove the generated site in output/."""
-    if OUTPUT.is_dir():
-        shutil.rmtree(OUTPUT)
+    """Remove the generated site in output/ and what builds keep in cache/."""
+    for folder in (OUTPUT, Path("cache")):
+        if folder.is_dir():
+            shutil.rmtree(folder)
 
 
 @task(help={"drafts": "also build draft issues, marked as drafts (local preview only)"})

@@ -22,7 +22,7 @@ def project(tmp_path):
     copy = tmp_path / "site"
     for name in ("content", "theme", "plugins"):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
+    for name in ("pelicanconf.py", "publishconf.py", "tasks.py", ".gitignore"):
         shutil.copy(ROOT / name, copy / name)
     if (ROOT / "node_modules").is_dir():
         # The checkers `npm install` put there, as in the author's own project.

@@ -23,7 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def settings_for(content: Path, output: Path, **overrides: Any) -> dict[str, Any]:
     return load_settings(
         ROOT / "pelicanconf.py",
-        {"PATH": str(content), "OUTPUT_PATH": str(output), **overrides},
+        {
+            "PATH": str(content),
+            "OUTPUT_PATH": str(output),
+            "CACHE_PATH": str(output.parent / "cache"),
+            **overrides,
+        },
     )
 
 

@@ -86,7 +86,8 @@ def test_invoke_bench_measures_every_figure_on_a_small_archive(tmp_path):
         "peak memory, cold build",
         "rebuild after editing one issue",
         "rebuild after adding one member link",
-        "invoke email, one issue",
+        "invoke email, one issue, after a build",
+        "invoke email, one issue, nothing cached",
     ):
         assert f"| {figure} |" in result.stdout
     assert (keep / "project" / "output" / "index.html").is_file()

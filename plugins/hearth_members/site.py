@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from hearth_core.problems import Problem
 from hearth_core.settings import plugin_settings
+from hearth_core.stored import load_stored, store
 from hearth_issues.model import Issue
 from hearth_members.collect import load_members
 from hearth_members.community import unknown_community_urls
@@ -34,8 +36,8 @@ def site_today(settings: dict[str, Any]) -> date:
     return datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC")).date()
 
 
-# The addresses in each issue, by its text: a build asks twice (the check, then
-# the site) and a live preview on every change, while issues rarely change.
+# The addresses in each issue, by its text: a live preview asks on every change,
+# while issues rarely change.
 _FEATURED: dict[Path, tuple[tuple[int, bytes], list[Featured]]] = {}
 
 
@@ -52,36 +54,72 @@ def _featured_in(issue: Issue) -> list[Featured]:
     return cached[1]
 
 
-# The last answer, with what it was computed from: the check and the site in one
-# build ask the same question, and checking 20,000 links across an archive is costly.
-_LAST: list[tuple[tuple, tuple[list[Member], list[Problem]]]] = []
+@dataclass
+class _Answer:
+    """The last answer, with what it was computed from: the check and the site in
+    one build ask the same question, and so does a live preview on every save."""
+
+    common: tuple
+    issues: Sequence[Issue]
+    written: tuple
+    result: tuple[list[Member], list[Problem]]
 
 
-def _inputs(settings: dict[str, Any], issues: Sequence[Issue]) -> tuple:
-    options = member_options(settings)
-    folder = Path(settings["PATH"], options["path"])
-    stats = [(path, path.stat()) for path in (folder.rglob("*") if folder.is_dir() else ())]
-    files = sorted((str(path), stat.st_mtime_ns, stat.st_size) for path, stat in stats)
-    # What the members are checked against: not the issues' prose, which an
-    # author edits all the time, but the addresses in it; in file order, as the
-    # check and the site list the issues in different orders.
-    written = tuple(
+_LAST: list[_Answer] = []
+
+
+def _written(issues: Sequence[Issue]) -> tuple:
+    # In file order: the check and the site list the issues in different orders.
+    return tuple(
+        sorted(
+            (str(issue.source), issue.date, issue.is_draft, issue.community, _body_key(issue))
+            for issue in issues
+        )
+    )
+
+
+def _addresses(issues: Sequence[Issue]) -> tuple:
+    """What the members are checked against: not the issues' prose, which an author
+    edits all the time, but the addresses in it."""
+    return tuple(
         sorted(
             (str(issue.source), issue.date, issue.is_draft, issue.community, *_featured_in(issue))
             for issue in issues
         )
     )
-    return repr(options), site_today(settings), tuple(files), written
+
+
+def _common(settings: dict[str, Any]) -> tuple:
+    options = member_options(settings)
+    folder = Path(settings["PATH"], options["path"])
+    stats = [(path, path.stat()) for path in (folder.rglob("*") if folder.is_dir() else ())]
+    files = sorted((str(path), stat.st_mtime_ns, stat.st_size) for path, stat in stats)
+    return repr(options), site_today(settings), tuple(files)
 
 
 def load_community(
     settings: dict[str, Any], issues: Sequence[Issue]
 ) -> tuple[list[Member], list[Problem]]:
-    """Every member, checked on its own, against the others and against the issues."""
-    inputs = _inputs(settings, issues)
-    if not _LAST or _LAST[0][0] != inputs:
-        _LAST[:] = [(inputs, _load_community(settings, issues))]
-    members, problems = _LAST[0][1]
+    """Every member, checked on its own, against the others and against the issues.
+
+    Checked again only when the member files, or the addresses in the issues,
+    change; kept in this process and in CACHE_PATH for the next command.
+    """
+    common, written = _common(settings), _written(issues)
+    last = _LAST[0] if _LAST else None
+    unchanged = last and last.common == common
+    if unchanged and last.written != written and _addresses(last.issues) == _addresses(issues):
+        last.written, last.issues = written, issues
+    if not last or (last.common, last.written) != (common, written):
+        cache = settings.get("CACHE_PATH")
+        stored = Path(cache, "hearth-members.pickle") if cache else None
+        result = load_stored(stored, (common, written)) if stored else None
+        if result is None:
+            result = _load_community(settings, issues)
+            if stored:
+                store(stored, (common, written), result)
+        _LAST[:] = [_Answer(common, issues, written, result)]
+    members, problems = _LAST[0].result
     return list(members), list(problems)
 
 

@@ -1,0 +1,59 @@
+"""Results kept on disk from one command to the next, for checks that cost seconds.
+
+`invoke email` after a build (or a build after another) reads the members as the
+last command checked them, instead of checking 20,000 links again. A result is
+stored with everything it was computed from, the plugins' own code included, and
+is used only when all of it is the same; a file that cannot be read is ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import hashlib
+import pickle
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from hearth_core.files import write_atomically
+
+PLUGINS = Path(__file__).resolve().parents[1]
+
+
+def _code_version() -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    for source in sorted(PLUGINS.rglob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.digest()
+
+
+CODE_VERSION = _code_version()
+
+
+# The models keep each field's line in a read-only mapping, which pickle cannot
+# store by itself: store its items, and make it read-only again on loading.
+def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+copyreg.pickle(MappingProxyType, lambda mapping: (_read_only, (dict(mapping),)))
+
+
+def load_stored(path: Path, key: Any) -> Any | None:
+    """The value stored in ``path`` under an equal ``key``, or None."""
+    try:
+        with path.open("rb") as stored:
+            # The file is this project's own, written by store() below: as
+            # trusted as tasks.py, which runs from the same folder.
+            code, stored_key, value = pickle.load(stored)
+    except Exception:  # absent, half-written by an older version, or unreadable
+        return None
+    return value if code == CODE_VERSION and stored_key == key else None
+
+
+def store(path: Path, key: Any, value: Any) -> None:
+    """Replace what ``path`` holds; atomically, so a reader never sees half of it."""
+    # A read-only project still builds; the next command checks again.
+    with contextlib.suppress(OSError):
+        write_atomically(path, pickle.dumps((CODE_VERSION, key, value), pickle.HIGHEST_PROTOCOL))

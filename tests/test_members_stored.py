@@ -1,0 +1,105 @@
+"""Checked members are kept, in the process and on disk, and never outlive a change."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from hearth_core.stored import load_stored, store
+from hearth_issues.collect import load_site_issues
+from hearth_members import site
+from tests.sites import invoke, issue, settings_for, write_content
+
+ADA = """\
+name: Ada Example
+links:
+  - url: https://ada.example/one
+    title: One small app
+    date: 2025-10-05
+"""
+
+
+@pytest.fixture
+def project(tmp_path):
+    files = dict([issue(1, "One", "2025-10-03 08:00"), issue(2, "Two", "2025-10-10 08:00")])
+    files["members/ada.yml"] = ADA
+    content = write_content(tmp_path, files)
+    return content, settings_for(content, tmp_path / "output")
+
+
+def load(settings):
+    return site.load_community(settings, load_site_issues(settings)[0])
+
+
+def forget_this_process():
+    site._LAST.clear()
+
+
+def test_a_stored_result_needs_the_same_key_and_a_readable_file(tmp_path):
+    path = tmp_path / "cache/result.pickle"
+    assert load_stored(path, "key") is None
+    store(path, "key", ["checked"])
+    assert load_stored(path, "key") == ["checked"]
+    assert load_stored(path, "another key") is None
+    path.write_bytes(b"half a file")
+    assert load_stored(path, "key") is None
+
+
+def test_the_next_command_reads_the_members_as_checked(project):
+    content, settings = project
+    members, problems = load(settings)
+    assert (content.parent / "cache/hearth-members.pickle").is_file()
+    forget_this_process()
+    assert load(settings) == (members, problems)
+
+
+def test_an_edited_member_file_is_checked_again(project):
+    content, settings = project
+    load(settings)
+    forget_this_process()
+    member = content / "members/ada.yml"
+    member.write_text(ADA.replace("https://ada.example/one", "javascript:alert(1)"))
+    os.utime(member, ns=(1, 1))  # even with an old time: the size changed
+    problems = load(settings)[1]
+    assert [problem.field for problem in problems] == ["links[0].url"]
+
+
+def test_an_address_added_to_an_issue_is_checked_against_the_members(project):
+    content, settings = project
+    assert load(settings)[1] == []
+    one = content / "issues/0001-one.md"
+    one.write_text(one.read_text() + "\nSee https://ada.example/one for more.\n")
+    problems = load(settings)[1]
+    assert len(problems) == 1 and "already featured" in problems[0].message
+
+
+def test_prose_edits_reuse_the_last_check(project, monkeypatch):
+    content, settings = project
+    checks = []
+    check = site._load_community
+    monkeypatch.setattr(site, "_load_community", lambda *args: checks.append(1) or check(*args))
+    load(settings)
+    two = content / "issues/0002-two.md"
+    two.write_text(two.read_text() + "\nMore words, no new address.\n")
+    load(settings)
+    assert checks == [1], "checked once, not again"
+    two.write_text(two.read_text() + "\nAnd https://elsewhere.example/ too.\n")
+    load(settings)
+    assert checks == [1, 1], "a new address is checked"
+
+
+def test_invoke_email_after_a_build_still_refuses_a_new_problem(tmp_path):
+    project = tmp_path / "project"
+    content = write_content(project, dict([issue(1, "One", "2025-10-03 08:00")]))
+    (content / "members").mkdir()
+    (content / "members/ada.yml").write_text(ADA)
+    root = site.Path(__file__).resolve().parent.parent
+    for name in ("pelicanconf.py", "publishconf.py", "tasks.py", "theme", "plugins"):
+        (project / name).symlink_to(root / name)
+    assert invoke(project, "build").returncode == 0
+    assert (project / "cache/hearth-members.pickle").is_file()
+    (content / "members/ada.yml").write_text(ADA.replace("title: One small app", "title: ''"))
+    result = invoke(project, "email", "--issue", "1")
+    assert result.returncode == 1
+    assert "content/members/ada.yml:4: links[0].title" in result.stderr
