@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -118,11 +119,14 @@ def regenerate(c, drafts=False):
         _build_reporting(drafts)
 
 
-def _build_reporting(drafts: bool) -> None:
+def _build_reporting(drafts: bool) -> bool:
+    """Build for the preview; on a failure, say why and keep watching."""
     try:
         _build(CONFIG, drafts, preview=True)
     except Exit as failure:
         print(failure.message, file=sys.stderr)
+        return False
+    return True
 
 
 @task
@@ -164,14 +168,25 @@ def gh_pages(c, push=False, dry_run=False):
 
 @task(help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"})
 def livereload(c, port=PORT, drafts=False):
-    """Serve the site and rebuild and reload the browser whenever a source changes."""
-    from livereload import Server
+    """Serve the site, rebuild on every change, and reload the pages open in a browser."""
+    from watchfiles import watch
+
+    from hearth_site.serve import Builds, live_preview_server
 
     _build_reporting(drafts)
-    server = Server()
-    for path in ("content/**/*", "theme/**/*", "plugins/**/*.py", CONFIG):
-        server.watch(path, lambda: _build_reporting(drafts))
-    server.serve(host="localhost", port=int(port), root=str(OUTPUT))
+    builds = Builds()
+    server = live_preview_server(OUTPUT, builds, "localhost", int(port))
+    threading.Thread(target=server.serve_forever, name="preview", daemon=True).start()
+    print(f"Serving a live preview of {OUTPUT}/ at http://localhost:{port}/ (Ctrl-C to stop)")
+    try:
+        for _changes in watch("content", "theme", "plugins", CONFIG):
+            if _build_reporting(drafts):
+                builds.finished()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @task(help={"title": "the new issue's title"})

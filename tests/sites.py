@@ -83,10 +83,14 @@ def free_port():
         return probe.getsockname()[1]
 
 
-@contextlib.contextmanager
-def served(folder: Path) -> Iterator[str]:
+def served(folder: Path) -> contextlib.AbstractContextManager[str]:
     """Serve a built site on loopback, as `invoke serve` does; yield its base URL."""
-    server = preview_server(folder, "127.0.0.1", 0)
+    return serving(preview_server(folder, "127.0.0.1", 0))
+
+
+@contextlib.contextmanager
+def serving(server: Any) -> Iterator[str]:
+    """Run ``server`` (an http.server bound on loopback) on a thread; yield its base URL."""
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

@@ -1,11 +1,25 @@
-"""A local preview server: the output folder, with the site's own 404 page."""
+"""A local preview server: the output folder, with the site's own 404 page.
+
+The live preview (``invoke livereload``) adds one thing to each page it serves,
+never to the files in output/: a script that listens on this same server for
+the end of the next build, and reloads the page then.
+"""
 
 from __future__ import annotations
 
 import functools
+import threading
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+RELOAD_PATH = "/_hearth/reload"
+# Server-sent events: the browser reconnects by itself after a restart.
+RELOAD_SCRIPT = """<script>
+new EventSource("{path}?build={build}").onmessage = () => location.reload();
+</script>"""
+KEEPALIVE_SECONDS = 10
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):
@@ -31,3 +45,76 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 def preview_server(output: Path, host: str = "localhost", port: int = 8000) -> ThreadingHTTPServer:
     handler = functools.partial(PreviewHandler, directory=str(output))
     return ThreadingHTTPServer((host, port), handler)
+
+
+class Builds:
+    """The number of builds finished so far; a reload stream waits for the next."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._changed = threading.Condition()
+
+    def finished(self) -> None:
+        with self._changed:
+            self.count += 1
+            self._changed.notify_all()
+
+    def wait_for_another(self, seen: int, timeout: float) -> bool:
+        with self._changed:
+            return self._changed.wait_for(lambda: self.count != seen, timeout)
+
+
+class LivePreviewServer(ThreadingHTTPServer):
+    builds: Builds
+
+
+class LivePreviewHandler(PreviewHandler):
+    """Serves each page with the reload script, and the stream it listens to."""
+
+    server: LivePreviewServer
+
+    def do_GET(self) -> None:
+        url = urlsplit(self.path)
+        if url.path == RELOAD_PATH:
+            self._stream_reloads(parse_qs(url.query).get("build", [""])[0])
+            return
+        page = Path(self.translate_path(url.path))
+        if page.is_dir() and url.path.endswith("/"):
+            page = page / "index.html"
+        if page.suffix != ".html" or not page.is_file():
+            super().do_GET()
+            return
+        script = RELOAD_SCRIPT.format(path=RELOAD_PATH, build=self.server.builds.count)
+        html = page.read_bytes().replace(b"</body>", script.encode() + b"</body>", 1)
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(html)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(html)
+
+    def _stream_reloads(self, build: str) -> None:
+        # The page says which build it was served from: a build that finished
+        # while it loaded still reloads it.
+        seen = int(build) if build.isdigit() else self.server.builds.count
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        try:
+            while not self.server.builds.wait_for_another(seen, KEEPALIVE_SECONDS):
+                self.wfile.write(b": still building nothing\n\n")  # finds closed tabs
+                self.wfile.flush()
+            self.wfile.write(b"data: reload\n\n")
+            self.wfile.flush()
+        except OSError:
+            pass  # the tab was closed
+
+
+def live_preview_server(
+    output: Path, builds: Builds, host: str = "localhost", port: int = 8000
+) -> LivePreviewServer:
+    handler = functools.partial(LivePreviewHandler, directory=str(output))
+    server = LivePreviewServer((host, port), handler)
+    server.builds = builds
+    return server
