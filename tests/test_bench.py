@@ -86,6 +86,7 @@ def test_invoke_bench_measures_every_figure_on_a_small_archive(tmp_path):
         "peak memory, cold build",
         "rebuild after editing one issue",
         "rebuild after adding one member link",
+        "live preview shows an edit",
         "invoke email, one issue, after a build",
         "invoke email, one issue, nothing cached",
     ):

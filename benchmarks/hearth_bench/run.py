@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hearth_bench.archive import ArchiveShape, write_archive
+from hearth_bench.live import seconds_to_show_an_edit
 from hearth_bench.measure import Measurement, measure
 
 # What a Hearth project needs beside its content; linked, not copied, so the
@@ -94,6 +95,10 @@ def hearth_rebuilds(project: Path) -> tuple[Measurement, dict[str, float]]:
     return run, {name: float(seconds) for name, seconds in lines}
 
 
+def hearth_live_preview(project: Path) -> float:
+    return seconds_to_show_an_edit(project, _python("-m", "invoke", "livereload"), _environment())
+
+
 def _ratio_figure(name: str, unit: str, hearth: float, plain: float, limit: float) -> Figure:
     return Figure(name, unit, hearth, plain, f"≤ {limit} × plain", hearth <= limit * plain)
 
@@ -122,6 +127,8 @@ def run_benchmark(
     email_alone = hearth_email(project, shape.issues, after_build=False)
     progress("Hearth, rebuilds in one long-running process, as the live preview makes them")
     _preview, rebuilds = hearth_rebuilds(project)
+    progress("Hearth, invoke livereload: from saving an edit to the open page's reload")
+    shown = hearth_live_preview(project)
     figures = (
         _ratio_figure("cold full build", "s", cold.seconds, plain.seconds, 0.6),
         _ratio_figure("peak memory, cold build", "MiB", cold.peak_mib, plain.peak_mib, 1.2),
@@ -129,6 +136,7 @@ def run_benchmark(
         _limit_figure(
             "rebuild after adding one member link", "s", rebuilds["add one member link"], None
         ),
+        _limit_figure("live preview shows an edit", "s", shown, 1.0),
         _limit_figure("invoke email, one issue, after a build", "s", email.seconds, 1.0),
         _limit_figure("invoke email, one issue, nothing cached", "s", email_alone.seconds),
     )
