@@ -171,6 +171,7 @@ def livereload(c, port=PORT, drafts=False):
     """Serve the site, rebuild on every change, and reload the pages open in a browser."""
     from watchfiles import watch
 
+    from hearth_site.quickpreview import rerender_issues
     from hearth_site.serve import Builds, live_preview_server
 
     _build_reporting(drafts)
@@ -179,7 +180,11 @@ def livereload(c, port=PORT, drafts=False):
     threading.Thread(target=server.serve_forever, name="preview", daemon=True).start()
     print(f"Serving a live preview of {OUTPUT}/ at http://localhost:{port}/ (Ctrl-C to stop)")
     try:
-        for _changes in watch("content", "theme", "plugins", CONFIG):
+        for changes in watch("content", "theme", "plugins", CONFIG):
+            # An edit to an issue's text shows at once; the full build then
+            # updates every other page, and the open pages reload again.
+            if rerender_issues(Path(path) for _change, path in changes):
+                builds.finished()
             if _build_reporting(drafts):
                 builds.finished()
     except KeyboardInterrupt:

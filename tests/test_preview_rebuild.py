@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from hearth_site.quickpreview import rerender_issues
 from hearth_site.search import (
     SearchIndexCancelled,
     SearchIndexJob,
@@ -56,6 +57,41 @@ def test_each_save_shows_in_the_next_preview_build(tmp_path):
     finish_search()
     entry = json.loads((output / "pagefind/pagefind-entry.json").read_text())
     assert entry["languages"], "the index of the last save is complete"
+
+
+@pytest.fixture
+def previewed(tmp_path):
+    files = dict([issue(1, "One", "2025-10-03 08:00"), issue(2, "Two", "2025-10-10 08:00")])
+    files["members/ada.yml"] = MEMBER
+    content = write_content(tmp_path, files)
+    output = tmp_path / "output"
+    preview_build(content, output)
+    finish_search()
+    return content, output
+
+
+def test_an_edited_issue_page_is_written_before_the_full_build(previewed):
+    content, output = previewed
+    two = content / "issues/0002-two.md"
+    two.write_text(two.read_text() + "\nSaved a moment ago, with *emphasis*.\n")
+    assert rerender_issues([two])
+    article = page(output, "/issues/2/").css_first("article")
+    assert article.css_first("em").text() == "emphasis"
+    assert article.css_first("h1").text() == "Two"
+    assert page(output, "/issues/1/").css_first("section.community"), "the rest is as built"
+
+
+def test_anything_but_an_issue_text_waits_for_the_full_build(previewed):
+    content, output = previewed
+    before = (output / "issues/2/index.html").read_text()
+    two = content / "issues/0002-two.md"
+    two.write_text(two.read_text().replace("Title: Two", "Title: Two, renamed") + "\nMore.\n")
+    assert not rerender_issues([two]), "a header shows on other pages too"
+    assert not rerender_issues([content / "members/ada.yml"])
+    assert not rerender_issues([content / "issues/0003-new.md"])
+    two.write_text("Title: Two\nDate: tomorrow\n\nBroken.\n")
+    assert not rerender_issues([two]), "the full build reports the problem"
+    assert (output / "issues/2/index.html").read_text() == before
 
 
 def records(count):

@@ -61,7 +61,8 @@ def seconds_to_show_an_edit(project: Path, command: list[str], environment: dict
             while stream.readline() != b"data: reload\n":
                 pass
             seconds = time.perf_counter() - saved
-        page = urllib.request.urlopen(f"{base}/", timeout=60).read().decode()
+        number = int(newest.name.split("-", 1)[0])
+        page = urllib.request.urlopen(f"{base}/issues/{number}/", timeout=60).read().decode()
         if "Saved while a page was open." not in page:
             raise RuntimeError("the preview reloaded without the edit")
         return seconds

@@ -23,6 +23,7 @@ from hearth_issues.collect import load_site_issues
 from hearth_issues.reader import BODY_HTML, markdown_options
 from hearth_members.render import NOTE_HTML
 from hearth_site.check import load_site_content
+from hearth_site.quickpreview import forget_rendered_content
 
 
 class BuildFailed(Exception):
@@ -93,6 +94,7 @@ def build(settings: dict[str, Any]) -> None:
         NOTE_HTML.start("", notes, pool)
         if content.problems:
             raise ContentError(content.problems)
+        forget_rendered_content()
         with recording_warnings() as records:
             Pelican(settings).run()
     if records:

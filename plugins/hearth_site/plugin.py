@@ -11,6 +11,7 @@ from pelican.generators import Generator
 
 from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
+from hearth_site import quickpreview
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
 from hearth_site.search import SearchIndexJob, SearchRecord, search_records, search_tags
@@ -128,3 +129,4 @@ def register() -> None:
     signals.all_generators_finalized.connect(start_search_index)
     signals.finalized.connect(start_preview_index)
     signals.content_object_init.connect(move_links_under_site_path)
+    quickpreview.register()
