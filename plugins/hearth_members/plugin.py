@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import is_
 from typing import Any
 
 from pelican import signals
@@ -10,9 +11,11 @@ from pelican.generators import Generator
 from hearth_core.fragments import Fragments
 from hearth_core.problems import ContentError
 from hearth_discussions.collect import discussion_ref, load_activity
+from hearth_discussions.model import Activity
 from hearth_feeds.plugin import register_feed
 from hearth_members.community import community_links
 from hearth_members.feed import links_feed
+from hearth_members.model import Member
 from hearth_members.render import note_html
 from hearth_members.site import load_community
 from hearth_members.views import LinkPages, Ref, build_link_pages, link_anchor
@@ -34,6 +37,26 @@ def _featured_in(articles: list[Any], chosen: dict[int, tuple]) -> dict[str, Ref
     return featured
 
 
+# The last link pages, with what they were built from: after an edit to an
+# issue's prose, a preview build has the very same members (see load_community).
+_LAST_PAGES: list[tuple[list[Member], dict[str, Ref], dict[str, Activity], LinkPages]] = []
+
+
+def _link_pages(
+    members: list[Member], featured: dict[str, Ref], activity: dict[str, Activity]
+) -> LinkPages:
+    if _LAST_PAGES:
+        last_members, last_featured, last_activity, pages = _LAST_PAGES[0]
+        same_members = len(last_members) == len(members) and all(map(is_, last_members, members))
+        if same_members and last_featured == featured and last_activity == activity:
+            return pages
+    pages = build_link_pages(
+        members, featured, note_html, lambda url: discussion_ref(url, activity)
+    )
+    _LAST_PAGES[:] = [(members, featured, activity, pages)]
+    return pages
+
+
 class MembersGenerator(Generator):
     """Reads content/members/ once per build and writes /links/ and /members/."""
 
@@ -48,12 +71,7 @@ class MembersGenerator(Generator):
         links = [link for member in members for link in member.links]
         chosen = community_links([a.issue for a in articles], links)
         activity = load_activity(self.settings)[0]
-        self.pages = build_link_pages(
-            members,
-            _featured_in(articles, chosen),
-            note_html,
-            lambda url: discussion_ref(url, activity),
-        )
+        self.pages = _link_pages(members, _featured_in(articles, chosen), activity)
         self.context["hearth_members"] = members
         self._attach_community(articles, chosen, self.pages)
         self.context["link_pages"] = self.pages
