@@ -36,8 +36,9 @@ class Fragments:
         self.item_name = item_name
         self._env: Environment | None = None
         self._theme = b""
-        self._kept: dict[tuple, str] = {}
-        self._fresh: dict[tuple, str] = {}
+        # By SITEURL and options, then by item: a page joins its items in one call.
+        self._kept: dict[tuple, dict[Hashable, str]] = {}
+        self._fresh: dict[tuple, dict[Hashable, str]] = {}
 
     def start_build(self, env: Environment) -> None:
         """Call once per build, before rendering: drops what the last build did not use."""
@@ -55,18 +56,21 @@ class Fragments:
         if self._env is None:
             raise RuntimeError(f"Fragments({self.name!r}).start_build was not called")
         shared = (siteurl, *sorted(options.items()))
-        parts = []
+        fresh = self._fresh.setdefault(shared, {})
+        items = tuple(items)
+        try:
+            return "".join(map(fresh.__getitem__, items))  # rendered on an earlier page
+        except KeyError:
+            pass
+        kept = self._kept.get(shared, {})
         for item in items:
-            key = (shared, item)
-            html = self._fresh.get(key)
-            if html is None:
-                html = self._kept.get(key)
+            if item not in fresh:
+                html = kept.get(item)
                 if html is None:
                     template = self._env.get_template(self.name)
                     html = template.render(SITEURL=siteurl, **{self.item_name: item}, **options)
-                self._fresh[key] = html
-            parts.append(html)
-        return "".join(parts)
+                fresh[item] = html
+        return "".join(map(fresh.__getitem__, items))
 
     def in_template(self) -> Callable[..., Markup]:
         """A function for templates, given the items: it takes SITEURL from the page."""
