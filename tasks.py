@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import shutil
 import sys
@@ -117,6 +118,7 @@ def regenerate(c, drafts=False):
     _build_reporting(drafts)
     for _changes in watch("content", "theme", "plugins", CONFIG):
         _build_reporting(drafts)
+        gc.collect()  # while the author reads: see hearth_site.build
 
 
 def _build_reporting(drafts: bool) -> bool:
@@ -187,6 +189,7 @@ def livereload(c, port=PORT, drafts=False):
                 builds.finished()
             if _build_reporting(drafts):
                 builds.finished()
+            gc.collect()  # while the author reads: see hearth_site.build
     except KeyboardInterrupt:
         pass
     finally:

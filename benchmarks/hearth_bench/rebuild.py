@@ -8,6 +8,7 @@ tasks call. It prints one line per rebuild: its name, a tab, its seconds.
 
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from pathlib import Path
@@ -28,6 +29,7 @@ def _settled() -> None:
 
     if SearchIndexJob.running:
         SearchIndexJob.running.wait()
+    gc.collect()  # as `invoke livereload` does between saves
 
 
 def _timed_build(tasks: Any) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import gc
 import hashlib
 import pickle
 from pathlib import Path
@@ -42,6 +43,10 @@ copyreg.pickle(MappingProxyType, lambda mapping: (_read_only, (dict(mapping),)))
 
 def load_stored(path: Path, key: Any) -> Any | None:
     """The value stored in ``path`` under an equal ``key``, or None."""
+    # Loading makes a container per link and no garbage: a cycle collection
+    # while it runs would only scan them all again, more often the more there are.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         with path.open("rb") as stored:
             # The file is this project's own, written by store() below: as
@@ -49,6 +54,9 @@ def load_stored(path: Path, key: Any) -> Any | None:
             code, stored_key, value = pickle.load(stored)
     except Exception:  # absent, half-written by an older version, or unreadable
         return None
+    finally:
+        if collecting:
+            gc.enable()
     return value if code == CODE_VERSION and stored_key == key else None
 
 

@@ -6,6 +6,7 @@ after logging errors; Hearth treats every Pelican warning or error as fatal.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -81,6 +82,21 @@ def load_settings(config: str | Path, overrides: Mapping[str, Any] | None = None
 
 def build(settings: dict[str, Any]) -> None:
     """Validate, then build; raise ContentError or BuildFailed instead of writing a bad site."""
+    # A live preview's process keeps what earlier builds computed, and the cycle
+    # collector would scan all of it again several times per rebuild, the more
+    # often the larger the archive. It pauses while the preview builds; the
+    # preview collects between saves (tasks.py, livereload and regenerate).
+    pause = bool(settings.get("HEARTH_PREVIEW")) and gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        _build(settings)
+    finally:
+        if pause:
+            gc.enable()
+
+
+def _build(settings: dict[str, Any]) -> None:
     jinja = settings.get("JINJA_ENVIRONMENT", {})
     settings = {**settings, "JINJA_ENVIRONMENT": {"bytecode_cache": COMPILED_TEMPLATES, **jinja}}
     with worker_pool() as pool:
