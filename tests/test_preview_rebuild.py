@@ -37,13 +37,19 @@ def finish_search():
         SearchIndexJob.running.wait()
 
 
-def test_each_save_shows_in_the_next_preview_build(tmp_path):
+@pytest.fixture
+def previewed(tmp_path):
     files = dict([issue(1, "One", "2025-10-03 08:00"), issue(2, "Two", "2025-10-10 08:00")])
     files["members/ada.yml"] = MEMBER
     content = write_content(tmp_path, files)
     output = tmp_path / "output"
     preview_build(content, output)
     finish_search()
+    return content, output
+
+
+def test_each_save_shows_in_the_next_preview_build(previewed):
+    content, output = previewed
     two = content / "issues/0002-two.md"
     two.write_text(two.read_text() + "\nA paragraph written while previewing.\n")
     (content / "members/ada.yml").write_text(MEMBER.replace("One small app", "One tiny app"))
@@ -57,17 +63,6 @@ def test_each_save_shows_in_the_next_preview_build(tmp_path):
     finish_search()
     entry = json.loads((output / "pagefind/pagefind-entry.json").read_text())
     assert entry["languages"], "the index of the last save is complete"
-
-
-@pytest.fixture
-def previewed(tmp_path):
-    files = dict([issue(1, "One", "2025-10-03 08:00"), issue(2, "Two", "2025-10-10 08:00")])
-    files["members/ada.yml"] = MEMBER
-    content = write_content(tmp_path, files)
-    output = tmp_path / "output"
-    preview_build(content, output)
-    finish_search()
-    return content, output
 
 
 def test_an_edited_issue_page_is_written_before_the_full_build(previewed):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -68,25 +68,24 @@ class _Answer:
 _LAST: list[_Answer] = []
 
 
-def _written(issues: Sequence[Issue]) -> tuple:
+def _issues_key(issues: Sequence[Issue], part: Callable[[Issue], Iterable[Any]]) -> tuple:
     # In file order: the check and the site list the issues in different orders.
     return tuple(
         sorted(
-            (str(issue.source), issue.date, issue.is_draft, issue.community, _body_key(issue))
+            (str(issue.source), issue.date, issue.is_draft, issue.community, *part(issue))
             for issue in issues
         )
     )
+
+
+def _written(issues: Sequence[Issue]) -> tuple:
+    return _issues_key(issues, lambda issue: (_body_key(issue),))
 
 
 def _addresses(issues: Sequence[Issue]) -> tuple:
     """What the members are checked against: not the issues' prose, which an author
     edits all the time, but the addresses in it."""
-    return tuple(
-        sorted(
-            (str(issue.source), issue.date, issue.is_draft, issue.community, *_featured_in(issue))
-            for issue in issues
-        )
-    )
+    return _issues_key(issues, _featured_in)
 
 
 def _common(settings: dict[str, Any]) -> tuple:
