@@ -93,7 +93,7 @@ def serve(c, port=PORT, bind="localhost"):
 
     if not (OUTPUT / "index.html").is_file():
         raise Exit("Nothing to serve: run `invoke build` first.", code=1)
-    server = preview_server(OUTPUT, bind, int(port))
+    server = _listening(lambda: preview_server(OUTPUT, bind, int(port)), port)
     print(f"Serving {OUTPUT}/ at http://{bind}:{port}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()
@@ -101,6 +101,14 @@ def serve(c, port=PORT, bind="localhost"):
         pass
     finally:
         server.server_close()
+
+
+def _listening(make_server, port):
+    try:
+        return make_server()
+    except OSError as error:
+        message = f"Cannot listen on port {port} ({error.strerror}): stop what uses it, or --port N"
+        raise Exit(message, code=1) from None
 
 
 @task(help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"})
@@ -178,7 +186,7 @@ def livereload(c, port=PORT, drafts=False):
 
     _build_reporting(drafts)
     builds = Builds()
-    server = live_preview_server(OUTPUT, builds, "localhost", int(port))
+    server = _listening(lambda: live_preview_server(OUTPUT, builds, "localhost", int(port)), port)
     threading.Thread(target=server.serve_forever, name="preview", daemon=True).start()
     print(f"Serving a live preview of {OUTPUT}/ at http://localhost:{port}/ (Ctrl-C to stop)")
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -9,7 +10,7 @@ import urllib.request
 import pytest
 
 from hearth_site.serve import Builds, live_preview_server
-from tests.sites import free_port, served, serving
+from tests.sites import free_port, invoke, served, serving
 
 
 @pytest.fixture
@@ -82,3 +83,15 @@ def test_a_page_served_before_a_build_finished_still_reloads(tmp_path):
         stream = urllib.request.urlopen(url + "/_hearth/reload?build=0", timeout=5)
         assert stream.headers["Content-Type"] == "text/event-stream"
         assert stream.read() == b"data: reload\n\n"
+
+
+def test_a_busy_port_is_named_with_what_to_do(project):
+    with socket.socket() as busy:
+        busy.bind(("localhost", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        for task in ("livereload", "serve"):
+            result = invoke(project, "build", task, "--port", str(port))
+            assert result.returncode == 1
+            assert f"Cannot listen on port {port}" in result.stderr
+            assert "Traceback" not in result.stderr
