@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from hearth_core import parallel
 from hearth_core.parallel import TextMemo, worker_pool
 from hearth_issues.reader import markdown_options, render_markdown
 from tests.sites import ROOT, settings_for
+
+
+@pytest.fixture(autouse=True)
+def small_batches(monkeypatch):
+    """Batches of a few texts, so that these small tests use the workers, and several."""
+    monkeypatch.setattr(parallel, "BATCH_CHARACTERS", 100)
 
 
 def shout(options: str, text: str) -> str:
@@ -46,6 +53,16 @@ def test_an_error_in_a_worker_is_raised_in_the_build(tmp_path):
         assert memo.get("", "fine") == ":FINE"
         with pytest.raises(ValueError, match="cannot convert 'boom'"):
             memo.get("", "boom")
+
+
+def test_less_than_a_batch_is_converted_here_without_starting_workers():
+    calls = []
+    memo = TextMemo(lambda options, text: calls.append(text) or text.upper())
+    with worker_pool() as pool:
+        memo.start("", ["a short text"], pool)
+        assert pool is None or pool._pool is None
+        assert memo.get("", "a short text") == "A SHORT TEXT"
+    assert calls == ["a short text"]
 
 
 def test_work_left_when_the_pool_closes_is_done_here():

@@ -51,6 +51,15 @@ def authored_files(directory: Path) -> list[Path]:
     ]
 
 
+def folder_state(directory: Path, recursive: bool = False) -> tuple[tuple[str, int, int], ...]:
+    """Each file's path, size and time of change: equal only while no file there changed."""
+    if not directory.is_dir():
+        return ()
+    paths = directory.rglob("*") if recursive else directory.iterdir()
+    stats = [(str(path), path.stat()) for path in paths]
+    return tuple(sorted((path, stat.st_size, stat.st_mtime_ns) for path, stat in stats))
+
+
 def read_text_file(path: Path) -> tuple[str | None, list[Problem]]:
     """The file's text, or the problem that it is not UTF-8 (editors on Windows still save so)."""
     try:

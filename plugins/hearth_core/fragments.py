@@ -79,4 +79,7 @@ class Fragments:
         def render_all(context: Context, items: Iterable[Hashable], **options: Any) -> Markup:
             return Markup(self.render_all(context.get("SITEURL", ""), items, **options))
 
+        # A page that calls it needs writing again only when its arguments change
+        # (hearth_site/pagememo.py): the fragments follow them, SITEURL and the theme.
+        render_all.renders_only_its_arguments = True  # type: ignore[attr-defined]
         return render_all

@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from typing import Any
 
 # Texts go to workers in batches of about this many characters: few round trips,
 # yet enough batches to keep every worker busy until the end.
@@ -55,21 +56,27 @@ class TextMemo:
             # or raises the same error with a traceback into this process.
             return None
 
-    def start(self, options: str, texts: Iterable[str], pool: ProcessPoolExecutor | None) -> None:
-        """Convert the texts not yet known on ``pool``; ``get`` then waits for each."""
+    def start(self, options: str, texts: Iterable[str], pool: Workers | None) -> None:
+        """Convert the texts not yet known on ``pool``; ``get`` then waits for each.
+
+        Less than a batch is left to ``get``: starting the workers would cost more
+        than converting it here (a live preview's rebuild after one edit).
+        """
         if pool is None:
+            return
+        new: dict[tuple[str, str], str] = {}
+        for text in texts:
+            key = self._key(options, text)
+            if key not in self._done and key not in self._pending:
+                new[key] = text
+        if sum(map(len, new.values())) < BATCH_CHARACTERS:
             return
         batch: list[str] = []
         keys: list[tuple[str, str]] = []
-        batched: set[tuple[str, str]] = set()
         size = 0
-        for text in texts:
-            key = self._key(options, text)
-            if key in self._done or key in self._pending or key in batched:
-                continue
+        for key, text in new.items():
             batch.append(text)
             keys.append(key)
-            batched.add(key)
             size += len(text)
             if size >= BATCH_CHARACTERS:
                 self._submit(pool, options, batch, keys)
@@ -78,23 +85,42 @@ class TextMemo:
             self._submit(pool, options, batch, keys)
 
     def _submit(
-        self, pool: ProcessPoolExecutor, options: str, batch: list[str], keys: list[tuple[str, str]]
+        self, pool: Workers, options: str, batch: list[str], keys: list[tuple[str, str]]
     ) -> None:
         future = pool.submit(_apply, self.function, options, batch)
         for index, key in enumerate(keys):
             self._pending[key] = (future, index)
 
 
+class Workers:
+    """One worker process per core, started on the first submit: a live preview's
+    rebuild that finds every text converted starts none."""
+
+    def __init__(self, cores: int) -> None:
+        self.cores = cores
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
+        if self._pool is None:
+            # fork: workers start at once and share the parent's memory until they write to it.
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(max_workers=self.cores, mp_context=context)
+        return self._pool.submit(function, *args)
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 @contextmanager
-def worker_pool() -> Iterator[ProcessPoolExecutor | None]:
-    """A pool with one worker per core, or None on a single core where it cannot help."""
+def worker_pool() -> Iterator[Workers | None]:
+    """Workers, one per core, or None on a single core where they cannot help."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if not cores or cores < 2:
         yield None
         return
-    # fork: workers start at once and share the parent's memory until they write to it.
-    pool = ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork"))
+    workers = Workers(cores)
     try:
-        yield pool
+        yield workers
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        workers.shutdown()

@@ -21,10 +21,25 @@ ABOUT = "Written by `invoke sync-discussions`; the build only reads it. Safe to 
 FIELDS = ("title", "replies", "last_activity")
 
 
+# The last read, with the file's size and time of change: every build reads it
+# three times, and a live preview's builds mostly find it unchanged.
+_LAST: dict[Path, tuple[tuple[int, int], tuple[dict[str, Activity], list[Problem]]]] = {}
+
+
 def read_activity(path: Path) -> tuple[dict[str, Activity], list[Problem]]:
     """Activity by thread URL; a missing file is no activity, a broken one is a problem."""
-    if not path.exists():
+    try:
+        status = path.stat()
+    except FileNotFoundError:
         return {}, []
+    version = (status.st_size, status.st_mtime_ns)
+    last = _LAST.get(path)
+    if last is None or last[0] != version:
+        last = _LAST[path] = (version, _read_activity(path))
+    return dict(last[1][0]), list(last[1][1])
+
+
+def _read_activity(path: Path) -> tuple[dict[str, Activity], list[Problem]]:
     text, unreadable = read_text_file(path)
     if text is None:
         return {}, unreadable

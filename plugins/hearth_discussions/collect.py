@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hearth_core.files import authored_files, read_text_file
+from hearth_core.files import authored_files, folder_state, read_text_file
 from hearth_core.problems import Problem, display_path, problem
 from hearth_discussions.activity import read_activity
 from hearth_discussions.model import Activity, DiscussionRef, Source, Thread
@@ -158,14 +158,26 @@ def _thread_about(
     return None, "", ""
 
 
+# The last answers and what they were computed from. A build asks twice: with
+# every issue (the check) and with the issues the site shows. A live preview's
+# next build, after an edit to an issue's text, asks the same again.
+_RECENT: list[tuple[tuple, tuple[list[Source], list[Problem]]]] = []
+
+
 def load_discussions(
     settings: Mapping[str, Any], issues: Sequence[Issue], members: Sequence[Member]
 ) -> tuple[list[Source], list[Problem]]:
     """Every discussion in the content, checked against the issues and member links."""
     vocabulary = sorted(set(member_options(settings)["tags"]).union(*(i.tags for i in issues)))
-    threads, problems = load_threads(discussions_folder(settings), vocabulary, site_today(settings))
-    sources, cross = discussion_sources(issues, members, threads)
-    return sources, problems + cross + load_activity(settings)[1]
+    folder, today = discussions_folder(settings), site_today(settings)
+    key = (folder_state(folder), vocabulary, today, [i.header() for i in issues], list(members))
+    answer = next((answer for known, answer in _RECENT if known == key), None)
+    if answer is None:
+        threads, problems = load_threads(folder, vocabulary, today)
+        sources, cross = discussion_sources(issues, members, threads)
+        answer = sources, problems + cross + load_activity(settings)[1]
+        _RECENT[:] = [(key, answer), *_RECENT[:1]]
+    return list(answer[0]), list(answer[1])
 
 
 def discussion_urls(settings: Mapping[str, Any]) -> tuple[list[str], list[Problem]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -32,3 +32,10 @@ class Issue:
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
+
+    def header(self) -> tuple:
+        """Every field but the text: all that a page listing or linking the issue shows."""
+        return tuple(getattr(self, name) for name in _HEADER_FIELDS)
+
+
+_HEADER_FIELDS = tuple(f.name for f in fields(Issue) if f.name not in ("body", "body_line"))

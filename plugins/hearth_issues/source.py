@@ -81,7 +81,24 @@ def read_issue(path: Path) -> Issue:
     return issue
 
 
+# The last valid parse of each file in this process, with its text: a build reads
+# every issue twice (the check, then Pelican's reader) and a live preview's next
+# build finds all but the edited one unchanged. The same text gives the very same
+# Issue, so later steps that compare issues find them equal at once.
+_PARSED: dict[Path, tuple[str, Issue]] = {}
+
+
 def parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
+    last = _PARSED.get(path)
+    if last and last[0] == text:
+        return last[1], []
+    issue, problems = _parse_issue(path, text)
+    if issue is not None:
+        _PARSED[path] = (text, issue)
+    return issue, problems
+
+
+def _parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
     doc, problems = split_header(path, text)
     values, field_problems = validate_fields(doc, ISSUE_FIELDS)
     problems += field_problems + stray_header_lines(doc, set(ISSUE_FIELDS))

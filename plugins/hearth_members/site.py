@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hearth_core.files import folder_state
 from hearth_core.problems import Problem
 from hearth_core.settings import plugin_settings
 from hearth_core.stored import load_stored, store
@@ -41,8 +42,16 @@ def site_today(settings: dict[str, Any]) -> date:
 _FEATURED: dict[Path, tuple[tuple[int, bytes], list[Featured]]] = {}
 
 
+# Each issue's last text and its digest: most builds find most texts unchanged.
+_DIGESTS: dict[Path, tuple[str, bytes]] = {}
+
+
 def _body_key(issue: Issue) -> tuple[int, bytes]:
-    return issue.body_line, hashlib.blake2b(issue.body.encode(), digest_size=16).digest()
+    last = _DIGESTS.get(issue.source)
+    if last is None or last[0] != issue.body:
+        digest = hashlib.blake2b(issue.body.encode(), digest_size=16).digest()
+        last = _DIGESTS[issue.source] = (issue.body, digest)
+    return issue.body_line, last[1]
 
 
 def _featured_in(issue: Issue) -> list[Featured]:
@@ -91,9 +100,7 @@ def _addresses(issues: Sequence[Issue]) -> tuple:
 def _common(settings: dict[str, Any]) -> tuple:
     options = member_options(settings)
     folder = Path(settings["PATH"], options["path"])
-    stats = [(path, path.stat()) for path in (folder.rglob("*") if folder.is_dir() else ())]
-    files = sorted((str(path), stat.st_mtime_ns, stat.st_size) for path, stat in stats)
-    return repr(options), site_today(settings), tuple(files)
+    return repr(options), site_today(settings), folder_state(folder, recursive=True)
 
 
 def load_community(

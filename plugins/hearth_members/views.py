@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -62,7 +63,12 @@ class LinkPages:
 
 def link_anchor(link: Link) -> str:
     """Stable across builds and title edits: derived from the normalised URL."""
-    return "link-" + hashlib.sha256(normalize_url(link.url).encode()).hexdigest()[:12]
+    return _anchor(link.url)
+
+
+@functools.cache  # a build asks for each of 20,000 links several times
+def _anchor(url: str) -> str:
+    return "link-" + hashlib.sha256(normalize_url(url).encode()).hexdigest()[:12]
 
 
 def tag_url(tag: str) -> str:
