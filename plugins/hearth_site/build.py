@@ -17,6 +17,7 @@ from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from pelican import Pelican
 from pelican.settings import read_settings
+from pelican.writers import FileOverwriteFailedError
 
 from hearth_core.parallel import worker_pool
 from hearth_core.problems import ContentError
@@ -80,6 +81,14 @@ def load_settings(config: str | Path, overrides: Mapping[str, Any] | None = None
     return read_settings(str(config), override=dict(overrides or {}))
 
 
+def _address(error: FileOverwriteFailedError) -> str:
+    path = str(error).split('"')[1] if str(error).count('"') >= 2 else str(error)
+    return (
+        f"{path} is written by two pages. A page in content/pages/ takes its address from "
+        "its file name: rename the page whose name matches this address"
+    )
+
+
 def build(settings: dict[str, Any]) -> None:
     """Validate, then build; raise ContentError or BuildFailed instead of writing a bad site."""
     # A live preview's process keeps what earlier builds computed, and the cycle
@@ -112,7 +121,10 @@ def _build(settings: dict[str, Any]) -> None:
             raise ContentError(content.problems)
         forget_rendered_content()
         with recording_warnings() as records:
-            Pelican(settings).run()
+            try:
+                Pelican(settings).run()
+            except FileOverwriteFailedError as error:
+                raise BuildFailed(f"two pages have one address: {_address(error)}") from None
     if records:
         messages = "\n".join(f"{r.levelname.lower()}: {r.getMessage()}" for r in records)
         raise BuildFailed(f"the build logged {len(records)} warning(s) or error(s):\n{messages}")

@@ -14,6 +14,7 @@ from hearth_core.settings import absolute_site_url
 from hearth_site import quickpreview
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
+from hearth_site.pagememo import PreviewWriter
 from hearth_site.search import SearchIndexJob, SearchRecord, search_records, search_tags
 from hearth_site.sitemap import robots_txt, sitemap_xml
 
@@ -124,8 +125,14 @@ def move_links_under_site_path(content: Any) -> None:
         content._content = under_site_path(content._content, path)
 
 
+def preview_writer(pelican: Any) -> type[PreviewWriter] | None:
+    """A live preview writes only the pages an edit changes; a build writes them all."""
+    return PreviewWriter if pelican.settings.get("HEARTH_PREVIEW") else None
+
+
 def register() -> None:
     signals.get_generators.connect(get_generators)
+    signals.get_writer.connect(preview_writer)
     signals.all_generators_finalized.connect(start_search_index)
     signals.finalized.connect(start_preview_index)
     signals.content_object_init.connect(move_links_under_site_path)

@@ -1,0 +1,197 @@
+"""A live preview writes again only the pages an edit changes, and its site is never stale.
+
+After each kind of edit an author or a member makes, the folder a preview keeps
+building must hold exactly what a fresh build of the same content writes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from hearth_site.build import BuildFailed
+from hearth_site.search import SearchIndexJob
+from tests.sites import ROOT, build_site
+
+MEMBER_LINK = """\
+  - url: https://example.org/a-link-added-while-previewing
+    title: A link added while previewing
+    date: {date}
+    tags: [tools]
+"""
+
+
+def draft(path: Path) -> bool:
+    return "\nStatus: draft" in path.read_text(encoding="utf-8").split("\n\n")[0]
+
+
+def finish_search() -> None:
+    if SearchIndexJob.running:
+        SearchIndexJob.running.wait()
+
+
+def site_files(output: Path) -> dict[str, bytes]:
+    # The search index is written after the pages and tested on its own.
+    return {
+        str(path.relative_to(output)): path.read_bytes()
+        for path in sorted(output.rglob("*"))
+        if path.is_file() and "pagefind" not in path.parts
+    }
+
+
+class Preview:
+    """The demo site, built again after each edit as `invoke livereload` builds it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.content = root / "content"
+        shutil.copytree(ROOT / "content", self.content)
+        shutil.copytree(ROOT / "theme", root / "theme")
+        self.output = root / "output"
+        self.settings: dict = {"THEME": str(root / "theme")}
+
+    def build(self) -> None:
+        build_site(self.content, self.output, HEARTH_PREVIEW=True, **self.settings)
+        finish_search()
+
+    def fresh(self) -> dict[str, bytes]:
+        fresh = self.root / "fresh" / "output"
+        shutil.rmtree(fresh.parent, ignore_errors=True)
+        build_site(self.content, fresh, **self.settings)
+        finish_search()
+        return site_files(fresh)
+
+    def newest_issue(self) -> Path:
+        """The newest published issue."""
+        published = [path for path in (self.content / "issues").glob("0*.md") if not draft(path)]
+        return max(published)
+
+    def oldest_issue(self) -> Path:
+        return sorted((self.content / "issues").glob("0*.md"))[0]
+
+
+@pytest.fixture
+def preview(tmp_path):
+    site = Preview(tmp_path)
+    site.build()
+    return site
+
+
+def append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edit_body(site: Preview) -> None:
+    append(site.newest_issue(), "\nA paragraph written while previewing.\n")
+
+
+def edit_title(site: Preview) -> None:
+    path = site.oldest_issue()
+    title = next(line for line in path.read_text().splitlines() if line.startswith("Title:"))
+    replace(path, title, title + ", renamed")
+
+
+def add_member_link(site: Preview) -> None:
+    member = sorted((site.content / "members").glob("[!_]*.yml"))[0]
+    dates = [line.split(":", 1)[1].strip() for line in member.read_text().splitlines()]
+    newest = max(value for value in dates if value[:2] == "20" and len(value) == 10)
+    append(member, MEMBER_LINK.format(date=newest))
+
+
+def edit_thread(site: Preview) -> None:
+    thread = site.content / "discussions/zine-swap.yml"
+    title = next(line for line in thread.read_text().splitlines() if line.startswith("title:"))
+    replace(thread, title, title + " (edited)")
+
+
+def edit_activity(site: Preview) -> None:
+    path = site.content / "discussions/activity.json"
+    data = json.loads(path.read_text())
+    for entry in data["threads"].values():
+        entry["replies"] = entry.get("replies", 0) + 1
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def edit_template(site: Preview) -> None:
+    replace(site.root / "theme/templates/_subscribe.html", "</", "<!-- edited --></")
+
+
+def edit_site_name(site: Preview) -> None:
+    site.settings["SITENAME"] = "The Renamed Workbench"
+
+
+def edit_a_url_setting(site: Preview) -> None:
+    # Read by no template by name: pages show it through each topic's address.
+    site.settings["TAG_URL"] = "topics/{slug}/index.html"
+
+
+def edit_page(site: Preview) -> None:
+    append(site.content / "pages/about.md", "\nOne more line about us.\n")
+
+
+def remove_a_written_page(site: Preview) -> None:
+    (site.output / "issues/1/index.html").unlink()
+
+
+EDITS: list[Callable[[Preview], None]] = [
+    edit_body,
+    edit_title,
+    add_member_link,
+    edit_thread,
+    edit_activity,
+    edit_template,
+    edit_site_name,
+    edit_a_url_setting,
+    edit_page,
+    remove_a_written_page,
+]
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=[edit.__name__ for edit in EDITS])
+def test_after_each_edit_the_preview_is_what_a_fresh_build_writes(preview, edit):
+    edit(preview)
+    preview.build()
+    assert site_files(preview.output) == preview.fresh()
+
+
+def test_edits_in_a_row_leave_nothing_stale(preview):
+    for edit in EDITS:
+        edit(preview)
+        preview.build()
+    assert site_files(preview.output) == preview.fresh()
+
+
+def test_editing_an_issue_text_writes_its_page_not_every_other_issue(preview):
+    issues = [
+        page for page in preview.output.glob("issues/*/index.html") if page.parent.name.isdigit()
+    ]
+    unrelated = [
+        *issues,
+        preview.output / "members/index.html",
+        preview.output / "links/index.html",
+    ]
+    before = {page: page.stat().st_mtime_ns for page in unrelated}
+    edit_body(preview)
+    preview.build()
+    rewritten = {page for page in unrelated if page.stat().st_mtime_ns != before[page]}
+    newest = max(issues, key=lambda page: int(page.parent.name))
+    assert rewritten == {newest}, "only the edited issue's own page is written again"
+
+
+@pytest.mark.parametrize("preview_build", [True, False], ids=["preview", "build"])
+def test_a_page_at_another_page_address_is_refused_with_what_to_rename(preview, preview_build):
+    about = preview.content / "pages/about.md"
+    about.rename(about.with_name("members.md"))
+    build = preview.build if preview_build else preview.fresh
+    with pytest.raises(BuildFailed, match=r"members/index.html is written by two pages.*rename"):
+        build()
