@@ -11,7 +11,7 @@ from pelican.generators import Generator
 
 from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
-from hearth_site import quickpreview
+from hearth_site import quickpreview, staticlinks
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
 from hearth_site.pagememo import PreviewWriter
@@ -137,3 +137,4 @@ def register() -> None:
     signals.finalized.connect(start_preview_index)
     signals.content_object_init.connect(move_links_under_site_path)
     quickpreview.register()
+    staticlinks.register()
