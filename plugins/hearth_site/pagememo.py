@@ -178,6 +178,8 @@ class PreviewWriter(Writer):
             )  # fmt: skip
 
         inputs = self._inputs(name, template, context, paginated, template_name, kwargs)
+        if inputs is not None:
+            inputs = (*inputs, relative_urls, url)
         if not name or inputs is None:
             write()
             return
