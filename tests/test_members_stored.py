@@ -8,7 +8,7 @@ import pytest
 
 from hearth_core.stored import load_stored, store
 from hearth_issues.collect import load_site_issues
-from hearth_members import site
+from hearth_members import collect, site
 from tests.sites import invoke, issue, settings_for, write_content
 
 ADA = """\
@@ -34,6 +34,7 @@ def load(settings):
 
 def forget_this_process():
     site._LAST.clear()
+    collect._PARSED.clear()
 
 
 def test_a_stored_result_needs_the_same_key_and_a_readable_file(tmp_path):
@@ -63,6 +64,24 @@ def test_an_edited_member_file_is_checked_again(project):
     os.utime(member, ns=(1, 1))  # even with an old time: the size changed
     problems = load(settings)[1]
     assert [problem.field for problem in problems] == ["links[0].url"]
+
+
+def test_after_a_stored_check_an_edit_parses_only_the_edited_file(project, monkeypatch):
+    content, settings = project
+    (content / "members/bo.yml").write_text(ADA.replace("ada", "bo").replace("Ada", "Bo"))
+    load(settings)
+    forget_this_process()
+    load(settings)  # as the next command starts: from the stored check
+    parsed = []
+    parse = collect.parse_member
+    monkeypatch.setattr(
+        collect, "parse_member", lambda path, *a: parsed.append(path.name) or parse(path, *a)
+    )
+    member = content / "members/ada.yml"
+    member.write_text(member.read_text().replace("One small app", "One tiny app"))
+    members = load(settings)[0]
+    assert parsed == ["ada.yml"], "bo.yml is as the stored check parsed it"
+    assert [m.links[0].title for m in members] == ["One tiny app", "One small app"]
 
 
 def test_an_address_added_to_an_issue_is_checked_against_the_members(project):

@@ -56,6 +56,16 @@ def _parse_once(
     return member, list(problems)
 
 
+def parsed_in(directory: Path) -> dict[Path, tuple]:
+    """The kept parses of the files in ``directory``, to store with the check."""
+    return {path: entry for path, entry in _PARSED.items() if path.parent == directory}
+
+
+def keep_parsed(entries: dict[Path, tuple]) -> None:
+    """Parses stored by an earlier process: a change to one file then parses only that one."""
+    _PARSED.update(entries)
+
+
 def _not_a_member_file(path: Path, directory: Path) -> str:
     if path.suffix == ".yaml":
         return f"member files end in .yml: rename it to {path.stem}.yml"

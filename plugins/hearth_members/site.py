@@ -15,7 +15,7 @@ from hearth_core.problems import Problem
 from hearth_core.settings import plugin_settings
 from hearth_core.stored import load_stored, store
 from hearth_issues.model import Issue
-from hearth_members.collect import load_members
+from hearth_members.collect import keep_parsed, load_members, parsed_in
 from hearth_members.community import unknown_community_urls
 from hearth_members.duplicates import Featured, urls_in_markdown
 from hearth_members.model import Member
@@ -97,10 +97,13 @@ def _addresses(issues: Sequence[Issue]) -> tuple:
     return _issues_key(issues, _featured_in)
 
 
+def _folder(settings: dict[str, Any]) -> Path:
+    return Path(settings["PATH"], member_options(settings)["path"])
+
+
 def _common(settings: dict[str, Any]) -> tuple:
     options = member_options(settings)
-    folder = Path(settings["PATH"], options["path"])
-    return repr(options), site_today(settings), folder_state(folder, recursive=True)
+    return repr(options), site_today(settings), folder_state(_folder(settings), recursive=True)
 
 
 def load_community(
@@ -119,11 +122,14 @@ def load_community(
     if not last or (last.common, last.written) != (common, written):
         cache = settings.get("CACHE_PATH")
         stored = Path(cache, "hearth-members.pickle") if cache else None
-        result = load_stored(stored, (common, written)) if stored else None
-        if result is None:
+        kept = load_stored(stored, (common, written)) if stored else None
+        if kept is None:
             result = _load_community(settings, issues)
             if stored:
-                store(stored, (common, written), result)
+                store(stored, (common, written), (result, parsed_in(_folder(settings))))
+        else:
+            result, parsed = kept
+            keep_parsed(parsed)
         _LAST[:] = [_Answer(common, issues, written, result)]
     members, problems = _LAST[0].result
     return list(members), list(problems)
@@ -135,8 +141,8 @@ def _load_community(
     options = member_options(settings)
     published = [issue for issue in issues if not issue.is_draft]
     featured = [found for issue in published for found in _featured_in(issue)]
-    folder = Path(settings["PATH"], options["path"])
     dates = {issue.source: issue.date.date() for issue in published}
-    members, problems = load_members(folder, options["tags"], site_today(settings), featured, dates)
+    today = site_today(settings)
+    members, problems = load_members(_folder(settings), options["tags"], today, featured, dates)
     links = [link for member in members for link in member.links]
     return members, problems + unknown_community_urls(issues, links)
