@@ -128,3 +128,18 @@ def test_a_new_preview_index_replaces_the_running_one(tmp_path):
     assert SearchIndexJob.running is None
     entry = json.loads((tmp_path / "pagefind/pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == 1, "the index holds the last save's records"
+
+
+def test_the_index_is_written_whether_or_not_a_memory_folder_has_room(tmp_path, monkeypatch):
+    from hearth_site import search
+
+    monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path / "memory")
+    assert search._scratch_parent(records(2)) is None, "no such folder: the usual temporary one"
+    (tmp_path / "memory").mkdir()
+    assert search._scratch_parent(records(2)) == tmp_path / "memory"
+    for output in (tmp_path / "with", tmp_path / "without"):
+        write_search_index(records(2), output, "en")
+        entry = json.loads((output / "pagefind/pagefind-entry.json").read_text())
+        assert entry["languages"]["en"]["page_count"] == 2
+        monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path / "none")
+    assert list((tmp_path / "memory").iterdir()) == [], "the records are deleted after"
