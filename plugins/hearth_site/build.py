@@ -20,7 +20,7 @@ from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
 from hearth_core.parallel import worker_pool
-from hearth_core.problems import ContentError
+from hearth_core.problems import ContentError, display_path
 from hearth_issues.collect import load_site_issues
 from hearth_issues.reader import BODY_HTML, markdown_options
 from hearth_members.render import NOTE_HTML
@@ -82,7 +82,8 @@ def load_settings(config: str | Path, overrides: Mapping[str, Any] | None = None
 
 
 def _address(error: FileOverwriteFailedError) -> str:
-    path = str(error).split('"')[1] if str(error).count('"') >= 2 else str(error)
+    quoted = str(error).split('"')
+    path = display_path(quoted[1]) if len(quoted) > 2 else str(error)
     return (
         f"{path} is written by two pages. A page in content/pages/ takes its address from "
         "its file name: rename the page whose name matches this address"
