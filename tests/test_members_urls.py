@@ -7,11 +7,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hearth_members.collect import load_members
 from hearth_members.duplicates import duplicate_links, urls_in_markdown
 from hearth_members.model import Member
-from hearth_members.urls import display_domain, normalize_url
+from hearth_members.urls import _normalize, display_domain, normalize_url
 from hearth_members.validate import parse_member
 
 VOCABULARY = ("apps", "design", "tools")
@@ -216,3 +218,20 @@ def test_the_folder_check_finds_duplicates_across_files_and_issues(tmp_path, mon
         "featured in content/issues/0003-x.md:12: remove this link, or link to the conversation "
         "instead",
     ]
+
+
+HOSTS = ["example.org", "Example.org", "a-b.example", "example.org.", "xn--bcher-kva.example"]
+URL_PARTS = st.tuples(
+    st.sampled_from(["http", "https", "HTTPS", "ftp"]),
+    st.sampled_from([*HOSTS, "localhost", "ex_ample.org", "[::1]"]),
+    st.sampled_from(["", ":443", ":80", ":8080", ":x"]),
+    st.text(alphabet="/aZ%.~-_()[]é \t?#=&", max_size=12),
+)
+
+
+@given(URL_PARTS)
+def test_plain_addresses_take_a_shortcut_to_the_same_form(parts):
+    # The shortcut skips urlsplit for plain addresses; every address gets the same form.
+    scheme, host, port, rest = parts
+    url = f"{scheme}://{host}{port}/{rest}"
+    assert normalize_url(url) == _normalize(url)
