@@ -173,11 +173,27 @@ def load_discussions(
     key = (folder_state(folder), vocabulary, today, [i.header() for i in issues], list(members))
     answer = next((answer for known, answer in _RECENT if known == key), None)
     if answer is None:
-        threads, problems = load_threads(folder, vocabulary, today)
+        threads, problems = _threads_once(key[0], folder, vocabulary, today)
         sources, cross = discussion_sources(issues, members, threads)
         answer = sources, problems + cross + load_activity(settings)[1]
         _RECENT[:] = [(key, answer), *_RECENT[:1]]
     return list(answer[0]), list(answer[1])
+
+
+# The thread files as last parsed, for the same two askers: a member's edit
+# changes the sources, not the threads.
+_THREADS: list[tuple[tuple, tuple[list[Thread], list[Problem]]]] = []
+
+
+def _threads_once(
+    files: tuple, folder: Path, vocabulary: list[str], today: date
+) -> tuple[list[Thread], list[Problem]]:
+    key = (files, vocabulary, today)
+    found = next((found for known, found in _THREADS if known == key), None)
+    if found is None:
+        found = load_threads(folder, vocabulary, today)
+        _THREADS[:] = [(key, found), *_THREADS[:1]]
+    return list(found[0]), list(found[1])
 
 
 def discussion_urls(settings: Mapping[str, Any]) -> tuple[list[str], list[Problem]]:
