@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from hearth_core.files import read_text_file, replace_if_changed
+from hearth_core.memo import KeptByKey
 from hearth_core.problems import Problem, display_path, problem
 from hearth_discussions.model import Activity
 
@@ -21,9 +22,9 @@ ABOUT = "Written by `invoke sync-discussions`; the build only reads it. Safe to 
 FIELDS = ("title", "replies", "last_activity")
 
 
-# The last read, with the file's size and time of change: every build reads it
-# three times, and a live preview's builds mostly find it unchanged.
-_LAST: dict[Path, tuple[tuple[int, int], tuple[dict[str, Activity], list[Problem]]]] = {}
+# By the file's size and time of change: every build reads it three times, and a
+# live preview's builds mostly find it unchanged.
+_READ: KeptByKey[tuple[dict[str, Activity], list[Problem]]] = KeptByKey()
 
 
 def read_activity(path: Path) -> tuple[dict[str, Activity], list[Problem]]:
@@ -33,10 +34,8 @@ def read_activity(path: Path) -> tuple[dict[str, Activity], list[Problem]]:
     except FileNotFoundError:
         return {}, []
     version = (status.st_size, status.st_mtime_ns)
-    last = _LAST.get(path)
-    if last is None or last[0] != version:
-        last = _LAST[path] = (version, _read_activity(path))
-    return dict(last[1][0]), list(last[1][1])
+    found, problems = _READ.get(path, version, lambda: _read_activity(path))
+    return dict(found), list(problems)
 
 
 def _read_activity(path: Path) -> tuple[dict[str, Activity], list[Problem]]:

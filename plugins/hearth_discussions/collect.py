@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from hearth_core.files import authored_files, folder_state, read_text_file
+from hearth_core.memo import Recent
 from hearth_core.problems import Problem, display_path, problem
 from hearth_discussions.activity import read_activity
 from hearth_discussions.model import Activity, DiscussionRef, Source, Thread
@@ -161,7 +162,10 @@ def _thread_about(
 # The last answers and what they were computed from. A build asks twice: with
 # every issue (the check) and with the issues the site shows. A live preview's
 # next build, after an edit to an issue's text, asks the same again.
-_RECENT: list[tuple[tuple, tuple[list[Source], list[Problem]]]] = []
+_ANSWERS: Recent[tuple[list[Source], list[Problem]]] = Recent(2)
+# The thread files, for the same two askers: a member's edit changes the
+# sources, not the threads.
+_THREADS: Recent[tuple[list[Thread], list[Problem]]] = Recent(2)
 
 
 def load_discussions(
@@ -171,29 +175,16 @@ def load_discussions(
     vocabulary = sorted(set(member_options(settings)["tags"]).union(*(i.tags for i in issues)))
     folder, today = discussions_folder(settings), site_today(settings)
     key = (folder_state(folder), vocabulary, today, [i.header() for i in issues], list(members))
-    answer = next((answer for known, answer in _RECENT if known == key), None)
-    if answer is None:
-        threads, problems = _threads_once(key[0], folder, vocabulary, today)
+
+    def check() -> tuple[list[Source], list[Problem]]:
+        threads, problems = _THREADS.get(
+            (key[0], vocabulary, today), lambda: load_threads(folder, vocabulary, today)
+        )
         sources, cross = discussion_sources(issues, members, threads)
-        answer = sources, problems + cross + load_activity(settings)[1]
-        _RECENT[:] = [(key, answer), *_RECENT[:1]]
-    return list(answer[0]), list(answer[1])
+        return sources, problems + cross + load_activity(settings)[1]
 
-
-# The thread files as last parsed, for the same two askers: a member's edit
-# changes the sources, not the threads.
-_THREADS: list[tuple[tuple, tuple[list[Thread], list[Problem]]]] = []
-
-
-def _threads_once(
-    files: tuple, folder: Path, vocabulary: list[str], today: date
-) -> tuple[list[Thread], list[Problem]]:
-    key = (files, vocabulary, today)
-    found = next((found for known, found in _THREADS if known == key), None)
-    if found is None:
-        found = load_threads(folder, vocabulary, today)
-        _THREADS[:] = [(key, found), *_THREADS[:1]]
-    return list(found[0]), list(found[1])
+    sources, problems = _ANSWERS.get(key, check)
+    return list(sources), list(problems)
 
 
 def discussion_urls(settings: Mapping[str, Any]) -> tuple[list[str], list[Problem]]:

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hearth_core.files import folder_state
+from hearth_core.memo import KeptByKey
 from hearth_core.problems import Problem
 from hearth_core.settings import plugin_settings
 from hearth_core.stored import load_stored, store
@@ -39,28 +40,26 @@ def site_today(settings: dict[str, Any]) -> date:
 
 # The addresses in each issue, by its text: a live preview asks on every change,
 # while issues rarely change.
-_FEATURED: dict[Path, tuple[tuple[int, bytes], list[Featured]]] = {}
-
-
-# Each issue's last text and its digest: most builds find most texts unchanged.
-_DIGESTS: dict[Path, tuple[str, bytes]] = {}
+_FEATURED: KeptByKey[list[Featured]] = KeptByKey()
+# Each issue's digest, by its text: most builds find most texts unchanged.
+_DIGESTS: KeptByKey[bytes] = KeptByKey()
 
 
 def _body_key(issue: Issue) -> tuple[int, bytes]:
-    last = _DIGESTS.get(issue.source)
-    if last is None or last[0] != issue.body:
-        digest = hashlib.blake2b(issue.body.encode(), digest_size=16).digest()
-        last = _DIGESTS[issue.source] = (issue.body, digest)
-    return issue.body_line, last[1]
+    digest = _DIGESTS.get(issue.source, issue.body, lambda: _digest(issue.body))
+    return issue.body_line, digest
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 def _featured_in(issue: Issue) -> list[Featured]:
-    key = _body_key(issue)
-    cached = _FEATURED.get(issue.source)
-    if cached is None or cached[0] != key:
-        found = urls_in_markdown(issue.source, issue.body, issue.body_line)
-        cached = _FEATURED[issue.source] = (key, found)
-    return cached[1]
+    return _FEATURED.get(
+        issue.source,
+        _body_key(issue),
+        lambda: urls_in_markdown(issue.source, issue.body, issue.body_line),
+    )
 
 
 @dataclass

@@ -11,18 +11,17 @@ from collections.abc import Callable
 
 from pelican.contents import Content
 
+from hearth_core.memo import KeptByKey
+
 _SCAN: Callable[[Content], set[str]] = Content.get_static_links
-_LAST: dict[tuple, tuple[str, frozenset[str]]] = {}
+_SCANNED: KeptByKey[frozenset[str]] = KeptByKey()
 
 
 def static_links(content: Content) -> set[str]:
     """What Pelican's ``Content.get_static_links`` returns, scanned once per text and file."""
     settings = content.settings
     key = (content.source_path, settings.get("PATH"), settings.get("INTRASITE_LINK_REGEX"))
-    last = _LAST.get(key)
-    if last is None or last[0] != content._content:
-        last = _LAST[key] = (content._content, frozenset(_SCAN(content)))
-    return set(last[1])
+    return set(_SCANNED.get(key, content._content, lambda: frozenset(_SCAN(content))))
 
 
 def register() -> None:
