@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from hearth_issues.source import issue_file_name
+from hearth_site.search import SearchRecord, by_month, record_html
 from tests.sites import build_site, page, served
 
 # One query on a 700-issue archive: Pagefind's script and WebAssembly, and the index chunks.
@@ -144,3 +145,76 @@ def test_one_query_on_a_700_issue_archive_transfers_under_300_kb(search_page, ar
     transferred = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
     assert search_files
     assert transferred < BUDGET, f"{transferred} bytes in {len(search_files)} requests"
+
+
+def link_anchors(demo_site, path):
+    return {f"/links/#{li.attributes['id']}" for li in page(demo_site, path).css("li.link")}
+
+
+def result_links(tab):
+    return tab.locator(".search-results li h2 a").evaluate_all(
+        "as => as.map(a => a.getAttribute('href'))"
+    )
+
+
+def test_links_are_results_of_their_own_and_keep_to_the_chosen_topic(
+    search_page, site_url, demo_site
+):
+    tab, _requested = search_page(site_url)
+    tab.get_by_label("Show").select_option("link")
+    tab.get_by_label("on", exact=True).select_option("zines")
+    tab.locator(".search-status").filter(has_text="result").wait_for()
+    assert set(result_links(tab)) == link_anchors(demo_site, "/links/tags/zines/")
+    assert tab.locator(".search-status").inner_text() == "10 results."
+    assert tab.locator(".search-more").is_hidden()
+
+
+def test_show_more_reaches_every_result(search_page, site_url, demo_site):
+    expected = link_anchors(demo_site, "/links/tags/apps/")
+    assert len(expected) > 10
+    tab, _requested = search_page(site_url)
+    tab.get_by_label("Show").select_option("link")
+    tab.get_by_label("on", exact=True).select_option("apps")
+    tab.locator(".search-status").filter(has_text="The first 10 results").wait_for()
+    assert len(result_links(tab)) == 10
+    tab.get_by_role("button", name="Show more results").click()
+    tab.locator(".search-status").filter(has_text=f"{len(expected)} results.").wait_for()
+    assert set(result_links(tab)) == expected
+    assert tab.locator(".search-more").is_hidden()
+
+
+def test_a_link_found_by_its_title_leads_to_its_place_on_the_links_page(
+    search_page, site_url, demo_site
+):
+    doc = page(demo_site, "/links/")
+    first = doc.css_first("li.link")
+    title = first.css_first(".link-title a").text(strip=True)
+    tab, _requested = search_page(site_url)
+    tab.get_by_label("Show").select_option("link")
+    search(tab, title)
+    hrefs = result_links(tab)
+    assert hrefs[0] == f"/links/#{first.attributes['id']}", hrefs
+    assert (
+        tab.locator(".search-results .link-meta").first.inner_text().startswith("Link shared by ")
+    )
+
+
+def test_links_and_discussions_are_indexed_as_one_record_per_month_with_a_part_each():
+    def record(day, title, *tags):
+        url = f"/links/#{title}"
+        return SearchRecord(url, title, "link", day, tags, "<p>note</p>", "Link shared by Ada")
+
+    links = [record(date(2025, 3, 9), "c", "zines"), record(date(2025, 3, 2), "b", "apps")]
+    links.append(record(date(2025, 2, 20), "a"))
+    march, february = by_month(links, "Links shared", "/sub/links/")
+    assert march.title == "Links shared in March 2025"
+    assert (march.kind, march.date, march.tags) == ("link", date(2025, 3, 9), ("apps", "zines"))
+    assert [(part.title, part.url) for part in march.parts] == [
+        ("c", "/links/#c"),
+        ("b", "/links/#b"),
+    ]
+    assert february.parts[0].label == "Link shared by Ada"
+    html = record_html(march)
+    assert "<h1" not in html
+    assert '<h2 id="r0">c</h2><p>note</p><h2 id="r1">b</h2>' in html
+    assert 'data-pagefind-meta="parts[content]"' in html

@@ -2,24 +2,55 @@
 const form = document.querySelector(".search-form");
 const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
+const more = document.querySelector(".search-more");
 const SHOWN = 10;
 
-function resultItem(data) {
+function resultItem(entry) {
   const item = document.createElement("li");
   const title = document.createElement("h2");
   title.className = "link-title";
   const link = document.createElement("a");
-  link.href = data.meta.url;
-  link.textContent = data.meta.title;
+  link.href = entry.url;
+  link.textContent = entry.title;
   title.append(link);
   const meta = document.createElement("p");
   meta.className = "link-meta";
-  meta.textContent = [data.meta.label, data.meta.date].filter(Boolean).join(" · ");
-  const excerpt = document.createElement("p");
-  // Pagefind escapes the indexed text and marks the matches with <mark>.
-  excerpt.innerHTML = data.excerpt;
-  item.append(title, meta, excerpt);
+  meta.textContent = [entry.label, entry.date].filter(Boolean).join(" · ");
+  item.append(title, meta);
+  if (entry.excerpt) {
+    const excerpt = document.createElement("p");
+    // Pagefind escapes the indexed text and marks the matches with <mark>.
+    excerpt.innerHTML = entry.excerpt;
+    item.append(excerpt);
+  }
   return item;
+}
+
+function score(section) {
+  return section.weighted_locations.reduce((sum, word) => sum + word.balanced_score, 0);
+}
+
+// A grouped record (a month of member links) holds one result per section: those
+// the query matched, or with no query all of them, kept to the chosen topic.
+function partsOf(data, wanted) {
+  const parts = JSON.parse(data.meta.parts);
+  let found = Object.values(parts).map((part) => ({ ...part, excerpt: "", score: 0 }));
+  if (wanted.query) {
+    found = data.sub_results
+      .filter((section) => section.anchor && parts[section.anchor.id])
+      .map((section) => ({ ...parts[section.anchor.id], excerpt: section.excerpt, score: score(section) }));
+    if (!wanted.sort) found.sort((a, b) => b.score - a.score);
+  }
+  return wanted.tag ? found.filter((part) => part.tags.includes(wanted.tag)) : found;
+}
+
+function entriesOf(data, wanted) {
+  if (data.meta.parts) return partsOf(data, wanted);
+  return [{ url: data.meta.url, title: data.meta.title, label: data.meta.label, date: data.meta.date, excerpt: data.excerpt }];
+}
+
+function byDate(direction) {
+  return (a, b) => (direction === "asc" ? a.date.localeCompare(b.date) : b.date.localeCompare(a.date));
 }
 
 async function start() {
@@ -32,32 +63,67 @@ async function start() {
   }
   form.hidden = false;
   let latest = 0;
+  let current = null;
+
+  // Loads records until `count` results are found or none is left; each load is one small fetch.
+  async function fill(state, count) {
+    while (state.entries.length < count && state.next < state.results.length) {
+      const batch = state.results.slice(state.next, state.next + SHOWN);
+      state.next += batch.length;
+      const loaded = await Promise.all(batch.map((result) => result.data()));
+      if (state.asked !== latest) return;
+      for (const data of loaded) state.entries.push(...entriesOf(data, state.wanted));
+      // Records come in date order, but a month of links spans the days between others.
+      if (state.wanted.sort) state.entries.sort(byDate(state.wanted.sort));
+    }
+  }
+
+  function show(state) {
+    const shown = state.entries.slice(0, state.shown);
+    list.replaceChildren(...shown.map(resultItem));
+    const done = state.next >= state.results.length && state.entries.length <= state.shown;
+    more.hidden = done;
+    const count = state.entries.length;
+    if (!done) status.textContent = `The first ${shown.length} results shown.`;
+    else status.textContent = count === 0 ? "No results." : `${count} result${count === 1 ? "" : "s"}.`;
+  }
 
   async function run() {
-    const query = form.q.value.trim();
+    const wanted = { query: form.q.value.trim(), tag: form.tag.value, sort: form.sort.value };
     const filters = {};
     if (form.kind.value) filters.kind = form.kind.value;
-    if (form.tag.value) filters.tag = form.tag.value;
+    if (wanted.tag) filters.tag = wanted.tag;
     const options = { filters };
-    if (form.sort.value) options.sort = { date: form.sort.value };
-    if (!query && !Object.keys(filters).length) {
+    if (wanted.sort) options.sort = { date: wanted.sort };
+    if (!wanted.query && !Object.keys(filters).length) {
+      ++latest;
+      current = null;
       list.replaceChildren();
+      more.hidden = true;
       status.textContent = "";
       return;
     }
     const asked = ++latest;
-    const search = await pagefind.search(query || null, options);
+    const search = await pagefind.search(wanted.query || null, options);
     if (asked !== latest || !search) return;
-    const found = await Promise.all(search.results.slice(0, SHOWN).map((r) => r.data()));
+    const state = { asked, wanted, results: search.results, next: 0, entries: [], shown: SHOWN };
+    await fill(state, SHOWN + 1);
     if (asked !== latest) return;
-    list.replaceChildren(...found.map(resultItem));
-    const count = search.results.length;
-    status.textContent = count === 0 ? "No results." :
-      count > SHOWN ? `${count} results, the first ${SHOWN} shown.` : `${count} result${count === 1 ? "" : "s"}.`;
+    current = state;
+    show(state);
+  }
+
+  async function showMore() {
+    const state = current;
+    if (!state) return;
+    state.shown += SHOWN;
+    await fill(state, state.shown + 1);
+    if (state === current) show(state);
   }
 
   form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
   form.addEventListener("input", run);
+  more.addEventListener("click", showMore);
   form.q.focus();
 }
 
