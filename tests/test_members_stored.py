@@ -108,6 +108,27 @@ def test_prose_edits_reuse_the_last_check(project, monkeypatch):
     assert checks == [1, 1], "a new address is checked"
 
 
+def test_after_a_stored_check_a_prose_edit_searches_only_that_issue(project, monkeypatch):
+    # The live preview's first save after `invoke build`: the check comes from disk,
+    # and the other issues' addresses need not be searched to see that none changed.
+    content, settings = project
+    load(settings)
+    forget_this_process()
+    site._FEATURED._kept.clear()
+    load(settings)
+    searched = []
+    search = site.urls_in_markdown
+    monkeypatch.setattr(
+        site,
+        "urls_in_markdown",
+        lambda path, *args: searched.append(path.name) or search(path, *args),
+    )
+    two = content / "issues/0002-two.md"
+    two.write_text(two.read_text() + "\nMore words, no new address.\n")
+    assert load(settings)[1] == []
+    assert searched == ["0002-two.md", "0002-two.md"], "before and after the edit"
+
+
 def test_invoke_email_after_a_build_still_refuses_a_new_problem(tmp_path):
     project = tmp_path / "project"
     content = write_content(project, dict([issue(1, "One", "2025-10-03 08:00")]))

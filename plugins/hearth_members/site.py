@@ -90,10 +90,20 @@ def _written(issues: Sequence[Issue]) -> tuple:
     return _issues_key(issues, lambda issue: (_body_key(issue),))
 
 
-def _addresses(issues: Sequence[Issue]) -> tuple:
-    """What the members are checked against: not the issues' prose, which an author
-    edits all the time, but the addresses in it."""
-    return _issues_key(issues, _featured_in)
+def _same_addresses(old: Sequence[Issue], new: Sequence[Issue]) -> bool:
+    """Whether the issues hold the same addresses, which the members are checked against;
+    not the prose around them, which an author edits all the time. Only the issues whose
+    text changed are searched again (one, after a save in the live preview)."""
+    if _issues_key(old, lambda issue: ()) != _issues_key(new, lambda issue: ()):
+        return False
+    before = {issue.source: issue for issue in old}
+    return all(_same_found(before[issue.source], issue) for issue in new)
+
+
+def _same_found(old: Issue, new: Issue) -> bool:
+    if old is new or (old.body_line, old.body) == (new.body_line, new.body):
+        return True
+    return urls_in_markdown(old.source, old.body, old.body_line) == _featured_in(new)
 
 
 def _folder(settings: dict[str, Any]) -> Path:
@@ -116,7 +126,7 @@ def load_community(
     common, written = _common(settings), _written(issues)
     last = _LAST[0] if _LAST else None
     unchanged = last and last.common == common
-    if unchanged and last.written != written and _addresses(last.issues) == _addresses(issues):
+    if unchanged and last.written != written and _same_addresses(last.issues, issues):
         last.written, last.issues = written, issues
     if not last or (last.common, last.written) != (common, written):
         cache = settings.get("CACHE_PATH")
