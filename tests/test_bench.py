@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from hearth_bench.archive import ArchiveShape, write_archive
+from hearth_bench.measure import measure
 from hearth_bench.report import bench_command, growth_table
 from hearth_bench.run import Figure, Report, format_report
 from hearth_site.check import load_site_content
@@ -96,3 +97,13 @@ def test_invoke_bench_measures_every_figure_on_a_small_archive(tmp_path):
     edited = sorted((keep / "project" / "content" / "issues").glob("*.md"))[-1]
     assert "written while the preview runs" in edited.read_text()
     assert (keep / "project" / "output" / "email").is_dir()
+
+
+def test_a_timed_run_is_never_the_run_whose_memory_is_sampled(tmp_path):
+    # Sampling PSS walks the measured process's pages on the same cores it runs on.
+    held = "import time; data = b'x' * (64 * 1024 * 1024); time.sleep(0.3); print('done')"
+    command = [sys.executable, "-c", held]
+    timed = measure(command, tmp_path)
+    sampled = measure(command, tmp_path, memory=True)
+    assert timed.peak_mib is None and timed.output == "done\n"
+    assert sampled.peak_mib is not None and sampled.peak_mib > 60

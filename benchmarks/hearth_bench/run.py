@@ -64,19 +64,42 @@ def _environment() -> dict[str, str]:
     return {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
 
 
-def plain_pelican(scratch: Path, content: Path) -> Measurement:
+@dataclass(frozen=True)
+class ColdBuild:
+    """Seconds from a timed build, peak memory from a second, sampled one."""
+
+    seconds: float
+    peak_mib: float
+
+
+def _timed_then_sampled(run: Callable[[bool], Measurement]) -> ColdBuild:
+    timed = run(False)
+    sampled = run(True)
+    assert sampled.peak_mib is not None
+    return ColdBuild(timed.seconds, sampled.peak_mib)
+
+
+def plain_pelican(scratch: Path, content: Path) -> ColdBuild:
     """Pelican with its defaults: run from a folder with no pelicanconf.py in it."""
     plain = scratch / "plain"
-    shutil.rmtree(plain, ignore_errors=True)
     command = _python("-m", "pelican", str(content / "issues"), "-o", str(plain), "-q")
-    return measure(command, scratch, _environment())
+
+    def run(memory: bool) -> Measurement:
+        shutil.rmtree(plain, ignore_errors=True)
+        return measure(command, scratch, _environment(), memory)
+
+    return _timed_then_sampled(run)
 
 
-def hearth_build(project: Path) -> Measurement:
+def hearth_build(project: Path) -> ColdBuild:
     """Cold: nothing from an earlier build, neither pages nor the stored member check."""
-    shutil.rmtree(project / "output", ignore_errors=True)
-    shutil.rmtree(project / "cache", ignore_errors=True)
-    return measure(_python("-m", "invoke", "build"), project, _environment())
+
+    def run(memory: bool) -> Measurement:
+        shutil.rmtree(project / "output", ignore_errors=True)
+        shutil.rmtree(project / "cache", ignore_errors=True)
+        return measure(_python("-m", "invoke", "build"), project, _environment(), memory)
+
+    return _timed_then_sampled(run)
 
 
 def hearth_email(project: Path, number: int, after_build: bool = True) -> Measurement:
@@ -118,9 +141,9 @@ def run_benchmark(
         f"{shape.links} links, {shape.discussions} discussions"
     )
     project = make_project(repo, scratch, shape)
-    progress("Plain Pelican, cold build of the same issues")
+    progress("Plain Pelican, cold build of the same issues: timed, then its memory sampled")
     plain = plain_pelican(scratch, project / "content")
-    progress("Hearth, cold build (invoke build)")
+    progress("Hearth, cold build (invoke build): timed, then its memory sampled")
     cold = hearth_build(project)
     progress(f"Hearth, invoke email --issue {shape.issues}: after the build, then with no cache")
     email = hearth_email(project, shape.issues)
