@@ -72,6 +72,21 @@ def test_work_left_when_the_pool_closes_is_done_here():
     assert [memo.get("", str(n)) for n in range(500)] == [f":{n}" for n in range(500)]
 
 
+def test_stopped_workers_free_their_processes_and_start_again_when_needed():
+    # A build stops them once every text is converted, before it writes the pages.
+    memo = TextMemo(shout)
+    with worker_pool() as pool:
+        if pool is None:
+            pytest.skip("one core: no workers")
+        memo.start("", [str(n) for n in range(500)], pool)
+        assert memo.get("", "7") == ":7"
+        pool.shutdown()
+        assert pool._pool is None
+        memo.start("", [f"again {n}" for n in range(500)], pool)
+        assert pool._pool is not None
+        assert memo.get("", "again 7") == ":AGAIN 7"
+
+
 def test_the_project_markdown_settings_are_a_stable_key():
     settings = settings_for(ROOT / "content", ROOT / "output")
     assert markdown_options(settings["MARKDOWN"]) == markdown_options(settings["MARKDOWN"])

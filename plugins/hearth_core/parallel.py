@@ -108,8 +108,10 @@ class Workers:
         return self._pool.submit(function, *args)
 
     def shutdown(self) -> None:
+        """Stop the workers and free their memory; a later submit starts new ones."""
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
-from pelican import Pelican
+from pelican import Pelican, signals
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
@@ -121,11 +121,21 @@ def _build(settings: dict[str, Any]) -> None:
         if content.problems:
             raise ContentError(content.problems)
         forget_rendered_content()
+
+        def stop_workers(_generators: Any) -> None:
+            # Every text is converted once each generator has its context: the
+            # workers' memory is free before the pages and the search index are made.
+            if pool:
+                pool.shutdown()
+
+        signals.all_generators_finalized.connect(stop_workers)
         with recording_warnings() as records:
             try:
                 Pelican(settings).run()
             except FileOverwriteFailedError as error:
                 raise BuildFailed(f"two pages have one address: {_address(error)}") from None
+            finally:
+                signals.all_generators_finalized.disconnect(stop_workers)
     if records:
         messages = "\n".join(f"{r.levelname.lower()}: {r.getMessage()}" for r in records)
         raise BuildFailed(f"the build logged {len(records)} warning(s) or error(s):\n{messages}")
