@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 
-from hearth_core.stored import load_stored, store
+from hearth_core.stored import load_stored, store, store_later, store_pending
 from hearth_issues.collect import load_site_issues
 from hearth_members import collect, site
-from tests.sites import invoke, issue, settings_for, write_content
+from tests.sites import ROOT, invoke, issue, settings_for, write_content
 
 ADA = """\
 name: Ada Example
@@ -29,7 +31,10 @@ def project(tmp_path):
 
 
 def load(settings):
-    return site.load_community(settings, load_site_issues(settings)[0])
+    """As a command does: it stores the check by the time it ends."""
+    result = site.load_community(settings, load_site_issues(settings)[0])
+    store_pending()
+    return result
 
 
 def forget_this_process():
@@ -45,6 +50,20 @@ def test_a_stored_result_needs_the_same_key_and_a_readable_file(tmp_path):
     assert load_stored(path, "another key") is None
     path.write_bytes(b"half a file")
     assert load_stored(path, "key") is None
+
+
+def test_a_result_stored_later_is_written_when_the_process_ends(tmp_path):
+    path = tmp_path / "cache/result.pickle"
+    code = (
+        "import sys; from pathlib import Path; from hearth_core.stored import store_later; "
+        "store_later(Path(sys.argv[1]), 'key', ['checked'])"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path)], check=True, cwd=ROOT / "plugins")
+    assert load_stored(path, "key") == ["checked"]
+    store_later(path, "key", ["checked again"])
+    assert load_stored(path, "key") == ["checked"]
+    store_pending()
+    assert load_stored(path, "key") == ["checked again"]
 
 
 def test_the_next_command_reads_the_members_as_checked(project):

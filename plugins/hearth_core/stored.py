@@ -8,6 +8,7 @@ is used only when all of it is the same; a file that cannot be read is ignored.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import copyreg
 import gc
@@ -65,3 +66,24 @@ def store(path: Path, key: Any, value: Any) -> None:
     # A read-only project still builds; the next command checks again.
     with contextlib.suppress(OSError):
         write_atomically(path, pickle.dumps((CODE_VERSION, key, value), pickle.HIGHEST_PROTOCOL))
+
+
+_PENDING: dict[Path, tuple[Any, Any]] = {}
+
+
+def store_later(path: Path, key: Any, value: Any) -> None:
+    """``store``, when ``store_pending`` is next called or else as the process ends.
+
+    Pickling a 20,000-link check takes over half a second: a build does it while
+    Pagefind indexes on the other core, not while its Markdown workers need both.
+    """
+    _PENDING[path] = (key, value)
+
+
+def store_pending() -> None:
+    while _PENDING:
+        path, (key, value) = _PENDING.popitem()
+        store(path, key, value)
+
+
+atexit.register(store_pending)

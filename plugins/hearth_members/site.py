@@ -14,7 +14,7 @@ from hearth_core.files import folder_state
 from hearth_core.memo import KeptByKey
 from hearth_core.problems import Problem
 from hearth_core.settings import plugin_settings
-from hearth_core.stored import load_stored, store
+from hearth_core.stored import load_stored, store_later
 from hearth_issues.model import Issue
 from hearth_members.collect import keep_parsed, load_members, parsed_in
 from hearth_members.community import unknown_community_urls
@@ -135,7 +135,7 @@ def load_community(
         if kept is None:
             result = _load_community(settings, issues)
             if stored:
-                store(stored, (common, written), (result, parsed_in(_folder(settings))))
+                store_later(stored, (common, written), (result, parsed_in(_folder(settings))))
         else:
             result, parsed = kept
             keep_parsed(parsed)

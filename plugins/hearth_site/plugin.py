@@ -11,6 +11,7 @@ from pelican.generators import Generator
 
 from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
+from hearth_core.stored import store_pending
 from hearth_site import quickpreview, staticlinks
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
@@ -93,7 +94,9 @@ class SearchGenerator(Generator):
         if self.settings.get("HEARTH_PREVIEW"):
             SearchGenerator.preview_index[:] = [self]
         else:
-            (self.job or self.start_index()).wait()
+            job = self.job or self.start_index()
+            store_pending()  # while Pagefind indexes on the other core
+            job.wait()
 
 
 def start_search_index(generators: list[Generator]) -> None:
