@@ -52,6 +52,31 @@ def test_a_stored_result_needs_the_same_key_and_a_readable_file(tmp_path):
     assert load_stored(path, "key") is None
 
 
+UNPICKLED = []
+
+
+def unpickled(what):
+    UNPICKLED.append(what)
+
+
+class Recorded:
+    """Says when it is unpickled."""
+
+    def __reduce__(self):
+        return (unpickled, ("read",))
+
+
+def test_a_stored_result_under_another_key_is_not_read(tmp_path):
+    # After a member's edit, the stored check of 20,000 links is out of date:
+    # finding that out must not cost reading all of it.
+    path = tmp_path / "cache/result.pickle"
+    store(path, "key", Recorded())
+    assert load_stored(path, "another key") is None
+    assert UNPICKLED == []
+    load_stored(path, "key")
+    assert UNPICKLED == ["read"]
+
+
 def test_a_result_stored_later_is_written_when_the_process_ends(tmp_path):
     path = tmp_path / "cache/result.pickle"
     code = (

@@ -52,20 +52,23 @@ def load_stored(path: Path, key: Any) -> Any | None:
         with path.open("rb") as stored:
             # The file is this project's own, written by store() below: as
             # trusted as tasks.py, which runs from the same folder.
-            code, stored_key, value = pickle.load(stored)
+            code, stored_key = pickle.load(stored)
+            if code != CODE_VERSION or stored_key != key:
+                return None  # without reading the value, most of the file
+            return pickle.load(stored)
     except Exception:  # absent, half-written by an older version, or unreadable
         return None
     finally:
         if collecting:
             gc.enable()
-    return value if code == CODE_VERSION and stored_key == key else None
 
 
 def store(path: Path, key: Any, value: Any) -> None:
     """Replace what ``path`` holds; atomically, so a reader never sees half of it."""
     # A read-only project still builds; the next command checks again.
     with contextlib.suppress(OSError):
-        write_atomically(path, pickle.dumps((CODE_VERSION, key, value), pickle.HIGHEST_PROTOCOL))
+        header = pickle.dumps((CODE_VERSION, key), pickle.HIGHEST_PROTOCOL)
+        write_atomically(path, header + pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
 
 _PENDING: dict[Path, tuple[Any, Any]] = {}
