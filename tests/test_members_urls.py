@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import textwrap
 from pathlib import Path
 
@@ -11,7 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hearth_members.collect import load_members
-from hearth_members.duplicates import duplicate_links, urls_in_markdown
+from hearth_members.duplicates import (
+    TRAILING_PUNCTUATION,
+    duplicate_links,
+    urls_in_markdown,
+)
 from hearth_members.model import Member
 from hearth_members.urls import _normalize, display_domain, normalize_url
 from hearth_members.validate import parse_member
@@ -113,6 +118,45 @@ def test_urls_in_an_issue_are_found_with_their_lines():
         ("https://example.org/e", path, 9),
         ("https://example.org/f", path, 12),
     ]
+
+
+# The address pattern as first written: one character or one pair at a time.
+ONE_AT_A_TIME = re.compile(r"https?://(?:[^\s<>()\[\]\"'`]|\([^\s<>()\"'`]*\))+", re.IGNORECASE)
+
+
+def _urls_line_by_line(path, body, first_line):
+    found = []
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        for match in ONE_AT_A_TIME.finditer(line):
+            found.append((match[0].rstrip(TRAILING_PUNCTUATION), path, number))
+    return found
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "https://example.org/a",
+                "http://x.example/(b)",
+                "[t](https://e.example/c)",
+                "\n",
+                " ",
+                "\n\n",
+                "<https://f.example/>",
+                "word",
+                ".",
+                "(",
+                ")",
+                "\t",
+                "\r",
+            ]
+        )
+    ).map("".join)
+)
+def test_addresses_are_found_on_the_lines_they_are_on(body):
+    # The scan runs over the whole text at once; reading it line by line finds the same.
+    path = Path("content/issues/0001-x.md")
+    assert urls_in_markdown(path, body, 4) == _urls_line_by_line(path, body, 4)
 
 
 # Duplicates across the archive
