@@ -30,17 +30,14 @@ function score(section) {
   return section.weighted_locations.reduce((sum, word) => sum + word.balanced_score, 0);
 }
 
-// A grouped record (a month of member links) holds one result per section: those
-// the query matched, or with no query all of them, kept to the chosen topic.
+// A grouped record (a month of member links) holds one result per section the
+// query matched, kept to the chosen topic: the record's topics are all of theirs.
 function partsOf(data, wanted) {
   const parts = JSON.parse(data.meta.parts);
-  let found = Object.values(parts).map((part) => ({ ...part, excerpt: "", score: 0 }));
-  if (wanted.query) {
-    found = data.sub_results
-      .filter((section) => section.anchor && parts[section.anchor.id])
-      .map((section) => ({ ...parts[section.anchor.id], excerpt: section.excerpt, score: score(section) }));
-    if (!wanted.sort) found.sort((a, b) => b.score - a.score);
-  }
+  const found = data.sub_results
+    .filter((section) => section.anchor && parts[section.anchor.id])
+    .map((section) => ({ ...parts[section.anchor.id], excerpt: section.excerpt, score: score(section) }));
+  if (!wanted.sort) found.sort((a, b) => b.score - a.score);
   return wanted.tag ? found.filter((part) => part.tags.includes(wanted.tag)) : found;
 }
 
@@ -95,16 +92,18 @@ async function start() {
     if (wanted.tag) filters.tag = wanted.tag;
     const options = { filters };
     if (wanted.sort) options.sort = { date: wanted.sort };
-    if (!wanted.query && !Object.keys(filters).length) {
+    // Filters narrow a query; alone they would fetch the whole index (megabytes on a
+    // large archive) to list everything. The links and topics pages list it all instead.
+    if (!wanted.query) {
       ++latest;
       current = null;
       list.replaceChildren();
       more.hidden = true;
-      status.textContent = "";
+      status.textContent = Object.keys(filters).length ? "Type a word to search for." : "";
       return;
     }
     const asked = ++latest;
-    const search = await pagefind.search(wanted.query || null, options);
+    const search = await pagefind.search(wanted.query, options);
     if (asked !== latest || !search) return;
     const state = { asked, wanted, results: search.results, next: 0, entries: [], shown: SHOWN };
     await fill(state, SHOWN + 1);
