@@ -38,6 +38,22 @@ def test_each_item_is_rendered_once_across_pages_and_builds(tmp_path):
     assert again == '<li><a href="/x/">Two</a> 2</li><li><a href="/x/">One</a> 2</li>'
 
 
+def test_items_a_build_did_not_show_are_kept_for_the_next(tmp_path):
+    # A live preview skips unchanged pages: an edit to an issue writes no link page,
+    # and the next save, a new link, must not render the other 20,000 links again.
+    fragments = Fragments("_item.html", "item")
+    items = [Item("One"), Item("Two")]
+    env, renders = theme(tmp_path, ITEM)
+    fragments.start_build(env)
+    fragments.render_all("", items, level=2)
+    env, renders = theme(tmp_path, ITEM)
+    fragments.start_build(env)  # a build that shows none of them
+    env, renders = theme(tmp_path, ITEM)
+    fragments.start_build(env)
+    fragments.render_all("", [Item("Three"), *items], level=2)
+    assert len(renders) == 1, "only the new item"
+
+
 def test_a_changed_item_option_or_template_renders_anew(tmp_path):
     fragments = Fragments("_item.html", "item")
     env, _ = theme(tmp_path, ITEM)

@@ -29,7 +29,13 @@ def theme_version(env: Environment) -> bytes:
 
 class Fragments:
     """Renders the template ``name`` for one ``item`` at a time (passed to it as
-    ``item_name``); what a build rendered, the next one reuses."""
+    ``item_name``); what a build rendered, the next ones reuse while the theme is the same.
+
+    Everything rendered is kept, not only what the last build used: a live preview
+    skips the pages an edit leaves as they were (hearth_site/pagememo.py), so a build
+    may use none of the 20,000 links the next one needs again. An item is a value,
+    so the HTML kept for it never goes stale; an edited item is a new one.
+    """
 
     def __init__(self, name: str, item_name: str) -> None:
         self.name = name
@@ -37,14 +43,13 @@ class Fragments:
         self._env: Environment | None = None
         self._theme = b""
         # By SITEURL and options, then by item: a page joins its items in one call.
-        self._kept: dict[tuple, dict[Hashable, str]] = {}
-        self._fresh: dict[tuple, dict[Hashable, str]] = {}
+        self._rendered: dict[tuple, dict[Hashable, str]] = {}
 
     def start_build(self, env: Environment) -> None:
-        """Call once per build, before rendering: drops what the last build did not use."""
+        """Call once per build, before rendering: a changed theme starts afresh."""
         theme = theme_version(env)
-        self._kept = self._fresh if theme == self._theme else {}
-        self._fresh = {}
+        if theme != self._theme:
+            self._rendered = {}
         self._env, self._theme = env, theme
 
     def render(self, siteurl: str, item: Hashable, **options: Hashable) -> str:
@@ -56,21 +61,18 @@ class Fragments:
         if self._env is None:
             raise RuntimeError(f"Fragments({self.name!r}).start_build was not called")
         shared = (siteurl, *sorted(options.items()))
-        fresh = self._fresh.setdefault(shared, {})
+        rendered = self._rendered.setdefault(shared, {})
         items = tuple(items)
         try:
-            return "".join(map(fresh.__getitem__, items))  # rendered on an earlier page
+            return "".join(map(rendered.__getitem__, items))  # rendered on an earlier page
         except KeyError:
             pass
-        kept = self._kept.get(shared, {})
+        template = self._env.get_template(self.name)
         for item in items:
-            if item not in fresh:
-                html = kept.get(item)
-                if html is None:
-                    template = self._env.get_template(self.name)
-                    html = template.render(SITEURL=siteurl, **{self.item_name: item}, **options)
-                fresh[item] = html
-        return "".join(map(fresh.__getitem__, items))
+            if item not in rendered:
+                data = {self.item_name: item, **options}
+                rendered[item] = template.render(SITEURL=siteurl, **data)
+        return "".join(map(rendered.__getitem__, items))
 
     def in_template(self) -> Callable[..., Markup]:
         """A function for templates, given the items: it takes SITEURL from the page."""
