@@ -145,6 +145,8 @@ def test_one_query_on_a_700_issue_archive_transfers_under_300_kb(search_page, ar
     transferred = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
     assert search_files
     assert transferred < BUDGET, f"{transferred} bytes in {len(search_files)} requests"
+    # One fetch per result shown, and none to find out whether there are more.
+    assert len([r for r in search_files if "/fragment/" in r.url]) == 10
 
 
 def link_anchors(demo_site, path):

@@ -4,6 +4,8 @@ const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
 const more = document.querySelector(".search-more");
 const SHOWN = 10;
+// Records fetched at once: a month of links may hold many results, an issue one.
+const BATCH = 5;
 
 function resultItem(entry) {
   const item = document.createElement("li");
@@ -62,10 +64,12 @@ async function start() {
   let latest = 0;
   let current = null;
 
-  // Loads records until `count` results are found or none is left; each load is one small fetch.
+  // Loads records until `count` results are found or none is left; each load is one small
+  // fetch, and no more are fetched than the results still missing could need.
   async function fill(state, count) {
     while (state.entries.length < count && state.next < state.results.length) {
-      const batch = state.results.slice(state.next, state.next + SHOWN);
+      const size = Math.min(count - state.entries.length, BATCH);
+      const batch = state.results.slice(state.next, state.next + size);
       state.next += batch.length;
       const loaded = await Promise.all(batch.map((result) => result.data()));
       if (state.asked !== latest) return;
@@ -106,7 +110,7 @@ async function start() {
     const search = await pagefind.search(wanted.query, options);
     if (asked !== latest || !search) return;
     const state = { asked, wanted, results: search.results, next: 0, entries: [], shown: SHOWN };
-    await fill(state, SHOWN + 1);
+    await fill(state, SHOWN);
     if (asked !== latest) return;
     current = state;
     show(state);
@@ -116,7 +120,7 @@ async function start() {
     const state = current;
     if (!state) return;
     state.shown += SHOWN;
-    await fill(state, state.shown + 1);
+    await fill(state, state.shown);
     if (state === current) show(state);
   }
 
