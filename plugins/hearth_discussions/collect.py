@@ -174,11 +174,12 @@ def load_discussions(
     """Every discussion in the content, checked against the issues and member links."""
     vocabulary = sorted(set(member_options(settings)["tags"]).union(*(i.tags for i in issues)))
     folder, today = discussions_folder(settings), site_today(settings)
-    key = (folder_state(folder), vocabulary, today, [i.header() for i in issues], list(members))
+    files = folder_state(folder)
+    key = (files, vocabulary, today, [i.header() for i in issues], list(members))
 
     def check() -> tuple[list[Source], list[Problem]]:
         threads, problems = _THREADS.get(
-            (key[0], vocabulary, today), lambda: load_threads(folder, vocabulary, today)
+            (files, vocabulary, today), lambda: load_threads(folder, vocabulary, today)
         )
         sources, cross = discussion_sources(issues, members, threads)
         return sources, problems + cross + load_activity(settings)[1]

@@ -21,7 +21,6 @@ from pelican.writers import FileOverwriteFailedError
 
 from hearth_core.parallel import worker_pool
 from hearth_core.problems import ContentError, display_path
-from hearth_core.stored import store_pending
 from hearth_issues.collect import load_site_issues
 from hearth_issues.reader import BODY_HTML, markdown_options
 from hearth_members.render import NOTE_HTML
@@ -137,9 +136,6 @@ def _build(settings: dict[str, Any]) -> None:
                 raise BuildFailed(f"two pages have one address: {_address(error)}") from None
             finally:
                 signals.all_generators_finalized.disconnect(stop_workers)
-    if not settings.get("HEARTH_PREVIEW"):
-        # A live preview stores what it checked as it ends, not on every save.
-        store_pending()
     if records:
         messages = "\n".join(f"{r.levelname.lower()}: {r.getMessage()}" for r in records)
         raise BuildFailed(f"the build logged {len(records)} warning(s) or error(s):\n{messages}")

@@ -92,6 +92,7 @@ class SearchGenerator(Generator):
             search_tags=search_tags(self.context),
         )
         if self.settings.get("HEARTH_PREVIEW"):
+            # The stored member check waits for the preview's end, not every save.
             SearchGenerator.preview_index[:] = [self]
         else:
             job = self.job or self.start_index()
