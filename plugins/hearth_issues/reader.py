@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from markdown import Markdown
 from pelican.readers import BaseReader
 
+from hearth_core.inline_fast import FastInlineExtension
 from hearth_core.parallel import TextMemo
 from hearth_core.problems import ContentError
 from hearth_core.settings import plugin_settings
@@ -52,7 +53,8 @@ def markdown_renderer(config: dict[str, Any]) -> Markdown:
     options = copy.deepcopy(config)
     extensions = list(options.pop("extensions", []))
     extensions += [name for name in options.get("extension_configs", {}) if name not in extensions]
-    return Markdown(extensions=extensions, **options)
+    # Last, so it sees every pattern the others add; the HTML is the same without it.
+    return Markdown(extensions=[*extensions, FastInlineExtension()], **options)
 
 
 class HearthMarkdownReader(BaseReader):

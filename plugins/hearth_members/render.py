@@ -11,6 +11,7 @@ import nh3
 from markdown import Markdown, util
 from markdown.treeprocessors import Treeprocessor
 
+from hearth_core.inline_fast import FastInlineExtension
 from hearth_core.parallel import TextMemo
 
 ALLOWED_TAGS = frozenset(
@@ -70,7 +71,7 @@ def _without_placeholders(html: str) -> str:
 def _markdown() -> Markdown:
     # reset() before each note: no state carries over between members. No
     # extensions, since attr_list and md_in_html would let a note set attributes.
-    markdown = Markdown(output_format="html")
+    markdown = Markdown(output_format="html", extensions=[FastInlineExtension()])
     markdown.preprocessors.deregister("html_block")
     markdown.inlinePatterns.deregister("html")
     # Images are not allowed: without these patterns ![x](url) stays visible as text.
