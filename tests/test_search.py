@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -9,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from hearth_issues.source import issue_file_name
-from hearth_site.search import SearchRecord, by_month, record_html
+from hearth_site.search import SearchRecord, by_month, parts_meta, record_html
 from tests.sites import build_site, page, served
 
 # One query on a 700-issue archive: Pagefind's script and WebAssembly, and the index chunks.
@@ -222,14 +223,17 @@ def test_a_link_found_by_its_title_leads_to_its_place_on_the_links_page(
     search(tab, title)
     hrefs = result_links(tab)
     assert hrefs[0] == f"/links/#{first.attributes['id']}", hrefs
-    assert (
-        tab.locator(".search-results .link-meta").first.inner_text().startswith("Link shared by ")
-    )
+    # Its title, label and date as the links page shows them.
+    member = first.css_first(".link-meta a").text(strip=True)
+    shared = first.css_first(".link-meta time").attributes["datetime"]
+    result = tab.locator(".search-results li").first
+    assert result.locator("h2 a").inner_text() == title
+    assert result.locator(".link-meta").inner_text() == f"Link shared by {member} · {shared}"
 
 
 def test_links_and_discussions_are_indexed_as_one_record_per_month_with_a_part_each():
     def record(day, title, *tags):
-        url = f"/links/#{title}"
+        url = f"/sub/links/#{title}"
         return SearchRecord(url, title, "link", day, tags, "<p>note</p>", "Link shared by Ada")
 
     links = [record(date(2025, 3, 9), "c", "zines"), record(date(2025, 3, 2), "b", "apps")]
@@ -238,11 +242,24 @@ def test_links_and_discussions_are_indexed_as_one_record_per_month_with_a_part_e
     assert march.title == "Links shared in March 2025"
     assert (march.kind, march.date, march.tags) == ("link", date(2025, 3, 9), ("apps", "zines"))
     assert [(part.title, part.url) for part in march.parts] == [
-        ("c", "/links/#c"),
-        ("b", "/links/#b"),
+        ("c", "/sub/links/#c"),
+        ("b", "/sub/links/#b"),
     ]
     assert february.parts[0].label == "Link shared by Ada"
     html = record_html(march)
     assert "<h1" not in html
-    assert '<h2 id="r0">c</h2><p>note</p><h2 id="r1">b</h2>' in html
-    assert 'data-pagefind-meta="parts[content]"' in html
+    assert '<h2 id="c">c</h2><p>note</p><h2 id="b">b</h2>' in html
+    # Their own page and anchor, the date's day, the label and topics by number.
+    assert json.loads(parts_meta(march)) == {
+        "labels": ["Link shared by Ada"],
+        "tags": ["apps", "zines"],
+        "parts": {"c": [9, 0, [1]], "b": [2, 0, [0]]},
+    }
+
+
+def test_a_part_on_another_page_keeps_its_address():
+    thread = SearchRecord(
+        "https://forum.example/t/1", "Fonts", "discussion", date(2025, 3, 9), (), "", "On it"
+    )
+    (month,) = by_month([thread], "Discussions active", "/discussions/")
+    assert json.loads(parts_meta(month))["parts"] == {"r0": [9, 0, [], "https://forum.example/t/1"]}

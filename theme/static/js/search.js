@@ -34,11 +34,25 @@ function score(section) {
 
 // A grouped record (a month of member links) holds one result per section the
 // query matched, kept to the chosen topic: the record's topics are all of theirs.
+// Its parts are written compactly (hearth_site/search.py, parts_meta): each is
+// [day, label number, tag numbers, address if not the record's page and anchor].
 function partsOf(data, wanted) {
-  const parts = JSON.parse(data.meta.parts);
+  const { labels, tags, parts } = JSON.parse(data.meta.parts);
+  const month = data.meta.date.slice(0, 8);
   const found = data.sub_results
     .filter((section) => section.anchor && parts[section.anchor.id])
-    .map((section) => ({ ...parts[section.anchor.id], excerpt: section.excerpt, score: score(section) }));
+    .map((section) => {
+      const [day, label, tagNumbers, url] = parts[section.anchor.id];
+      return {
+        title: section.title,
+        url: url || `${data.meta.url}#${section.anchor.id}`,
+        date: month + String(day).padStart(2, "0"),
+        label: labels[label],
+        tags: tagNumbers.map((number) => tags[number]),
+        excerpt: section.excerpt,
+        score: score(section),
+      };
+    });
   if (!wanted.sort) found.sort((a, b) => b.score - a.score);
   return wanted.tag ? found.filter((part) => part.tags.includes(wanted.tag)) : found;
 }
