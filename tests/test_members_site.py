@@ -8,6 +8,8 @@ import feedparser
 import pytest
 
 from hearth_core.problems import ContentError
+from hearth_core.settings import SettingsError
+from pelicanconf import HEARTH_MEMBERS
 from tests.sites import build_site, issue, page, write_content
 
 ADA = """\
@@ -119,6 +121,41 @@ def test_links_page_lists_every_link_newest_first_with_its_details(site):
     assert two.css_first('a[href="/issues/2/"]'), "where the link was featured"
     one = items[2]
     assert one.css_first(".link-note em").text() == "onboarding"
+
+
+def test_each_month_of_links_has_a_page_and_links_shows_the_newest(tmp_path):
+    # An archive's links would make one page of megabytes: /links/ shows the
+    # newest, and each link lives for good on the page of its month.
+    files = dict([issue(1, "One", "2025-10-03 08:00")])
+    files["members/ada.yml"] = ADA.replace("2025-10-01", "2025-09-30")
+    files["members/bo.yml"] = BO
+    members = {**HEARTH_MEMBERS, "recent_links": 2}
+    output = build_site(write_content(tmp_path, files), tmp_path / "output", HEARTH_MEMBERS=members)
+    links = page(output, "/links/")
+    newest = [a.text() for a in links.css("li.link .link-title a")]
+    assert newest == ["Three zines & more", "Two fonts"]
+    months = links.css('nav[aria-labelledby="link-months"] li')
+    counts = [" ".join(li.text().split()) for li in months]
+    assert counts == ["October 2025 2", "September 2025 1"]
+    october, september = (li.css_first("a").attributes["href"] for li in months)
+    assert (october, september) == ("/links/2025/10/", "/links/2025/09/")
+    assert [a.text() for a in page(output, october).css("li.link .link-title a")] == [
+        "Three zines & more",
+        "Two fonts",
+    ]
+    earlier = page(output, september)
+    assert earlier.css_first("h1").text() == "Links shared in September 2025"
+    assert [a.text() for a in earlier.css("li.link .link-title a")] == ["One small app"]
+    assert earlier.css_first('a[rel="next"]').attributes["href"] == october
+    assert page(output, october).css_first('a[rel="prev"]').attributes["href"] == september
+    sitemap = (output / "sitemap.xml").read_text()
+    assert "/links/2025/09/</loc>" in sitemap and "/links/2025/10/</loc>" in sitemap
+
+
+def test_recent_links_must_be_one_or_more(tmp_path):
+    members = {**HEARTH_MEMBERS, "recent_links": 0}
+    with pytest.raises(SettingsError, match=r"HEARTH_MEMBERS\['recent_links'\].*1 or more"):
+        build_site(write_content(tmp_path, {}), tmp_path / "output", HEARTH_MEMBERS=members)
 
 
 def test_links_by_tag(site):

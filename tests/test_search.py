@@ -150,8 +150,14 @@ def test_one_query_on_a_700_issue_archive_transfers_under_300_kb(search_page, ar
     assert len([r for r in search_files if "/fragment/" in r.url]) == 10
 
 
-def link_anchors(demo_site, path):
-    return {f"/links/#{li.attributes['id']}" for li in page(demo_site, path).css("li.link")}
+def link_place(item):
+    """Where a link lives for good: the page of the month it was shared in."""
+    shared = item.css_first(".link-meta time").attributes["datetime"]
+    return f"/links/{shared[:4]}/{shared[5:7]}/#{item.attributes['id']}"
+
+
+def link_places(demo_site, path):
+    return {link_place(item) for item in page(demo_site, path).css("li.link")}
 
 
 def result_links(tab):
@@ -165,13 +171,13 @@ def test_links_are_results_of_their_own_and_keep_to_the_chosen_topic(
 ):
     # "the" is in links on every topic, in the same months: each month's record
     # carries all their topics, and the page keeps only the links on the one chosen.
-    zines = link_anchors(demo_site, "/links/tags/zines/")
+    zines = link_places(demo_site, "/links/tags/zines/")
     tab, _requested = search_page(site_url)
     search(tab, "the")
     tab.get_by_label("Show").select_option("link")
     tab.wait_for_function(
         "() => [...document.querySelectorAll('.search-results li h2 a')]"
-        ".every(a => a.getAttribute('href').startsWith('/links/#'))"
+        ".every(a => /^\\/links\\/\\d{4}\\/\\d\\d\\/#link-/.test(a.getAttribute('href')))"
     )
     assert not set(result_links(tab)) <= zines, "other topics' links match too"
     tab.get_by_label("on", exact=True).select_option("zines")
@@ -212,7 +218,7 @@ def test_filters_alone_fetch_no_index_and_ask_for_a_word(search_page, site_url):
     assert tab.locator(".search-results li").count() == 0
 
 
-def test_a_link_found_by_its_title_leads_to_its_place_on_the_links_page(
+def test_a_link_found_by_its_title_leads_to_its_place_on_its_month_s_page(
     search_page, site_url, demo_site
 ):
     doc = page(demo_site, "/links/")
@@ -222,7 +228,7 @@ def test_a_link_found_by_its_title_leads_to_its_place_on_the_links_page(
     tab.get_by_label("Show").select_option("link")
     search(tab, title)
     hrefs = result_links(tab)
-    assert hrefs[0] == f"/links/#{first.attributes['id']}", hrefs
+    assert hrefs[0] == link_place(first), hrefs
     # Its title, label and date as the links page shows them.
     member = first.css_first(".link-meta a").text(strip=True)
     shared = first.css_first(".link-meta time").attributes["datetime"]
@@ -233,17 +239,18 @@ def test_a_link_found_by_its_title_leads_to_its_place_on_the_links_page(
 
 def test_links_and_discussions_are_indexed_as_one_record_per_month_with_a_part_each():
     def record(day, title, *tags):
-        url = f"/sub/links/#{title}"
+        url = f"/sub/links/{day:%Y/%m}/#{title}"
         return SearchRecord(url, title, "link", day, tags, "<p>note</p>", "Link shared by Ada")
 
     links = [record(date(2025, 3, 9), "c", "zines"), record(date(2025, 3, 2), "b", "apps")]
     links.append(record(date(2025, 2, 20), "a"))
-    march, february = by_month(links, "Links shared", "/sub/links/")
+    march, february = by_month(links, "Links shared", lambda day: f"/sub/links/{day:%Y/%m}/")
     assert march.title == "Links shared in March 2025"
+    assert (march.url, february.url) == ("/sub/links/2025/03/", "/sub/links/2025/02/")
     assert (march.kind, march.date, march.tags) == ("link", date(2025, 3, 9), ("apps", "zines"))
     assert [(part.title, part.url) for part in march.parts] == [
-        ("c", "/sub/links/#c"),
-        ("b", "/sub/links/#b"),
+        ("c", "/sub/links/2025/03/#c"),
+        ("b", "/sub/links/2025/03/#b"),
     ]
     assert february.parts[0].label == "Link shared by Ada"
     html = record_html(march)
@@ -261,5 +268,5 @@ def test_a_part_on_another_page_keeps_its_address():
     thread = SearchRecord(
         "https://forum.example/t/1", "Fonts", "discussion", date(2025, 3, 9), (), "", "On it"
     )
-    (month,) = by_month([thread], "Discussions active", "/discussions/")
+    (month,) = by_month([thread], "Discussions active", lambda _day: "/discussions/")
     assert json.loads(parts_meta(month))["parts"] == {"r0": [9, 0, [], "https://forum.example/t/1"]}

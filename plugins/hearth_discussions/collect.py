@@ -20,7 +20,7 @@ from hearth_issues.model import Issue
 from hearth_members.model import Member
 from hearth_members.site import load_community, member_options, site_today
 from hearth_members.urls import normalize_url
-from hearth_members.views import link_anchor
+from hearth_members.views import link_place
 
 NOT_THREADS = (ACTIVITY_FILE,)
 
@@ -127,7 +127,7 @@ def _link_source(link: Any, url: str) -> Source:
         url=url,
         title=None,
         kind="link",
-        about=(link.title, f"links/#{link_anchor(link)}"),
+        about=(link.title, link_place(link)),
         started=link.date,
         tags=link.tags,
         path=link.source,

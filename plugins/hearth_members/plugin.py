@@ -17,7 +17,7 @@ from hearth_members.community import community_links
 from hearth_members.feed import links_feed
 from hearth_members.model import Member
 from hearth_members.render import note_html
-from hearth_members.site import load_community
+from hearth_members.site import load_community, member_options
 from hearth_members.views import LinkPages, Ref, build_link_pages, link_anchor
 
 # Kept from one build to the next: a live preview renders only what changed.
@@ -39,21 +39,22 @@ def _featured_in(articles: list[Any], chosen: dict[int, tuple]) -> dict[str, Ref
 
 # The last link pages, with what they were built from: after an edit to an
 # issue's prose, a preview build has the very same members (see load_community).
-_LAST_PAGES: list[tuple[list[Member], dict[str, Ref], dict[str, Activity], LinkPages]] = []
+_LAST_PAGES: list[tuple[list[Member], dict[str, Ref], dict[str, Activity], int, LinkPages]] = []
 
 
 def _link_pages(
-    members: list[Member], featured: dict[str, Ref], activity: dict[str, Activity]
+    members: list[Member], featured: dict[str, Ref], activity: dict[str, Activity], recent: int
 ) -> LinkPages:
     if _LAST_PAGES:
-        last_members, last_featured, last_activity, pages = _LAST_PAGES[0]
+        last_members, last_featured, last_activity, last_recent, pages = _LAST_PAGES[0]
         same_members = len(last_members) == len(members) and all(map(is_, last_members, members))
-        if same_members and last_featured == featured and last_activity == activity:
+        same_rest = (last_featured, last_activity, last_recent) == (featured, activity, recent)
+        if same_members and same_rest:
             return pages
     pages = build_link_pages(
-        members, featured, note_html, lambda url: discussion_ref(url, activity)
+        members, featured, note_html, lambda url: discussion_ref(url, activity), recent
     )
-    _LAST_PAGES[:] = [(members, featured, activity, pages)]
+    _LAST_PAGES[:] = [(members, featured, activity, recent, pages)]
     return pages
 
 
@@ -71,7 +72,8 @@ class MembersGenerator(Generator):
         links = [link for member in members for link in member.links]
         chosen = community_links([a.issue for a in articles], links)
         activity = load_activity(self.settings)[0]
-        self.pages = _link_pages(members, _featured_in(articles, chosen), activity)
+        recent = member_options(self.settings)["recent_links"]
+        self.pages = _link_pages(members, _featured_in(articles, chosen), activity, recent)
         self.context["hearth_members"] = members
         self._attach_community(articles, chosen, self.pages)
         self.context["link_pages"] = self.pages
@@ -97,7 +99,20 @@ class MembersGenerator(Generator):
                 **data,
             )
 
-        write("links/index.html", "links", links=self.pages.links, url="links/")
+        pages = self.pages
+        write("links/index.html", "links", links=pages.recent, months=pages.months, url="links/")
+        for number, month in enumerate(pages.months):
+            newer = pages.months[number - 1] if number else None
+            older = pages.months[number + 1] if number + 1 < len(pages.months) else None
+            write(
+                f"{month.url}index.html",
+                "links_month",
+                month=month,
+                links=month.links,
+                newer=newer,
+                older=older,
+                url=month.url,
+            )
         for tag, links in self.pages.by_tag:
             write(f"{tag.url}index.html", "links_tag", tag=tag, links=links, url=tag.url)
         write("members/index.html", "members", members=self.pages.members, url="members/")

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from hearth_core.files import folder_state
 from hearth_core.memo import KeptByKey
 from hearth_core.problems import Problem
-from hearth_core.settings import plugin_settings
+from hearth_core.settings import SettingsError, plugin_settings
 from hearth_core.stored import load_stored, store_later
 from hearth_issues.model import Issue
 from hearth_members.collect import keep_parsed, load_members, parsed_in
@@ -26,11 +26,18 @@ DEFAULTS: dict[str, Any] = {
     "tags": [],
     "moderators": [],
     "weekly_link_limit": 5,
+    "recent_links": 50,
 }
 
 
 def member_options(settings: dict[str, Any]) -> dict[str, Any]:
-    return plugin_settings(settings, "HEARTH_MEMBERS", DEFAULTS)
+    options = plugin_settings(settings, "HEARTH_MEMBERS", DEFAULTS)
+    if options["recent_links"] < 1:
+        raise SettingsError(
+            f"HEARTH_MEMBERS['recent_links'] in pelicanconf.py must be 1 or more: the links "
+            f"/links/ shows before its list of months, not {options['recent_links']!r}"
+        )
+    return options
 
 
 def site_today(settings: dict[str, Any]) -> date:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import functools
 import hashlib
 from collections import defaultdict
@@ -38,6 +39,16 @@ class LinkView(NamedTuple):
     member: Ref
     anchor: str
     featured_in: Ref | None
+    place: str  # its lasting address on the site: its month's page and anchor
+
+
+@dataclass(frozen=True)
+class LinkMonth:
+    """The links shared in one month: a page of its own, newest first."""
+
+    name: str
+    url: str
+    links: tuple[LinkView, ...]
 
 
 @dataclass(frozen=True)
@@ -54,11 +65,21 @@ class MemberView:
 
 @dataclass(frozen=True)
 class LinkPages:
-    """Everything the links and members pages show, built once per build."""
+    """Everything the links and members pages show, built once per build.
+
+    ``links`` are all of them, newest first; /links/ shows the ``recent`` ones and
+    the months, each of which has a page of its own.
+    """
 
     links: tuple[LinkView, ...]
     by_tag: tuple[tuple[Ref, tuple[LinkView, ...]], ...]
     members: tuple[MemberView, ...]
+    months: tuple[LinkMonth, ...] = ()
+    recent: tuple[LinkView, ...] = ()
+
+
+# /links/ shows the newest links; older ones are on the page of their month.
+RECENT_LINKS = 50
 
 
 def link_anchor(link: Link) -> str:
@@ -69,6 +90,15 @@ def link_anchor(link: Link) -> str:
 @functools.cache  # a build asks for each of 20,000 links several times
 def _anchor(url: str) -> str:
     return "link-" + hashlib.sha256(normalize_url(url).encode()).hexdigest()[:12]
+
+
+def month_url(day: date) -> str:
+    return f"links/{day.year}/{day.month:02d}/"
+
+
+def link_place(link: Link) -> str:
+    """Where the site keeps ``link``: its anchor on the page of the month it was shared in."""
+    return f"{month_url(link.date)}#{link_anchor(link)}"
 
 
 def tag_url(tag: str) -> str:
@@ -84,9 +114,11 @@ def build_link_pages(
     featured_in: dict[str, Ref],
     render_note: Callable[[str], str],
     discussion_ref: Callable[[str], DiscussionRef] = lambda url: DiscussionRef(url, url),
+    recent: int = RECENT_LINKS,
 ) -> LinkPages:
     """``featured_in`` maps an anchor to the issue that featured the link;
-    ``discussion_ref`` labels a discussion URL with its platform and activity."""
+    ``discussion_ref`` labels a discussion URL with its platform and activity;
+    /links/ shows the ``recent`` newest links."""
     names = {member.handle: Ref(member.name, member_url(member.handle)) for member in members}
     every_tag = {tag for member in members for link in member.links for tag in link.tags}
     tags = {tag: Ref(tag, tag_url(tag)) for tag in every_tag}
@@ -106,14 +138,28 @@ def build_link_pages(
                     member=names[member.handle],
                     anchor=anchor,
                     featured_in=featured_in.get(anchor),
+                    place=f"{month_url(link.date)}#{anchor}",
                 )
             )
     every = _newest_first(view for group in views.values() for view in group)
-    return LinkPages(every, _by_tag(every), _members(members, views))
+    return LinkPages(
+        every, _by_tag(every), _members(members, views), _by_month(every), every[:recent]
+    )
 
 
 def _newest_first(views: Any) -> tuple[LinkView, ...]:
     return tuple(sorted(views, key=lambda view: (view.date, view.anchor), reverse=True))
+
+
+def _by_month(links: Sequence[LinkView]) -> tuple[LinkMonth, ...]:
+    groups: dict[tuple[int, int], list[LinkView]] = defaultdict(list)
+    for view in links:
+        groups[(view.date.year, view.date.month)].append(view)
+    months = []
+    for (year, month), group in groups.items():
+        name = f"{calendar.month_name[month]} {year}"
+        months.append(LinkMonth(name, month_url(date(year, month, 1)), tuple(group)))
+    return tuple(months)
 
 
 def _by_tag(links: Sequence[LinkView]) -> tuple[tuple[Ref, tuple[LinkView, ...]], ...]:

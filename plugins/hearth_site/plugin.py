@@ -34,6 +34,7 @@ def site_urls(context: dict[str, Any]) -> list[tuple[str, Any]]:
     community = context.get("link_pages")
     if community:
         urls += [("links/", None), ("members/", None)]
+        urls += [(month.url, None) for month in community.months]
         urls += [(tag.url, None) for tag, _links in community.by_tag]
         urls += [(member.url, None) for member in community.members]
     discussions = context.get("discussion_pages")
