@@ -43,6 +43,8 @@ HEARTH_MEMBERS = {
     "moderators": ["mara"],
     # New links one member may add in any 7 days.
     "weekly_link_limit": 5,
+    # How many of the newest links /links/ shows; the rest are on their month's page.
+    "recent_links": 50,
 }
 
 # Where the community talks: shown on /community/ and used to label discussions.
