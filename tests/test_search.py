@@ -11,7 +11,7 @@ import pytest
 
 from hearth_issues.source import issue_file_name
 from hearth_site.search import SearchRecord, by_month, parts_meta, record_html
-from tests.sites import build_site, page, served
+from tests.sites import build_site, issue, page, served, write_content
 
 # One query on a 700-issue archive: Pagefind's script and WebAssembly, and the index chunks.
 BUDGET = 300 * 1024
@@ -75,6 +75,27 @@ def archive_url(tmp_path_factory):
     write_issues(root / "content" / "issues", 700)
     (root / "content" / "pages").mkdir()
     with served(build_site(root / "content", root / "output")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def community_url(tmp_path_factory):
+    """One issue and one member's links, in a month the issue never names."""
+    root = tmp_path_factory.mktemp("community")
+    files = dict([issue(1, "One", "2025-03-03 08:00", body="Plain words about kilns.\n")])
+    files["members/ada.yml"] = """\
+        name: Ada Quillfeather
+        links:
+          - url: https://ada.example/glaze
+            title: Glaze notes
+            date: 2025-02-20
+            tags: [zines]
+          - url: https://ada.example/clay
+            title: Clay notes
+            date: 2025-02-21
+            tags: [apps]
+        """
+    with served(build_site(write_content(root, files), root / "output")) as url:
         yield url
 
 
@@ -270,3 +291,22 @@ def test_a_part_on_another_page_keeps_its_address():
     )
     (month,) = by_month([thread], "Discussions active", lambda _day: "/discussions/")
     assert json.loads(parts_meta(month))["parts"] == {"r0": [9, 0, [], "https://forum.example/t/1"]}
+
+
+def test_a_member_s_name_or_a_topic_finds_their_links(search_page, community_url):
+    tab, _requested = search_page(community_url)
+    results = search(tab, "Quillfeather")
+    assert sorted(results.locator("h2 a").all_inner_texts()) == ["Clay notes", "Glaze notes"]
+    results = search(tab, "zines")
+    assert results.locator("h2 a").all_inner_texts() == ["Glaze notes"]
+
+
+def test_words_only_in_the_index_s_metadata_make_no_result(search_page, community_url):
+    # "February" is only in the month's title ("Links shared in February 2025"), which
+    # Pagefind matches too: such a record has no section to show, and is not fetched.
+    tab, requested = search_page(community_url)
+    before = len(requested)
+    tab.get_by_label("Search issues, links and discussions").fill("february")
+    tab.locator(".search-status").filter(has_text="No results.").wait_for()
+    tab.wait_for_load_state("networkidle")
+    assert not [r for r in requested[before:] if "/pagefind/fragment/" in r.url]

@@ -66,50 +66,69 @@ class SearchRecord:
     parts: tuple[SearchPart, ...] = ()
 
 
+def _shown_line(label: str, tags: Iterable[str]) -> str:
+    # What a result shows and is filtered by is in its text, so a query finds it there:
+    # words only in Pagefind's metadata match a record with no section to show.
+    return f"<p>{escape(' · '.join((label, *tags)))}</p>"
+
+
 def issue_records(articles: Iterable[Any], path: str = "") -> list[SearchRecord]:
-    return [
-        SearchRecord(
-            url=f"{path}/{article.url}",
-            title=article.title,
-            kind="issue",
-            date=article.date.date(),
-            tags=tuple(tag.name for tag in getattr(article, "tags", ())),
-            body_html=f"<p>{escape(article.summary_text or '')}</p>{article.content}",
-            label=f"Issue {article.issue.number}",
+    records = []
+    for article in articles:
+        if article.is_draft:
+            continue
+        label = f"Issue {article.issue.number}"
+        tags = tuple(tag.name for tag in getattr(article, "tags", ()))
+        summary = f"<p>{escape(article.summary_text or '')}</p>"
+        records.append(
+            SearchRecord(
+                url=f"{path}/{article.url}",
+                title=article.title,
+                kind="issue",
+                date=article.date.date(),
+                tags=tags,
+                body_html=summary + _shown_line(label, tags) + article.content,
+                label=label,
+            )
         )
-        for article in articles
-        if not article.is_draft
-    ]
+    return records
 
 
 def link_records(link_pages: Any, path: str = "") -> list[SearchRecord]:
-    return [
-        SearchRecord(
-            url=f"{path}/{link.place}",
-            title=link.title,
-            kind="link",
-            date=link.date,
-            tags=tuple(tag.name for tag in link.tags),
-            body_html=f"<p>{escape(link.domain)}</p>{link.note_html}",
-            label=f"Link shared by {link.member.name}",
+    records = []
+    for link in link_pages.links if link_pages else ():
+        label = f"Link shared by {link.member.name}"
+        tags = tuple(tag.name for tag in link.tags)
+        records.append(
+            SearchRecord(
+                url=f"{path}/{link.place}",
+                title=link.title,
+                kind="link",
+                date=link.date,
+                tags=tags,
+                body_html=f"<p>{escape(link.domain)}</p>{link.note_html}"
+                + _shown_line(label, tags),
+                label=label,
+            )
         )
-        for link in (link_pages.links if link_pages else ())
-    ]
+    return records
 
 
 def discussion_records(discussion_pages: Any) -> list[SearchRecord]:
     records = []
     for thread in discussion_pages.discussions if discussion_pages else ():
         about = f"{thread.kind_name}: {thread.about.name}" if thread.about else thread.kind_name
+        label = f"Discussion on {thread.platform.name}"
+        tags = tuple(tag.name for tag in thread.tags)
         records.append(
             SearchRecord(
                 url=thread.url,
                 title=thread.title,
                 kind="discussion",
                 date=(thread.last_activity.date() if thread.last_activity else thread.started),
-                tags=tuple(tag.name for tag in thread.tags),
-                body_html=f"<p>{escape(about)}</p>",
-                label=f"Discussion on {thread.platform.name}",
+                tags=tags,
+                body_html=f"<p>{escape(about)}</p>" + _shown_line(label, tags),
+                label=label,
             )
         )
     return records

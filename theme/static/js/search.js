@@ -123,7 +123,11 @@ async function start() {
     const asked = ++latest;
     const search = await pagefind.search(wanted.query, options);
     if (asked !== latest || !search) return;
-    const state = { asked, wanted, results: search.results, next: 0, entries: [], shown: SHOWN };
+    // Pagefind matches words in a record's metadata too (a month's title, its parts'
+    // topics); such a record has no words in its text and no section to show, and
+    // fetching them all found nothing and cost a megabyte. Its text says all it shows.
+    const results = search.results.filter((result) => result.words.length > 0);
+    const state = { asked, wanted, results, next: 0, entries: [], shown: SHOWN };
     await fill(state, SHOWN);
     if (asked !== latest) return;
     current = state;
