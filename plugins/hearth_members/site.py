@@ -34,8 +34,8 @@ def member_options(settings: dict[str, Any]) -> dict[str, Any]:
     options = plugin_settings(settings, "HEARTH_MEMBERS", DEFAULTS)
     if options["recent_links"] < 1:
         raise SettingsError(
-            f"HEARTH_MEMBERS['recent_links'] in pelicanconf.py must be 1 or more: the links "
-            f"/links/ shows before its list of months, not {options['recent_links']!r}"
+            "HEARTH_MEMBERS['recent_links'] in pelicanconf.py (how many links /links/ shows "
+            f"before its list of months) must be 1 or more, not {options['recent_links']!r}"
         )
     return options
 
