@@ -58,11 +58,13 @@ _NOT_SIMPLE_TEXT = re.compile(r"[\[\]_]|  \n|\*\*|&(?:#[0-9]+|#x[0-9a-fA-F]+|[a-
 class FastInlineProcessor(InlineProcessor):
     """Python-Markdown's inline processor, with the fast path for simple texts."""
 
-    _fast = False
+    _fast: bool | None = None
 
     def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
-        # Checked on each run: extensions may add or remove patterns after this one loads.
-        self._fast = _follows_known_rules(self.md)
+        # Checked at the first run, not as this loads: extensions loaded after it, and
+        # a renderer's own changes (member notes drop patterns), come before that.
+        if self._fast is None:
+            self._fast = _follows_known_rules(self.md)
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import functools
 import hashlib
 from collections import defaultdict
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
+from hearth_core.months import group_by_month, month_name
 from hearth_discussions.model import DiscussionRef
 from hearth_members.model import Link, Member
 from hearth_members.urls import display_domain, normalize_url
@@ -138,7 +138,7 @@ def build_link_pages(
                     member=names[member.handle],
                     anchor=anchor,
                     featured_in=featured_in.get(anchor),
-                    place=f"{month_url(link.date)}#{anchor}",
+                    place=link_place(link),
                 )
             )
     every = _newest_first(view for group in views.values() for view in group)
@@ -152,14 +152,10 @@ def _newest_first(views: Any) -> tuple[LinkView, ...]:
 
 
 def _by_month(links: Sequence[LinkView]) -> tuple[LinkMonth, ...]:
-    groups: dict[tuple[int, int], list[LinkView]] = defaultdict(list)
-    for view in links:
-        groups[(view.date.year, view.date.month)].append(view)
-    months = []
-    for (year, month), group in groups.items():
-        name = f"{calendar.month_name[month]} {year}"
-        months.append(LinkMonth(name, month_url(date(year, month, 1)), tuple(group)))
-    return tuple(months)
+    return tuple(
+        LinkMonth(month_name(first), month_url(first), tuple(group))
+        for first, group in group_by_month(links, lambda view: view.date)
+    )
 
 
 def _by_tag(links: Sequence[LinkView]) -> tuple[tuple[Ref, tuple[LinkView, ...]], ...]:

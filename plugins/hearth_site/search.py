@@ -10,14 +10,12 @@ large the archive grows.
 
 from __future__ import annotations
 
-import calendar
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +25,7 @@ from typing import Any
 
 import pagefind_bin
 
+from hearth_core.months import group_by_month, month_name
 from hearth_members.views import month_url
 
 KINDS = {"issue": "Issue", "link": "Link", "discussion": "Discussion"}
@@ -154,14 +153,9 @@ def by_month(
     Pagefind's cost is per record: a 20,000-link archive took it 7 s and 650 MB as one
     record per link, and 0.6 s and 90 MB as one per month.
     """
-    months: dict[tuple[int, int], list[SearchRecord]] = defaultdict(list)
-    for record in records:
-        months[(record.date.year, record.date.month)].append(record)
     return [
-        _month_record(
-            f"{title} in {calendar.month_name[month]} {year}", page(date(year, month, 1)), group
-        )
-        for (year, month), group in months.items()
+        _month_record(f"{title} in {month_name(first)}", page(first), group)
+        for first, group in group_by_month(records, lambda record: record.date)
     ]
 
 
