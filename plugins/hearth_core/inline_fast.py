@@ -16,7 +16,6 @@ import re
 import xml.etree.ElementTree as etree
 
 from markdown import Markdown, inlinepatterns, util
-from markdown.extensions import Extension
 from markdown.treeprocessors import InlineProcessor
 
 # The patterns, in Python-Markdown's order, whose rules the fast path follows. A
@@ -163,10 +162,3 @@ def _follows_known_rules(md: Markdown) -> bool:
         and not star.smart
         and not any(md.inlinePatterns[name].ANCESTOR_EXCLUDES for name in names)
     )
-
-
-class FastInlineExtension(Extension):
-    """Replaces the ``inline`` tree processor with FastInlineProcessor; output is unchanged."""
-
-    def extendMarkdown(self, md: Markdown) -> None:
-        md.treeprocessors.register(FastInlineProcessor(md), "inline", 20)

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from markdown import Markdown
 from pelican.readers import BaseReader
 
-from hearth_core.inline_fast import FastInlineExtension
+from hearth_core.markdown_speed import FastMarkdownExtension
 from hearth_core.parallel import TextMemo
 from hearth_core.problems import ContentError
 from hearth_core.settings import plugin_settings
@@ -47,14 +47,19 @@ def render_markdown(options: str, body: str) -> str:
 BODY_HTML = TextMemo(render_markdown)
 
 
-def markdown_renderer(config: dict[str, Any]) -> Markdown:
-    """Python-Markdown configured the way Pelican reads its MARKDOWN setting."""
+def markdown_renderer(config: dict[str, Any], speedups: bool = True) -> Markdown:
+    """Python-Markdown configured the way Pelican reads its MARKDOWN setting.
+
+    Without ``speedups``, Python-Markdown's own slower path, which tests compare it with.
+    """
     # Pelican's own Markdown reader mutates this dict; copy it so we never do.
     options = copy.deepcopy(config)
     extensions = list(options.pop("extensions", []))
     extensions += [name for name in options.get("extension_configs", {}) if name not in extensions]
     # Last, so it sees every pattern the others add; the HTML is the same without it.
-    return Markdown(extensions=[*extensions, FastInlineExtension()], **options)
+    if speedups:
+        extensions.append(FastMarkdownExtension())
+    return Markdown(extensions=extensions, **options)
 
 
 class HearthMarkdownReader(BaseReader):

@@ -11,7 +11,7 @@ import nh3
 from markdown import Markdown, util
 from markdown.treeprocessors import Treeprocessor
 
-from hearth_core.inline_fast import FastInlineExtension
+from hearth_core.markdown_speed import FastMarkdownExtension
 from hearth_core.parallel import TextMemo
 
 ALLOWED_TAGS = frozenset(
@@ -69,9 +69,15 @@ def _without_placeholders(html: str) -> str:
 
 @functools.cache
 def _markdown() -> Markdown:
+    return note_markdown()
+
+
+def note_markdown(speedups: bool = True) -> Markdown:
+    """The member notes' renderer; without ``speedups``, the slower path tests compare it with."""
     # reset() before each note: no state carries over between members. No
     # extensions, since attr_list and md_in_html would let a note set attributes.
-    markdown = Markdown(output_format="html", extensions=[FastInlineExtension()])
+    extensions = [FastMarkdownExtension()] if speedups else []
+    markdown = Markdown(output_format="html", extensions=extensions)
     markdown.preprocessors.deregister("html_block")
     markdown.inlinePatterns.deregister("html")
     # Images are not allowed: without these patterns ![x](url) stays visible as text.

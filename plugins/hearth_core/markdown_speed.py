@@ -1,0 +1,130 @@
+"""Python-Markdown made faster on a newsletter archive, with the very same output.
+
+Each part removes work Python-Markdown repeats without need; tests hold the
+HTML to what Python-Markdown gives without this extension.
+
+- The inline patterns take a fast path for simple texts (inline_fast.py).
+- ``is_block_level``, asked half a million times in a build, looks a tag up in
+  a list of sixty names; here it looks in a set made of that list.
+- codehilite makes a new Pygments lexer and formatter for every code block, and
+  the formatter works out its whole style sheet each time: here each pair of
+  name and options makes them once.
+- A block goes through a dozen block tests, each a regular expression over the
+  whole block, before it is found to be a paragraph or a list: here a test is
+  skipped when the block lacks a character its expression cannot match without.
+- toc walks every element of every page for its ``[TOC]`` marker; here only a
+  page whose source has the marker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import markdown.extensions.codehilite as codehilite
+from markdown import Markdown, blockprocessors
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
+from markdown.extensions.abbr import AbbrBlockprocessor
+from markdown.extensions.def_list import DefListProcessor
+from markdown.extensions.footnotes import FootnoteBlockProcessor
+from markdown.extensions.tables import TableProcessor
+from markdown.preprocessors import Preprocessor
+
+from hearth_core.inline_fast import FastInlineProcessor
+
+
+class FastMarkdownExtension(Extension):
+    """Load last: it sees what every other extension registered."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.treeprocessors.register(FastInlineProcessor(md), "inline", 20)
+        # Before every other preprocessor: the source as the author wrote it.
+        md.preprocessors.register(_TocMarkerCheck(md), "hearth_toc_marker", 1000)
+        md.registerExtension(self)
+        self.md = md
+        for processor in md.parser.blockprocessors:
+            _skip_test_without_needles(processor)
+        _cache_code_highlighters()
+        self.reset()
+
+    def reset(self) -> None:
+        # Made again for each document: an extension may add a name to the list later.
+        names = frozenset(self.md.block_level_elements)
+
+        def is_block_level(tag: Any) -> bool:
+            return isinstance(tag, str) and tag.lower().rstrip("/") in names
+
+        self.md.is_block_level = is_block_level  # type: ignore[method-assign]
+
+
+class _TocMarkerCheck(Preprocessor):
+    """Turns toc's search for its marker off for a document that does not contain it."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if "toc" in self.md.treeprocessors:  # a Registry, which has no get()
+            toc = self.md.treeprocessors["toc"]
+            if not hasattr(toc, "hearth_marker"):
+                toc.hearth_marker = toc.marker
+            marker = toc.hearth_marker
+            toc.marker = marker if marker and any(marker in line for line in lines) else ""
+        return lines
+
+
+# For each block test, text its expression needs (any one of them) to match at all.
+_NEEDLES: dict[type[BlockProcessor], tuple[str, ...]] = {
+    blockprocessors.HashHeaderProcessor: ("#",),
+    blockprocessors.SetextHeaderProcessor: ("\n=", "\n-"),
+    blockprocessors.HRProcessor: ("-", "_", "*"),
+    blockprocessors.BlockQuoteProcessor: (">",),
+    blockprocessors.ReferenceProcessor: ("]:",),
+    DefListProcessor: (":",),
+    TableProcessor: ("|",),  # a header row of two cells or more, or a border
+    AbbrBlockprocessor: ("*[",),
+    FootnoteBlockProcessor: ("[^",),
+}
+_EXPRESSIONS = ("RE", "SEARCH_RE")
+
+
+def _skip_test_without_needles(processor: BlockProcessor) -> None:
+    kind = type(processor)
+    needles = _NEEDLES.get(kind)
+    # Only Python-Markdown's own processors, with the expressions they were written with.
+    if needles is None or getattr(processor.test, "hearth_needles", None):
+        return
+    if any(getattr(processor, name, 0) is not getattr(kind, name, 0) for name in _EXPRESSIONS):
+        return
+    full_test = processor.test
+
+    def test(parent: Any, block: str) -> bool:
+        return any(needle in block for needle in needles) and full_test(parent, block)
+
+    test.hearth_needles = needles  # type: ignore[attr-defined]
+    processor.test = test  # type: ignore[method-assign]
+
+
+def _cache_code_highlighters() -> None:
+    if not getattr(codehilite.get_lexer_by_name, "hearth_cached", False):
+        codehilite.get_lexer_by_name = _made_once(codehilite.get_lexer_by_name)
+        codehilite.get_formatter_by_name = _made_once(codehilite.get_formatter_by_name)
+
+
+# Pygments lexers and formatters keep no state between the texts they handle:
+# highlight() is meant to be called with the same ones again and again.
+_MAX_KEPT = 512
+
+
+def _made_once(make: Callable[..., Any]) -> Callable[..., Any]:
+    kept: dict[tuple[str, str], Any] = {}
+
+    def made(name: str, **options: Any) -> Any:
+        key = (name, repr(sorted(options.items())))
+        if key not in kept:
+            if len(kept) >= _MAX_KEPT:
+                kept.clear()
+            kept[key] = make(name, **options)  # an unknown name raises, as before
+        return kept[key]
+
+    made.hearth_cached = True  # type: ignore[attr-defined]
+    made.__wrapped__ = make  # type: ignore[attr-defined]
+    return made
