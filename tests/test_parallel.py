@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from hearth_core import parallel
@@ -90,3 +92,30 @@ def test_stopped_workers_free_their_processes_and_start_again_when_needed():
 def test_the_project_markdown_settings_are_a_stable_key():
     settings = settings_for(ROOT / "content", ROOT / "output")
     assert markdown_options(settings["MARKDOWN"]) == markdown_options(settings["MARKDOWN"])
+
+
+def finish_after(seconds: float) -> float:
+    time.sleep(seconds)
+    return time.monotonic()
+
+
+def test_work_put_first_overtakes_work_no_worker_has_begun():
+    # The build puts the member notes first: the link pages wait for them, not
+    # for every issue queued before them.
+    workers = parallel.Workers(2)
+    try:
+        queued = [workers.submit(finish_after, 0.2) for _ in range(10)]
+        urgent = workers.submit(finish_after, 0, first=True)
+        done = urgent.result(timeout=30)
+        before = sum(future.result(timeout=30) < done for future in queued)
+        assert before <= 4, "only the calls already handed to the two processes go before it"
+    finally:
+        workers.shutdown()
+
+
+def test_work_still_waiting_when_the_pool_closes_is_cancelled():
+    workers = parallel.Workers(2)
+    queued = [workers.submit(finish_after, 0.2) for _ in range(10)]
+    workers.shutdown()
+    assert queued[-1].cancelled()
+    assert all(future.done() for future in queued), "nothing is left waiting for ever"

@@ -2,21 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
 from hearth_core.fragments import Fragments
+from hearth_core.memo import Recent
 from hearth_core.problems import ContentError
 from hearth_discussions.collect import discussion_ref, load_activity, load_discussions
 from hearth_discussions.feed import discussions_feed
 from hearth_discussions.index import DiscussionPages, build_discussion_pages
 from hearth_discussions.settings import chat_spaces, discussion_options
 from hearth_feeds.plugin import register_feed
+from hearth_issues.model import Issue
+from hearth_members.model import Member
 
 # Kept from one build to the next: a live preview renders only what changed.
 DISCUSSION_HTML = Fragments("_discussion.html", "thread")
+# The last pages, by what they were built from: a build prepares them while the
+# workers convert the issues (hearth_site.build), and a preview's next build,
+# after an edit to an issue's prose, has the very same discussions.
+_PAGES: Recent[DiscussionPages] = Recent(1)
+
+
+def discussion_pages(
+    settings: dict[str, Any], issues: Sequence[Issue], members: Sequence[Member]
+) -> DiscussionPages:
+    """The discussion index of the site whose published issues are ``issues``, as Pelican
+    lists them (newest first); ContentError if a discussion file has a problem."""
+    sources, problems = load_discussions(settings, issues, members)
+    if problems:
+        raise ContentError(problems)
+    activity = load_activity(settings)[0]
+    spaces = chat_spaces(settings)
+    limit = discussion_options(settings)["home_limit"]
+    return _PAGES.get(
+        (sources, activity, spaces, limit),
+        lambda: build_discussion_pages(sources, activity, spaces, limit),
+    )
 
 
 class DiscussionsGenerator(Generator):
@@ -27,18 +52,9 @@ class DiscussionsGenerator(Generator):
         self.context["discussions_html"] = DISCUSSION_HTML.in_template()
         articles = self.context["articles"]
         issues = [article.issue for article in articles]
-        sources, problems = load_discussions(
-            self.settings, issues, self.context.get("hearth_members", [])
-        )
-        if problems:
-            raise ContentError(problems)
+        members = self.context.get("hearth_members", [])
+        self.pages = discussion_pages(self.settings, issues, members)
         activity = load_activity(self.settings)[0]
-        self.pages = build_discussion_pages(
-            sources,
-            activity,
-            chat_spaces(self.settings),
-            discussion_options(self.settings)["home_limit"],
-        )
         for article in articles + self.context.get("drafts", []):
             url = article.metadata.get("discussion")
             article.discussion_ref = discussion_ref(url, activity) if url else None

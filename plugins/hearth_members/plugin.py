@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from operator import is_
 from typing import Any
 
@@ -13,6 +14,7 @@ from hearth_core.problems import ContentError
 from hearth_discussions.collect import discussion_ref, load_activity
 from hearth_discussions.model import Activity
 from hearth_feeds.plugin import register_feed
+from hearth_issues.model import Issue
 from hearth_members.community import community_links
 from hearth_members.feed import links_feed
 from hearth_members.model import Member
@@ -25,14 +27,14 @@ LINK_HTML = Fragments("_link.html", "link")
 COMMUNITY_HTML = Fragments("_community.html", "links")
 
 
-def _featured_in(articles: list[Any], chosen: dict[int, tuple]) -> dict[str, Ref]:
-    """Which published issue featured each link, by link anchor."""
+def _featured_in(issues: Sequence[tuple[Issue, str]], chosen: dict[int, tuple]) -> dict[str, Ref]:
+    """Which published issue featured each link, by link anchor; ``issues`` with their URLs."""
     featured: dict[str, Ref] = {}
-    for article in articles:
-        if article.is_draft:
+    for issue, url in issues:
+        if issue.is_draft:
             continue
-        ref = Ref(f"Issue {article.number}: {article.title}", article.url, article.number)
-        for link in chosen.get(article.number, ()):
+        ref = Ref(f"Issue {issue.number}: {issue.title}", url, issue.number)
+        for link in chosen.get(issue.number, ()):
             featured.setdefault(link_anchor(link), ref)
     return featured
 
@@ -58,6 +60,34 @@ def _link_pages(
     return pages
 
 
+def _links_of(
+    settings: dict[str, Any], issues: Sequence[tuple[Issue, str]], members: list[Member]
+) -> tuple[dict[int, tuple], LinkPages]:
+    """The links each issue features, and the link pages; ``issues`` with their URLs."""
+    links = [link for member in members for link in member.links]
+    chosen = community_links([issue for issue, _url in issues], links)
+    activity = load_activity(settings)[0]
+    recent = member_options(settings)["recent_links"]
+    return chosen, _link_pages(members, _featured_in(issues, chosen), activity, recent)
+
+
+def prepare_link_pages(
+    settings: dict[str, Any], published: Sequence[Issue], members: list[Member]
+) -> LinkPages | None:
+    """The link pages, built before Pelican runs, while the workers convert the issues.
+
+    The members' context finds them (``_link_pages`` remembers them) when Pelican
+    lists the same ``published`` issues, in the same order, at the addresses
+    ARTICLE_URL gives here. Otherwise it builds them again: a wrong guess here
+    costs time, never a wrong page.
+    """
+    try:
+        urls = [settings["ARTICLE_URL"].format(**vars(issue)) for issue in published]
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return None  # an address Pelican makes from more than the issue's own fields
+    return _links_of(settings, list(zip(published, urls, strict=True)), members)[1]
+
+
 class MembersGenerator(Generator):
     """Reads content/members/ once per build and writes /links/ and /members/."""
 
@@ -69,11 +99,8 @@ class MembersGenerator(Generator):
         members, problems = load_community(self.settings, [a.issue for a in articles])
         if problems:
             raise ContentError(problems)
-        links = [link for member in members for link in member.links]
-        chosen = community_links([a.issue for a in articles], links)
-        activity = load_activity(self.settings)[0]
-        recent = member_options(self.settings)["recent_links"]
-        self.pages = _link_pages(members, _featured_in(articles, chosen), activity, recent)
+        issues = [(article.issue, article.url) for article in articles]
+        chosen, self.pages = _links_of(self.settings, issues, members)
         self.context["hearth_members"] = members
         self._attach_community(articles, chosen, self.pages)
         self.context["link_pages"] = self.pages

@@ -79,8 +79,14 @@ class SearchGenerator(Generator):
     def start_index(self) -> SearchIndexJob:
         # Called once every generator's context is complete, links and discussions
         # included, and before any page is written, so indexing overlaps the writing.
+        # The records are made here, not on the job's thread: Pagefind, the last
+        # step of a build, starts soonest when they need not share this process
+        # with the writing of the pages.
+        records = self.records()
+        for record in records:
+            record.page  # noqa: B018
         output, language = Path(self.output_path), self.settings["DEFAULT_LANG"]
-        self.job = SearchIndexJob(self.records, output, language)
+        self.job = SearchIndexJob(lambda: records, output, language)
         return self.job
 
     def generate_output(self, writer: Any) -> None:

@@ -10,6 +10,7 @@ large the archive grows.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -64,6 +65,12 @@ class SearchRecord:
     label: str
     parts: tuple[SearchPart, ...] = ()
 
+    @functools.cached_property
+    def page(self) -> str:
+        """What Pagefind reads (``record_html``), made once: a build makes the links' and
+        discussions' while the workers convert the issues, a preview keeps them."""
+        return record_html(self)
+
 
 def _shown_line(label: str, tags: Iterable[str]) -> str:
     # What a result shows and is filtered by is in its text, so a query finds it there:
@@ -86,7 +93,7 @@ def issue_records(articles: Iterable[Any], path: str = "") -> list[SearchRecord]
                 kind="issue",
                 date=article.date.date(),
                 tags=tags,
-                body_html=summary + _shown_line(label, tags) + article.content,
+                body_html=summary + _shown_line(label, tags) + article._content,
                 label=label,
             )
         )
@@ -135,13 +142,32 @@ def discussion_records(discussion_pages: Any) -> list[SearchRecord]:
 
 def search_records(context: dict[str, Any], path: str = "") -> list[SearchRecord]:
     """Everything a reader can search for, from the Pelican context; ``path`` is the site's."""
-    links = link_records(context.get("link_pages"), path)
-    discussions = discussion_records(context.get("discussion_pages"))
-    return (
-        issue_records(context["articles"], path)
-        + by_month(links, "Links shared", lambda day: f"{path}/{month_url(day)}")
-        + by_month(discussions, "Discussions active", lambda _day: f"{path}/discussions/")
+    community = community_records(context.get("link_pages"), context.get("discussion_pages"), path)
+    return issue_records(context["articles"], path) + community
+
+
+# The last member links' and discussions' records, with the pages they came from:
+# a build makes them while the workers convert the issues (hearth_site.build), and
+# a preview's next build, after an edit to an issue's prose, has the same pages.
+_COMMUNITY: list[tuple[Any, Any, str, list[SearchRecord]]] = []
+
+
+def community_records(link_pages: Any, discussion_pages: Any, path: str = "") -> list[SearchRecord]:
+    """The records of the member links and discussions, grouped by month."""
+    if _COMMUNITY:
+        last_links, last_discussions, last_path, records = _COMMUNITY[0]
+        same_pages = last_links is link_pages and last_discussions is discussion_pages
+        if same_pages and last_path == path:
+            return records
+    links = link_records(link_pages, path)
+    discussions = discussion_records(discussion_pages)
+    records = by_month(links, "Links shared", lambda day: f"{path}/{month_url(day)}") + by_month(
+        discussions, "Discussions active", lambda _day: f"{path}/discussions/"
     )
+    for record in records:
+        record.page  # noqa: B018 -- made now, kept with the record
+    _COMMUNITY[:] = [(link_pages, discussion_pages, path, records)]
+    return records
 
 
 def by_month(
@@ -280,7 +306,7 @@ def write_search_index(
         for number, record in enumerate(records):
             if cancelled.is_set():
                 raise SearchIndexCancelled
-            Path(scratch, f"{number}.html").write_text(record_html(record), encoding="utf-8")
+            Path(scratch, f"{number}.html").write_text(record.page, encoding="utf-8")
         command = [str(pagefind_bin.get_executable()), "--site", scratch, "--silent"]
         command += ["--output-path", str(folder.resolve()), "--force-language", language]
         returncode, messages = _run_unless_cancelled(command, cancelled)

@@ -1,0 +1,56 @@
+"""A cold build makes the community's pages while the workers convert the issues, once."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import hearth_discussions.plugin as discussions_plugin
+import hearth_members.plugin as members_plugin
+import hearth_site.build as build_module
+import hearth_site.search as search
+from hearth_core import parallel
+from tests.sites import ROOT, build_site
+
+PELICAN_RUNNING: list[bool] = [False]
+
+
+class WatchedPelican(build_module.Pelican):
+    def run(self) -> None:
+        PELICAN_RUNNING[0] = True
+        try:
+            super().run()
+        finally:
+            PELICAN_RUNNING[0] = False
+
+
+def counted(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[str]:
+    """When each call to ``module.name`` came: "before" or "during" Pelican's run."""
+    calls: list[str] = []
+    real = getattr(module, name)
+
+    def count(*args, **kwargs):
+        calls.append("during" if PELICAN_RUNNING[0] else "before")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, count)
+    return calls
+
+
+def test_the_link_and_discussion_pages_made_early_are_the_ones_the_site_uses(tmp_path, monkeypatch):
+    # A wrong guess of the issues Pelican lists would not break a page, only make
+    # them twice, with one core idle: this is what catches it.
+    if parallel.usable_cores() < 2:
+        pytest.skip("one core: no workers, so nothing to overlap")
+    monkeypatch.setattr(parallel, "BATCH_CHARACTERS", 1000)  # the demo's issues use workers
+    monkeypatch.setattr(build_module, "Pelican", WatchedPelican)
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    link_pages = counted(monkeypatch, members_plugin, "build_link_pages")
+    discussion_pages = counted(monkeypatch, discussions_plugin, "build_discussion_pages")
+    grouped = counted(monkeypatch, search, "by_month")
+    output = build_site(content, tmp_path / "output")
+    assert (output / "links/index.html").is_file() and (output / "pagefind").is_dir()
+    assert link_pages == ["before"]
+    assert discussion_pages == ["before"]
+    assert grouped == ["before", "before"], "links, then discussions, grouped by month once"
