@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from hearth_bench.archive import ArchiveShape, write_archive
-from hearth_bench.measure import measure
+from hearth_bench.measure import Measurement, measure
 from hearth_bench.report import bench_command, growth_table
-from hearth_bench.run import Figure, Report, format_report
+from hearth_bench.run import Figure, Report, cold_builds, format_report
 from hearth_site.check import load_site_content
 from tests.sites import ROOT, settings_for
 
@@ -107,3 +107,24 @@ def test_a_timed_run_is_never_the_run_whose_memory_is_sampled(tmp_path):
     sampled = measure(command, tmp_path, memory=True)
     assert timed.peak_mib is None and timed.output == "done\n"
     assert sampled.peak_mib is not None and sampled.peak_mib > 60
+
+
+def test_cold_builds_take_turns_and_give_each_build_its_median():
+    # The machine's speed drifts over minutes: runs in turn meet the same drift.
+    calls = []
+
+    def runs(name, seconds):
+        timed = iter(seconds)
+
+        def run(memory):
+            calls.append((name, memory))
+            if memory:
+                return Measurement(99.0, "", {"plain": 50.0, "hearth": 400.0}[name])
+            return Measurement(next(timed), "")
+
+        return run
+
+    plain, hearth = cold_builds(runs("plain", [16, 14, 15]), runs("hearth", [9, 12, 10]))
+    assert calls == [("plain", False), ("hearth", False)] * 3 + [("plain", True), ("hearth", True)]
+    assert (plain.seconds, plain.peak_mib) == (15, 50.0)
+    assert (hearth.seconds, hearth.peak_mib) == (10, 400.0), "a sampled run's time is not used"

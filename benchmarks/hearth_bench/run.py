@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
 
 from hearth_bench.archive import ArchiveShape, write_archive
 from hearth_bench.live import seconds_to_show_an_edit
@@ -66,20 +67,22 @@ def _environment() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class ColdBuild:
-    """Seconds from a timed build, peak memory from a second, sampled one."""
+    """Seconds from timed builds, peak memory from another, sampled one."""
 
     seconds: float
     peak_mib: float
 
 
-def _timed_then_sampled(run: Callable[[bool], Measurement]) -> ColdBuild:
-    timed = run(False)
-    sampled = run(True)
-    assert sampled.peak_mib is not None
-    return ColdBuild(timed.seconds, sampled.peak_mib)
+# A cold build's run, timed (False) or with its memory sampled (True).
+BuildRun = Callable[[bool], Measurement]
+
+# The machine's speed drifts from minute to minute: plain Pelican took 13.8 s in one
+# run and 16.5 s ten minutes later. So the two builds' timed runs alternate, and
+# each figure is the median of its runs: the ratio compares like with like.
+TIMED_ROUNDS = 3
 
 
-def plain_pelican(scratch: Path, content: Path) -> ColdBuild:
+def plain_pelican(scratch: Path, content: Path) -> BuildRun:
     """Pelican with its defaults: run from a folder with no pelicanconf.py in it."""
     plain = scratch / "plain"
     command = _python("-m", "pelican", str(content / "issues"), "-o", str(plain), "-q")
@@ -88,10 +91,10 @@ def plain_pelican(scratch: Path, content: Path) -> ColdBuild:
         shutil.rmtree(plain, ignore_errors=True)
         return measure(command, scratch, _environment(), memory)
 
-    return _timed_then_sampled(run)
+    return run
 
 
-def hearth_build(project: Path) -> ColdBuild:
+def hearth_build(project: Path) -> BuildRun:
     """Cold: nothing from an earlier build, neither pages nor the stored member check."""
 
     def run(memory: bool) -> Measurement:
@@ -99,7 +102,17 @@ def hearth_build(project: Path) -> ColdBuild:
         shutil.rmtree(project / "cache", ignore_errors=True)
         return measure(_python("-m", "invoke", "build"), project, _environment(), memory)
 
-    return _timed_then_sampled(run)
+    return run
+
+
+def cold_builds(plain: BuildRun, hearth: BuildRun, rounds: int = TIMED_ROUNDS) -> list[ColdBuild]:
+    """Both builds' figures: timed runs in turn, then each one's memory sampled."""
+    seconds: list[list[float]] = [[], []]
+    for _round in range(rounds):
+        for times, run in zip(seconds, (plain, hearth), strict=True):
+            times.append(run(False).seconds)
+    peaks = [run(True).peak_mib or 0.0 for run in (plain, hearth)]
+    return [ColdBuild(median(times), peak) for times, peak in zip(seconds, peaks, strict=True)]
 
 
 def hearth_email(project: Path, number: int, after_build: bool = True) -> Measurement:
@@ -141,10 +154,11 @@ def run_benchmark(
         f"{shape.links} links, {shape.discussions} discussions"
     )
     project = make_project(repo, scratch, shape)
-    progress("Plain Pelican, cold build of the same issues: timed, then its memory sampled")
-    plain = plain_pelican(scratch, project / "content")
-    progress("Hearth, cold build (invoke build): timed, then its memory sampled")
-    cold = hearth_build(project)
+    progress(
+        f"Cold builds, plain Pelican on the same issues and Hearth's invoke build: "
+        f"{TIMED_ROUNDS} timed runs each, in turn, then each one's memory sampled"
+    )
+    plain, cold = cold_builds(plain_pelican(scratch, project / "content"), hearth_build(project))
     progress(f"Hearth, invoke email --issue {shape.issues}: after the build, then with no cache")
     email = hearth_email(project, shape.issues)
     email_alone = hearth_email(project, shape.issues, after_build=False)
