@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 import time
 
 import pytest
@@ -119,3 +122,27 @@ def test_work_still_waiting_when_the_pool_closes_is_cancelled():
     workers.shutdown()
     assert queued[-1].cancelled()
     assert all(future.done() for future in queued), "nothing is left waiting for ever"
+
+
+def die_in_a_worker(options: str, text: str) -> str:
+    if text == "die" and multiprocessing.parent_process() is not None:
+        os._exit(1)  # as the kernel kills a worker that runs out of memory
+    return text.upper()
+
+
+def test_a_worker_that_dies_leaves_its_texts_to_this_process():
+    memo = TextMemo(die_in_a_worker)
+    texts = [f"text {n}" for n in range(300)] + ["die"] + [f"after {n}" for n in range(300)]
+    converted: list[str] = []
+
+    def convert() -> None:
+        with worker_pool() as pool:
+            memo.start("", texts, pool)
+            converted.extend(memo.get("", text) for text in texts)
+
+    # On a thread, so that a build that would wait for ever fails here instead.
+    thread = threading.Thread(target=convert, daemon=True)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "the build waits for ever for a dead worker's texts"
+    assert converted == [text.upper() for text in texts]

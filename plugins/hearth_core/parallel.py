@@ -118,7 +118,9 @@ class Workers:
         self._pool: ProcessPoolExecutor | None = None
         self._waiting: deque[tuple[Future[Any], Callable[..., Any], tuple]] = deque()
         self._started = 0  # calls handed to the processes and not yet finished
-        self._lock = threading.Lock()
+        # Reentrant: a call that is done at once runs its callback, which hands the
+        # next one over, in the thread that is handing this one over.
+        self._lock = threading.RLock()
         self._closing = False
 
     def submit(self, function: Callable[..., Any], *args: Any, first: bool = False) -> Future[Any]:
@@ -140,7 +142,12 @@ class Workers:
                 if not future.set_running_or_notify_cancel():
                     continue
                 self._started += 1
-                started = self._processes().submit(function, *args)
+                try:
+                    started = self._processes().submit(function, *args)
+                except Exception as error:  # a worker died: the pool takes no more
+                    self._started -= 1
+                    future.set_exception(error)
+                    continue
                 started.add_done_callback(functools.partial(self._finished, future))
 
     def _processes(self) -> ProcessPoolExecutor:
