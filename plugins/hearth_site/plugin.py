@@ -16,7 +16,13 @@ from hearth_site import quickpreview, staticlinks
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
 from hearth_site.pagememo import PreviewWriter
-from hearth_site.search import SearchIndexJob, SearchRecord, search_records, search_tags
+from hearth_site.search import (
+    SearchIndexJob,
+    SearchRecord,
+    search_records,
+    search_tags,
+    with_pages,
+)
 from hearth_site.sitemap import robots_txt, sitemap_xml
 
 
@@ -82,9 +88,7 @@ class SearchGenerator(Generator):
         # The records are made here, not on the job's thread: Pagefind, the last
         # step of a build, starts soonest when they need not share this process
         # with the writing of the pages.
-        records = self.records()
-        for record in records:
-            record.page  # noqa: B018
+        records = with_pages(self.records())
         output, language = Path(self.output_path), self.settings["DEFAULT_LANG"]
         self.job = SearchIndexJob(lambda: records, output, language)
         return self.job

@@ -164,9 +164,14 @@ def community_records(link_pages: Any, discussion_pages: Any, path: str = "") ->
     records = by_month(links, "Links shared", lambda day: f"{path}/{month_url(day)}") + by_month(
         discussions, "Discussions active", lambda _day: f"{path}/discussions/"
     )
+    _COMMUNITY[:] = [(link_pages, discussion_pages, path, with_pages(records))]
+    return records
+
+
+def with_pages(records: list[SearchRecord]) -> list[SearchRecord]:
+    """``records``, each with its ``page`` made now, in this thread, and kept with it."""
     for record in records:
-        record.page  # noqa: B018 -- made now, kept with the record
-    _COMMUNITY[:] = [(link_pages, discussion_pages, path, records)]
+        record.page  # noqa: B018 -- a cached property, read for its side effect
     return records
 
 
