@@ -31,7 +31,7 @@ PORT = 8000
 
 
 def _settings(config: str = CONFIG, drafts: bool = False, preview: bool = False) -> dict:
-    from hearth_site.build import load_settings
+    from hearth_core.settings import load_settings
 
     overrides: dict = {"OUTPUT_PATH": str(OUTPUT)}
     if drafts:

@@ -14,7 +14,8 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-from hearth_site.build import build, load_settings
+from hearth_core.settings import load_settings
+from hearth_site.build import build
 from hearth_site.serve import preview_server
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,8 @@ import textwrap
 
 import pytest
 
-from hearth_site.build import build, load_settings
+from hearth_core.settings import load_settings
+from hearth_site.build import build
 from hearth_site.publish import broken_links
 from tests.sites import ROOT, invoke, page
 

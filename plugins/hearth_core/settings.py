@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 
@@ -36,3 +37,13 @@ def plugin_settings(
 def absolute_site_url(settings: Mapping[str, Any]) -> str:
     """The absolute base URL: feeds and sitemaps need it even where pages are root-relative."""
     return str(settings.get("FEED_DOMAIN") or settings.get("SITEURL") or "").rstrip("/")
+
+
+def load_settings(config: str | Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Pelican's settings from ``config``; here, not with the build, so that a command
+    needing only the settings (`invoke email`) does not import the whole build."""
+    if not Path(config).is_file():
+        raise FileNotFoundError(f"{config} not found: run tasks from the project folder")
+    from pelican.settings import read_settings
+
+    return read_settings(str(config), override=dict(overrides or {}))

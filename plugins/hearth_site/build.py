@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from operator import attrgetter
-from pathlib import Path
 from typing import Any
 
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from pelican import Pelican, signals
-from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
 from hearth_core.parallel import worker_pool
@@ -79,12 +77,6 @@ class _CompiledTemplates(BytecodeCache):
 
 
 COMPILED_TEMPLATES = _CompiledTemplates()
-
-
-def load_settings(config: str | Path, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    if not Path(config).is_file():
-        raise FileNotFoundError(f"{config} not found: run tasks from the project folder")
-    return read_settings(str(config), override=dict(overrides or {}))
 
 
 def _address(error: FileOverwriteFailedError) -> str:

@@ -24,8 +24,8 @@ from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 from lxml import html as lxml_html
 
 from hearth_core.problems import ContentError
-from hearth_core.settings import SettingsError, absolute_site_url, plugin_settings
-from hearth_site.build import BuildFailed, build, load_settings
+from hearth_core.settings import SettingsError, absolute_site_url, load_settings, plugin_settings
+from hearth_site.build import BuildFailed, build
 from hearth_site.gates import html_errors, outside_requests
 
 DEFAULTS = {"target": "", "folder": "", "rsync": "", "branch": "gh-pages"}
