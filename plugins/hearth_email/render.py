@@ -13,7 +13,13 @@ from typing import Any
 
 import css_inline
 import lxml.html
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 
 from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
@@ -124,12 +130,26 @@ def _environment(settings: dict[str, Any]) -> Environment:
     theme = Path(settings["THEME"], "templates")
     return Environment(
         loader=FileSystemLoader(str(theme)),
+        bytecode_cache=_compiled_templates(settings),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def _compiled_templates(settings: dict[str, Any]) -> FileSystemBytecodeCache | None:
+    """Templates compiled by the last `invoke email`: compiling them is a tenth of its time.
+    Jinja compares each template's checksum, so an edited template is compiled again."""
+    if not settings.get("CACHE_PATH"):
+        return None
+    folder = Path(settings["CACHE_PATH"], "email-templates")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only project still renders, compiling each time
+        return None
+    return FileSystemBytecodeCache(str(folder))
 
 
 def _site(settings: dict[str, Any], site_url: str) -> dict[str, Any]:

@@ -7,22 +7,39 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from hearth_core.problems import Problem, problem
+from hearth_core.stored import load_stored, store_later
 from hearth_issues.model import Issue
 from hearth_issues.pages import Page, parse_page
-from hearth_issues.source import duplicate_numbers, parse_issue
+from hearth_issues.source import duplicate_numbers, keep_parses, kept_parses, parse_issue
 
 T = TypeVar("T")
 
 
 def load_site_issues(settings: Mapping[str, Any]) -> tuple[list[Issue], list[Problem]]:
-    """Every issue in the site's ARTICLE_PATHS, and every problem in them."""
+    """Every issue in the site's ARTICLE_PATHS, and every problem in them.
+
+    With a CACHE_PATH, the parses of the last command are kept there: `invoke email`
+    then reads 700 issues' texts without parsing their headers again.
+    """
+    stored = Path(settings["CACHE_PATH"], STORED_NAME) if settings.get("CACHE_PATH") else None
+    if stored and stored not in _STORED:
+        _STORED[stored] = load_stored(stored, STORED_NAME) or {}
+        keep_parses(_STORED[stored])
     issues: list[Issue] = []
     problems: list[Problem] = []
     for folder in settings["ARTICLE_PATHS"]:
         found, folder_problems = load_issues(Path(settings["PATH"], folder))
         issues += found
         problems += folder_problems
+    if stored and kept_parses(issues) != _STORED[stored]:
+        _STORED[stored] = kept_parses(issues)
+        store_later(stored, STORED_NAME, _STORED[stored])
     return issues, problems
+
+
+STORED_NAME = "hearth-issues.pickle"
+# What this process last read from or wrote to each stored file.
+_STORED: dict[Path, dict[Path, tuple[str, Issue]]] = {}
 
 
 def source_files(directory: Path) -> Iterator[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -96,6 +97,17 @@ def parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
     if issue is not None:
         _PARSED[path] = (text, issue)
     return issue, problems
+
+
+def kept_parses(issues: Iterable[Issue]) -> dict[Path, tuple[str, Issue]]:
+    """The kept parses of ``issues``, to store for the next command (``hearth_issues.collect``)."""
+    return {issue.source: _PARSED[issue.source] for issue in issues if issue.source in _PARSED}
+
+
+def keep_parses(entries: dict[Path, tuple[str, Issue]]) -> None:
+    """Parses stored by an earlier process; each is used only while its file's text is the same."""
+    for path, entry in entries.items():
+        _PARSED.setdefault(path, entry)
 
 
 def _parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
