@@ -183,3 +183,27 @@ def test_an_address_without_markup_stays_text_on_both_paths():
         html = _simple_note_html(note)
         assert html is not None and "<a" not in html
         assert html == full_path_html(note) == full_path_html(note, speedups=False)
+
+
+def test_a_build_sends_only_the_notes_that_need_markdown_to_the_workers(monkeypatch):
+    from hearth_core import parallel
+    from hearth_core.parallel import worker_pool
+
+    monkeypatch.setattr(parallel, "BATCH_CHARACTERS", 10)
+    monkeypatch.setattr(render, "NOTE_HTML", parallel.TextMemo(safe_note_html))
+    simple = ["A plain *note*.", "Another one."]
+    rich = ["See [the post](https://ex.org/p) <b>now</b>.", "- a list\n- of two"]
+    sent = []
+    start = render.NOTE_HTML.start
+
+    def recording_start(options, texts, *args, **kwargs):
+        texts = list(texts)
+        sent.extend(texts)
+        return start(options, texts, *args, **kwargs)
+
+    monkeypatch.setattr(render.NOTE_HTML, "start", recording_start)
+    with worker_pool() as pool:
+        render.start_notes(simple + rich, pool)
+        rendered = [render.note_html(note) for note in simple + rich]
+    assert sent == rich
+    assert rendered == [safe_note_html("", note) for note in simple + rich]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from html import unescape
 from urllib.parse import urlsplit
 
@@ -12,7 +13,7 @@ from markdown import Markdown, util
 from markdown.treeprocessors import Treeprocessor
 
 from hearth_core.markdown_speed import FastMarkdownExtension
-from hearth_core.parallel import TextMemo
+from hearth_core.parallel import TextMemo, Workers
 
 ALLOWED_TAGS = frozenset(
     {"p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "br"}
@@ -24,6 +25,19 @@ LINK_REL = "ugc nofollow noopener"
 def note_html(markdown_text: str) -> str:
     """A member's note as safe HTML, converted once per process (see ``safe_note_html``)."""
     return NOTE_HTML.get("", markdown_text)
+
+
+def start_notes(notes: Iterable[str], pool: Workers | None) -> None:
+    """Make the simple notes' HTML here and now, and send the rest to ``pool``'s workers."""
+    needing_markdown = []
+    for note in notes:
+        simple = _simple_note_html(note)
+        if simple is None:
+            needing_markdown.append(note)
+        else:
+            NOTE_HTML.remember("", note, simple)
+    # First: the link pages, which the build makes next, wait for them.
+    NOTE_HTML.start("", needing_markdown, pool, first=True)
 
 
 def safe_note_html(_options: str, markdown_text: str) -> str:

@@ -25,7 +25,7 @@ from hearth_issues.collect import load_site_issues
 from hearth_issues.model import Issue
 from hearth_issues.reader import BODY_HTML, markdown_options
 from hearth_members.plugin import prepare_link_pages
-from hearth_members.render import NOTE_HTML
+from hearth_members.render import start_notes
 from hearth_site.check import SiteContent, load_site_content
 from hearth_site.meta import site_path
 from hearth_site.quickpreview import forget_rendered_content
@@ -144,7 +144,7 @@ def _build(settings: dict[str, Any]) -> None:
         if content.problems:
             raise ContentError(content.problems)
         notes = (link.note for member in content.members for link in member.links if link.note)
-        NOTE_HTML.start("", notes, pool, first=True)
+        start_notes(notes, pool)
         if converting:
             _prepare_community(settings, content)
         forget_rendered_content()
