@@ -10,7 +10,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from hearth_issues.source import issue_file_name
-from hearth_site.search import SearchRecord, by_month, parts_meta, record_html
+from hearth_site.search import (
+    SearchRecord,
+    by_month,
+    parts_file,
+    parts_meta,
+    record_html,
+    write_search_index,
+)
 from tests.sites import build_site, issue, page, served, write_content
 
 # One query on a 700-issue archive: Pagefind's script and WebAssembly, and the index chunks.
@@ -287,6 +294,22 @@ def test_links_and_discussions_are_indexed_as_one_record_per_month_with_a_part_e
         "tags": ["apps", "zines"],
         "parts": {"c": [9, 0, [1]], "b": [2, 0, [0]]},
     }
+
+
+def test_a_group_s_parts_are_a_file_beside_the_index_which_its_metadata_names(tmp_path):
+    links = [
+        SearchRecord(f"/links/2025/0{m}/#t{m}", f"t{m}", "link", date(2025, m, 9), (), "", "By A")
+        for m in (2, 3)
+    ]
+    groups = by_month(links, "Links shared", lambda day: f"/links/{day:%Y/%m}/")
+    folder = write_search_index(groups, tmp_path, "en")
+    names = {parts_file(group) for group in groups}
+    assert len(names) == 2, "one file per group"
+    for group in groups:
+        # Pagefind keeps only the file's name: the parts would cost it a third of its time.
+        assert f'meta="parts[content]" content="{parts_file(group)}"' in record_html(group)
+        stored = folder / "hearth-parts" / parts_file(group)
+        assert stored.read_text(encoding="utf-8") == parts_meta(group)
 
 
 def test_a_part_on_another_page_keeps_its_address():

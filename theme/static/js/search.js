@@ -34,10 +34,11 @@ function score(section) {
 
 // A grouped record (a month of member links) holds one result per section the
 // query matched, kept to the chosen topic: the record's topics are all of theirs.
-// Its parts are written compactly (hearth_site/search.py, parts_meta): each is
+// Its parts are written compactly to a file of its own (hearth_site/search.py,
+// parts_meta), which data.meta.parts names: each part is
 // [day, label number, tag numbers, address if not the record's page and anchor].
 function partsOf(data, wanted) {
-  const { labels, tags, parts } = JSON.parse(data.meta.parts);
+  const { labels, tags, parts } = data.parts;
   const month = data.meta.date.slice(0, 8);
   const found = data.sub_results
     .filter((section) => section.anchor && parts[section.anchor.id])
@@ -60,6 +61,19 @@ function partsOf(data, wanted) {
 function entriesOf(data, wanted) {
   if (data.meta.parts) return partsOf(data, wanted);
   return [{ url: data.meta.url, title: data.meta.title, label: data.meta.label, date: data.meta.date, excerpt: data.excerpt }];
+}
+
+// Each group's parts file, fetched once however many queries show the group.
+const partsFiles = new Map();
+
+function withParts(data) {
+  if (!data.meta.parts) return data;
+  const name = data.meta.parts;
+  if (!partsFiles.has(name)) {
+    const url = `${form.dataset.bundle}hearth-parts/${name}`;
+    partsFiles.set(name, fetch(url).then((response) => response.json()));
+  }
+  return partsFiles.get(name).then((parts) => ({ ...data, parts }));
 }
 
 function byDate(direction) {
@@ -85,7 +99,7 @@ async function start() {
       const size = Math.min(count - state.entries.length, BATCH);
       const batch = state.results.slice(state.next, state.next + size);
       state.next += batch.length;
-      const loaded = await Promise.all(batch.map((result) => result.data()));
+      const loaded = await Promise.all(batch.map((result) => result.data().then(withParts)));
       if (state.asked !== latest) return;
       for (const data of loaded) state.entries.push(...entriesOf(data, state.wanted));
       // Records come in date order, but a month of links spans the days between others.
