@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -337,3 +338,44 @@ def test_words_only_in_the_index_s_metadata_make_no_result(search_page, communit
     tab.locator(".search-status").filter(has_text="No results.").wait_for()
     tab.wait_for_load_state("networkidle")
     assert not fetched(requested[before:], "/pagefind/fragment/")
+
+
+def test_issues_are_indexed_without_their_inline_tags_into_the_very_same_index(tmp_path):
+    from types import SimpleNamespace
+
+    from hearth_issues.reader import markdown_options, render_markdown
+    from hearth_site.search import issue_records
+    from tests.sites import settings_for
+
+    options = markdown_options(settings_for(tmp_path, tmp_path)["MARKDOWN"])
+    body = BODY + 'Mid*word*emphasis, a [link](https://ex.org/a "Its title")s and `x`y.\n'
+    html = render_markdown(options, body.format(n=1))
+    assert "<a " in html and "<span" in html and "<code>" in html
+    articles = [
+        SimpleNamespace(
+            is_draft=False,
+            issue=SimpleNamespace(number=n),
+            summary_text="",
+            url=f"issues/{n}/",
+            title=f"Issue {n}",
+            date=datetime(2025, 1, n),
+            _content=html,
+        )
+        for n in (1, 2)
+    ]
+    records = issue_records(articles)
+    assert all("<a " not in record.page and "<em>" not in record.page for record in records)
+
+    def index(records: list[SearchRecord], folder: Path) -> dict[str, bytes]:
+        write_search_index(records, folder, "en")
+        return {
+            str(path.relative_to(folder)): path.read_bytes()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file()
+        }
+
+    as_written = [
+        replace(record, body_html=f"<p></p><p>Issue {n}</p>{html}")
+        for n, record in zip((1, 2), records, strict=True)
+    ]
+    assert index(records, tmp_path / "stripped") == index(as_written, tmp_path / "as-written")
