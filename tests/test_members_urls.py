@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import random
 import re
 import textwrap
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hearth_members import urls as urls_module
 from hearth_members.collect import load_members
 from hearth_members.duplicates import (
     TRAILING_PUNCTUATION,
@@ -279,3 +281,30 @@ def test_plain_addresses_take_a_shortcut_to_the_same_form(parts):
     scheme, host, port, rest = parts
     url = f"{scheme}://{host}{port}/{rest}"
     assert normalize_url(url) == _normalize(url)
+
+
+SCHEMES = ["https://", "http://", "HTTPS://", "ftp://", "https:/", "//", ""]
+LABELS = ["a", "example", "org", "-", "_", "0", "A", "é", "", "xn--bcher-kva", "localhost"]
+AFTER_HOST = ["", "", ".", ":80", ":99999", "@b.example", "[", " ", "\\"]
+REST = [
+    "/", "?", "#", "=", "&", "@", ":", "a", ".", "%20", " ", "\t", "\n", "\\", '"', "<",
+    ">", "`", "é", "\u200b", "\u202e", "~", "!", "$", "'", "(", ")", "*", "+", ",", ";",
+    "{", "}", "|", "^", "[", "]",
+]  # fmt: skip
+
+
+def test_an_address_accepted_at_a_glance_passes_every_check(monkeypatch):
+    # check_web_url accepts most addresses with one match (PLAIN_WEB_URL); every
+    # one it so accepts, the full checks must accept too.
+    generator = random.Random(7)
+    urls = []
+    for _case in range(50_000):
+        host = ".".join(generator.choices(LABELS, k=generator.randint(1, 3)))
+        rest = generator.choice(["", "/", "?", "#", "x"])
+        rest += "".join(generator.choices(REST, k=generator.randint(0, 2)))
+        urls.append(generator.choice(SCHEMES) + host + generator.choice(AFTER_HOST) + rest)
+    accepted = [url for url in urls if urls_module.PLAIN_WEB_URL.fullmatch(url)]
+    assert 500 < len(accepted) < 49_000, "the test reaches both paths"
+    monkeypatch.setattr(urls_module, "PLAIN_WEB_URL", re.compile("(?!)"))  # never matches
+    for url in accepted:
+        assert urls_module.check_web_url(url) == url

@@ -23,8 +23,18 @@ TRACKING_PARAMETERS = frozenset(
 )
 
 
+# An address every check below accepts, as most are: http(s), a lower-case host of
+# dotted names with no user, port or final dot, then the rest in visible ASCII but
+# for the characters above. One match instead of the checks (a tenth of the time).
+PLAIN_WEB_URL = re.compile(
+    r"https?://[a-z0-9_-]+(?:\.[a-z0-9_-]+)+(?:[/?#][^\x00-\x20\x7f-\U0010ffff\"<>`\\]*)?"
+)
+
+
 def check_web_url(url: str) -> str:
     """Return ``url`` if it is an absolute http(s) address; raise ValueError saying what to fix."""
+    if PLAIN_WEB_URL.fullmatch(url):
+        return url
     if url != url.strip():
         raise ValueError(f"{url!r} has spaces or line breaks around it: remove them")
     if url.isascii():
