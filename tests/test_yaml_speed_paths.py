@@ -1,4 +1,4 @@
-"""libyaml reads ordinary files fast, and every file exactly as PyYAML's own scanner would."""
+"""Template-shaped files are read line by line and others by libyaml, exactly as PyYAML would."""
 
 from __future__ import annotations
 
@@ -51,7 +51,16 @@ def shape(value: Value | None) -> object:
 def in_python(text: str) -> tuple[object, list]:
     """What load_yaml says when PyYAML's pure-Python scanner reads every file."""
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yamlsource, "_read_simple_lines", lambda text: yamlsource._UNSURE)
         patch.setattr(yamlsource, "_compose_in_c", lambda text: yamlsource._UNSURE)
+        value, problems = load_yaml(PATH, text)
+    return shape(value), problems
+
+
+def in_libyaml(text: str) -> tuple[object, list]:
+    """What load_yaml says without the line-by-line reader."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(yamlsource, "_read_simple_lines", lambda text: yamlsource._UNSURE)
         value, problems = load_yaml(PATH, text)
     return shape(value), problems
 
@@ -139,6 +148,178 @@ def test_changed_files_read_the_same_both_ways():
         via_libyaml += yamlsource._compose_in_c(text) is not yamlsource._UNSURE
         assert as_loaded(text) == in_python(text), text
     assert via_libyaml > 50, "too few edits reached the libyaml path to test it"
+
+
+ORDINARY = ["Ada", "A good post", "https://a.example/p?q=1#top", "2025-10-08", "[design]"]
+TYPED = [  # values the line-by-line reader takes, which YAML may read as no text
+    *("yes", "No", "on", "OFF", "true", "null", "Null", "~", "", "1984", "+1", "1.5", "1e3"),
+    *("1.5e+3", ".inf", "0x1f", "0o17", "0b101", "1_000", "1:30", "<<", "=", "2024-02-29"),
+    *("2025-13-45", "2025-1-5", "2024-02-29 10:00:00", "2024-02-29t10:00Z", "a:b", "a :b"),
+    *("a#b", "a  b", "it's", "a ]", "a, [b], {c}", "é", "😀", "\u00a0x", "x\u00a0", "..."),
+    *("x" * 1030, "[a, b]", "[a,b]", "[]", "[a-, 1984, yes, 2025-01-01, 0x1f, No]"),
+    *("'a'", '"a"', "''", '""', '"1984"', "'yes'", '" a: b # c "', "'a\\b'", '"@a@b.example"'),
+]
+ODD = [  # values it leaves to libyaml and PyYAML
+    *(" ", "-1", "a: b", "a:", "a #b", "# c", "a ", "'it''s'", '"a\\"b"', '"a\\tb"', "'a' b"),
+    *('"a" #c', "'a", '"a', "-a", "- a", "?a", ":a"),
+    *(",a", "*a*", "&a", "!a", "|", ">", "%a", "@a", "`a", "{a}", "[a, ]", "[a b]", "[-a]"),
+    *("[a,  b]", "[a, [b]]", "[a, {b: c}]", "[a?]", "[a] b", "\u2028", "\ufeff", "a\tb"),
+    *("---", "~ #", "[~]", "[a.b]"),
+]
+ODD_KEYS = ["yes", "null", "on", "Url", "1984", "x" * 1030, "a b", "url ", "- url", "links"]
+
+
+def template_member(links: int) -> str:
+    """A file as the template makes it, links and all."""
+    lines = [
+        "# Share links with The Workbench community: copy this file to",
+        "handle: ada",
+        "name: Ada Example",
+        "bio: Makes tiny apps, the odd zine & [rare] things:mostly! 100% é 😀",
+        "website: https://ada.example/?from=hearth#top",
+        "",
+        "# The links you share; the order does not matter.",
+        "links:",
+        "    # Required. The address: http:// or https:// only.",
+    ]
+    for number in range(links):
+        lines += [
+            f"  - url: https://ada.example/posts/{number}?a=b:c",
+            f"    title: Yes, {number} reasons a*b is ~ok - or 'not'",
+            f"    date: 2025-10-{number % 28 + 1:02}",
+            "    tags: [design, side-projects]" if number % 2 else "    tags: [zines,tools]",
+            "    note: A *really* good post,with a colon:in it, a#hash and a question? Yes:no.",
+            f"    discussion: https://social.example/@ada/{number}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        template_member(3),
+        template_member(1).replace("\n", "\n\n"),
+        "links: []\nname: Ada\n",
+        "name: yes\nbio: 1984\nwebsite: ~\nfediverse:\nlinks:\n - url: null\n   date: 2025-13-45\n",
+        "name: Ada\nlinks:\n  - url:\n  - url: x\n    tags: [1984, yes, 2025-01-01, 0x1f, a-b]\n",
+        "tags: []\nlinks:\n      - date: 2024-02-29\n        note: 1.5\nname: 1_000\n",
+        "name: Ada\nlinks:\n# at column 0\n    - url: x\n\n# between\n    - url: y\nbio:\n",
+        "a: <<\nb: =\nc: ...\nd: 1:30\ne: .inf\nf: 2025-10-08 10:00:00\ng: a:b#c\nh: A  B\n",
+        "name: Ada",
+        "fediverse: \"@ada@social.example\"\nname: '1984'\nbio: 'a: b # c \\ '\nnote: \"\"\n",
+    ],
+)
+def test_template_shaped_files_are_read_line_by_line_as_libyaml_reads_them(text):
+    tree = yamlsource._read_simple_lines(text)
+    assert tree is not yamlsource._UNSURE
+    assert (shape(tree), []) == as_loaded(text) == in_libyaml(text) == in_python(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "# only a comment\n",
+        "---\nname: Ada\n",
+        "name: Ada\nname: Bo\n",
+        "links:\n  - url: x\n    url: y\n",
+        "yes: y\n",
+        "name: Ada\nlinks:\n  - on: x\n",
+        "name: Ada # a comment\n",
+        "name: Ada \n",
+        "name:  \n",
+        "name: a: b\n",
+        "name: Ada:\n",
+        "name:Ada\n",
+        "name : Ada\n",
+        "Name: Ada\n",
+        "name: 'Ada''s'\n",
+        'name: "\\u00e9"\n',
+        'name: "Ada" # a comment\n',
+        "name: -1\n",
+        "name: *a\n",
+        "bio: |\n  text\n",
+        "bio: Makes\n  apps\n",
+        "name: Ada\n  bio: x\n",
+        " name: Ada\n",
+        "links:\n- url: x\n",
+        "links:\n  - url: x\n   title: y\n",
+        "links:\n  - url: x\n      title: y\n",
+        "links:\n  - url: x\n    - title: y\n",
+        "links:\n  -  url: x\n",
+        "links:\n  - url: x\nname: Ada\n  - url: y\n",
+        "name: Ada\n  - url: x\n",
+        "links:\n  - url:\n      - x\n",
+        "links:\n  - tags:\n    - x\n",
+        "tags: [a b]\n",
+        "tags: [a, ]\n",
+        "tags: [-a]\n",
+        "tags: [a,  b]\n",
+        "tags: [a] \n",
+        "tags: [a, 'b']\n",
+        "tags: {a: b}\n",
+        "name: Ada\tLovelace\n",
+        "name: Ada\r\nbio: x\r\n",
+        "\ufeffname: Ada\n",
+        "x" * 65 + ": long key\n",
+    ],
+)
+def test_other_files_are_left_to_libyaml_and_pyyaml(text):
+    assert yamlsource._read_simple_lines(text) is yamlsource._UNSURE
+    assert as_loaded(text) == in_libyaml(text) == in_python(text)
+
+
+def test_each_odd_value_and_key_reads_the_same_line_by_line_as_without():
+    """Every odd value as a field, a link's first field and a later one; every odd key."""
+    files = [
+        "name: Ada\n{}: {}\nlinks:\n  - url: x\n    title: y\n",
+        "name: Ada\nlinks:\n  - {}: {}\n    title: y\n  - url: z\n",
+        "name: Ada\nlinks:\n  - url: x\n    {}: {}\n    title: y\n",
+    ]
+    for key, value in [*(("a", value) for value in TYPED + ODD), *((key, "b") for key in ODD_KEYS)]:
+        for file in files:
+            text = file.format(key, value).replace(": \n", ":\n")  # "bio:" when empty
+            if key == "a":  # the grammar takes exactly the TYPED values
+                fast = yamlsource._read_simple_lines(text) is not yamlsource._UNSURE
+                assert fast is (value in TYPED), text
+            assert as_loaded(text) == in_libyaml(text) == in_python(text), text
+
+
+def test_generated_files_read_the_same_line_by_line_as_without():
+    """Files in the template's shape with odd values, keys and indentation mixed in."""
+    rng = random.Random(2026)
+
+    def pick(choices: list[str], rare: list[str], chance: float = 0.05) -> str:
+        return rng.choice(rare) if rng.random() < chance else rng.choice(choices)
+
+    def mapping(keys: list[str], first: str, then: str) -> list[str]:
+        """Lines of fields, the first key after ``first``; now and then a key repeats."""
+        names = rng.sample(keys, rng.randint(1, len(keys)))
+        names += [rng.choice(names)] if rng.random() < 0.03 else []
+        lines = []
+        for number, name in enumerate(names):
+            value = pick(ORDINARY + ORDINARY + TYPED, ODD)
+            space = pick([" "], ["", "  "]) if value else pick([""], [" "])
+            lines.append(f"{then if number else first}{pick([name], ODD_KEYS)}:{space}{value}")
+        return lines
+
+    fast = 0
+    for _ in range(400):
+        top = rng.sample(["handle", "name", "bio", "website", "fediverse", "a_b"], 4)
+        lines = mapping(top[:2], "", "")
+        lines.append(pick(["links:"], ["links: x", "links: []", "  links:", "", "# c"]))
+        dash = pick([" ", "  ", "    "], ["", "   ", "\t"])
+        for _ in range(rng.randint(0, 3)):
+            below = pick([dash + "  "], [dash, dash + " ", dash + "   ", "", dash + "- "])
+            lines += mapping(["url", "title", "date", "tags", "note"], dash + "- ", below)
+            if rng.random() < 0.1:
+                lines.append(rng.choice(["", "# c", "  # c", "   ", "---", "  - "]))
+        lines += mapping(top[2:], "", "") if rng.random() < 0.5 else []
+        end = pick(["\n"], ["\r\n", "\n\n", " \n"])
+        text = end.join(lines) + pick(["\n", ""], [end, "\n..."])
+        fast += yamlsource._read_simple_lines(text) is not yamlsource._UNSURE
+        assert as_loaded(text) == in_libyaml(text) == in_python(text), text
+    assert fast > 100, "too few files reached the line-by-line reader to test it"
 
 
 @pytest.mark.parametrize("enabled", [True, False])
