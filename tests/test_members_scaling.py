@@ -67,7 +67,7 @@ def _link(rng: random.Random, handle: str, index: int, days: int, pages: int) ->
         source=Path(f"content/members/{handle}.yml"),
         line=3 + index * 3,
         index=index,
-        lines=MappingProxyType({"url": 3 + index * 3} if rng.random() < 0.9 else {}),
+        lines=(("url", 3 + index * 3),) if rng.random() < 0.9 else (),
     )
 
 

@@ -113,7 +113,7 @@ def test_the_template_is_a_valid_member_once_named_after_its_handle():
     )
     assert problems == []
     assert member is not None and member.links
-    assert {field for link in member.links for field in link.lines} == {
+    assert {field for link in member.links for field, _line in link.lines} == {
         *("url", "title", "date", "note", "tags", "discussion")
     }
     assert set(member.lines) == {"handle", "name", "bio", "website", "fediverse", "links"}

@@ -383,7 +383,7 @@ def _link(item: tuple[int, Value, dict], handle: str, path: Path) -> Link:
         source=path,
         line=value.line,
         index=index,
-        lines=MappingProxyType({key: field.line for key, field in value.data.items()}),
+        lines=tuple((key, field.line) for key, field in value.data.items()),
     )
 
 
