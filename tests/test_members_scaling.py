@@ -16,7 +16,6 @@ import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 
 import pytest
 
@@ -268,7 +267,7 @@ def test_an_issue_after_the_link_lets_the_member_share_it_and_later_ones_are_tol
             src,
             3 + 3 * i,
             i,
-            MappingProxyType({"url": 3 + 3 * i}),
+            (("url", 3 + 3 * i),),
         )
         for i, d in enumerate((1, 5))
     )
