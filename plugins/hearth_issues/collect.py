@@ -10,7 +10,13 @@ from hearth_core.problems import Problem, problem
 from hearth_core.stored import load_stored, store_later
 from hearth_issues.model import Issue
 from hearth_issues.pages import Page, parse_page
-from hearth_issues.source import duplicate_numbers, keep_parses, kept_parses, parse_issue
+from hearth_issues.source import (
+    StoredParse,
+    duplicate_numbers,
+    keep_parses,
+    kept_parses,
+    parse_issue,
+)
 
 T = TypeVar("T")
 
@@ -39,7 +45,7 @@ def load_site_issues(settings: Mapping[str, Any]) -> tuple[list[Issue], list[Pro
 
 STORED_NAME = "hearth-issues.pickle"
 # What this process last read from or wrote to each stored file.
-_STORED: dict[Path, dict[Path, tuple[str, Issue]]] = {}
+_STORED: dict[Path, dict[Path, StoredParse]] = {}
 
 
 def source_files(directory: Path) -> Iterator[Path]:

@@ -99,15 +99,26 @@ def parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
     return issue, problems
 
 
-def kept_parses(issues: Iterable[Issue]) -> dict[Path, tuple[str, Issue]]:
+# A kept parse as stored: the text around the body, which the Issue holds, and the
+# Issue; half the bytes to store and load that the whole text would take.
+StoredParse = tuple[str, str, Issue]
+
+
+def kept_parses(issues: Iterable[Issue]) -> dict[Path, StoredParse]:
     """The kept parses of ``issues``, to store for the next command (``hearth_issues.collect``)."""
-    return {issue.source: _PARSED[issue.source] for issue in issues if issue.source in _PARSED}
+    stored = {}
+    for issue in issues:
+        text, parsed = _PARSED.get(issue.source, ("", None))
+        start = text.rfind(issue.body)
+        if parsed is issue and start >= 0:  # else parsed again, by the next command
+            stored[issue.source] = (text[:start], text[start + len(issue.body) :], issue)
+    return stored
 
 
-def keep_parses(entries: dict[Path, tuple[str, Issue]]) -> None:
+def keep_parses(entries: dict[Path, StoredParse]) -> None:
     """Parses stored by an earlier process; each is used only while its file's text is the same."""
-    for path, entry in entries.items():
-        _PARSED.setdefault(path, entry)
+    for path, (before, after, issue) in entries.items():
+        _PARSED.setdefault(path, (before + issue.body + after, issue))
 
 
 def _parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
