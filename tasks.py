@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import gc
 import logging
+import os
 import shutil
 import sys
 import threading
@@ -23,6 +24,11 @@ from hearth_core.settings import SettingsError
 # scan all of it first: a third of a second for `invoke email` on a large archive.
 # Every file is written and closed by then; frozen objects are only not scanned.
 atexit.register(gc.freeze)
+
+# invoke turns off writing bytecode, to keep tasks.pyc out of projects. Hearth's own
+# modules would then be compiled again by every command: a sixth of `invoke email`.
+# As Python does by default, unless the environment asks it not to.
+sys.dont_write_bytecode = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
 
 CONFIG = "pelicanconf.py"
 PUBLISH_CONFIG = "publishconf.py"

@@ -118,3 +118,14 @@ def test_tasks_that_take_an_issue_number_explain_a_wrong_one(project):
             result = invoke(project, task, "--issue", given)
             assert result.returncode == 1
             assert result.stderr.strip() == "Name the issue by its number: --issue 12", task
+
+
+def test_a_task_keeps_hearth_s_compiled_code_for_the_next_unless_told_not_to(project, monkeypatch):
+    # invoke turns bytecode writing off; each command would compile Hearth again.
+    compiled = project / "plugins/hearth_core/__pycache__"
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    assert invoke(project, "check").returncode == 0
+    assert not compiled.exists(), "the environment asked for no bytecode"
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE")
+    assert invoke(project, "check").returncode == 0
+    assert list(compiled.glob("*.pyc"))

@@ -62,7 +62,12 @@ def _python(*arguments: str) -> list[str]:
 
 def _environment() -> dict[str, str]:
     # No colour or progress bars in captured output; the same Python path for every run.
-    return {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+    # Python as it runs by default, writing the bytecode of what it compiles, even where
+    # this shell says otherwise: else each run would compile the project's modules anew
+    # (installed packages, Pelican's among them, come compiled).
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    return environment
 
 
 @dataclass(frozen=True)
