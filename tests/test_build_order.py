@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from pelican.generators import ArticlesGenerator
 
 import hearth_discussions.plugin as discussions_plugin
 import hearth_members.plugin as members_plugin
@@ -57,3 +58,38 @@ def test_the_link_and_discussion_pages_made_early_are_the_ones_the_site_uses(tmp
     assert link_pages == ["before"]
     assert discussion_pages == ["before"]
     assert grouped == ["before", "before"], "links, then discussions, grouped by month once"
+
+
+def test_each_issue_s_search_record_is_made_once_as_pelican_reads_it(tmp_path, monkeypatch):
+    # Made while the main process waits for the Markdown workers, not after the
+    # last conversion, when it would hold back Pagefind's start.
+    events: list[str] = []
+
+    def recording(name, label):
+        real = getattr(search, name)
+
+        def record(*args, **kwargs):
+            if label(*args):
+                events.append(label(*args))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(search, name, record)
+
+    recording("_issue_record", lambda *args: "record")
+    recording("record_html", lambda record: "page" if record.kind == "issue" else "")
+    real_context = ArticlesGenerator.generate_context
+
+    def generate_context(self):
+        real_context(self)
+        events.append("issues read")
+
+    monkeypatch.setattr(ArticlesGenerator, "generate_context", generate_context)
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    published = [
+        issue
+        for issue in (content / "issues").glob("*.md")
+        if "Status: draft" not in issue.read_text()
+    ]
+    build_site(content, tmp_path / "output")
+    assert events.count("record") == events.count("page") == len(published)
+    assert events[-1] == "issues read", "each record and page made as its issue was read"

@@ -360,6 +360,7 @@ def test_issues_are_indexed_without_their_inline_tags_into_the_very_same_index(t
             title=f"Issue {n}",
             date=datetime(2025, 1, n),
             _content=html,
+            source_path=f"content/issues/{n}.md",
         )
         for n in (1, 2)
     ]

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from markdown import Markdown
 from pelican import signals
+from pelican.contents import Article
 from pelican.generators import Generator
 
 from hearth_core.files import write_atomically
@@ -19,6 +20,7 @@ from hearth_site.pagememo import PreviewWriter
 from hearth_site.search import (
     SearchIndexJob,
     SearchRecord,
+    issue_record,
     search_records,
     search_tags,
     with_pages,
@@ -138,6 +140,13 @@ def move_links_under_site_path(content: Any) -> None:
     if path and getattr(content, "_content", None):
         # Here, before any page or feed reads it, so they all link the same way.
         content._content = under_site_path(content._content, path)
+    if isinstance(content, Article) and hasattr(content, "issue"):
+        # Its search record and page, now: a build's main process mostly waits for the
+        # Markdown workers while Pelican reads the issues, and would make them later,
+        # alone, between the last conversion and Pagefind's start.
+        record = issue_record(content, path)
+        if record is not None:
+            record.page  # noqa: B018 -- a cached property, read for its side effect
 
 
 def preview_writer(pelican: Any) -> type[PreviewWriter] | None:

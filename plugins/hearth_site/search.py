@@ -81,25 +81,51 @@ def _shown_line(label: str, tags: Iterable[str]) -> str:
 
 
 def issue_records(articles: Iterable[Any], path: str = "") -> list[SearchRecord]:
-    records = []
-    for article in articles:
-        if article.is_draft:
-            continue
-        label = f"Issue {article.issue.number}"
-        tags = tuple(tag.name for tag in getattr(article, "tags", ()))
-        summary = f"<p>{escape(article.summary_text or '')}</p>"
-        records.append(
-            SearchRecord(
-                url=f"{path}/{article.url}",
-                title=article.title,
-                kind="issue",
-                date=article.date.date(),
-                tags=tags,
-                body_html=summary + _shown_line(label, tags) + _for_pagefind(article._content),
-                label=label,
-            )
-        )
-    return records
+    records = (issue_record(article, path) for article in articles)
+    return [record for record in records if record is not None]
+
+
+def issue_record(article: Any, path: str = "") -> SearchRecord | None:
+    """The record of a published issue, made once per issue and content: a build makes
+    it as Pelican reads the issue, while the Markdown workers still convert the rest,
+    with its page (``hearth_site.plugin.prepare_issue_record``)."""
+    if article.is_draft:
+        return None
+    tags = tuple(tag.name for tag in getattr(article, "tags", ()))
+    # _content first: an unchanged issue's is the very same string, found equal at once.
+    made_from = (article._content, article.title, article.url, article.date, tags, path)
+    made_from += (article.summary_text, article.issue.number)
+    kept = _ISSUE_RECORDS.get(article.source_path)
+    if kept is None or kept[0] != made_from:
+        kept = _ISSUE_RECORDS[article.source_path] = (made_from, _issue_record(*made_from))
+    return kept[1]
+
+
+_ISSUE_RECORDS: dict[str, tuple[tuple, SearchRecord]] = {}
+
+
+def _issue_record(
+    html: str,
+    title: str,
+    url: str,
+    day: Any,
+    tags: tuple[str, ...],
+    path: str,
+    summary: str,
+    number: int,
+) -> SearchRecord:
+    label = f"Issue {number}"
+    return SearchRecord(
+        url=f"{path}/{url}",
+        title=title,
+        kind="issue",
+        date=day.date(),
+        tags=tags,
+        body_html=f"<p>{escape(summary or '')}</p>"
+        + _shown_line(label, tags)
+        + _for_pagefind(html),
+        label=label,
+    )
 
 
 # Tags Pagefind reads past, as if they were not there: it indexes their text as
