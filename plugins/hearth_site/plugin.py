@@ -21,6 +21,7 @@ from hearth_site.search import (
     SearchIndexJob,
     SearchRecord,
     issue_record,
+    scratch_site,
     search_records,
     search_tags,
     with_pages,
@@ -92,7 +93,10 @@ class SearchGenerator(Generator):
         # with the writing of the pages.
         records = with_pages(self.records())
         output, language = Path(self.output_path), self.settings["DEFAULT_LANG"]
-        self.job = SearchIndexJob(lambda: records, output, language)
+        # Pagefind's input is written here too: on the job's thread it would wait its
+        # turns with the writing of the pages, a third of a second before Pagefind starts.
+        scratch = scratch_site(records) if records else None
+        self.job = SearchIndexJob(lambda: records, output, language, scratch=scratch)
         return self.job
 
     def generate_output(self, writer: Any) -> None:

@@ -356,9 +356,11 @@ def write_search_index(
     output: Path,
     language: str,
     cancelled: threading.Event | None = None,
+    scratch: tempfile.TemporaryDirectory | None = None,
 ) -> Path:
     """Write the Pagefind bundle to ``output``/pagefind, replacing any earlier one.
 
+    ``scratch``, from ``scratch_site(records)``, is Pagefind's input if already written.
     Setting ``cancelled`` stops it part way, Pagefind included, with SearchIndexCancelled.
     """
     cancelled = cancelled or threading.Event()
@@ -367,20 +369,30 @@ def write_search_index(
     shutil.rmtree(folder, ignore_errors=True)
     if not records:
         return folder  # Pagefind refuses an empty index; the search page says search is off.
-    with tempfile.TemporaryDirectory(
-        prefix="hearth-search-", dir=_scratch_parent(records)
-    ) as scratch:
-        for number, record in enumerate(records):
-            if cancelled.is_set():
-                raise SearchIndexCancelled
-            Path(scratch, f"{number}.html").write_text(record.page, encoding="utf-8")
-        command = [str(pagefind_bin.get_executable()), "--site", scratch, "--silent"]
+    with scratch or scratch_site(records, cancelled) as site:
+        command = [str(pagefind_bin.get_executable()), "--site", site, "--silent"]
         command += ["--output-path", str(folder.resolve()), "--force-language", language]
         returncode, messages = _run_unless_cancelled(command, cancelled)
     if returncode != 0:
         raise SearchIndexFailed(f"search: Pagefind could not index the site:\n{messages}")
     _write_parts(records, folder)
     return folder
+
+
+def scratch_site(
+    records: list[SearchRecord], cancelled: threading.Event | None = None
+) -> tempfile.TemporaryDirectory:
+    """A folder of one page per record for Pagefind to read, deleted when its ``with`` ends."""
+    scratch = tempfile.TemporaryDirectory(prefix="hearth-search-", dir=_scratch_parent(records))
+    try:
+        for number, record in enumerate(records):
+            if cancelled and cancelled.is_set():
+                raise SearchIndexCancelled
+            Path(scratch.name, f"{number}.html").write_text(record.page, encoding="utf-8")
+    except BaseException:
+        scratch.cleanup()
+        raise
+    return scratch
 
 
 # Pagefind reads one file per record, written just before and deleted just after.
@@ -430,6 +442,7 @@ class SearchIndexJob:
         output: Path,
         language: str,
         supersede: bool = False,
+        scratch: tempfile.TemporaryDirectory | None = None,
     ) -> None:
         if SearchIndexJob.running:
             if supersede:
@@ -439,13 +452,19 @@ class SearchIndexJob:
         self._error: Exception | None = None
         self._cancelled = threading.Event()
         self._thread = threading.Thread(
-            target=self._run, args=(records, output, language), name="search-index"
+            target=self._run, args=(records, output, language, scratch), name="search-index"
         )
         self._thread.start()
 
-    def _run(self, records: Callable[[], list[SearchRecord]], output: Path, language: str) -> None:
+    def _run(
+        self,
+        records: Callable[[], list[SearchRecord]],
+        output: Path,
+        language: str,
+        scratch: tempfile.TemporaryDirectory | None,
+    ) -> None:
         try:
-            write_search_index(records(), output, language, self._cancelled)
+            write_search_index(records(), output, language, self._cancelled, scratch)
         except SearchIndexCancelled:
             pass
         except Exception as error:  # re-raised in the build's own thread by wait()
