@@ -19,18 +19,21 @@ HTML to what Python-Markdown gives without this extension.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import markdown.extensions.codehilite as codehilite
-from markdown import Markdown, blockprocessors
+from markdown import Markdown, blockprocessors, util
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.extensions.abbr import AbbrBlockprocessor
+from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.def_list import DefListProcessor
 from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.extensions.tables import TableProcessor
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
+from markdown.util import Registry
 
 from hearth_core.inline_fast import FastInlineProcessor
 
@@ -42,10 +45,16 @@ class FastMarkdownExtension(Extension):
         md.treeprocessors.register(FastInlineProcessor(md), "inline", 20)
         # Before every other preprocessor: the source as the author wrote it.
         md.preprocessors.register(_TocMarkerCheck(md), "hearth_toc_marker", 1000)
+        md.preprocessors.register(_BraceCheck(md), "hearth_brace", 999)
         md.registerExtension(self)
         self.md = md
         for processor in md.parser.blockprocessors:
             _skip_test_without_needles(processor)
+        _list_once(md.parser.blockprocessors)
+        for processor in md.treeprocessors:
+            _unescape_only_escapes(processor)
+        if "attr_list" in md.treeprocessors:
+            _skip_without_braces(md, md.treeprocessors["attr_list"])
         _cache_code_highlighters()
         self.reset()
 
@@ -70,6 +79,69 @@ class _TocMarkerCheck(Preprocessor):
             marker = toc.hearth_marker
             toc.marker = marker if marker and any(marker in line for line in lines) else ""
         return lines
+
+
+class _BraceCheck(Preprocessor):
+    """Notes whether the document has a "{", which attr_list's syntax cannot do without."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.md.hearth_has_brace = any("{" in line for line in lines)  # type: ignore[attr-defined]
+        return lines
+
+
+def _skip_without_braces(md: Markdown, processor: Treeprocessor) -> None:
+    # attr_list looks for {: ...} after every element's text; in a document without a
+    # "{" (nearly every newsletter issue) it can find none.
+    if type(processor) is not AttrListTreeprocessor or hasattr(processor.run, "hearth_skips"):
+        return
+    full_run = processor.run
+
+    def run(root: Any) -> None:
+        if getattr(md, "hearth_has_brace", True):
+            full_run(root)
+
+    run.hearth_skips = True  # type: ignore[attr-defined]
+    processor.run = run  # type: ignore[method-assign]
+
+
+def _unescape_only_escapes(processor: Treeprocessor) -> None:
+    # Asked for every text and tail of every element: most hold no escaped character.
+    if type(processor) is not UnescapeTreeprocessor or processor.RE is not UnescapeTreeprocessor.RE:
+        return
+    unescape = processor.unescape
+    if hasattr(unescape, "hearth_checks"):
+        return
+
+    def only_escapes(text: str) -> str:
+        return unescape(text) if util.STX in text else text
+
+    only_escapes.hearth_checks = True  # type: ignore[attr-defined]
+    processor.unescape = only_escapes  # type: ignore[method-assign]
+
+
+class _ListedRegistry(Registry):
+    """A Registry that lists its items once, not on every iteration: the block parser
+    goes through its processors for each of 80,000 blocks of a newsletter archive."""
+
+    _listed: list[Any] | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._listed is None or not self._is_sorted:
+            self._listed = list(Registry.__iter__(self))
+        return iter(self._listed)
+
+    def register(self, item: Any, name: str, priority: float) -> None:
+        self._listed = None
+        super().register(item, name, priority)
+
+    def deregister(self, name: str, strict: bool = True) -> None:
+        self._listed = None
+        super().deregister(name, strict)
+
+
+def _list_once(registry: Registry) -> None:
+    if type(registry) is Registry:
+        registry.__class__ = _ListedRegistry
 
 
 # For each block test, text its expression needs (any one of them) to match at all.
