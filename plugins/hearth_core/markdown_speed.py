@@ -61,9 +61,14 @@ class FastMarkdownExtension(Extension):
     def reset(self) -> None:
         # Made again for each document: an extension may add a name to the list later.
         names = frozenset(self.md.block_level_elements)
+        known: dict[Any, bool] = {}  # by tag: a document has a few dozen kinds
 
         def is_block_level(tag: Any) -> bool:
-            return isinstance(tag, str) and tag.lower().rstrip("/") in names
+            try:
+                return known[tag]
+            except KeyError:
+                block = known[tag] = isinstance(tag, str) and tag.lower().rstrip("/") in names
+                return block
 
         self.md.is_block_level = is_block_level  # type: ignore[method-assign]
 
