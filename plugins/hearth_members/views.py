@@ -33,6 +33,7 @@ class LinkView(NamedTuple):
     url: str
     domain: str
     date: date
+    date_text: str  # "25 June 2022", as the pages show it
     note_html: str
     tags: tuple[Ref, ...]
     discussion: DiscussionRef | None
@@ -92,6 +93,11 @@ def _anchor(url: str) -> str:
     return "link-" + hashlib.sha256(normalize_url(url).encode()).hexdigest()[:12]
 
 
+@functools.cache  # many links share a day
+def day_text(day: date) -> str:
+    return day.strftime("%-d %B %Y")
+
+
 def month_url(day: date) -> str:
     return f"links/{day.year}/{day.month:02d}/"
 
@@ -132,6 +138,7 @@ def build_link_pages(
                     url=link.url,
                     domain=display_domain(link.url),
                     date=link.date,
+                    date_text=day_text(link.date),
                     note_html=render_note(link.note) if link.note else "",
                     tags=tuple(tags[tag] for tag in link.tags),
                     discussion=discussion_ref(link.discussion) if link.discussion else None,
