@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -115,12 +115,12 @@ MEMBER_FILES = FileKind(
 )
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """One YAML value: a scalar, a ``list[Value]`` or a ``dict[str, Value]``.
 
     In a mapping, ``line`` is the key's line: a problem with ``links`` is best
-    shown on the ``links:`` line, not on the first item below it.
+    shown on the ``links:`` line, not on the first item below it. A named tuple,
+    made in C: a 20,000-link archive has 140,000 of them.
     """
 
     data: Any
