@@ -45,12 +45,19 @@ def main() -> None:
 
     tasks._build_reporting(drafts=False)
     newest = sorted(Path("content/issues").glob("*.md"))[-1]
-    with newest.open("a", encoding="utf-8") as issue:
-        issue.write("\nOne more paragraph, written while the preview runs.\n")
-    print(f"edit one issue\t{_timed_build(tasks):.3f}", flush=True)
-    with Path("content/members/member1.yml").open("a", encoding="utf-8") as member:
-        member.write(NEW_LINK)
-    print(f"add one member link\t{_timed_build(tasks):.3f}", flush=True)
+    member = Path("content/members/member1.yml")
+    # Put back as they were, so that the benchmark can run this again.
+    originals = {path: path.read_bytes() for path in (newest, member)}
+    try:
+        with newest.open("a", encoding="utf-8") as issue:
+            issue.write("\nOne more paragraph, written while the preview runs.\n")
+        print(f"edit one issue\t{_timed_build(tasks):.3f}", flush=True)
+        with member.open("a", encoding="utf-8") as written:
+            written.write(NEW_LINK)
+        print(f"add one member link\t{_timed_build(tasks):.3f}", flush=True)
+    finally:
+        for path, data in originals.items():
+            path.write_bytes(data)
 
 
 if __name__ == "__main__":
