@@ -48,6 +48,10 @@ class TextMemo:
             self._done[key] = self._from_worker(key) or self.function(options, text)
         return self._done[key]
 
+    def knows(self, options: str, text: str) -> bool:
+        key = self._key(options, text)
+        return key in self._done or key in self._pending
+
     def remember(self, options: str, text: str, result: str) -> None:
         """``result`` is ``function(options, text)``, found by a quicker way."""
         self._done[self._key(options, text)] = result

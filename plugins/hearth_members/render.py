@@ -31,6 +31,8 @@ def start_notes(notes: Iterable[str], pool: Workers | None) -> None:
     """Make the simple notes' HTML here and now, and send the rest to ``pool``'s workers."""
     needing_markdown = []
     for note in notes:
+        if NOTE_HTML.knows("", note):
+            continue  # a live preview's next build: all but an edited note
         simple = _simple_note_html(note)
         if simple is None:
             needing_markdown.append(note)
