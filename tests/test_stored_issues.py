@@ -55,24 +55,24 @@ def test_the_next_command_reads_the_issues_as_parsed(project, parsed):
     assert parsed == ["0001-one.md", "0002-two.md"], "none parsed again"
 
 
-def test_an_edited_issue_is_parsed_again(project, parsed):
+def edited_in_the_next_command(project, old: str, new: str):
+    """Issue two edited after a command stored the parses; what the next command loads."""
     content, settings = project
     load(settings)
     new_process()
     two = content / "issues/0002-two.md"
-    two.write_text(two.read_text().replace("Title: Two", "Title: Two, retitled"))
-    issues, problems = load(settings)
+    two.write_text(two.read_text().replace(old, new))
+    return load(settings)
+
+
+def test_an_edited_issue_is_parsed_again(project, parsed):
+    issues, problems = edited_in_the_next_command(project, "Title: Two", "Title: Two, retitled")
     assert parsed[2:] == ["0002-two.md"]
     assert [issue.title for issue in issues] == ["One", "Two, retitled"] and problems == []
 
 
 def test_an_issue_broken_after_it_was_stored_is_reported(project, parsed):
-    content, settings = project
-    load(settings)
-    new_process()
-    two = content / "issues/0002-two.md"
-    two.write_text(two.read_text().replace("Date: 2025-10-10 08:00", "Date: someday"))
-    issues, problems = load(settings)
+    issues, problems = edited_in_the_next_command(project, "Date: 2025-10-10 08:00", "Date: x")
     assert [issue.number for issue in issues] == [1]
     assert [(p.path.rsplit("/", 1)[-1], p.field) for p in problems] == [("0002-two.md", "Date")]
 
