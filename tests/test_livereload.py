@@ -31,6 +31,8 @@ def livereload(project):
         pytest.fail("invoke livereload stopped before serving")
     yield f"http://localhost:{port}", process.stdout
     process.terminate()
+    # What the preview printed after the test's last read: pytest shows it if the test failed.
+    print(process.stdout.read())
     process.wait(timeout=30)
 
 
