@@ -37,9 +37,11 @@ def load_site_issues(settings: Mapping[str, Any]) -> tuple[list[Issue], list[Pro
         found, folder_problems = load_issues(Path(settings["PATH"], folder))
         issues += found
         problems += folder_problems
-    if stored and kept_parses(issues) != _STORED[stored]:
-        _STORED[stored] = kept_parses(issues)
-        store_later(stored, STORED_NAME, _STORED[stored])
+    if stored:
+        parses = kept_parses(issues)
+        if parses != _STORED[stored]:
+            _STORED[stored] = parses
+            store_later(stored, STORED_NAME, parses)
     return issues, problems
 
 
