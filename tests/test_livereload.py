@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from hearth_site.serve import Builds, live_preview_server
+from hearth_site.serve import RELOAD_PATH, RELOAD_SCRIPT, Builds, live_preview_server
 from tests.sites import free_port, invoke, served, serving
 
 
@@ -75,6 +75,16 @@ def test_the_files_in_output_stay_free_of_the_reload_script(tmp_path):
     assert "EventSource" not in (tmp_path / "index.html").read_text()
     with served(tmp_path) as url:
         assert "EventSource" not in urllib.request.urlopen(url + "/").read().decode()
+
+
+def test_a_page_read_while_a_build_wrote_it_still_reloads(tmp_path):
+    # A build writes a page in place: the browser may read it cut short, with no </body>.
+    (tmp_path / "index.html").write_text("<html><body><p>Half a pa")
+    builds = Builds()
+    server = live_preview_server(tmp_path, builds, "127.0.0.1", 0)
+    with serving(server) as url:
+        page = urllib.request.urlopen(url + "/").read().decode()
+    assert page == "<html><body><p>Half a pa" + RELOAD_SCRIPT.format(path=RELOAD_PATH, build=0)
 
 
 def test_a_page_served_before_a_build_finished_still_reloads(tmp_path):

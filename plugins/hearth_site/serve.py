@@ -85,7 +85,7 @@ class LivePreviewHandler(PreviewHandler):
             super().do_GET()
             return
         script = RELOAD_SCRIPT.format(path=RELOAD_PATH, build=self.server.builds.count)
-        html = page.read_bytes().replace(b"</body>", script.encode() + b"</body>", 1)
+        html = with_script(page.read_bytes(), script.encode())
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(html)))
@@ -109,6 +109,15 @@ class LivePreviewHandler(PreviewHandler):
             self.wfile.flush()
         except OSError:
             pass  # the tab was closed
+
+
+def with_script(html: bytes, script: bytes) -> bytes:
+    """The page with the reload script before its ``</body>``, or at its end without one:
+    a page read while a build was writing it is cut short, and must still reload
+    when that build finishes."""
+    if b"</body>" in html:
+        return html.replace(b"</body>", script + b"</body>", 1)
+    return html + script
 
 
 def live_preview_server(
