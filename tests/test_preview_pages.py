@@ -10,8 +10,10 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pelican import signals
 
 from hearth_site.build import BuildFailed
 from hearth_site.search import SearchIndexJob
@@ -139,6 +141,33 @@ def edit_page(site: Preview) -> None:
     append(site.content / "pages/about.md", "\nOne more line about us.\n")
 
 
+NEW_ISSUE = """\
+Title: An issue written while previewing
+Date: 2026-02-06 08:00
+Summary: A new issue: its neighbours, the archive and the topics all list it.
+Tags: tools
+
+Written while the preview runs.
+"""
+
+
+def add_issue(site: Preview) -> None:
+    (site.content / "issues/0016-an-issue-written-while-previewing.md").write_text(NEW_ISSUE)
+
+
+def remove_an_issue(site: Preview) -> None:
+    # Issue 14 is one no other issue links to by its file.
+    next((site.content / "issues").glob("0014-*.md")).unlink()
+
+
+def undo_an_edit(site: Preview) -> None:
+    path = site.newest_issue()
+    text = path.read_text(encoding="utf-8")
+    append(path, "\nA paragraph the author takes back.\n")
+    site.build()
+    path.write_text(text, encoding="utf-8")
+
+
 def remove_a_written_page(site: Preview) -> None:
     (site.output / "issues/1/index.html").unlink()
 
@@ -153,6 +182,9 @@ EDITS: list[Callable[[Preview], None]] = [
     edit_site_name,
     edit_a_url_setting,
     edit_page,
+    add_issue,
+    remove_an_issue,
+    undo_an_edit,
     remove_a_written_page,
 ]
 
@@ -186,6 +218,26 @@ def test_editing_an_issue_text_writes_its_page_not_every_other_issue(preview):
     rewritten = {page for page in unrelated if page.stat().st_mtime_ns != before[page]}
     newest = max(issues, key=lambda page: int(page.parent.name))
     assert rewritten == {newest}, "only the edited issue's own page is written again"
+
+
+def test_editing_an_issue_text_reads_only_that_issue_again(preview):
+    issues = {path.name for path in (preview.content / "issues").glob("*.md")}
+    read: list[str] = []
+
+    def record(content: Any) -> None:
+        if Path(content.source_path).name in issues:
+            read.append(Path(content.source_path).name)
+
+    signals.content_object_init.connect(record)
+    try:
+        edit_body(preview)
+        preview.build()
+        assert read == [preview.newest_issue().name]
+        edit_title(preview)  # a header: another issue's page may show it
+        preview.build()
+        assert sorted(read[1:]) == sorted(issues)
+    finally:
+        signals.content_object_init.disconnect(record)
 
 
 @pytest.mark.parametrize("preview_build", [True, False], ids=["preview", "build"])

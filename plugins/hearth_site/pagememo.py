@@ -20,7 +20,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, ClassVar
 
 from jinja2 import Environment, Template, meta
 from pelican.contents import Content
@@ -155,9 +156,34 @@ class PreviewWriter(Writer):
     Only a live preview's builds use it: one process, one output folder, build after build.
     """
 
+    # Each page the preview's builds wrote since the last one that finished.
+    _pages: ClassVar[set[str]] = set()
+    _building: ClassVar[PreviewWriter | None] = None
+
     def __init__(self, output_path: str, settings: dict[str, Any]) -> None:
         super().__init__(output_path, settings=settings)
         self._shared: tuple | None = None
+        if PreviewWriter._building is not None:  # a build that failed part way
+            PreviewWriter._pages |= PreviewWriter._building._done()
+        PreviewWriter._building = self
+
+    def _done(self) -> set[str]:
+        done = self._written_files | self._overridden_files
+        return {path for path in done if Path(path).is_relative_to(self.output_path)}
+
+    @classmethod
+    def remove_stale_pages(cls) -> None:
+        """After a build: remove the pages earlier builds wrote and this one did not (the
+        page of a deleted issue, of a tag no issue has any more), as a fresh build would
+        not have them."""
+        writer, cls._building = cls._building, None
+        if writer is None:
+            return
+        done = writer._done()
+        for path in cls._pages - done:
+            MEMO.forget(path)
+            _remove_with_empty_folders(Path(path), Path(writer.output_path))
+        cls._pages = done
 
     def write_file(
         self,
@@ -237,3 +263,11 @@ class PreviewWriter(Writer):
                 )
             )
         return self._shared
+
+
+def _remove_with_empty_folders(path: Path, root: Path) -> None:
+    path.unlink(missing_ok=True)
+    folder = path.parent
+    while folder != root and folder.is_relative_to(root) and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -13,7 +13,7 @@ from pelican.generators import Generator
 from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
 from hearth_core.stored import store_pending
-from hearth_site import quickpreview, staticlinks
+from hearth_site import keptarticles, quickpreview, staticlinks
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
 from hearth_site.pagememo import PreviewWriter
@@ -134,6 +134,10 @@ def start_preview_index(_pelican: Any) -> None:
     SearchGenerator.preview_index.clear()
 
 
+def remove_stale_pages(_pelican: Any) -> None:
+    PreviewWriter.remove_stale_pages()
+
+
 def get_generators(_pelican: Any) -> tuple[type[Generator], ...]:
     return SiteGenerator, SearchGenerator
 
@@ -162,7 +166,9 @@ def register() -> None:
     signals.get_generators.connect(get_generators)
     signals.get_writer.connect(preview_writer)
     signals.all_generators_finalized.connect(start_search_index)
+    signals.finalized.connect(remove_stale_pages)
     signals.finalized.connect(start_preview_index)
     signals.content_object_init.connect(move_links_under_site_path)
+    signals.article_generator_init.connect(keptarticles.keep_articles)
     quickpreview.register()
     staticlinks.register()

@@ -22,6 +22,7 @@ from pelican.writers import Writer
 from hearth_core.problems import ContentError
 from hearth_issues.reader import BODY_HTML, markdown_options
 from hearth_issues.source import read_issue
+from hearth_site.keptarticles import forget
 from hearth_site.meta import site_path, under_site_path
 
 # The articles generator of the last preview build that finished, and the one
@@ -84,6 +85,7 @@ def _write(generator: Any, article: Any, issue: Any) -> None:
     path = site_path(settings)
     article._content = under_site_path(html, path) if path else html
     article.issue = article.metadata["issue"] = issue
+    forget(article.source_path)  # it no longer is what its file's last bytes made
     extra = {"all_articles": generator.articles} if article in generator.drafts else {}
     Writer(generator.output_path, settings=settings).write_file(
         article.save_as,

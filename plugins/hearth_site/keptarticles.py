@@ -1,0 +1,101 @@
+"""A live preview keeps the articles Pelican made of the issues an edit left alone.
+
+Pelican reads every issue again for each build, and makes its article: on a
+700-issue archive that is a third of a preview's rebuild after a one-line edit.
+Pelican's own content cache (``get_cached_data`` and ``cache_data`` on its
+generators) would keep them in a pickle on disk; a preview's one process keeps
+them in memory, through the same two methods.
+
+An article is used again only if all of this holds since the build that read it:
+the settings are equal; the issue files are the same files; and every file whose
+bytes changed kept its header, where everything one article may show of another
+(its title, address, date) comes from. An article made from an issue's own bytes
+depends on nothing else: what a build computes across issues (neighbours, listings,
+links from members) it sets again on every article, read or kept.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+# The articles the last preview build read or kept, by source path, with the bytes
+# each was made from; and the settings of that build.
+_KEPT: dict[str, tuple[bytes, Any]] = {}
+_SETTINGS: list[dict[str, Any]] = []
+
+
+def _header(source: bytes) -> bytes:
+    # Pelican-style headers end at the first blank line; a file without one is
+    # all header here, so any change to it is taken for a change of header.
+    return source.split(b"\n\n", 1)[0]
+
+
+def _usable(sources: dict[str, bytes], settings: dict[str, Any]) -> bool:
+    if [settings] != _SETTINGS or sources.keys() != _KEPT.keys():
+        return False
+    return all(
+        _header(source) == _header(_KEPT[path][0])
+        for path, source in sources.items()
+        if source != _KEPT[path][0]
+    )
+
+
+class KeptArticles:
+    """Installed on a preview's ArticlesGenerator as Pelican's cache methods."""
+
+    def __init__(self, generator: Any) -> None:
+        self.generator = generator
+        self.sources = {
+            path: _read(os.path.join(generator.path, path))
+            for path in generator.get_files(
+                generator.settings["ARTICLE_PATHS"],
+                exclude=generator.settings["ARTICLE_EXCLUDES"],
+            )
+        }
+        self.usable = _usable(self.sources, generator.settings)
+        if not self.usable:
+            _KEPT.clear()
+        _SETTINGS[:] = [generator.settings]
+
+    def get_cached_data(self, path: str, default: Any = None) -> Any:
+        kept = _KEPT.get(path)
+        if not self.usable or kept is None or kept[0] != self.sources.get(path):
+            return default
+        article = kept[1]
+        # The same settings by value; the context is this build's own.
+        article.settings = self.generator.settings
+        article._context = self.generator.context
+        return article
+
+    def cache_data(self, path: str, article: Any) -> None:
+        source = self.sources.get(path)
+        if source is None:
+            _KEPT.pop(path, None)
+        else:
+            _KEPT[path] = (source, article)
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError:
+        return b""  # Pelican's own read reports it
+
+
+def keep_articles(generator: Any) -> None:
+    """At ``article_generator_init``: a preview's builds keep and use again articles."""
+    if not generator.settings.get("HEARTH_PREVIEW"):
+        return
+    kept = KeptArticles(generator)
+    generator.get_cached_data = kept.get_cached_data
+    generator.cache_data = kept.cache_data
+
+
+def forget(source_path: str) -> None:
+    """The article of this file was changed in place (the quick re-render of an edit)."""
+    for path in [
+        path for path, (_source, article) in _KEPT.items() if article.source_path == source_path
+    ]:
+        del _KEPT[path]
