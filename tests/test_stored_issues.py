@@ -71,6 +71,23 @@ def test_an_edited_issue_is_parsed_again(project, parsed):
     assert [issue.title for issue in issues] == ["One", "Two, retitled"] and problems == []
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "body"),
+    [
+        ("Hello.", "Hullo.", "Hullo."),  # the same length
+        ("Hello.\n", "Hello.\nMore.\n", "Hello.\nMore."),
+        ("Hello.\n", "Hello.", "Hello."),  # only the file's last line end
+        ("\n\nHello.", "\n\n\nHello.", "\nHello."),  # one more blank line before it
+    ],
+    ids=["same length", "appended", "last line end", "blank line"],
+)
+def test_an_edited_body_is_parsed_again(project, parsed, old, new, body):
+    issues, problems = edited_in_the_next_command(project, old, new)
+    assert parsed[2:] == ["0002-two.md"]
+    assert issues[1].body == body and problems == []
+    assert load(project[1])[0][1].body == body, "and then kept as it now is"
+
+
 def test_an_issue_broken_after_it_was_stored_is_reported(project, parsed):
     issues, problems = edited_in_the_next_command(project, "Date: 2025-10-10 08:00", "Date: x")
     assert [issue.number for issue in issues] == [1]

@@ -82,43 +82,49 @@ def read_issue(path: Path) -> Issue:
     return issue
 
 
-# The last valid parse of each file in this process, with its text: a build reads
-# every issue twice (the check, then Pelican's reader) and a live preview's next
-# build finds all but the edited one unchanged. The same text gives the very same
-# Issue, so later steps that compare issues find them equal at once.
-_PARSED: dict[Path, tuple[str, Issue]] = {}
+# A parse as kept: the text around the body, and the Issue, which holds the body:
+# the same text again is found without a second copy of every issue in memory.
+StoredParse = tuple[str, str, Issue]
+
+# The last valid parse of each file in this process: a build reads every issue
+# twice (the check, then Pelican's reader) and a live preview's next build finds
+# all but the edited one unchanged. The same text gives the very same Issue, so
+# later steps that compare issues find them equal at once.
+_PARSED: dict[Path, StoredParse] = {}
 
 
 def parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
     last = _PARSED.get(path)
-    if last and last[0] == text:
-        return last[1], []
+    if last and _is_text_of(last, text):
+        return last[2], []
     issue, problems = _parse_issue(path, text)
     if issue is not None:
-        _PARSED[path] = (text, issue)
+        start = text.rfind(issue.body)
+        if start >= 0:  # else (a file with \r\n line ends) parsed again each time
+            _PARSED[path] = (text[:start], text[start + len(issue.body) :], issue)
     return issue, problems
 
 
-# A kept parse as stored: the text around the body, which the Issue holds, and the
-# Issue; half the bytes to store and load that the whole text would take.
-StoredParse = tuple[str, str, Issue]
+def _is_text_of(kept: StoredParse, text: str) -> bool:
+    before, after, issue = kept
+    return (
+        len(text) == len(before) + len(issue.body) + len(after)
+        and text.startswith(before)
+        and text.endswith(after)
+        and text.startswith(issue.body, len(before))
+    )
 
 
 def kept_parses(issues: Iterable[Issue]) -> dict[Path, StoredParse]:
     """The kept parses of ``issues``, to store for the next command (``hearth_issues.collect``)."""
-    stored = {}
-    for issue in issues:
-        text, parsed = _PARSED.get(issue.source, ("", None))
-        start = text.rfind(issue.body)
-        if parsed is issue and start >= 0:  # else parsed again, by the next command
-            stored[issue.source] = (text[:start], text[start + len(issue.body) :], issue)
-    return stored
+    kept = ((issue, _PARSED.get(issue.source)) for issue in issues)
+    return {issue.source: parse for issue, parse in kept if parse and parse[2] is issue}
 
 
 def keep_parses(entries: dict[Path, StoredParse]) -> None:
     """Parses stored by an earlier process; each is used only while its file's text is the same."""
-    for path, (before, after, issue) in entries.items():
-        _PARSED.setdefault(path, (before + issue.body + after, issue))
+    for path, parse in entries.items():
+        _PARSED.setdefault(path, parse)
 
 
 def _parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:

@@ -20,6 +20,7 @@ from hearth_site.pagememo import PreviewWriter
 from hearth_site.search import (
     SearchIndexJob,
     SearchRecord,
+    forget_pages,
     issue_record,
     scratch_site,
     search_records,
@@ -96,6 +97,7 @@ class SearchGenerator(Generator):
         # Pagefind's input is written here too: on the job's thread it would wait its
         # turns with the writing of the pages, a third of a second before Pagefind starts.
         scratch = scratch_site(records) if records else None
+        forget_pages(records)  # a preview does not call this: it keeps them
         self.job = SearchIndexJob(lambda: records, output, language, scratch=scratch)
         return self.job
 
