@@ -65,12 +65,16 @@ def test_a_broken_save_keeps_the_page_until_it_is_fixed(livereload, project, new
     tab.get_by_text("Second try, fixed.").wait_for(timeout=60_000)
 
 
-def test_the_files_in_output_stay_free_of_the_reload_script(tmp_path):
-    (tmp_path / "index.html").write_text("<html><body><p>Hi</p></body></html>")
-    builds = Builds()
-    server = live_preview_server(tmp_path, builds, "127.0.0.1", 0)
+def previewed(output, html: str) -> str:
+    """``html`` as output/index.html, served by a live preview no build has finished in."""
+    (output / "index.html").write_text(html)
+    server = live_preview_server(output, Builds(), "127.0.0.1", 0)
     with serving(server) as url:
-        page = urllib.request.urlopen(url + "/").read().decode()
+        return urllib.request.urlopen(url + "/").read().decode()
+
+
+def test_the_files_in_output_stay_free_of_the_reload_script(tmp_path):
+    page = previewed(tmp_path, "<html><body><p>Hi</p></body></html>")
     assert '<script>\nnew EventSource("/_hearth/reload?build=0")' in page
     assert "EventSource" not in (tmp_path / "index.html").read_text()
     with served(tmp_path) as url:
@@ -79,11 +83,7 @@ def test_the_files_in_output_stay_free_of_the_reload_script(tmp_path):
 
 def test_a_page_read_while_a_build_wrote_it_still_reloads(tmp_path):
     # A build writes a page in place: the browser may read it cut short, with no </body>.
-    (tmp_path / "index.html").write_text("<html><body><p>Half a pa")
-    builds = Builds()
-    server = live_preview_server(tmp_path, builds, "127.0.0.1", 0)
-    with serving(server) as url:
-        page = urllib.request.urlopen(url + "/").read().decode()
+    page = previewed(tmp_path, "<html><body><p>Half a pa")
     assert page == "<html><body><p>Half a pa" + RELOAD_SCRIPT.format(path=RELOAD_PATH, build=0)
 
 
