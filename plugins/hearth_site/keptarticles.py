@@ -19,8 +19,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-# The articles the last preview build read or kept, by source path, with the bytes
-# each was made from; and the settings of that build.
+# The articles the last preview build read or kept, by source path (as Pelican gives
+# an article's), with the bytes each was made from; and the settings of that build.
 _KEPT: dict[str, tuple[bytes, Any]] = {}
 _SETTINGS: list[dict[str, Any]] = []
 
@@ -46,21 +46,23 @@ class KeptArticles:
 
     def __init__(self, generator: Any) -> None:
         self.generator = generator
-        self.sources = {
-            path: _read(os.path.join(generator.path, path))
-            for path in generator.get_files(
-                generator.settings["ARTICLE_PATHS"],
-                exclude=generator.settings["ARTICLE_EXCLUDES"],
-            )
-        }
+        files = generator.get_files(
+            generator.settings["ARTICLE_PATHS"], exclude=generator.settings["ARTICLE_EXCLUDES"]
+        )
+        self.sources = {path: _read(path) for path in map(self._source_path, files)}
         self.usable = _usable(self.sources, generator.settings)
         if not self.usable:
             _KEPT.clear()
         _SETTINGS[:] = [generator.settings]
 
+    def _source_path(self, path: str) -> str:
+        # As Pelican's reader makes an article's source_path from the generator's path.
+        return os.path.abspath(os.path.join(self.generator.path, path))
+
     def get_cached_data(self, path: str, default: Any = None) -> Any:
-        kept = _KEPT.get(path)
-        if not self.usable or kept is None or kept[0] != self.sources.get(path):
+        source_path = self._source_path(path)
+        kept = _KEPT.get(source_path)
+        if not self.usable or kept is None or kept[0] != self.sources.get(source_path):
             return default
         article = kept[1]
         # The same settings by value; the context is this build's own.
@@ -69,11 +71,12 @@ class KeptArticles:
         return article
 
     def cache_data(self, path: str, article: Any) -> None:
-        source = self.sources.get(path)
+        source_path = self._source_path(path)
+        source = self.sources.get(source_path)
         if source is None:
-            _KEPT.pop(path, None)
+            _KEPT.pop(source_path, None)
         else:
-            _KEPT[path] = (source, article)
+            _KEPT[source_path] = (source, article)
 
 
 def _read(path: str) -> bytes:
@@ -95,7 +98,4 @@ def keep_articles(generator: Any) -> None:
 
 def forget(source_path: str) -> None:
     """The article of this file was changed in place (the quick re-render of an edit)."""
-    for path in [
-        path for path, (_source, article) in _KEPT.items() if article.source_path == source_path
-    ]:
-        del _KEPT[path]
+    _KEPT.pop(source_path, None)
