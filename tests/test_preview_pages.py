@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from pelican import signals
 
+from hearth_issues.listing import ENTRY_HTML
 from hearth_site.build import BuildFailed
 from hearth_site.search import SearchIndexJob
 from tests.sites import ROOT, build_site
@@ -238,6 +239,27 @@ def test_editing_an_issue_text_reads_only_that_issue_again(preview):
         assert sorted(read[1:]) == sorted(issues)
     finally:
         signals.content_object_init.disconnect(record)
+
+
+def test_lists_of_issues_render_again_only_the_entry_an_edit_changes(preview, monkeypatch):
+    # The archive and every topic's page list the issues, and are written on every save.
+    rendered: list[str] = []
+    render = ENTRY_HTML._render
+
+    def recorded(siteurl: str, entries: list[Any], options: dict[str, Any]) -> list[str]:
+        rendered.extend(entry.title for entry in entries)
+        return render(siteurl, entries, options)
+
+    monkeypatch.setattr(ENTRY_HTML, "_render", recorded)
+    edit_body(preview)
+    preview.build()
+    assert rendered == [], "the text is not in the lists: nothing to render"
+    oldest = preview.oldest_issue()
+    title = next(line for line in oldest.read_text().splitlines() if line.startswith("Title:"))
+    # A title no other test gives it: the entries rendered are kept for the process.
+    replace(oldest, title, "Title: Renamed to show in the lists alone")
+    preview.build()
+    assert set(rendered) == {"Renamed to show in the lists alone"}, "the renamed issue alone"
 
 
 @pytest.mark.parametrize("preview_build", [True, False], ids=["preview", "build"])

@@ -8,6 +8,7 @@ from pelican.readers import Readers
 
 from hearth_core.problems import ContentError
 from hearth_issues.archive import by_year, link_neighbours
+from hearth_issues.listing import add_entries, issue_list_html
 from hearth_issues.reader import HearthMarkdownReader
 from hearth_issues.source import duplicate_numbers
 
@@ -30,6 +31,8 @@ def add_archive_context(generator: ArticlesGenerator) -> None:
     link_neighbours(issues)
     generator.context["latest_issue"] = issues[0] if issues else None
     generator.context["issue_years"] = by_year(issues)
+    add_entries(issues + generator.drafts, generator.env)
+    generator.context["issue_list_html"] = issue_list_html
 
 
 def register() -> None:
