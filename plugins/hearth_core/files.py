@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from hearth_core.problems import Problem, problem
 
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside ``path``, then rename it into place."""
+    write_atomically_with(path, lambda handle: handle.write(data))
+
+
+def write_atomically_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """``write_atomically``, for data that ``write`` writes to the file bit by bit."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
         dir=path.parent, prefix=f".{path.name}.", delete=False
     ) as handle:
         try:
-            handle.write(data)
+            write(handle)
         except BaseException:
             os.unlink(handle.name)
             raise
