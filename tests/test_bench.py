@@ -10,7 +10,7 @@ import pytest
 from hearth_bench.archive import ArchiveShape, write_archive
 from hearth_bench.measure import Measurement, measure
 from hearth_bench.report import bench_command, growth_table
-from hearth_bench.run import Figure, Report, cold_builds, format_report
+from hearth_bench.run import YARDSTICK, Figure, Report, cold_builds, format_report
 from hearth_site.check import load_site_content
 from tests.sites import ROOT, settings_for
 
@@ -43,6 +43,7 @@ def _report(scale: float, build: float) -> Report:
     figures = (
         Figure("cold full build", "s", build, 10.0, "≤ 0.6 × plain", build <= 6.0),
         Figure("invoke email, one issue", "s", 0.5, None, "≤ 1 s", True),
+        Figure("memory against a yardstick", "MiB", 300.0, 200.0, YARDSTICK, None),
     )
     return Report(scale, ArchiveShape.at_scale(scale), figures)
 
@@ -51,12 +52,14 @@ def test_the_report_gives_ratios_and_marks_missed_targets():
     table = format_report(_report(1, 12.0))
     assert "| cold full build | 12.00 s | 10.00 s | 1.20 × | ≤ 0.6 × plain | **no** |" in table
     assert "| invoke email, one issue | 0.50 s |  |  | ≤ 1 s | yes |" in table
+    assert "| memory against a yardstick | 300 MiB | 200 MiB | 1.50 × | (a yardstick) |  |" in table
 
 
 def test_growth_beyond_linear_is_marked():
     table = growth_table(_report(1, 10.0), _report(2, 25.0))
     assert "| cold full build | 2.50 × | **no** |" in table
     assert "| invoke email, one issue | 1.00 × | yes |" in table
+    assert "yardstick" not in table, "a yardstick's Hearth figure has a row of its own"
 
 
 @pytest.mark.parametrize(("scale", "message"), [(0, "above 0"), (-1, "above 0")])
@@ -85,6 +88,7 @@ def test_invoke_bench_measures_every_figure_on_a_small_archive(tmp_path):
     for figure in (
         "cold full build",
         "peak memory, cold build",
+        "peak memory, against plain Pelican then Pagefind over its pages",
         "rebuild after editing one issue",
         "rebuild after adding one member link",
         "live preview shows an edit",
@@ -94,6 +98,7 @@ def test_invoke_bench_measures_every_figure_on_a_small_archive(tmp_path):
         assert f"| {figure} |" in result.stdout
     assert (keep / "project" / "output" / "index.html").is_file()
     assert (keep / "plain" / "index.html").is_file()
+    assert (keep / "plain-pagefind" / "pagefind-entry.json").is_file()
     # Each of the rebuilds' runs puts back what it edited, for the next.
     edited = sorted((keep / "project" / "content" / "issues").glob("*.md"))[-1]
     assert "written while the preview runs" not in edited.read_text()

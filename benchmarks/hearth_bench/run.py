@@ -120,6 +120,18 @@ def cold_builds(plain: BuildRun, hearth: BuildRun, rounds: int = TIMED_ROUNDS) -
     return [ColdBuild(median(times), peak) for times, peak in zip(seconds, peaks, strict=True)]
 
 
+def pagefind_over_plain(scratch: Path) -> float:
+    """Peak MiB of Pagefind indexing plain Pelican's pages, as a Pelican site adds search:
+    not a target, a yardstick for the memory that Hearth's search index needs."""
+    import pagefind_bin
+
+    index = scratch / "plain-pagefind"
+    shutil.rmtree(index, ignore_errors=True)
+    pagefind = str(pagefind_bin.get_executable())
+    command = [pagefind, "--site", str(scratch / "plain"), "--output-path", str(index), "--silent"]
+    return measure(command, scratch, _environment(), memory=True).peak_mib or 0.0
+
+
 def hearth_email(project: Path, number: int, after_build: bool = True) -> Measurement:
     """As an author runs it, after a build; or without the member check a build stores."""
     if not after_build:
@@ -146,6 +158,10 @@ def hearth_live_preview(project: Path) -> float:
     return seconds_to_show_an_edit(project, _python("-m", "invoke", "livereload"), _environment())
 
 
+_WITH_SEARCH = "peak memory, against plain Pelican then Pagefind over its pages"
+YARDSTICK = "(a yardstick)"
+
+
 def _ratio_figure(name: str, unit: str, hearth: float, plain: float, limit: float) -> Figure:
     return Figure(name, unit, hearth, plain, f"≤ {limit} × plain", hearth <= limit * plain)
 
@@ -170,6 +186,9 @@ def run_benchmark(
         f"{TIMED_ROUNDS} timed runs each, in turn, then each one's memory sampled"
     )
     plain, cold = cold_builds(plain_pelican(scratch, project / "content"), hearth_build(project))
+    progress("Pagefind over plain Pelican's pages, its memory sampled")
+    # Run after Pelican, as such a site runs it: the peak is the larger of the two.
+    with_search = max(plain.peak_mib, pagefind_over_plain(scratch))
     progress(
         f"Hearth, invoke email --issue {shape.issues}: after the build ({TIMED_ROUNDS} timed "
         "runs), then with no cache"
@@ -187,6 +206,7 @@ def run_benchmark(
     figures = (
         _ratio_figure("cold full build", "s", cold.seconds, plain.seconds, 0.6),
         _ratio_figure("peak memory, cold build", "MiB", cold.peak_mib, plain.peak_mib, 1.2),
+        Figure(_WITH_SEARCH, "MiB", cold.peak_mib, with_search, YARDSTICK, None),
         _limit_figure("rebuild after editing one issue", "s", rebuilds["edit one issue"], 1.0),
         _limit_figure(
             "rebuild after adding one member link", "s", rebuilds["add one member link"], None
