@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 import pytest
 from jinja2 import Environment, FileSystemLoader
+from jinja2.bccache import Bucket, BytecodeCache
 
 from hearth_core.fragments import Fragments
 
@@ -67,6 +68,42 @@ def test_a_changed_item_option_or_template_renders_anew(tmp_path):
     env, _ = theme(tmp_path, ITEM.replace("<li>", '<li class="new">'))
     fragments.start_build(env)
     assert fragments.render("", Item("One"), level=2).startswith('<li class="new">')
+
+
+class KeptCode(BytecodeCache):
+    """Compiled templates kept in memory, as hearth_site's build keeps them for a process."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+def test_a_new_build_with_the_same_theme_compiles_nothing_again(tmp_path, monkeypatch):
+    # Pelican makes new environments for every build of a live preview.
+    kept, compiled = KeptCode(), []
+    compile_source = Environment.compile
+
+    def counted(env, source, name=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_source(env, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(Environment, "compile", counted)
+    fragments = Fragments("_item.html", "item")
+    for build in range(2):
+        env, _ = theme(tmp_path, ITEM, bytecode_cache=kept)
+        fragments.start_build(env)
+        html = fragments.render_all("", [Item(f"One {build}"), Item(f"Two {build}")], level=2)
+        assert html.count("<li>") == 2
+        if build == 0:
+            assert compiled, "the first build compiles the templates"
+            compiled.clear()
+    assert compiled == []
 
 
 def test_each_page_gets_its_own_siteurl(tmp_path):

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from pelican import signals
 
+import hearth_members.plugin as members_plugin
 from hearth_issues.listing import ENTRY_HTML
 from hearth_site.build import BuildFailed
 from hearth_site.search import SearchIndexJob
@@ -260,6 +261,23 @@ def test_lists_of_issues_render_again_only_the_entry_an_edit_changes(preview, mo
     replace(oldest, title, "Title: Renamed to show in the lists alone")
     preview.build()
     assert set(rendered) == {"Renamed to show in the lists alone"}, "the renamed issue alone"
+
+
+def test_an_edit_to_an_issue_text_keeps_the_links_each_issue_features(preview, monkeypatch):
+    chosen: list[int] = []
+    choose = members_plugin.community_links
+
+    def counted(issues: Any, links: Any) -> Any:
+        chosen.append(len(links))
+        return choose(issues, links)
+
+    monkeypatch.setattr(members_plugin, "community_links", counted)
+    edit_body(preview)
+    preview.build()
+    assert chosen == [], "the members and the issues' dates are as they were"
+    add_member_link(preview)
+    preview.build()
+    assert len(chosen) == 1, "a new link may be featured: chosen again"
 
 
 @pytest.mark.parametrize("preview_build", [True, False], ids=["preview", "build"])

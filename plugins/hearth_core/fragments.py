@@ -123,9 +123,8 @@ class Fragments:
             return None
         if not env.keep_trailing_newline:
             source = _LAST_NEWLINE.sub("", source)  # as Jinja drops it from a template
-        return env.from_string(
-            f"{{% for {self.item_name} in hearth_items %}}\n{source}{_SEPARATOR}{{% endfor %}}"
-        )
+        loop = f"{{% for {self.item_name} in hearth_items %}}\n{source}{_SEPARATOR}{{% endfor %}}"
+        return _compiled(env, f"{self.name}, in a loop", loop)
 
     def in_template(self) -> Callable[..., Markup]:
         """A function for templates, given the items: it takes SITEURL from the page."""
@@ -138,3 +137,16 @@ class Fragments:
         # (hearth_site/pagememo.py): the fragments follow them, SITEURL and the theme.
         render_all.renders_only_its_arguments = True  # type: ignore[attr-defined]
         return render_all
+
+
+def _compiled(env: Environment, name: str, source: str) -> Template:
+    """``env.from_string(source)``, through the environment's bytecode cache as Jinja's
+    loaders use it: Pelican makes new environments for every build of a live preview."""
+    cache = env.bytecode_cache
+    if cache is None:
+        return env.from_string(source)
+    bucket = cache.get_bucket(env, name, None, source)
+    if bucket.code is None:
+        bucket.code = env.compile(source, name)
+        cache.set_bucket(bucket)
+    return env.template_class.from_code(env, bucket.code, env.make_globals(None))

@@ -49,9 +49,8 @@ def _link_pages(
 ) -> LinkPages:
     if _LAST_PAGES:
         last_members, last_featured, last_activity, last_recent, pages = _LAST_PAGES[0]
-        same_members = len(last_members) == len(members) and all(map(is_, last_members, members))
         same_rest = (last_featured, last_activity, last_recent) == (featured, activity, recent)
-        if same_members and same_rest:
+        if same_rest and _same(last_members, members):
             return pages
     pages = build_link_pages(
         members, featured, note_html, lambda url: discussion_ref(url, activity), recent
@@ -64,11 +63,39 @@ def _links_of(
     settings: dict[str, Any], issues: Sequence[tuple[Issue, str]], members: list[Member]
 ) -> tuple[dict[int, tuple], LinkPages]:
     """The links each issue features, and the link pages; ``issues`` with their URLs."""
-    links = [link for member in members for link in member.links]
-    chosen = community_links([issue for issue, _url in issues], links)
+    chosen, featured = _chosen_and_featured(issues, members)
     activity = load_activity(settings)[0]
     recent = member_options(settings)["recent_links"]
-    return chosen, _link_pages(members, _featured_in(issues, chosen), activity, recent)
+    return chosen, _link_pages(members, featured, activity, recent)
+
+
+# The links each issue features, with what they were chosen from: an edit to an
+# issue's prose leaves the members and every issue's date, title and address alone.
+_LAST_CHOSEN: list[tuple[list[Member], tuple, dict[int, tuple], dict[str, Ref]]] = []
+
+
+def _chosen_and_featured(
+    issues: Sequence[tuple[Issue, str]], members: list[Member]
+) -> tuple[dict[int, tuple], dict[str, Ref]]:
+    chosen_from = tuple(
+        (issue.number, issue.date, issue.community, issue.title, issue.is_draft, url)
+        for issue, url in issues
+    )
+    if _LAST_CHOSEN:
+        last_members, last_chosen_from, chosen, featured = _LAST_CHOSEN[0]
+        if last_chosen_from == chosen_from and _same(last_members, members):
+            return chosen, featured
+    links = [link for member in members for link in member.links]
+    chosen = community_links([issue for issue, _url in issues], links)
+    featured = _featured_in(issues, chosen)
+    _LAST_CHOSEN[:] = [(members, chosen_from, chosen, featured)]
+    return chosen, featured
+
+
+def _same(last_members: list[Member], members: list[Member]) -> bool:
+    """The very same members: a preview's member check gives the same objects when no
+    member file changed (see load_community)."""
+    return len(last_members) == len(members) and all(map(is_, last_members, members))
 
 
 def prepare_link_pages(
@@ -86,6 +113,23 @@ def prepare_link_pages(
     except (KeyError, IndexError, ValueError, AttributeError):
         return None  # an address Pelican makes from more than the issue's own fields
     return _links_of(settings, list(zip(published, urls, strict=True)), members)[1]
+
+
+_LAST_VIEWS: list[tuple[dict[int, tuple], LinkPages, dict[int, tuple]]] = []
+
+
+def _community_views(chosen: dict[int, tuple], pages: LinkPages) -> dict[int, tuple]:
+    """Each issue's links as the link pages show them; the last build's, when both
+    are the very objects it had (kept above while the members and issues are alike)."""
+    if _LAST_VIEWS and _LAST_VIEWS[0][0] is chosen and _LAST_VIEWS[0][1] is pages:
+        return _LAST_VIEWS[0][2]
+    by_anchor = {view.anchor: view for view in pages.links}
+    views = {
+        number: tuple(by_anchor[link_anchor(link)] for link in links)
+        for number, links in chosen.items()
+    }
+    _LAST_VIEWS[:] = [(chosen, pages, views)]
+    return views
 
 
 class MembersGenerator(Generator):
@@ -109,10 +153,10 @@ class MembersGenerator(Generator):
 
     def _attach_community(self, articles: list[Any], chosen: dict, pages: LinkPages) -> None:
         # Rendered once here so the page, the feeds and the email show the same section.
-        by_anchor = {view.anchor: view for view in pages.links}
         siteurl = self.context["SITEURL"]
+        views_by_number = _community_views(chosen, pages)
         for article in articles:
-            views = tuple(by_anchor[link_anchor(link)] for link in chosen.get(article.number, ()))
+            views = views_by_number.get(article.number, ())
             article.community = views
             article.community_html = COMMUNITY_HTML.render(siteurl, views) if views else ""
 
