@@ -6,9 +6,9 @@ from typing import NamedTuple
 
 import pytest
 from jinja2 import Environment, FileSystemLoader
-from jinja2.bccache import Bucket, BytecodeCache
 
 from hearth_core.fragments import Fragments
+from hearth_site.build import COMPILED_TEMPLATES
 
 
 class Item(NamedTuple):
@@ -70,23 +70,9 @@ def test_a_changed_item_option_or_template_renders_anew(tmp_path):
     assert fragments.render("", Item("One"), level=2).startswith('<li class="new">')
 
 
-class KeptCode(BytecodeCache):
-    """Compiled templates kept in memory, as hearth_site's build keeps them for a process."""
-
-    def __init__(self) -> None:
-        self.code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self.code:
-            bucket.bytecode_from_string(self.code[bucket.key])
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.code[bucket.key] = bucket.bytecode_to_string()
-
-
 def test_a_new_build_with_the_same_theme_compiles_nothing_again(tmp_path, monkeypatch):
     # Pelican makes new environments for every build of a live preview.
-    kept, compiled = KeptCode(), []
+    kept, compiled = type(COMPILED_TEMPLATES)(), []  # as a build keeps them, afresh
     compile_source = Environment.compile
 
     def counted(env, source, name=None, *args, **kwargs):
