@@ -16,7 +16,7 @@ from markdown.inlinepatterns import SimpleTagInlineProcessor
 import pelicanconf
 from hearth_bench.archive import issue_text
 from hearth_core.inline_fast import FastInlineProcessor, _follows_known_rules
-from hearth_issues.reader import markdown_renderer
+from hearth_issues.bodies import markdown_renderer
 from hearth_members.render import note_markdown
 from tests.sites import ROOT
 

@@ -11,7 +11,7 @@ import pytest
 
 from hearth_core import parallel
 from hearth_core.parallel import TextMemo, worker_pool
-from hearth_issues.reader import markdown_options, render_markdown
+from hearth_issues.bodies import markdown_options, render_markdown
 from tests.sites import ROOT, settings_for
 
 

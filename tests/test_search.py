@@ -343,7 +343,7 @@ def test_words_only_in_the_index_s_metadata_make_no_result(search_page, communit
 def test_issues_are_indexed_without_their_inline_tags_into_the_very_same_index(tmp_path):
     from types import SimpleNamespace
 
-    from hearth_issues.reader import markdown_options, render_markdown
+    from hearth_issues.bodies import markdown_options, render_markdown
     from hearth_site.search import issue_records
     from tests.sites import settings_for
 

@@ -27,10 +27,10 @@ from hearth_discussions.collect import discussion_ref, load_activity
 from hearth_email.links import absolute_html, absolute_url
 from hearth_email.model import RenderedEmail
 from hearth_email.text import markdown_as_text
+from hearth_issues.bodies import markdown_renderer
 from hearth_issues.collect import load_site_issues
 from hearth_issues.model import Issue
-from hearth_issues.reader import markdown_renderer
-from hearth_members.community import community_links
+from hearth_members.community import community_links_of
 from hearth_members.render import note_html
 from hearth_members.site import load_community
 from hearth_members.views import LinkView, build_link_pages, link_anchor
@@ -114,7 +114,7 @@ def _community(
         raise EmailError(f"{listed}\nFix these problems first (`invoke check` lists them).")
     shown = [other for other in issues if not other.is_draft or other.number == issue.number]
     links = [link for member in members for link in member.links]
-    chosen = community_links(shown, links).get(issue.number, ())
+    chosen = community_links_of(issue, shown, links)
     # Views for the chosen links only: one email needs a few of the archive's links.
     keep = {id(link) for link in chosen}
     sharing = [

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import copy
-import functools
 import html
-import json
 import logging
 from pathlib import Path
 from typing import Any, ClassVar
 
-from markdown import Markdown
 from pelican.readers import BaseReader
 
-from hearth_core.markdown_speed import FastMarkdownExtension
 from hearth_core.parallel import TextMemo
 from hearth_core.problems import ContentError
 from hearth_core.settings import plugin_settings
+from hearth_issues.bodies import markdown_options, render_markdown
 from hearth_issues.model import Issue
 from hearth_issues.pages import Page, read_page
 from hearth_issues.source import read_issue
@@ -26,40 +22,8 @@ logger = logging.getLogger(__name__)
 DEFAULTS = {"show_drafts": False}
 
 
-def markdown_options(config: dict[str, Any]) -> str:
-    """The MARKDOWN setting as text: the key under which converted bodies are remembered."""
-    return json.dumps(config, sort_keys=True, default=repr)
-
-
-@functools.cache
-def _renderer(options: str) -> Markdown:
-    return markdown_renderer(json.loads(options))
-
-
-def render_markdown(options: str, body: str) -> str:
-    """HTML for ``body``; module-level so worker processes can run it."""
-    markdown = _renderer(options)
-    markdown.reset()
-    return markdown.convert(body)
-
-
 # Every issue and page body, converted once per process and, in a build, on every core.
 BODY_HTML = TextMemo(render_markdown)
-
-
-def markdown_renderer(config: dict[str, Any], speedups: bool = True) -> Markdown:
-    """Python-Markdown configured the way Pelican reads its MARKDOWN setting.
-
-    Without ``speedups``, Python-Markdown's own slower path, which tests compare it with.
-    """
-    # Pelican's own Markdown reader mutates this dict; copy it so we never do.
-    options = copy.deepcopy(config)
-    extensions = list(options.pop("extensions", []))
-    extensions += [name for name in options.get("extension_configs", {}) if name not in extensions]
-    # Last, so it sees every pattern the others add; the HTML is the same without it.
-    if speedups:
-        extensions.append(FastMarkdownExtension())
-    return Markdown(extensions=extensions, **options)
 
 
 class HearthMarkdownReader(BaseReader):

@@ -21,9 +21,10 @@ from pelican.writers import FileOverwriteFailedError
 from hearth_core.parallel import worker_pool
 from hearth_core.problems import ContentError, display_path
 from hearth_discussions.plugin import discussion_pages
+from hearth_issues.bodies import markdown_options
 from hearth_issues.collect import load_site_issues
 from hearth_issues.model import Issue
-from hearth_issues.reader import BODY_HTML, markdown_options
+from hearth_issues.reader import BODY_HTML
 from hearth_members.plugin import prepare_link_pages
 from hearth_members.render import start_notes
 from hearth_site.check import SiteContent, load_site_content

@@ -20,7 +20,8 @@ from pelican.contents import Content
 from pelican.writers import Writer
 
 from hearth_core.problems import ContentError
-from hearth_issues.reader import BODY_HTML, markdown_options
+from hearth_issues.bodies import markdown_options
+from hearth_issues.reader import BODY_HTML
 from hearth_issues.source import read_issue
 from hearth_site.keptarticles import forget
 from hearth_site.meta import site_path, under_site_path
