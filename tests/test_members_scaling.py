@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from hearth_core.problems import display_path, problem
-from hearth_members.community import community_links
+from hearth_members.community import community_links, community_links_of
 from hearth_members.duplicates import duplicate_links
 from hearth_members.model import Link, Member
 from hearth_members.urls import ASCII_NOT_IN_URLS, NOT_IN_URLS, ascii_host, normalize_url
@@ -128,6 +128,19 @@ def test_community_links_match_the_definition_on_random_archives(seed):
     links = _links(rng, rng.randint(0, 120), days, pages)
     issues = _issues(rng, rng.randint(0, 25), days, pages)
     _same(community_links(issues, links), reference_community_links(issues, links))
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_one_issue_s_links_are_those_of_every_issue_s_window(seed):
+    # `invoke email` takes one issue's links without sorting every link.
+    rng = random.Random(seed)
+    days = rng.choice((3, 30, 400))
+    pages = rng.choice((2, 20, 500))
+    links = _links(rng, rng.randint(0, 120), days, pages)
+    issues = _issues(rng, rng.randint(0, 25), days, pages)
+    expected = reference_community_links(issues, links)
+    chosen = {issue.number: community_links_of(issue, issues, links) for issue in issues}
+    _same(dict(sorted(chosen.items(), key=lambda item: list(expected).index(item[0]))), expected)
 
 
 def test_issues_on_the_same_day_share_nothing_after_the_first():

@@ -42,11 +42,36 @@ def community_links(
             window: Sequence[Link] = by_date[start : bisect_right(dates, day)]
         else:
             if by_url is None:
-                by_url = {normalize_url(link.url): link for link in links}
-            window = [by_url[u] for u in map(normalize_url, issue.community) if u in by_url]
+                by_url = _by_url(links)
+            window = _named(issue.community, by_url)
         chosen[issue.number] = _newest_first(window)
         previous = day
     return chosen
+
+
+def community_links_of(
+    issue: IssueLike, issues: Sequence[IssueLike], links: Sequence[Link]
+) -> tuple[Link, ...]:
+    """``community_links(issues, links)[issue.number]``, from one pass over the links,
+    not a sort of them all: `invoke email` needs the links of one issue."""
+    if issue.community is not None:
+        return _newest_first(_named(issue.community, _by_url(links)))
+    moment = (issue.date, issue.number)
+    before = [other for other in issues if (other.date, other.number) < moment]
+    previous = max(before, key=lambda other: (other.date, other.number), default=None)
+    start, day = previous.date.date() if previous else None, issue.date.date()
+    return _newest_first(
+        [link for link in links if link.date <= day and (start is None or link.date > start)]
+    )
+
+
+def _by_url(links: Sequence[Link]) -> dict[str, Link]:
+    return {normalize_url(link.url): link for link in links}
+
+
+def _named(urls: Sequence[str], by_url: dict[str, Link]) -> list[Link]:
+    """The links an issue's ``Community:`` list names, in any spelling; unknown ones skipped."""
+    return [by_url[url] for url in map(normalize_url, urls) if url in by_url]
 
 
 def unknown_community_urls(issues: Sequence[IssueLike], links: Sequence[Link]) -> list[Problem]:
