@@ -120,24 +120,25 @@ def _same(chosen, expected) -> None:
         assert [id(link) for link in chosen[number]] == [id(link) for link in links], number
 
 
-@pytest.mark.parametrize("seed", range(200))
-def test_community_links_match_the_definition_on_random_archives(seed):
+def _archive(seed: int) -> tuple[list, list]:
+    """Issues and links of a random small archive: ``seed`` chooses its span and shape."""
     rng = random.Random(seed)
     days = rng.choice((3, 30, 400))
     pages = rng.choice((2, 20, 500))
     links = _links(rng, rng.randint(0, 120), days, pages)
-    issues = _issues(rng, rng.randint(0, 25), days, pages)
+    return _issues(rng, rng.randint(0, 25), days, pages), links
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_community_links_match_the_definition_on_random_archives(seed):
+    issues, links = _archive(seed)
     _same(community_links(issues, links), reference_community_links(issues, links))
 
 
 @pytest.mark.parametrize("seed", range(200))
 def test_one_issue_s_links_are_those_of_every_issue_s_window(seed):
     # `invoke email` takes one issue's links without sorting every link.
-    rng = random.Random(seed)
-    days = rng.choice((3, 30, 400))
-    pages = rng.choice((2, 20, 500))
-    links = _links(rng, rng.randint(0, 120), days, pages)
-    issues = _issues(rng, rng.randint(0, 25), days, pages)
+    issues, links = _archive(seed)
     expected = reference_community_links(issues, links)
     chosen = {issue.number: community_links_of(issue, issues, links) for issue in issues}
     _same(dict(sorted(chosen.items(), key=lambda item: list(expected).index(item[0]))), expected)
