@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from types import MappingProxyType
 from urllib.parse import urlsplit
 
 import pytest
@@ -168,3 +169,26 @@ def test_sitemap_lists_public_pages_with_absolute_urls(demo_site):
     ):
         assert f"<loc>http://localhost:8000{url}</loc>" in sitemap
     assert "Sitemap: http://localhost:8000/sitemap.xml" in (demo_site / "robots.txt").read_text()
+
+
+def test_links_to_other_issues_by_file_name_lead_to_their_pages(demo_site):
+    # Pelican rewrites {filename} links as it writes each page; Hearth skips that
+    # search in texts that have none (hearth_site/staticlinks.py), not in these.
+    html = (demo_site / "issues/13/index.html").read_text()
+    assert 'href="/issues/4/"' in html
+    assert "{filename}" not in html
+
+
+def test_pelican_s_link_rewriting_runs_only_on_texts_that_may_hold_a_link(monkeypatch):
+    from hearth_site import staticlinks
+
+    class Text:
+        settings = MappingProxyType({"INTRASITE_LINK_REGEX": "[{|](?P<what>.*?)[|}]"})
+
+    rewritten: list[str] = []
+    monkeypatch.setattr(staticlinks, "_REWRITE", lambda _c, text, _s: rewritten.append(text))
+    plain = '<p>A <a href="https://example.com/">link</a> and <code>x = 1</code></p>'
+    assert staticlinks.rewrite_links(Text(), plain, "") is plain
+    for text in ('<a href="{filename}/issues/1.md">', '<a href="|filename|/a.md">', "<p>{x}</p>"):
+        staticlinks.rewrite_links(Text(), text, "")
+    assert len(rewritten) == 3, "Pelican's own rewriting, wherever its pattern could match"
