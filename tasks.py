@@ -225,7 +225,10 @@ def new_issue(c, title="Untitled"):
     from hearth_members.community import pending_links
     from hearth_members.site import load_community
 
-    settings = _settings()
+    try:
+        settings = _settings()
+    except (SettingsError, FileNotFoundError) as error:
+        raise Exit(str(error), code=1) from None
     issues_dir = Path(settings["PATH"], settings["ARTICLE_PATHS"][0])
     issues = load_issues(issues_dir)[0]
     members = load_community(settings, issues)[0]

@@ -151,3 +151,16 @@ def test_reading_the_settings_alone_does_not_import_all_of_pelican(project):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False", "True", "True"]
+
+
+def test_a_mistake_in_the_settings_names_its_file_and_line_without_a_traceback(project):
+    settings = project / "pelicanconf.py"
+    lines = settings.read_text().count("\n")
+    for mistake, reason in (("SITEURL = ", "SyntaxError"), ("THEME = themes", "NameError")):
+        settings.write_text(settings.read_text() + mistake + "\n")
+        for task in (["build"], ["check"], ["new-issue"]):
+            result = invoke(project, *task)
+            assert result.returncode == 1
+            assert f"pelicanconf.py:{lines + 1}: {reason}" in result.stdout + result.stderr
+            assert "Traceback" not in result.stderr, task
+        settings.write_text(settings.read_text().replace(mistake + "\n", ""))

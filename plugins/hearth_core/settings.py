@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import traceback
 from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
@@ -49,7 +50,28 @@ def load_settings(config: str | Path, overrides: Mapping[str, Any] | None = None
     if not Path(config).is_file():
         raise FileNotFoundError(f"{config} not found: run tasks from the project folder")
     read_settings = _pelican_settings().read_settings
-    return read_settings(str(config), override=dict(overrides or {}))
+    try:
+        return read_settings(str(config), override=dict(overrides or {}))
+    except Exception as error:  # the settings files are Python: any mistake in them
+        raise SettingsError(_where(error, config)) from None
+
+
+def _where(error: Exception, config: str | Path) -> str:
+    """``error`` as raised reading ``config`` (or a file it imports), at its file and line."""
+    if isinstance(error, SyntaxError) and error.filename:
+        place, reason = f"{Path(error.filename).name}:{error.lineno}", error.msg
+    else:
+        folder = Path(config).resolve().parent
+        lines = [
+            f"{Path(frame.f_code.co_filename).name}:{line}"
+            for frame, line in traceback.walk_tb(error.__traceback__)
+            if Path(frame.f_code.co_filename).parent == folder
+        ]
+        place, reason = (lines[-1] if lines else str(config)), str(error)
+    return (
+        f"{place}: {type(error).__name__}: {reason}. "
+        "Fix the settings file there, then run the task again."
+    )
 
 
 def _pelican_settings() -> ModuleType:
