@@ -93,3 +93,35 @@ def test_each_issue_s_search_record_is_made_once_as_pelican_reads_it(tmp_path, m
     build_site(content, tmp_path / "output")
     assert events.count("record") == events.count("page") == len(published)
     assert events[-1] == "issues read", "each record and page made as its issue was read"
+
+
+def test_pelican_reads_the_issues_in_the_order_the_workers_convert_them(tmp_path, monkeypatch):
+    # Pelican lists files as a set; in its order the build would wait on a body still
+    # queued while the converted ones piled up, and catch up later with the workers idle.
+    from hearth_issues.reader import BODY_HTML, HearthMarkdownReader
+
+    sent: list[str] = []
+    read: list[str] = []
+    real_start, real_read = BODY_HTML.start, HearthMarkdownReader.read
+
+    def start(options, texts, pool, first=False):
+        texts = list(texts)
+        sent.extend(texts)
+        return real_start(options, texts, pool, first)
+
+    def reading(self, source_path):
+        html, metadata = real_read(self, source_path)
+        if "number" in metadata:
+            read.append(metadata["number"])
+        return html, metadata
+
+    monkeypatch.setattr(BODY_HTML, "start", start)
+    monkeypatch.setattr(HearthMarkdownReader, "read", reading)
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    for number in range(20, 60):  # enough issues that a set's order is not the files'
+        path = content / "issues" / f"{number:04d}-more-{number}.md"
+        path.write_text(f"Title: More {number}\nDate: 2026-01-{number % 28 + 1:02d}\n\nText.\n")
+    build_site(content, tmp_path / "output")
+    numbers = [int(name) for name in sorted(p.name[:4] for p in (content / "issues").glob("*.md"))]
+    assert len(sent) == len(numbers), "every body went to the workers, in path order"
+    assert read == numbers

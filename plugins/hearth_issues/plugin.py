@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.readers import Readers
@@ -11,6 +13,18 @@ from hearth_issues.archive import by_year, link_neighbours
 from hearth_issues.listing import add_entries, issue_list_html
 from hearth_issues.reader import HearthMarkdownReader
 from hearth_issues.source import duplicate_numbers
+
+
+def read_in_path_order(generator: ArticlesGenerator) -> None:
+    """Pelican lists the issue files as a set, in an order that changes from run to run.
+
+    A build's workers convert the bodies in path order (``load_site_issues``): read in
+    that order, each article's body is done or nearly so when Pelican asks for it. In
+    a set's order the build waited on bodies still queued while done ones piled up,
+    then caught up on them with the workers idle (about half a second on 700 issues).
+    """
+    files = generator.get_files
+    generator.get_files = lambda *args, **kwargs: sorted(files(*args, **kwargs), key=Path)
 
 
 def use_hearth_reader(readers: Readers) -> None:
@@ -37,5 +51,6 @@ def add_archive_context(generator: ArticlesGenerator) -> None:
 
 def register() -> None:
     signals.readers_init.connect(use_hearth_reader)
+    signals.article_generator_init.connect(read_in_path_order)
     signals.article_generator_pretaxonomy.connect(refuse_duplicate_numbers)
     signals.article_generator_finalized.connect(add_archive_context)
