@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -125,3 +126,59 @@ def test_pelican_reads_the_issues_in_the_order_the_workers_convert_them(tmp_path
     numbers = [int(name) for name in sorted(p.name[:4] for p in (content / "issues").glob("*.md"))]
     assert len(sent) == len(numbers), "every body went to the workers, in path order"
     assert read == numbers
+
+
+def _cold_demo(tmp_path, monkeypatch):
+    """The demo's content, with texts no build in this process converted, on the workers."""
+    if parallel.usable_cores() < 2:
+        pytest.skip("one core: no workers, so nothing is prepared before Pelican runs")
+    monkeypatch.setattr(parallel, "BATCH_CHARACTERS", 1000)
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    for issue in (content / "issues").glob("*.md"):
+        issue.write_text(issue.read_text() + f"\nWritten for {tmp_path.name}.\n")
+    return content
+
+
+def _index_events(monkeypatch) -> list[str]:
+    from hearth_members.plugin import MembersGenerator
+    from hearth_site import earlyindex
+
+    events: list[str] = []
+    real_start, real_context = earlyindex.start_job, MembersGenerator.generate_context
+
+    def start_job(*args):
+        events.append("index started")
+        return real_start(*args)
+
+    def generate_context(self):
+        events.append("members' context")
+        real_context(self)
+
+    monkeypatch.setattr(earlyindex, "start_job", start_job)
+    monkeypatch.setattr(MembersGenerator, "generate_context", generate_context)
+    return events
+
+
+def _indexed_pages(output) -> int:
+    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
+    return sum(language["page_count"] for language in entry["languages"].values())
+
+
+def test_the_search_index_starts_once_the_issues_are_read_and_is_kept(tmp_path, monkeypatch):
+    # Pagefind is the last step of a large build: it starts on the core the other
+    # generators' contexts leave idle, and the build keeps that index.
+    events = _index_events(monkeypatch)
+    output = build_site(_cold_demo(tmp_path, monkeypatch), tmp_path / "output")
+    assert events == ["index started", "members' context"]
+    assert _indexed_pages(output) > 0
+
+
+def test_an_early_index_of_other_records_is_stopped_and_made_again(tmp_path, monkeypatch):
+    from hearth_site import earlyindex
+
+    kept_output = build_site(_cold_demo(tmp_path / "kept", monkeypatch), tmp_path / "kept/output")
+    events = _index_events(monkeypatch)
+    monkeypatch.setattr(earlyindex, "_same", lambda started, records: False)
+    output = build_site(_cold_demo(tmp_path, monkeypatch), tmp_path / "output")
+    assert events == ["index started", "members' context", "index started"]
+    assert _indexed_pages(output) == _indexed_pages(kept_output)

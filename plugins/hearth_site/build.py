@@ -27,6 +27,7 @@ from hearth_issues.model import Issue
 from hearth_issues.reader import BODY_HTML
 from hearth_members.plugin import prepare_link_pages
 from hearth_members.render import start_notes
+from hearth_site import earlyindex
 from hearth_site.check import SiteContent, load_site_content
 from hearth_site.meta import site_path
 from hearth_site.quickpreview import forget_rendered_content
@@ -118,7 +119,7 @@ def _prepare_community(settings: dict[str, Any], content: SiteContent) -> None:
     links = prepare_link_pages(settings, published, content.members)
     discussions = discussion_pages(settings, published, content.members)
     if links is not None:
-        community_records(links, discussions, site_path(settings))
+        earlyindex.prepare(community_records(links, discussions, site_path(settings)))
 
 
 def _as_pelican_lists(issues: list[Issue], order_by: Any) -> list[Issue]:
@@ -164,6 +165,7 @@ def _build(settings: dict[str, Any]) -> None:
                 raise BuildFailed(f"two pages have one address: {_address(error)}") from None
             finally:
                 signals.all_generators_finalized.disconnect(stop_workers)
+                earlyindex.forget()
     if records:
         messages = "\n".join(f"{r.levelname.lower()}: {r.getMessage()}" for r in records)
         raise BuildFailed(f"the build logged {len(records)} warning(s) or error(s):\n{messages}")

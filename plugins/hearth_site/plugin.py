@@ -13,19 +13,16 @@ from pelican.generators import Generator
 from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
 from hearth_core.stored import store_pending
-from hearth_site import keptarticles, quickpreview, staticlinks
+from hearth_site import earlyindex, keptarticles, quickpreview, staticlinks
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
 from hearth_site.pagememo import PreviewWriter
 from hearth_site.search import (
     SearchIndexJob,
     SearchRecord,
-    forget_pages,
     issue_record,
-    scratch_site,
     search_records,
     search_tags,
-    with_pages,
 )
 from hearth_site.sitemap import robots_txt, sitemap_xml
 
@@ -88,17 +85,12 @@ class SearchGenerator(Generator):
 
     def start_index(self) -> SearchIndexJob:
         # Called once every generator's context is complete, links and discussions
-        # included, and before any page is written, so indexing overlaps the writing.
-        # The records are made here, not on the job's thread: Pagefind, the last
-        # step of a build, starts soonest when they need not share this process
-        # with the writing of the pages.
-        records = with_pages(self.records())
+        # included, and before any page is written, so indexing overlaps the writing;
+        # or earlier, once the issues are read (hearth_site/earlyindex.py). The records
+        # are made here, not on the job's thread: Pagefind, the last step of a build,
+        # starts soonest when they need not share this process with the writing.
         output, language = Path(self.output_path), self.settings["DEFAULT_LANG"]
-        # Pagefind's input is written here too: on the job's thread it would wait its
-        # turns with the writing of the pages, a third of a second before Pagefind starts.
-        scratch = scratch_site(records) if records else None
-        forget_pages(records)  # a preview does not call this: it keeps them
-        self.job = SearchIndexJob(lambda: records, output, language, scratch=scratch)
+        self.job = earlyindex.index_job(self.records(), output, language)
         return self.job
 
     def generate_output(self, writer: Any) -> None:
@@ -167,6 +159,7 @@ def preview_writer(pelican: Any) -> type[PreviewWriter] | None:
 def register() -> None:
     signals.get_generators.connect(get_generators)
     signals.get_writer.connect(preview_writer)
+    signals.article_generator_finalized.connect(earlyindex.start_early)
     signals.all_generators_finalized.connect(start_search_index)
     signals.finalized.connect(remove_stale_pages)
     signals.finalized.connect(start_preview_index)
