@@ -182,3 +182,20 @@ def test_an_early_index_of_other_records_is_stopped_and_made_again(tmp_path, mon
     output = build_site(_cold_demo(tmp_path, monkeypatch), tmp_path / "output")
     assert events == ["index started", "members' context", "index started"]
     assert _indexed_pages(output) == _indexed_pages(kept_output)
+
+
+def test_a_build_that_fails_after_the_index_started_stops_it(tmp_path, monkeypatch):
+    from hearth_core.problems import ContentError, problem
+    from hearth_members.plugin import MembersGenerator
+
+    events = _index_events(monkeypatch)
+
+    def failing_context(self):
+        events.append("members' context")
+        raise ContentError([problem(tmp_path / "member.yml", 1, "links", "a test's failure")])
+
+    monkeypatch.setattr(MembersGenerator, "generate_context", failing_context)
+    with pytest.raises(ContentError):
+        build_site(_cold_demo(tmp_path, monkeypatch), tmp_path / "output")
+    assert events == ["index started", "members' context"]
+    assert search.SearchIndexJob.running is None, "no Pagefind left running for a failed build"
