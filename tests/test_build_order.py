@@ -178,7 +178,7 @@ def test_an_early_index_of_other_records_is_stopped_and_made_again(tmp_path, mon
 
     kept_output = build_site(_cold_demo(tmp_path / "kept", monkeypatch), tmp_path / "kept/output")
     events = _index_events(monkeypatch)
-    monkeypatch.setattr(earlyindex, "_same", lambda started, records: False)
+    monkeypatch.setattr(earlyindex, "same_objects", lambda started, records: False)
     output = build_site(_cold_demo(tmp_path, monkeypatch), tmp_path / "output")
     assert events == ["index started", "members' context", "index started"]
     assert _indexed_pages(output) == _indexed_pages(kept_output)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import is_
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
 from hearth_core.fragments import Fragments
+from hearth_core.memo import same_objects
 from hearth_core.problems import ContentError
 from hearth_discussions.collect import discussion_ref, load_activity
 from hearth_discussions.model import Activity
@@ -50,7 +50,7 @@ def _link_pages(
     if _LAST_PAGES:
         last_members, last_featured, last_activity, last_recent, pages = _LAST_PAGES[0]
         same_rest = (last_featured, last_activity, last_recent) == (featured, activity, recent)
-        if same_rest and _same(last_members, members):
+        if same_rest and same_objects(last_members, members):
             return pages
     pages = build_link_pages(
         members, featured, note_html, lambda url: discussion_ref(url, activity), recent
@@ -83,19 +83,13 @@ def _chosen_and_featured(
     )
     if _LAST_CHOSEN:
         last_members, last_chosen_from, chosen, featured = _LAST_CHOSEN[0]
-        if last_chosen_from == chosen_from and _same(last_members, members):
+        if last_chosen_from == chosen_from and same_objects(last_members, members):
             return chosen, featured
     links = [link for member in members for link in member.links]
     chosen = community_links([issue for issue, _url in issues], links)
     featured = _featured_in(issues, chosen)
     _LAST_CHOSEN[:] = [(members, chosen_from, chosen, featured)]
     return chosen, featured
-
-
-def _same(last_members: list[Member], members: list[Member]) -> bool:
-    """The very same members: a preview's member check gives the same objects when no
-    member file changed (see load_community)."""
-    return len(last_members) == len(members) and all(map(is_, last_members, members))
 
 
 def prepare_link_pages(

@@ -12,11 +12,10 @@ it is stopped and started again, so a wrong start costs time, never a wrong inde
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
-from operator import is_
 from pathlib import Path
 from typing import Any
 
+from hearth_core.memo import same_objects
 from hearth_site.meta import site_path
 from hearth_site.search import (
     SearchIndexJob,
@@ -60,7 +59,9 @@ def index_job(records: list[SearchRecord], output: Path, language: str) -> Searc
     """The job that indexes ``records``: the early one if it has these very records."""
     if _STARTED:
         started, job = _STARTED.pop()
-        if _same(started, records):
+        # Records are made once per issue and content and once per set of link pages:
+        # the same pages give the very same objects.
+        if same_objects(started, records):
             return job
         _stop(job)
     return start_job(records, output, language)
@@ -72,12 +73,6 @@ def forget() -> None:
     _PREPARED.clear()
     while _STARTED:
         _stop(_STARTED.pop()[1])
-
-
-def _same(started: Sequence[SearchRecord], records: Sequence[SearchRecord]) -> bool:
-    # Records are made once per issue and content and once per set of link pages: the
-    # same pages give the very same objects.
-    return len(started) == len(records) and all(map(is_, started, records))
 
 
 def _stop(job: SearchIndexJob) -> None:
