@@ -105,10 +105,10 @@ def test_pelican_reads_the_issues_in_the_order_the_workers_convert_them(tmp_path
     read: list[str] = []
     real_start, real_read = BODY_HTML.start, HearthMarkdownReader.read
 
-    def start(options, texts, pool, first=False):
+    def start(options, texts, pool):
         texts = list(texts)
         sent.extend(texts)
-        return real_start(options, texts, pool, first)
+        return real_start(options, texts, pool)
 
     def reading(self, source_path):
         html, metadata = real_read(self, source_path)

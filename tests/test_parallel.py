@@ -102,20 +102,6 @@ def finish_after(seconds: float) -> float:
     return time.monotonic()
 
 
-def test_work_put_first_overtakes_work_no_worker_has_begun():
-    # The build puts the member notes first: the link pages wait for them, not
-    # for every issue queued before them.
-    workers = parallel.Workers(2)
-    try:
-        queued = [workers.submit(finish_after, 0.2) for _ in range(10)]
-        urgent = workers.submit(finish_after, 0, first=True)
-        done = urgent.result(timeout=30)
-        before = sum(future.result(timeout=30) < done for future in queued)
-        assert before <= 4, "only the calls already handed to the two processes go before it"
-    finally:
-        workers.shutdown()
-
-
 def test_work_still_waiting_when_the_pool_closes_is_cancelled():
     workers = parallel.Workers(2)
     queued = [workers.submit(finish_after, 0.2) for _ in range(10)]
@@ -146,3 +132,34 @@ def test_a_worker_that_dies_leaves_its_texts_to_this_process():
     thread.join(timeout=60)
     assert not thread.is_alive(), "the build waits for ever for a dead worker's texts"
     assert converted == [text.upper() for text in texts]
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_workers_started_each_way_convert_and_survive_a_dead_worker(method):
+    # spawn is macOS's and Windows' way; the fork server is Linux's beside threads.
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"{method} is not available on this platform")
+    memo = TextMemo(die_in_a_worker)
+    texts = [f"text {n}" for n in range(300)] + ["die"] + [f"after {n}" for n in range(300)]
+    workers = parallel.Workers(2, start_method=method)
+    try:
+        memo.start("", texts, workers)
+        assert [memo.get("", text) for text in texts] == [text.upper() for text in texts]
+        memo.start("", [f"again {n}" for n in range(300)], workers)
+        assert memo.get("", "again 7") == "AGAIN 7", "a broken pool is replaced"
+    finally:
+        workers.shutdown()
+
+
+def test_workers_are_never_forked_beside_another_thread():
+    # Forking beside a running thread can copy a lock it holds, and Python 3.12+ warns.
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("this platform does not fork its workers")
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        assert parallel.start_method() == "forkserver"
+    finally:
+        stop.set()
+        thread.join()

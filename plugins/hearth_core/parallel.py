@@ -9,13 +9,12 @@ bulk of its Markdown while the main process reads the members' files.
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import os
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any
 
@@ -67,14 +66,11 @@ class TextMemo:
             # or raises the same error with a traceback into this process.
             return None
 
-    def start(
-        self, options: str, texts: Iterable[str], pool: Workers | None, first: bool = False
-    ) -> bool:
+    def start(self, options: str, texts: Iterable[str], pool: Workers | None) -> bool:
         """Convert the texts not yet known on ``pool``; ``get`` then waits for each.
 
         Less than a batch is left to ``get``: starting the workers would cost more
-        than converting it here (a live preview's rebuild after one edit). With
-        ``first``, these go before any text given earlier that no worker has begun.
+        than converting it here (a live preview's rebuild after one edit).
         Returns whether the workers got any.
         """
         if pool is None:
@@ -86,10 +82,8 @@ class TextMemo:
                 new[key] = text
         if sum(map(len, new.values())) < BATCH_CHARACTERS:
             return False
-        batches = list(_batches(new))
-        # Put first one by one, the last batch goes in first so the first ends up ahead.
-        for keys, batch in reversed(batches) if first else batches:
-            future = pool.submit(_apply, self.function, options, batch, first=first)
+        for keys, batch in _batches(new):
+            future = pool.submit(_apply, self.function, options, batch)
             for index, key in enumerate(keys):
                 self._pending[key] = (future, index)
         return True
@@ -116,78 +110,62 @@ class Workers:
     """One worker process per core, started on the first submit: a live preview's
     rebuild that finds every text converted starts none.
 
-    Calls wait here, and go to the processes a few at a time, so a call submitted
-    ``first`` overtakes every call no worker has begun: the member notes, which the
-    build needs next, go before the rest of the issues.
+    Calls go straight to a ``ProcessPoolExecutor`` in the order they are submitted;
+    nothing is handed over from a callback, which deadlocks on Python 3.12+ once a
+    worker dies. A pool broken by a dead worker is replaced on the next submit.
     """
 
-    def __init__(self, cores: int) -> None:
+    def __init__(self, cores: int, start_method: str | None = None) -> None:
         self.cores = cores
+        self.start_method = start_method
         self._pool: ProcessPoolExecutor | None = None
-        self._waiting: deque[tuple[Future[Any], Callable[..., Any], tuple]] = deque()
-        self._started = 0  # calls handed to the processes and not yet finished
-        # Reentrant: a call that is done at once runs its callback, which hands the
-        # next one over, in the thread that is handing this one over.
-        self._lock = threading.RLock()
-        self._closing = False
 
-    def submit(self, function: Callable[..., Any], *args: Any, first: bool = False) -> Future[Any]:
-        future: Future[Any] = Future()
-        with self._lock:
-            if first:
-                self._waiting.appendleft((future, function, args))
-            else:
-                self._waiting.append((future, function, args))
-        self._hand_over()
-        return future
-
-    def _hand_over(self) -> None:
-        # One call waiting in each process beside the one it runs: none of them idles
-        # between two calls, and every other call can still be overtaken.
-        with self._lock:
-            while self._waiting and self._started < 2 * self.cores and not self._closing:
-                future, function, args = self._waiting.popleft()
-                if not future.set_running_or_notify_cancel():
-                    continue
-                self._started += 1
-                try:
-                    started = self._processes().submit(function, *args)
-                except Exception as error:  # a worker died: the pool takes no more
-                    self._started -= 1
-                    future.set_exception(error)
-                    continue
-                started.add_done_callback(functools.partial(self._finished, future))
+    def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
+        try:
+            return self._processes().submit(function, *args)
+        except BrokenProcessPool:
+            self.shutdown()
+            return self._processes().submit(function, *args)
 
     def _processes(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # fork: workers start at once and share the parent's memory until they write to it.
-            context = multiprocessing.get_context("fork")
+            context = multiprocessing.get_context(self.start_method or start_method())
             self._pool = ProcessPoolExecutor(max_workers=self.cores, mp_context=context)
         return self._pool
 
-    def _finished(self, future: Future[Any], started: Future[Any]) -> None:
-        with self._lock:
-            self._started -= 1
-        if started.cancelled():
-            future.set_exception(CancelledError())
-        elif started.exception() is not None:
-            future.set_exception(started.exception())
-        else:
-            future.set_result(started.result())
-        self._hand_over()
-
     def shutdown(self) -> None:
-        """Stop the workers and free their memory; a later submit starts new ones."""
-        with self._lock:
-            self._closing = True
-            waiting, self._waiting = self._waiting, deque()
-        for future, _function, _args in waiting:
-            future.cancel()
+        """Stop the workers and free their memory; a later submit starts new ones.
+
+        Calls no worker has begun are cancelled: their texts are converted here.
+        """
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-        with self._lock:
-            self._closing = False
+
+
+def start_method() -> str:
+    """The platform's default way to start workers, but never fork beside other threads.
+
+    Fork is the quickest (workers share the parent's memory) and Linux's default
+    before Python 3.14; forking while another thread runs (a preview's server, a
+    Pagefind job) can copy a lock that thread holds, so the child waits for ever,
+    and Python 3.12+ warns. The fork server then starts workers from a clean process.
+    macOS and Windows default to spawn, which every worker function here allows:
+    each is a module-level function of an importable module.
+    """
+    method = multiprocessing.get_start_method()
+    if method == "fork" and _threads() > 1:
+        return "forkserver"
+    return method
+
+
+def _threads() -> int:
+    """This process's threads, counting those a library started outside Python's
+    ``threading`` (a file watcher's), as Python's own warning counts them."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
 
 
 def usable_cores() -> int:

@@ -38,8 +38,7 @@ def start_notes(notes: Iterable[str], pool: Workers | None) -> None:
             needing_markdown.append(note)
         else:
             NOTE_HTML.remember("", note, simple)
-    # First: the link pages, which the build makes next, wait for them.
-    NOTE_HTML.start("", needing_markdown, pool, first=True)
+    NOTE_HTML.start("", needing_markdown, pool)
 
 
 def safe_note_html(_options: str, markdown_text: str) -> str:
