@@ -57,7 +57,9 @@ class TextMemo:
 
     def _from_worker(self, key: tuple[str, str]) -> str | None:
         future, index = self._pending.pop(key, (None, 0))
-        if future is None or future.cancelled():
+        # A batch no worker has begun is quicker converted here than waited for: the
+        # member notes, queued behind the issues, wait for no issue.
+        if future is None or future.cancel():
             return None
         try:
             return future.result()[index]
