@@ -163,3 +163,16 @@ def test_workers_are_never_forked_beside_another_thread():
     finally:
         stop.set()
         thread.join()
+
+
+def test_a_text_no_worker_has_begun_is_converted_here_not_waited_for():
+    workers = parallel.Workers(1)
+    try:
+        # One call running and one queued in the process's pipe: the texts wait behind them.
+        busy = [workers.submit(finish_after, 2) for _ in range(3)]
+        memo = TextMemo(shout)
+        memo.start("", [f"text {n}" for n in range(50)], workers)
+        assert memo.get("", "text 7") == ":TEXT 7"
+        assert not busy[-1].done(), "it waited for the workers"
+    finally:
+        workers.shutdown()
