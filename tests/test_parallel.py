@@ -169,7 +169,7 @@ def test_a_text_no_worker_has_begun_is_converted_here_not_waited_for():
     workers = parallel.Workers(1)
     try:
         # One call running and one queued in the process's pipe: the texts wait behind them.
-        busy = [workers.submit(finish_after, 2) for _ in range(3)]
+        busy = [workers.submit(finish_after, 1) for _ in range(3)]
         memo = TextMemo(shout)
         memo.start("", [f"text {n}" for n in range(50)], workers)
         assert memo.get("", "text 7") == ":TEXT 7"
