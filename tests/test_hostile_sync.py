@@ -651,6 +651,7 @@ def test_no_ipv6_form_of_a_private_ipv4_address_is_public(network, offset):
     assert not any(is_public_address(address) for address in wrapped)
 
 
+@settings(max_examples=50)
 @given(
     st.recursive(
         st.none() | st.integers() | st.text(),

@@ -168,7 +168,7 @@ def _wait(
         raise FetchError(url, reason, status=status)
     pause = retry_after(response)
     if pause is not None and pause > policy.max_retry_after:
-        asked = f"{pause:.0f} s" if pause < 10**9 else "ever"
+        asked = f"{pause:.0f} s" if pause < 10**9 else f"more than {policy.max_retry_after:g} s"
         raise FetchError(url, f"rate limited for {asked}; try later", status=status)
     return pause if pause is not None else policy.backoff_wait(attempt)
 
