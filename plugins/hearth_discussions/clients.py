@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from hearth_core.text import strip_forbidden
-from hearth_discussions.activity import MOST_REPLIES, TITLE_LIMIT, in_range
+from hearth_discussions.activity import EARLIEST, MOST_REPLIES, TITLE_LIMIT, in_range
 from hearth_discussions.fetch import FetchError, FetchPolicy, fetch_json, redact
 from hearth_discussions.model import Activity, ChatSpace
 from hearth_discussions.platforms import DiscussionUrl, origin
@@ -270,13 +270,16 @@ def _time(value: str | float, url: str) -> datetime:
     if when.tzinfo is None:
         raise FetchError(url, f"unexpected response: {value!r} has no time zone")
     if not in_range(when) or when > datetime.now(UTC) + CLOCK_SKEW:
-        raise FetchError(url, f"unexpected response: {value!r} is not a time of this thread")
+        raise FetchError(
+            url, f"unexpected response: {value!r} is not between {EARLIEST:%Y} and now"
+        )
     return when.astimezone(UTC).replace(microsecond=0)
 
 
 def _title(text: str) -> str | None:
     """A title as it may be shown: one line, no invisible or forbidden characters, bounded."""
-    return shorten(strip_forbidden(text, one_line=True), TITLE_LIMIT) or None
+    # One less than the limit: a cut title ends in an ellipsis.
+    return shorten(strip_forbidden(text, one_line=True), TITLE_LIMIT - 1) or None
 
 
 def shorten(text: str, limit: int = TITLE_LENGTH) -> str:
