@@ -38,12 +38,14 @@ from hypothesis import strategies as st
 
 from hearth_core.http_limits import PublicOnly, is_public_address, retry_after_seconds
 from hearth_core.json_limits import MAX_JSON_DEPTH, JsonRefused, loads_bounded
+from hearth_core.settings import SettingsError
 from hearth_core.text import first_forbidden
 from hearth_discussions.activity import entry_problem, read_activity, write_activity
 from hearth_discussions.clients import api_base
 from hearth_discussions.fetch import FetchPolicy
 from hearth_discussions.model import Activity, ChatSpace
 from hearth_discussions.platforms import recognise
+from hearth_discussions.settings import chat_spaces
 from hearth_discussions.sync import run_sync
 
 GOOD = "https://forum.example/t/good-thread/1"
@@ -669,3 +671,38 @@ def test_bounded_json_ignores_brackets_inside_strings():
     assert loads_bounded(text) == json.loads(text)
     with pytest.raises(JsonRefused):
         loads_bounded("[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1))
+
+
+def test_a_redirects_body_is_never_read(hosts, tmp_path):
+    def moved_with_a_flood(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(302)
+        handler.send_header("Location", "/t/1.json")
+        handler.send_header("Content-Length", str(200 * MiB))
+        handler.end_headers()
+        for _ in range(200 * 16):
+            handler.wfile.write(bytes(65536))
+            handler.server.hosts.count(65536)
+
+    hosts.route("/t/1.json", reply(topic()))
+    hosts.route("/t/2.json", moved_with_a_flood)
+    run = sync(tmp_path / "activity.json", [BAD], spaces=forum_spaces(hosts.base))
+    assert run.code == 0
+    assert run.activity[BAD].replies == 4
+    assert hosts.sent < 40 * MiB
+
+
+def test_a_redirect_loop_ends_after_a_few_redirects(hosts, tmp_path):
+    run = hostile_sync(hosts, tmp_path, reply({}, 302, {"Location": "/t/2.json"}))
+    assert failure(run) == "more than 5 redirects"
+    assert [path for path, _ in hosts.seen].count("/t/2.json") == 6
+
+
+@pytest.mark.parametrize(
+    "api", ["http://127.0.0.1.evil.example/", "http://10.0.0.1/", "http://forum.example/"]
+)
+def test_a_space_api_without_tls_is_refused_unless_it_is_this_machine(api):
+    space = {"platform": "discourse", "name": "Forum", "url": "https://forum.example/", "api": api}
+    with pytest.raises(SettingsError, match="'api' must be an https:// address"):
+        chat_spaces({"HEARTH_DISCUSSIONS": {"spaces": [space]}})
+    space["api"] = "http://127.0.0.1:8080/forum"
+    assert chat_spaces({"HEARTH_DISCUSSIONS": {"spaces": [space]}})[0].api == space["api"]
