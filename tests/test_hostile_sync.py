@@ -318,6 +318,7 @@ def test_retry_after_superscript_two_is_no_number_and_the_thread_is_retried(host
     assert len(waits) == 1 and 0.01 <= waits[0] <= 0.015
 
 
+@settings(deadline=None)
 @given(st.text(max_size=40))
 def test_retry_after_of_any_text_is_a_wait_or_nothing(value):
     found = retry_after_seconds(value)
@@ -642,6 +643,7 @@ def test_whatever_a_topic_says_sync_writes_only_what_check_accepts(any_answer, t
 _PRIVATE_V4 = st.sampled_from(["10.0.0.0/8", "127.0.0.0/8", "192.168.0.0/16", "172.16.0.0/12"])
 
 
+@settings(deadline=None)
 @given(network=_PRIVATE_V4, offset=st.integers(min_value=0, max_value=2**16 - 1))
 def test_no_ipv6_form_of_a_private_ipv4_address_is_public(network, offset):
     inner = ipaddress.ip_network(network)[offset]
@@ -654,7 +656,7 @@ def test_no_ipv6_form_of_a_private_ipv4_address_is_public(network, offset):
     assert not any(is_public_address(address) for address in wrapped)
 
 
-@settings(max_examples=50)
+@settings(max_examples=50, deadline=None)
 @given(
     st.recursive(
         st.none() | st.integers() | st.text(),

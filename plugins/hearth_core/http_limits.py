@@ -9,6 +9,7 @@ around the whole exchange, since httpx's own timeouts bound each read, not the s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import math
 import socket
@@ -36,7 +37,10 @@ async def system_resolver(host: str, port: int) -> list[str]:
 def is_public_address(address: str) -> bool:
     """Whether ``address`` is on the public internet: not loopback, private, link-local,
     shared, reserved or multicast, nor an IPv6 form wrapping such an IPv4 address."""
-    ip = ipaddress.ip_address(address.partition("%")[0])
+    try:
+        ip = ipaddress.ip_address(address.partition("%")[0])
+    except ValueError:
+        return False
     if isinstance(ip, ipaddress.IPv6Address):
         embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
         if embedded is None and any(ip in network for network in _NAT64):
@@ -74,7 +78,11 @@ class PublicOnly(httpx.AsyncBaseTransport):
     ) -> None:
         self._allowed = frozenset(allowed)
         self._resolve = resolver
-        self._inner = transport or httpx.AsyncHTTPTransport()
+        # No connection is kept for another request: connections are pooled by address,
+        # and one whose TLS proved one name must never carry a request for another.
+        self._inner = transport or httpx.AsyncHTTPTransport(
+            limits=httpx.Limits(max_keepalive_connections=0)
+        )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         host, port = origin_of(request.url)
@@ -88,14 +96,11 @@ class PublicOnly(httpx.AsyncBaseTransport):
                     "address only where the settings name it",
                     request=request,
                 )
-        failure: httpx.ConnectError | None = None
-        for address in addresses:
-            try:
+        # Each address in turn, as a browser would; the last one's failure is the answer.
+        for address in addresses[:-1]:
+            with contextlib.suppress(httpx.ConnectError):
                 return await self._inner.handle_async_request(_pinned(request, host, address))
-            except httpx.ConnectError as error:
-                failure = error
-        assert failure is not None
-        raise failure
+        return await self._inner.handle_async_request(_pinned(request, host, addresses[-1]))
 
     async def aclose(self) -> None:
         await self._inner.aclose()
