@@ -9,17 +9,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from hearth_core.files import read_text_file, replace_if_changed
+from hearth_core.json_limits import JsonRefused, loads_bounded
 from hearth_core.memo import KeptByKey
 from hearth_core.problems import Problem, display_path, problem
+from hearth_core.text import describe, first_forbidden
 from hearth_discussions.model import Activity
 
 ABOUT = "Written by `invoke sync-discussions`; the build only reads it. Safe to edit by hand."
 FIELDS = ("title", "replies", "last_activity")
+# What an entry may hold, whoever wrote it: sync checks what it fetched against the
+# same rule (entry_problem) before writing, so it never writes what a build refuses.
+TITLE_LIMIT = 200
+MOST_REPLIES = 1_000_000_000
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 # By the file's size and time of change: every build reads it three times, and a
@@ -43,14 +51,14 @@ def _read_activity(path: Path) -> tuple[dict[str, Activity], list[Problem]]:
     if text is None:
         return {}, unreadable
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
+        data = loads_bounded(text)
+    except JsonRefused as error:
         return {}, [
             problem(
                 path,
-                error.lineno,
+                error.line,
                 "",
-                f"invalid JSON: {error.msg}; fix it by hand, or restore it with "
+                f"invalid JSON: {error}; fix it by hand, or restore it with "
                 f"`git checkout {display_path(path)}` and run `invoke sync-discussions`",
             )
         ]
@@ -75,12 +83,10 @@ def _activity(entry: Any) -> tuple[Activity, str]:
     if unknown:
         return Activity(), f"unknown field {unknown[0]}: use {', '.join(FIELDS)}"
     title, replies, last = (entry.get(name) for name in FIELDS)
-    if title is not None and (not isinstance(title, str) or not title.strip()):
+    if title is not None and not isinstance(title, str):
         return Activity(), "title must be text or null"
-    if replies is not None and (
-        isinstance(replies, bool) or not isinstance(replies, int) or replies < 0
-    ):
-        return Activity(), "replies must be a whole number of at least 0, or null"
+    if replies is not None and (isinstance(replies, bool) or not isinstance(replies, int)):
+        return Activity(), REPLIES_RULE
     when = None
     if last is not None:
         when = _timestamp(last)
@@ -89,7 +95,42 @@ def _activity(entry: Any) -> tuple[Activity, str]:
                 f"last_activity {last!r} must be a time with its offset, "
                 "like 2026-01-30T09:15:00+00:00, or null"
             )
-    return Activity(title, replies, when), ""
+    activity = Activity(title, replies, when)
+    return activity, entry_problem(activity)
+
+
+REPLIES_RULE = "replies must be a whole number of at least 0, or null"
+
+
+def entry_problem(activity: Activity) -> str:
+    """Why the activity file may not hold ``activity``, or "" if it may."""
+    title, replies, when = activity.title, activity.replies, activity.last_activity
+    if title is not None:
+        if not title.strip():
+            return "title must be text or null"
+        found = first_forbidden(title, one_line=True)
+        if found:
+            return f"title holds {describe(found)}, which a title may not hold: remove it"
+        if len(title) > TITLE_LIMIT:
+            return f"title is {len(title)} characters long: shorten it to {TITLE_LIMIT} at most"
+    if replies is not None and replies < 0:
+        return REPLIES_RULE
+    if replies is not None and replies > MOST_REPLIES:
+        return f"replies must be at most {MOST_REPLIES:,}"
+    if when is not None and not in_range(when):
+        return (
+            f"last_activity {when.isoformat()} must be between "
+            f"{EARLIEST.date().isoformat()} and {LATEST.date().isoformat()}"
+        )
+    return ""
+
+
+def in_range(when: datetime) -> bool:
+    """Whether ``when`` is a time a discussion can have had activity (one with an offset)."""
+    try:
+        return EARLIEST <= when.astimezone(UTC) < LATEST
+    except (OverflowError, ValueError):  # year 1 at +01:00 is before year 1 in UTC
+        return False
 
 
 def _timestamp(value: Any) -> datetime | None:

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
+from hearth_core.text import strip_forbidden
+from hearth_discussions.activity import EARLIEST, MOST_REPLIES, TITLE_LIMIT, in_range
 from hearth_discussions.fetch import FetchError, FetchPolicy, fetch_json, redact
 from hearth_discussions.model import Activity, ChatSpace
-from hearth_discussions.platforms import DiscussionUrl
+from hearth_discussions.platforms import DiscussionUrl, origin
 
 Client = Callable[[httpx.AsyncClient, DiscussionUrl, str, FetchPolicy], Awaitable[Activity]]
 Requests = Callable[[DiscussionUrl, str], list[tuple[str, str]]]
@@ -34,13 +36,17 @@ TITLE_LENGTH = 80
 
 
 def api_base(thread: DiscussionUrl, spaces: Sequence[ChatSpace]) -> str:
-    """Where to ask about ``thread``: a configured space's ``api``, else the platform's own."""
+    """Where to ask about ``thread``: a configured space's ``api``, else the platform's own.
+
+    A thread's own server is its host and port: ``forum.example:8443`` is not
+    ``forum.example``, neither for matching a space nor for asking.
+    """
     for space in spaces:
         if space.platform != thread.platform or not space.api:
             continue
-        if thread.platform in ONE_API or urlsplit(space.url).hostname == thread.host:
+        if thread.platform in ONE_API or origin(space.url) == origin(thread.url):
             return space.api.rstrip("/")
-    return DEFAULT_API.get(thread.platform or "", f"https://{thread.host}")
+    return DEFAULT_API.get(thread.platform or "", thread.origin)
 
 
 def github_token() -> str | None:
@@ -73,7 +79,7 @@ async def discourse(
     ((_, url),) = discourse_requests(thread, api)
     topic = await fetch_json(client, url, policy)
     # posts_count includes the opening post, which is not a reply.
-    posts = _field(topic, "posts_count", int, url)
+    posts = _count(topic, "posts_count", url)
     return Activity(
         title=_title(_field(topic, "title", str, url)),
         replies=max(posts - 1, 0),
@@ -118,7 +124,7 @@ async def reddit(
     times += _comment_times(answer[1], url)
     return Activity(
         title=_title(_field(post, "title", str, url)),
-        replies=_field(post, "num_comments", int, url),
+        replies=_count(post, "num_comments", url),
         last_activity=max(times),
     )
 
@@ -195,14 +201,14 @@ def _github_activity(discussion: dict[str, Any], api: str) -> Activity:
     comments = _field(discussion, "comments", dict, api)
     # Comment counts exclude replies to comments; those are counted for the newest
     # 100 comments, which one query gets cheaply and which hold every recent reply.
-    replies = _field(comments, "totalCount", int, api)
+    replies = _count(comments, "totalCount", api)
     times = []
     for comment in _field(comments, "nodes", list, api):
         if comment is None:  # GraphQL sends null for a comment it may not show
             continue
         times.append(_time(_field(comment, "createdAt", str, api), api))
         answers = _field(comment, "replies", dict, api)
-        replies += _field(answers, "totalCount", int, api)
+        replies += _count(answers, "totalCount", api)
         for reply in _field(answers, "nodes", list, api):
             if reply is not None:
                 times.append(_time(_field(reply, "createdAt", str, api), api))
@@ -236,8 +242,24 @@ def _field(data: Any, key: str, kind: type[T] | tuple[type, ...], url: str) -> T
     return value  # type: ignore[return-value]
 
 
+def _count(data: Any, key: str, url: str) -> int:
+    """A count the platform sent, refused unless it is one (never below 0, never absurd)."""
+    value = _field(data, key, int, url)
+    if not 0 <= value <= MOST_REPLIES:
+        raise FetchError(url, f"unexpected response: {key!r} is {value}, not a count")
+    return value
+
+
+# A server's clock a little ahead of ours is not a hostile answer.
+CLOCK_SKEW = timedelta(days=1)
+
+
 def _time(value: str | float, url: str) -> datetime:
-    """A timestamp in UTC to the second: what readers see, and stable across syncs."""
+    """A timestamp in UTC to the second: what readers see, and stable across syncs.
+
+    Refused unless it is a time a thread can have had activity: after the
+    activity file's earliest date and not in the future.
+    """
     try:
         if isinstance(value, str):
             when = datetime.fromisoformat(value)
@@ -247,11 +269,17 @@ def _time(value: str | float, url: str) -> datetime:
         raise FetchError(url, f"unexpected response: {value!r} is not a time") from None
     if when.tzinfo is None:
         raise FetchError(url, f"unexpected response: {value!r} has no time zone")
+    if not in_range(when) or when > datetime.now(UTC) + CLOCK_SKEW:
+        raise FetchError(
+            url, f"unexpected response: {value!r} is not between {EARLIEST:%Y} and now"
+        )
     return when.astimezone(UTC).replace(microsecond=0)
 
 
 def _title(text: str) -> str | None:
-    return " ".join(text.split()) or None
+    """A title as it may be shown: one line, no invisible or forbidden characters, bounded."""
+    # One less than the limit: a cut title ends in an ellipsis.
+    return shorten(strip_forbidden(text, one_line=True), TITLE_LIMIT - 1) or None
 
 
 def shorten(text: str, limit: int = TITLE_LENGTH) -> str:
@@ -284,9 +312,14 @@ class _TextOnly(HTMLParser):
         self.parts.append(data)
 
 
+# The words of a title are in the post's first few thousand characters; the rest of
+# a huge post is not worth parsing.
+HTML_READ = 20_000
+
+
 def plain_text(html: str) -> str:
     """The words of a post's HTML, as a reader sees them, on one line."""
     parser = _TextOnly()
-    parser.feed(html)
+    parser.feed(html[:HTML_READ])
     parser.close()
     return " ".join("".join(parser.parts).split())

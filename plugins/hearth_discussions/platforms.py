@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 PLATFORM_NAMES = {
     "discord": "Discord",
@@ -72,12 +72,24 @@ class DiscussionUrl:
     def label(self) -> str:
         return PLATFORM_NAMES[self.platform] if self.platform else self.host
 
+    @property
+    def origin(self) -> str:
+        """``https://host[:port]``: where the thread's own server answers, port included."""
+        return f"https://{origin(self.url)}"
+
+
+def origin(url: str) -> str:
+    """``host[:port]`` of ``url``, lower case, without user info and without a default port."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2].lower()
+    return netloc.removesuffix(":443") if parts.scheme.lower() == "https" else netloc
+
 
 def recognise(url: str) -> DiscussionUrl:
     """Name the platform of ``url``; raise ValueError saying what to write instead."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
-    if parts.scheme.lower() != "https" or not host or url != url.strip():
+    if parts.scheme.lower() != "https" or not host or url != url.strip() or not _port_ok(parts):
         raise ValueError(
             f"{url!r} is not a discussion link: copy the thread's full https:// address "
             "from the chat's share or copy-link menu"
@@ -91,3 +103,11 @@ def recognise(url: str) -> DiscussionUrl:
             found = (fragment or path).groupdict().get("id")
             return DiscussionUrl(url, platform, host, found)
     return DiscussionUrl(url, None, host.removeprefix("www."), None)
+
+
+def _port_ok(parts: SplitResult) -> bool:
+    try:
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not one
+    except ValueError:
+        return False
+    return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from hearth_core.settings import SettingsError, plugin_settings
 from hearth_discussions.model import ChatSpace
@@ -19,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
 SPACE_KEYS = {"platform", "name", "url", "join", "description", "api"}
 REQUIRED_SPACE_KEYS = ("platform", "name", "url")
 ACTIVITY_FILE = "activity.json"
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 def discussion_options(settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -55,7 +57,7 @@ def _space(index: int, given: Any) -> ChatSpace:
     for key in ("url", "join", "api"):
         value = given.get(key)
         if value is not None and (not isinstance(value, str) or not value.startswith("https://")):
-            local = isinstance(value, str) and value.startswith("http://127.0.0.1")
+            local = isinstance(value, str) and _plain_http_loopback(value)
             if key != "api" or not local:
                 raise SettingsError(f"{where}: {key!r} must be an https:// address, not {value!r}")
     return ChatSpace(
@@ -66,3 +68,10 @@ def _space(index: int, given: Any) -> ChatSpace:
         description=(given.get("description") or "").strip(),
         api=given.get("api"),
     )
+
+
+def _plain_http_loopback(address: str) -> bool:
+    """An ``http://`` api on this machine itself (a local test server): nothing else
+    may go without TLS, as a token or the answers could be read or changed on the way."""
+    parts = urlsplit(address)
+    return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS

@@ -17,8 +17,9 @@ from typing import Any, TextIO
 
 import httpx
 
+from hearth_core.http_limits import PublicOnly, Resolver, origin_of, system_resolver
 from hearth_core.problems import ContentError, display_path
-from hearth_discussions.activity import FIELDS, read_activity, write_activity
+from hearth_discussions.activity import FIELDS, entry_problem, read_activity, write_activity
 from hearth_discussions.clients import CLIENTS, NO_TOKEN, REQUESTS, api_base, github_token
 from hearth_discussions.collect import discussion_urls
 from hearth_discussions.fetch import FetchError, FetchPolicy
@@ -86,32 +87,52 @@ def plan_sync(
 
 
 async def fetch_all(
-    jobs: Sequence[Job], policy: FetchPolicy, *, user_agent: str, progress: TextIO
+    jobs: Sequence[Job],
+    policy: FetchPolicy,
+    *,
+    user_agent: str,
+    progress: TextIO,
+    transport: httpx.AsyncBaseTransport,
 ) -> Fetched:
     """Each job's Activity or FetchError; one line of progress as each finishes."""
     fetched: Fetched = {}
     semaphore = asyncio.Semaphore(policy.concurrency)
     width = max((len(job.thread.label) for job in jobs), default=0)
-    headers = {"User-Agent": user_agent, "Accept": "application/json"}
-    limits = httpx.Limits(max_connections=policy.concurrency)
-    # Redirects are followed (all requests are reads); httpx drops the Authorization
-    # header when a redirect leaves the origin, so a token never travels elsewhere.
-    async with httpx.AsyncClient(headers=headers, limits=limits, follow_redirects=True) as client:
+    # gzip is the one compression read_limited inflates within its limit.
+    headers = {"User-Agent": user_agent, "Accept": "application/json", "Accept-Encoding": "gzip"}
+    async with httpx.AsyncClient(headers=headers, transport=transport) as client:
 
         async def fetch(job: Job) -> None:
             async with semaphore:
-                try:
-                    result: Activity | FetchError = await CLIENTS[job.thread.platform or ""](
-                        client, job.thread, job.api, policy
-                    )
-                except FetchError as error:
-                    result = error
+                result = await fetch_one(client, job, policy)
             fetched[job.thread.url] = result
             line = progress_line(len(fetched), len(jobs), job.thread, result, width)
             print(line, file=progress, flush=True)
 
         await asyncio.gather(*(fetch(job) for job in jobs))
     return fetched
+
+
+async def fetch_one(
+    client: httpx.AsyncClient, job: Job, policy: FetchPolicy
+) -> Activity | FetchError:
+    """The thread's Activity, as the activity file may hold it, or why there is none."""
+    try:
+        activity = await CLIENTS[job.thread.platform or ""](client, job.thread, job.api, policy)
+        problem = entry_problem(activity)
+        if problem:
+            raise FetchError(job.api, f"unexpected response: {problem}")
+    except FetchError as error:
+        return error
+    except Exception as error:  # whatever one host's answer does, that thread fails alone
+        return FetchError(job.api, f"unexpected failure: {type(error).__name__}: {error}")
+    return activity
+
+
+def allowed_origins(spaces: Sequence[ChatSpace]) -> set[tuple[str, int]]:
+    """The (host, port) of every space's ``api``: the only private or local addresses
+    sync may ask, as the newsletter's own settings name them and no member file can."""
+    return {origin_of(space.api) for space in spaces if space.api}
 
 
 def progress_line(
@@ -207,11 +228,15 @@ def run_sync(
     user_agent: str = "Hearth discussion sync",
     out: TextIO | None = None,
     progress: TextIO | None = None,
+    resolver: Resolver = system_resolver,
+    transport: httpx.AsyncBaseTransport | None = None,
 ) -> int:
     """Sync ``urls`` into the activity file at ``path``; 1 if any thread failed, else 0.
 
     Raise ContentError, before any request, if the activity file cannot be read:
-    writing over it would lose whatever it holds.
+    writing over it would lose whatever it holds. ``resolver`` names hosts and
+    ``transport`` carries the requests once their addresses are checked (tests
+    pass their own, so that nothing leaves the machine).
     """
     out, progress = out or sys.stdout, progress or sys.stderr
     policy = policy or FetchPolicy()
@@ -227,8 +252,9 @@ def run_sync(
         print(
             f"Fetching {_threads(len(plan.jobs))}, {policy.concurrency} at a time.", file=progress
         )
+        guard = PublicOnly(allowed=allowed_origins(spaces), resolver=resolver, transport=transport)
         fetched = asyncio.run(
-            fetch_all(plan.jobs, policy, user_agent=user_agent, progress=progress)
+            fetch_all(plan.jobs, policy, user_agent=user_agent, progress=progress, transport=guard)
         )
     dropped = sorted(set(previous) - set(urls))
     merged = merge(previous, urls, fetched)
