@@ -16,14 +16,18 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jinja2 import Environment, FileSystemLoader
 from pelican import signals
 from pelican.utils import strftime as pelican_strftime
 from selectolax.lexbor import LexborHTMLParser
 
 from hearth_core.dates import day_text, format_date
+from hearth_core.text import FORBIDDEN_IN_LINE
+from hearth_discussions.index import DiscussionView
 from hearth_email.render import _environment as email_environment
 from hearth_email.render import render_email
 from hearth_issues.reader import pelican_date
+from hearth_members.views import LinkView, Ref
 from tests.sites import ROOT, build_site, issue, settings_for, write_content
 from tests.test_html_valid import nu_html_errors
 
@@ -138,6 +142,58 @@ def test_a_template_that_forgets_to_escape_still_shows_member_text_as_text(tmp_p
     for name, tree in pages(output).items():
         assert_inert(name, tree)
     assert_member_text_shown(output)
+
+
+member_text = st.one_of(
+    st.text(st.characters(codec="utf-8").filter(lambda c: not FORBIDDEN_IN_LINE.match(c))),
+    st.lists(
+        st.sampled_from([PIXEL, "<script>", "</script>", TEMPLATE_CODE, "{%", "&amp;", "'"])
+    ).map("".join),
+).filter(lambda text: text.strip() == text and "  " not in text)
+
+
+@pytest.fixture(scope="module")
+def forgetful_fragments(tmp_path_factory) -> Environment:
+    """The theme's fragment templates without a single |e, in an environment set as a
+    build sets it (hearth_site.build): only autoescape protects what they print."""
+    theme = forgetful_theme(tmp_path_factory.mktemp("forgetful"))
+    return Environment(
+        loader=FileSystemLoader(str(theme / "templates")),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=True,
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=member_text, title=member_text, thread_title=member_text)
+def test_any_member_text_is_shown_as_itself_by_every_fragment(
+    forgetful_fragments, name, title, thread_title
+):
+    """Open-ended: whatever a member or a platform writes, the fragments (each member
+    link, each community section, each discussion) show exactly those characters."""
+    member = Ref(name, "members/eve/")
+    day = date(2026, 1, 5)
+    link = LinkView(
+        title, "https://eve.example/a", "eve.example", day, day_text(day), "", (), None,
+        member, "link-1", None, "links/2026/01/#link-1",
+    )  # fmt: skip
+    thread = DiscussionView(
+        "https://forum.example/t/x/1", thread_title, Ref("Forum", "discussions/forum/"),
+        "link", Ref(title, "links/2026/01/#link-1"), day, (), 3, None,
+    )  # fmt: skip
+    shown = {
+        "_link.html": (dict(link=link, level=2, show_member=True), [title, name]),
+        "_community.html": (dict(links=[link]), [title, name]),
+        "_discussion.html": (dict(thread=thread, level=2), [thread_title, title]),
+    }
+    for template, (context, texts) in shown.items():
+        html = forgetful_fragments.get_template(template).render(SITEURL="", **context)
+        tree = LexborHTMLParser(f"<ul>{html}</ul>")
+        assert not tree.css("img, script"), (template, html)
+        links = [a.text() for a in tree.css("a")]
+        for text in texts:
+            assert text in links, (template, text, links)
 
 
 SEEN_ENVIRONMENTS: list[tuple[str, Any]] = []
