@@ -188,7 +188,9 @@ ADDRESS_PIECES += ["..", ".", "/../", "#/#", "ü"]
 @settings(max_examples=400, deadline=None)
 @given(
     scheme=st.sampled_from(["http", "https", "HTTPS"]),
-    host=st.sampled_from(["Example.COM", "a.b.example.", "x.example:443", "x.example:8080"]),
+    host=st.sampled_from(
+        ["Example.COM", "a.b.example.", "x.example:443", "x.example:8080", "Bücher.example"]
+    ),
     rest=st.lists(st.sampled_from(ADDRESS_PIECES), max_size=12).map("".join),
 )
 @example(scheme="https", host="matrix.to", rest="#/#workbench-zines:matrix.org/$Kq3v9")

@@ -45,11 +45,18 @@ def _authority(authority: str, scheme: str) -> str:
     host, colon, port = host.rpartition(":") if _has_port(host) else (host, "", "")
     host = host.lower().rstrip(".") if host.count(".") > 1 else host.lower()
     if not host.isascii() and not host.startswith("["):
-        host = host.encode("idna").decode("ascii")
+        host = _ascii_host(host)
     if port == _DEFAULT_PORTS.get(scheme) or not port:
         colon = port = ""
     userinfo = _component(userinfo, _SUB_DELIMS + ":") if at else ""
     return f"{userinfo}{at}{host}{colon}{port}"
+
+
+def _ascii_host(host: str) -> str:
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:  # no IDNA form (a label too long, say): its UTF-8, encoded
+        return _component(host, _SUB_DELIMS)
 
 
 def _has_port(host: str) -> bool:
