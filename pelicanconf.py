@@ -18,6 +18,8 @@ SITEURL = ""
 FEED_DOMAIN = "http://localhost:8000"
 TIMEZONE = "Europe/Stockholm"
 DEFAULT_LANG = "en"
+# "%-d" is the day without a leading zero: Pelican and Hearth read it themselves
+# (hearth_core.dates), on every platform; only C89's directives reach strftime.
 DEFAULT_DATE_FORMAT = "%a %-d %B %Y"
 
 # Buttondown username for the subscribe form; leave empty to show no form.
@@ -117,7 +119,14 @@ PLUGINS = [
 READERS = {"rst": None, "html": None, "htm": None}
 # Each build makes a new template environment, so checking the theme files for
 # changes while it renders (once per included template) would only cost time.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "auto_reload": False}
+# Every value a template prints is escaped unless the build made it as HTML
+# (`invoke build` turns autoescape on whatever this says).
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "auto_reload": False,
+    "autoescape": True,
+}
 
 MARKDOWN = {
     "extension_configs": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from datetime import datetime
 
@@ -169,7 +170,9 @@ def test_discussions_feed_reads_in_a_feed_reader(site):
     assert not feed.bozo
     assert [entry.id for entry in feed.entries] == [FORUM, TOOT, CHAT, GITHUB]
     toot = feed.entries[1]
-    assert toot.title == "<script>alert(1)</script>"
+    # A title holding "<" goes as escaped HTML (type="html"): shown as these characters.
+    assert toot.title_detail.type == "text/html"
+    assert html.unescape(toot.title) == "<script>alert(1)</script>"
     assert toot.link == TOOT
     assert datetime(*toot.updated_parsed[:6]) == datetime(2025, 10, 15, 10)
     assert "12 replies" in toot.summary

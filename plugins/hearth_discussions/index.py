@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
+from hearth_core.dates import day_text
 from hearth_discussions.model import Activity, ChatSpace, Source, link_href
 from hearth_discussions.platforms import recognise
 from hearth_members.views import Ref
@@ -45,6 +46,11 @@ class DiscussionView(NamedTuple):
         if self.replies is None:
             return ""
         return "1 reply" if self.replies == 1 else f"{self.replies} replies"
+
+    @property
+    def day_text(self) -> str:
+        """The day lists show, "7 June 2022": of the last activity, else of the start."""
+        return day_text(self.last_activity or self.started)
 
     @property
     def active_at(self) -> datetime:

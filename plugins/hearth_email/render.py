@@ -21,6 +21,7 @@ from jinja2 import (
     select_autoescape,
 )
 
+from hearth_core.dates import format_date
 from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
 from hearth_discussions.collect import discussion_ref, load_activity
@@ -74,7 +75,7 @@ def render_email(settings: dict[str, Any], number: int) -> RenderedEmail:
     community = _community(settings, issue, issues, activity)
     discussion = discussion_ref(issue.discussion, activity) if issue.discussion else None
     date_format = settings.get("DEFAULT_DATE_FORMAT", "%Y-%m-%d")
-    view = IssueView(issue.number, issue.title, page_url, issue.date.strftime(date_format))
+    view = IssueView(issue.number, issue.title, page_url, format_date(issue.date, date_format))
     env = _environment(settings)
     data = {**_site(settings, site_url), "issue": view, "discussion": discussion}
     community_html = ""
@@ -131,7 +132,8 @@ def _environment(settings: dict[str, Any]) -> Environment:
     return Environment(
         loader=FileSystemLoader(str(theme)),
         bytecode_cache=_compiled_templates(settings),
-        autoescape=select_autoescape(["html"]),
+        # Every template escapes but the plain-text part, where "&amp;" would be wrong.
+        autoescape=select_autoescape(disabled_extensions=("txt",), default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -3,17 +3,38 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
+from html import escape
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from hearth_feeds.entries import Feed
+from hearth_feeds.ids import canonical_id
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def _rss_text(text: str) -> str:
+    """Plain text for an RSS element that readers may parse as HTML.
+
+    RSS never says whether <title> and <description> hold text or HTML, and readers
+    (feedparser among them) treat them as HTML: escaped once more, a name like
+    ``<img src=…>`` is shown as those characters, never loaded as an image.
+    """
+    return escape(text, quote=False)
 
 
 def _generator(feed: Feed, kind: str) -> FeedGenerator:
+    # Atom says which elements are text (type="text", the default): only RSS needs this.
+    text: Callable[[str], str] = _rss_text if kind == "rss" else _as_is
     generator = FeedGenerator()
-    generator.id(feed.home_url)
-    generator.title(feed.title)
-    generator.subtitle(feed.description or feed.title)
+    generator.id(canonical_id(feed.home_url))
+    generator.title(text(feed.title))
+    generator.subtitle(text(feed.description or feed.title))
     generator.language(feed.language)
     if feed.author:
         generator.author({"name": feed.author})
@@ -25,13 +46,14 @@ def _generator(feed: Feed, kind: str) -> FeedGenerator:
     # feedgen prepends entries; add oldest first so the newest comes first.
     for entry in reversed(feed.entries):
         item = generator.add_entry()
-        item.id(entry.id)
-        item.guid(entry.id, permalink=entry.id == entry.url)
-        item.title(entry.title)
+        entry_id = canonical_id(entry.id)
+        item.id(entry_id)
+        item.guid(entry_id, permalink=entry_id == entry.url)
+        item.title(text(entry.title))
         item.link(href=entry.url, rel="alternate")
         item.published(entry.published)
         item.updated(entry.updated or entry.published)
-        item.summary(entry.summary or entry.title)
+        item.summary(text(entry.summary or entry.title))
         item.content(entry.content_html, type="html")
         for tag in entry.tags:
             item.category(term=tag)
@@ -40,12 +62,43 @@ def _generator(feed: Feed, kind: str) -> FeedGenerator:
     return generator
 
 
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_ATOM_TEXT = (f"{_ATOM}title", f"{_ATOM}subtitle", f"{_ATOM}summary")
+
+
 def atom_xml(feed: Feed) -> bytes:
-    return _generator(feed, "atom").atom_str(pretty=True)
+    root = etree.fromstring(_generator(feed, "atom").atom_str(pretty=True))
+    for element in root.iter(*_ATOM_TEXT):
+        _declare_markup(element)
+    return etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
+
+
+def _declare_markup(element: etree._Element) -> None:
+    """A text construct that holds "<" or "&" goes as escaped HTML (type="html").
+
+    Text is text in Atom, but validators (and some readers) guess that "</b>" or
+    "&amp;" in it is markup; escaped and declared, the same characters are shown.
+    """
+    text = element.text or ""
+    if element.get("type", "text") == "text" and ("<" in text or "&" in text):
+        element.set("type", "html")
+        element.text = escape(text, quote=False)
+
+
+# <title> and <description> as lxml writes them: their text holds entities, never "<".
+_RSS_PLAIN_TEXT = re.compile(rb"<(title|description)>([^<]*)</\1>")
+_HEX_REFERENCES = {b"&amp;": b"&#x26;", b"&lt;": b"&#x3C;", b"&gt;": b"&#x3E;"}
+
+
+def _hex_references(match: re.Match[bytes]) -> bytes:
+    text = re.sub(rb"&(?:amp|lt|gt);", lambda m: _HEX_REFERENCES[m.group()], match[2])
+    return b"<%s>%s</%s>" % (match[1], text, match[1])
 
 
 def rss_xml(feed: Feed) -> bytes:
-    return _generator(feed, "rss").rss_str(pretty=True)
+    # "&#x26;" is "&amp;" to any XML parser; the RSS Best Practices Profile (and the W3C
+    # Feed Validator after it) asks for the hexadecimal form where text is escaped.
+    return _RSS_PLAIN_TEXT.sub(_hex_references, _generator(feed, "rss").rss_str(pretty=True))
 
 
 def json_feed(feed: Feed) -> bytes:
@@ -59,7 +112,7 @@ def json_feed(feed: Feed) -> bytes:
         "authors": [{"name": feed.author}] if feed.author else [],
         "items": [
             {
-                "id": entry.id,
+                "id": canonical_id(entry.id),
                 "url": entry.url,
                 "title": entry.title,
                 "content_html": entry.content_html,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 from pelican.readers import BaseReader
+from pelican.utils import SafeDatetime
 
 from hearth_core.parallel import TextMemo
 from hearth_core.problems import ContentError
@@ -24,6 +26,13 @@ DEFAULTS = {"show_drafts": False}
 
 # Every issue and page body, converted once per process and, in a build, on every core.
 BODY_HTML = TextMemo(render_markdown)
+
+
+def pelican_date(when: datetime) -> SafeDatetime:
+    """``when`` as Pelican's own readers give dates: Pelican formats a SafeDatetime
+    (DEFAULT_DATE_FORMAT, "%-d") with its own strftime, the same on every platform; a
+    plain datetime with an offset would reach the platform's, which Windows refuses."""
+    return SafeDatetime.combine(when.date(), when.timetz())
 
 
 class HearthMarkdownReader(BaseReader):
@@ -65,7 +74,7 @@ class HearthMarkdownReader(BaseReader):
         previewed = issue.is_draft and self._show_drafts
         metadata: dict[str, Any] = {
             "title": issue.title,
-            "date": issue.date,
+            "date": pelican_date(issue.date),
             "slug": issue.slug,
             "number": issue.number,
             "status": "published" if previewed else issue.status,

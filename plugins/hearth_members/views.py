@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
+from hearth_core.dates import day_text as _day_text
 from hearth_core.months import group_by_month, month_name
 from hearth_discussions.model import DiscussionRef
 from hearth_members.model import Link, Member
@@ -95,7 +96,7 @@ def _anchor(url: str) -> str:
 
 @functools.cache  # many links share a day
 def day_text(day: date) -> str:
-    return day.strftime("%-d %B %Y")
+    return _day_text(day)
 
 
 def month_url(day: date) -> str:

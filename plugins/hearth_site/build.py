@@ -135,7 +135,10 @@ def _as_pelican_lists(issues: list[Issue], order_by: Any) -> list[Issue]:
 
 def _build(settings: dict[str, Any]) -> None:
     jinja = settings.get("JINJA_ENVIRONMENT", {})
-    settings = {**settings, "JINJA_ENVIRONMENT": {"bytecode_cache": COMPILED_TEMPLATES, **jinja}}
+    # The theme marks the HTML the build made as safe and escapes the rest by default:
+    # without autoescape, a member's name would be markup wherever a template forgot |e.
+    jinja = {"bytecode_cache": COMPILED_TEMPLATES, **jinja, "autoescape": True}
+    settings = {**settings, "JINJA_ENVIRONMENT": jinja}
     with worker_pool() as pool:
         # Markdown is most of a build's work: the workers convert the bodies while
         # this process checks the rest, and Pelican's reader then finds them done.
