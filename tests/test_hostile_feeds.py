@@ -16,7 +16,7 @@ from pathlib import Path
 import feedparser
 import lxml.html
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from hearth_core.text import FORBIDDEN_IN_LINE
@@ -229,6 +229,15 @@ markup_like = st.lists(
 ).map("".join)
 
 
+def looks_like_mojibake(text: str) -> bool:
+    """feedparser "repairs" text whose Latin-1 bytes are UTF-8 ("Â¡" becomes "¡"): its
+    own guess, which a feed cannot prevent, so such text proves nothing here."""
+    try:
+        return text.encode("latin-1").decode("utf-8") != text
+    except UnicodeError:
+        return False
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     title=st.one_of(line_text, markup_like),
@@ -239,6 +248,7 @@ markup_like = st.lists(
 @example(title="AT&T &amp; &#x3C;", summary="&lt;b&gt;", author="a < b")
 def test_any_text_reads_back_as_the_same_text_in_every_kind(title, summary, author):
     """Open-ended: whatever text a field holds, a reader shows those characters."""
+    assume(not any(map(looks_like_mojibake, (title, summary, author))))
     feed = feed_of(title, summary, author)
     for kind in XML_KINDS:
         document = RENDERERS[kind](feed)
