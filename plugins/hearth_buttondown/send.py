@@ -94,6 +94,7 @@ def send_email(
             "or add --yes where nobody can answer (CI)"
         )
     with client_factory() as client:
+        out = client.redact.stream(out)
         issue_email = IssueEmail(email, client, state_file, records, out)
         try:
             current = issue_email.draft()
