@@ -63,6 +63,14 @@ KEY_PATTERN = re.compile(r"[\x21-\x7e]+")
 Sleep = Callable[[float], None]
 
 
+class AnswerTooBig(Exception):
+    """The answer is larger than the client reads; ``status`` is the HTTP status it came with."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
 class PastDeadline(httpx.ReadTimeout):
     """The answer was still arriving at the client's deadline (a server dripping bytes)."""
 
@@ -225,7 +233,7 @@ class ButtondownClient:
         except (ValueError, RecursionError):
             # RecursionError: JSON nested thousands deep, which no API answer is.
             problem = "the answer is not JSON, or not JSON Python can read"
-            raise self._unexpected(problem, method, url, response) from None
+            raise self._unexpected(problem, method, url, response.status_code) from None
 
     def _checked(
         self,
@@ -237,20 +245,18 @@ class ButtondownClient:
     ) -> Any:
         """``answer`` as ``shape`` reads it, or UnexpectedAnswer naming what is wrong."""
         if not response.content:
-            raise self._unexpected("the answer is empty", method, url, response)
+            raise self._unexpected("the answer is empty", method, url, response.status_code)
         try:
             return shape(answer, self.redact)
         except ShapeError as error:
-            raise self._unexpected(str(error), method, url, response) from None
+            raise self._unexpected(str(error), method, url, response.status_code) from None
 
-    def _unexpected(
-        self, problem: str, method: str, url: str, response: httpx.Response
-    ) -> UnexpectedAnswer:
+    def _unexpected(self, problem: str, method: str, url: str, status: int) -> UnexpectedAnswer:
         return UnexpectedAnswer(
             self.redact(problem),
             method=method,
             path=self.redact(_shown(url)),
-            status=response.status_code,
+            status=status,
             maybe_done=method not in IDEMPOTENT_METHODS,
         )
 
@@ -269,6 +275,10 @@ class ButtondownClient:
         for attempt in range(1, self.attempts + 1):
             try:
                 response = self._send(method, url, params=params, json=json, headers=headers)
+            except AnswerTooBig as error:
+                limit = _size(self.max_answer_bytes)
+                problem = f"it is larger than {limit}, more than any answer of Buttondown's API"
+                raise self._unexpected(problem, method, url, error.status) from None
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:
                 # The request never left: repeating it cannot do anything twice.
                 failure: ButtondownError = self._connection_failed(
@@ -321,29 +331,18 @@ class ButtondownClient:
 
     def _read_capped(self, response: httpx.Response, started: float) -> bytes:
         declared = response.headers.get("Content-Length", "")
-        if declared.isdigit() and int(declared) > self.max_answer_bytes:
-            raise self._too_big(response)
+        if declared.isascii() and declared.isdigit() and int(declared) > self.max_answer_bytes:
+            raise AnswerTooBig(response.status_code)
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():
             size += len(chunk)
             if size > self.max_answer_bytes:
-                raise self._too_big(response)
+                raise AnswerTooBig(response.status_code)
             if time.monotonic() - started > self.deadline:
                 raise PastDeadline("the answer took too long", request=response.request)
             chunks.append(chunk)
         return b"".join(chunks)
-
-    def _too_big(self, response: httpx.Response) -> UnexpectedAnswer:
-        request = response.request
-        limit = f"{self.max_answer_bytes / 1024 / 1024:g} MB"
-        return UnexpectedAnswer(
-            f"it is larger than {limit}, more than any answer of Buttondown's API",
-            method=request.method,
-            path=self.redact(request.url.raw_path.decode("ascii")),
-            status=response.status_code,
-            maybe_done=request.method not in IDEMPOTENT_METHODS,
-        )
 
     def _retry_for_status(
         self, response: httpx.Response, failure: ButtondownError, repeatable: bool, attempt: int
@@ -476,6 +475,11 @@ def utc_timestamp(when: datetime) -> str:
     if when.tzinfo is None:
         raise ValueError("a publish date needs its UTC offset")
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _size(count: int) -> str:
+    megabytes, rest = divmod(count, 1024 * 1024)
+    return f"{count:,} bytes" if rest else f"{megabytes} MB"
 
 
 def _one_line(text: str) -> str:
