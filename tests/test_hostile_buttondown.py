@@ -23,7 +23,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hearth_buttondown.answers import EMAIL_ID, ShapeError, email_from
+from hearth_buttondown.answers import (
+    DATE_TIMES,
+    EMAIL_ID,
+    LINE_LIMIT,
+    ONE_LINE_TEXTS,
+    REQUIRED,
+    STATUS,
+    ShapeError,
+    email_from,
+)
 from hearth_buttondown.client import ButtondownClient
 from hearth_buttondown.errors import ButtondownError, ConnectionFailed, UnexpectedAnswer
 from hearth_buttondown.importer import import_archive
@@ -38,6 +47,7 @@ from tests.buttondown_fake import (
     endless,
     hostile,
     hostile_bytes,
+    load_spec,
     running,
 )
 from tests.sites import issue, settings_for, write_content
@@ -480,3 +490,30 @@ def _files(settings):
     if state_path(settings).exists():
         found["buttondown.json"] = state_path(settings).read_text()
     return found
+
+
+def test_the_answer_checks_hold_to_the_vendored_spec():
+    """answers.py reads each field as the type Buttondown's OpenAPI description gives it."""
+    schemas = load_spec()["components"]["schemas"]
+    email = schemas["Email"]
+    declared = email["properties"]
+
+    def types(name):
+        options = declared[name].get("anyOf", [declared[name]])
+        return {(option.get("type"), option.get("format")) for option in options}
+
+    assert set(REQUIRED) <= set(email["required"])
+    assert all(STATUS.fullmatch(status) for status in schemas["EmailStatus"]["enum"])
+    assert declared["status"]["$ref"] == "#/components/schemas/EmailStatus"
+    assert types("id") == {("string", None)}
+    for name in ONE_LINE_TEXTS:
+        assert ("string", None) in types(name) <= {("string", None), ("null", None)}
+    assert declared["subject"]["maxLength"] == LINE_LIMIT
+    assert types("body") == {("string", None)}
+    for name in DATE_TIMES:
+        assert ("string", "date-time") in types(name) <= {("string", "date-time"), ("null", None)}
+    assert types("secondary_id") == {("integer", None), ("null", None)}
+    assert types("metadata") == {("object", None)}
+    page = schemas["EmailPage"]
+    assert page["properties"]["results"]["items"] == {"$ref": "#/components/schemas/Email"}
+    assert {(o["type"]) for o in page["properties"]["next"]["anyOf"]} == {"string", "null"}

@@ -30,6 +30,11 @@ LINE_LIMIT = 2000
 # Buttondown sent these years or will in any plausible future; outside them, a date is noise.
 YEARS = range(2000, 3000)
 
+# The fields Hearth reads, by the type the spec gives them (tests hold these to the spec).
+REQUIRED = ("id", "status", "subject")
+ONE_LINE_TEXTS = ("subject", "slug", "description", "canonical_url")
+DATE_TIMES = ("publish_date", "creation_date", "modification_date")
+
 Redact = Callable[[str], str]
 
 
@@ -44,12 +49,11 @@ def email_from(answer: Any, redact: Redact) -> dict[str, Any]:
     email: dict[str, Any] = {
         "id": _matching(answer, "id", EMAIL_ID, "an email id", redact),
         "status": _matching(answer, "status", STATUS, "a status", redact),
-        "subject": _text(answer, "subject", redact, required=True),
     }
-    for name in ("slug", "description", "canonical_url"):
-        email[name] = _text(answer, name, redact)
+    for name in ONE_LINE_TEXTS:
+        email[name] = _text(answer, name, redact, required=name in REQUIRED)
     email["body"] = _text(answer, "body", redact, one_line=False)
-    for name in ("publish_date", "creation_date", "modification_date"):
+    for name in DATE_TIMES:
         email[name] = _date_time(answer, name, redact)
     email["secondary_id"] = _integer(answer, "secondary_id")
     email["metadata"] = _metadata(answer, redact)
