@@ -33,7 +33,7 @@ from hearth_buttondown.answers import (
     ShapeError,
     email_from,
 )
-from hearth_buttondown.client import ButtondownClient
+from hearth_buttondown.client import MAX_PAGES, ButtondownClient
 from hearth_buttondown.errors import ButtondownError, ConnectionFailed, UnexpectedAnswer
 from hearth_buttondown.importer import import_archive
 from hearth_buttondown.send import SendOptions, send_email
@@ -306,6 +306,17 @@ def test_a_server_dripping_its_answer_is_dropped_at_the_deadline(fake):
     with client, pytest.raises(ConnectionFailed, match=r"the answer was still coming after 0\.5 s"):
         client.get_email(email["id"])
     assert time.monotonic() - started < 3
+
+
+def test_a_listing_that_never_ends_is_not_read_forever(fake):
+    def page(number):
+        answer = {"count": 1, "results": [], "next": f"{fake.url}/emails?page={number}"}
+        return hostile(lambda body: answer, status=200)
+
+    fake.fail("GET", "/emails", *[page(number) for number in range(2, MAX_PAGES + 3)])
+    with client_for(fake) as client, pytest.raises(ButtondownError, match="past 1000 pages"):
+        list(client.list_emails())
+    assert len(fake.requests) == MAX_PAGES + 1
 
 
 def test_json_nested_100000_deep_is_an_unexpected_answer_not_a_recursion_error(fake):

@@ -55,6 +55,8 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 MESSAGE_LIMIT = 300
 # A page of emails with their bodies is a few megabytes at most; more is a broken server.
 MAX_ANSWER_BYTES = 32 * 1024 * 1024
+# Pages of a listing read at most: a newsletter's every email, many times over.
+MAX_PAGES = 1000
 # Headers that describe the bytes on the wire, not the answer read from them.
 WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 # A key is one token of printable ASCII; anything else is a paste gone wrong.
@@ -413,12 +415,17 @@ class ButtondownClient:
         if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port) or (
             not url.path.startswith(base.path)
         ):
+            elsewhere = _one_line(self.redact(f"{url.scheme}://{url.host}"))[:100]
             raise ButtondownError(
-                "Buttondown's next page points outside its API "
-                f"({url.scheme}://{url.host}): not following it with the API key"
+                f"Buttondown's next page points outside its API ({elsewhere}): "
+                "not following it with the API key"
             )
         if str(url) in seen:
             raise ButtondownError("Buttondown's pages lead back to a page already read")
+        if len(seen) >= MAX_PAGES:
+            raise ButtondownError(
+                f"Buttondown's list of emails goes on past {MAX_PAGES} pages: not reading on"
+            )
         seen.add(str(url))
         return str(url)
 
