@@ -266,6 +266,11 @@ def test_the_redactor_never_shows_its_secret():
     out = io.StringIO()
     print(f"the key is {API_KEY}.", file=redact.stream(out))
     assert out.getvalue() == f"the key is {REDACTED}.\n"
+    # A key with a quote or a backslash, as JSON and a repr would write it.
+    odd = 'bd"k\\ey'
+    assert Redactor((odd,))(json.dumps({"id": odd}) + repr(odd)) == (
+        f'{{"id": "{REDACTED}"}}\'{REDACTED}\''
+    )
 
 
 # Answers that are too much: too big, too slow, too deep.

@@ -9,6 +9,7 @@ blanked out wherever the echo would have gone.
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -24,8 +25,10 @@ class Redactor:
 
     def __call__(self, text: str) -> str:
         for secret in self.secrets:
-            if secret:
-                text = text.replace(secret, REDACTED)
+            # As it is, and as JSON or a repr spell it (a quote or backslash escaped).
+            for form in dict.fromkeys((secret, json.dumps(secret)[1:-1], repr(secret)[1:-1])):
+                if form:
+                    text = text.replace(form, REDACTED)
         return text
 
     def stream(self, out: TextIO) -> TextIO:
