@@ -21,7 +21,13 @@ from zoneinfo import ZoneInfo
 from hearth_buttondown.client import API_URL, ButtondownClient
 from hearth_buttondown.errors import ButtondownError
 from hearth_buttondown.identity import METADATA_KEY
-from hearth_buttondown.state import read_state, record_of, state_path, write_state
+from hearth_buttondown.state import (
+    check_records,
+    read_state,
+    record_of,
+    state_path,
+    write_state,
+)
 from hearth_core.files import write_atomically
 from hearth_core.headers import KEY_LINE
 from hearth_core.problems import ContentError, display_path
@@ -62,8 +68,11 @@ def import_archive(
     plan, skipped = plan_import(emails, issues, issues_dir)
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     for planned in plan:
-        _write_new(planned.path, client.redact(issue_text(planned.email, zone)))
         records[planned.number] = record_of(planned.email, "imported")
+    # Before the first issue file: an import either records what it writes, or writes nothing.
+    check_records(state_file, records)
+    for planned in plan:
+        _write_new(planned.path, client.redact(issue_text(planned.email, zone)))
     print("\n".join(_report(plan, skipped, len(archive))), file=out)
     if plan and write_state(state_file, records, client.redact):
         print(f"Recorded them in {display_path(state_file)}.", file=out)

@@ -44,7 +44,8 @@ class IssueEmail:
     """Issue N's email on Buttondown, found or made, then previewed or published.
 
     Every answer is recorded in the state file as it comes, so a crash loses nothing.
-    What it prints and records passes through the client's redactor.
+    What it records passes through the client's redactor (``send_email`` gives it an
+    ``out`` that does too).
     """
 
     def __init__(
@@ -55,7 +56,7 @@ class IssueEmail:
         records: dict[int, Record],
         out: TextIO,
     ) -> None:
-        self.email, self.client, self.out = email, client, client.redact.stream(out)
+        self.email, self.client, self.out = email, client, out
         self.state_file, self.records = state_file, records
         self.changed = False
 

@@ -103,6 +103,12 @@ def write_state(path: Path, records: Mapping[int, Record], redact: Redactor = NO
     Raises StateError, leaving the file as it was, if a record is one that
     :func:`read_state` would refuse.
     """
+    check_records(path, records)
+    return replace_if_changed(path, redact(state_json(records)))
+
+
+def check_records(path: Path, records: Mapping[int, Record]) -> None:
+    """Raise StateError unless :func:`read_state` would read every record back."""
     for number, record in records.items():
         problem = _problem(asdict(record))
         if problem:
@@ -110,7 +116,6 @@ def write_state(path: Path, records: Mapping[int, Record], redact: Redactor = NO
                 f"{display_path(path)} was not changed: issue {number}'s record {problem}. "
                 "Nothing else was recorded"
             )
-    return replace_if_changed(path, redact(state_json(records)))
 
 
 def _number(path: Path, text: str, key: str) -> int:
