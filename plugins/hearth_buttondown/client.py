@@ -1,10 +1,15 @@
 """A small client for Buttondown's email API: timeouts, bounded retries, typed errors.
 
 Buttondown has had outages (Nov 2025, Jul 2026), so every call has a timeout and a
-few retries. Retrying is only safe when a repeat cannot do the work twice: reads,
-requests that never reached the server, and requests carrying an idempotency key,
-which Buttondown answers with the first response. Everything else fails at once,
-so the caller can look up what happened instead of sending an issue twice.
+few retries, and its answer is read only up to a size and a deadline. Retrying is only
+safe when a repeat cannot do the work twice: reads, requests that never reached the
+server, and requests carrying an idempotency key, which Buttondown answers with the
+first response. Everything else fails at once, so the caller can look up what
+happened instead of sending an issue twice.
+
+Every answer is checked against the shapes of Buttondown's API (``answers``) before
+anything uses it, and the API key is blanked out of it, so a server that echoes the
+key cannot get it printed or committed.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Any
 
 import httpx
 
+from hearth_buttondown.answers import EMAIL_ID, ShapeError, email_from, page_from
 from hearth_buttondown.errors import (
     ApiError,
     AuthError,
@@ -28,7 +34,10 @@ from hearth_buttondown.errors import (
     ConnectionFailed,
     NotFound,
     RateLimited,
+    UnexpectedAnswer,
 )
+from hearth_core.redaction import NO_SECRETS, Redactor
+from hearth_core.text import strip_forbidden
 from hearth_discussions.fetch import retry_after
 
 logger = logging.getLogger(__name__)
@@ -44,10 +53,28 @@ LIVE_HEADER = "X-Buttondown-Live-Dangerously"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 MESSAGE_LIMIT = 300
+# A page of emails with their bodies is a few megabytes at most; more is a broken server.
+MAX_ANSWER_BYTES = 32 * 1024 * 1024
+# Pages of a listing read at most: a newsletter's every email, many times over.
+MAX_PAGES = 1000
+# Headers that describe the bytes on the wire, not the answer read from them.
+WIRE_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 # A key is one token of printable ASCII; anything else is a paste gone wrong.
 KEY_PATTERN = re.compile(r"[\x21-\x7e]+")
 
 Sleep = Callable[[float], None]
+
+
+class AnswerTooBig(Exception):
+    """The answer is larger than the client reads; ``status`` is the HTTP status it came with."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class PastDeadline(httpx.ReadTimeout):
+    """The answer was still arriving at the client's deadline (a server dripping bytes)."""
 
 
 class ButtondownClient:
@@ -59,6 +86,8 @@ class ButtondownClient:
         api_key: str,
         base_url: str = API_URL,
         timeout: float = 10.0,
+        deadline: float = 30.0,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
         attempts: int = 4,
         backoff: float = 1.0,
         max_retry_after: float = 60.0,
@@ -70,14 +99,20 @@ class ButtondownClient:
                 f"{KEY_VARIABLE} holds spaces or characters an API key never has: "
                 "copy the key again from Buttondown (Settings → API)"
             )
-        if attempts < 1 or timeout <= 0:
-            raise ValueError("ButtondownClient needs attempts of 1 or more and a timeout > 0")
+        if attempts < 1 or timeout <= 0 or deadline <= 0 or max_answer_bytes < 1:
+            raise ValueError(
+                "ButtondownClient needs attempts and max_answer_bytes of 1 or more, "
+                "and a timeout and deadline > 0"
+            )
         self.base_url = checked_base_url(base_url)
         self.timeout = timeout
+        self.deadline = deadline
+        self.max_answer_bytes = max_answer_bytes
         self.attempts = attempts
         self.backoff = backoff
         self.max_retry_after = max_retry_after
-        self._secret = api_key
+        # Everything this client reports, and every answer it hands on, goes through it.
+        self.redact = Redactor((api_key,))
         self._sleep = sleep
         self._http = httpx.Client(
             base_url=self.base_url,
@@ -124,34 +159,38 @@ class ButtondownClient:
         url: str | None = "/emails"
         seen: set[str] = set()
         while url:
-            page = self._json("GET", url, params=params or None)
-            results = page.get("results") if isinstance(page, dict) else None
-            if not isinstance(results, list):
-                raise ButtondownError(f"GET {url}: the answer is not a page of emails")
-            yield from results
-            url, params = self._next_page(page.get("next"), seen), []
+            response, answer = self._call("GET", url, params=params or None)
+            emails, next_url = self._checked(page_from, "GET", url, response, answer)
+            yield from emails
+            url, params = self._next_page(next_url, seen), []
 
     def get_email(self, email_id: str) -> dict[str, Any]:
-        return self._json("GET", f"/emails/{email_id}")
+        path = self._email_path(email_id)
+        return self._checked(email_from, "GET", path, *self._call("GET", path))
 
     def create_email(self, fields: Mapping[str, Any], *, idempotency_key: str) -> dict[str, Any]:
         """Create an email; the key makes a retried or repeated create return the first one."""
         if "status" not in fields:
             # The spec and the pinned version disagree on the default: never rely on it.
             raise ValueError("create_email needs an explicit status")
-        return self._json("POST", "/emails", json=dict(fields), key=idempotency_key)
+        answer = self._call("POST", "/emails", json=dict(fields), key=idempotency_key)
+        return self._checked(email_from, "POST", "/emails", *answer)
 
     def update_email(
         self, email_id: str, fields: Mapping[str, Any], *, idempotency_key: str | None = None
     ) -> dict[str, Any]:
-        return self._json("PATCH", f"/emails/{email_id}", json=dict(fields), key=idempotency_key)
+        path = self._email_path(email_id)
+        answer = self._call("PATCH", path, json=dict(fields), key=idempotency_key)
+        return self._checked(email_from, "PATCH", path, *answer)
 
     def send_draft(
         self, email_id: str, recipients: Sequence[str], *, idempotency_key: str | None = None
     ) -> None:
         """Send the draft to ``recipients`` only, as a preview."""
         body = {"recipients": list(recipients)}
-        self._json("POST", f"/emails/{email_id}/send-draft", json=body, key=idempotency_key)
+        path = f"{self._email_path(email_id)}/send-draft"
+        # The spec declares no content for this answer: whatever came is not read.
+        self._call("POST", path, json=body, key=idempotency_key)
 
     def publish_email(
         self,
@@ -160,18 +199,21 @@ class ButtondownClient:
         publish_date: datetime | None = None,
         idempotency_key: str | None = None,
         live: bool = False,
-    ) -> dict[str, Any]:
+    ) -> dict[str, Any] | None:
         """Send the email now, or schedule it for ``publish_date`` (sent to Buttondown in UTC).
 
         ``live`` adds the header that confirms a key's first live send: pass it only
-        after the author confirmed.
+        after the author confirmed. None when Buttondown answered without the email.
         """
         body = {} if publish_date is None else {"publish_date": utc_timestamp(publish_date)}
         headers = {LIVE_HEADER: "true"} if live else {}
-        path = f"/emails/{email_id}/publish"
-        return self._json("POST", path, json=body, key=idempotency_key, headers=headers)
+        path = f"{self._email_path(email_id)}/publish"
+        answer = self._call("POST", path, json=body, key=idempotency_key, headers=headers)
+        if not answer[0].content:
+            return None
+        return self._checked(email_from, "POST", path, *answer)
 
-    def _json(
+    def _call(
         self,
         method: str,
         url: str,
@@ -180,19 +222,45 @@ class ButtondownClient:
         json: Any = None,
         key: str | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> Any:
+    ) -> tuple[httpx.Response, Any]:
+        """The answer to one request, and its JSON (None for an empty answer)."""
         sent = dict(headers or {})
         if key:
             sent[IDEMPOTENCY_HEADER] = key
         response = self._request(method, url, params=params, json=json, headers=sent)
         if not response.content:
-            return None
+            return response, None
         try:
-            return response.json()
-        except ValueError:
-            raise ButtondownError(
-                f"{method} {_shown(url)}: HTTP {response.status_code}, but the answer is not JSON"
-            ) from None
+            return response, response.json()
+        except (ValueError, RecursionError):
+            # RecursionError: JSON nested thousands deep, which no API answer is.
+            problem = "the answer is not JSON, or not JSON Python can read"
+            raise self._unexpected(problem, method, url, response.status_code) from None
+
+    def _checked(
+        self,
+        shape: Callable[[Any, Redactor], Any],
+        method: str,
+        url: str,
+        response: httpx.Response,
+        answer: Any,
+    ) -> Any:
+        """``answer`` as ``shape`` reads it, or UnexpectedAnswer naming what is wrong."""
+        if not response.content:
+            raise self._unexpected("the answer is empty", method, url, response.status_code)
+        try:
+            return shape(answer, self.redact)
+        except ShapeError as error:
+            raise self._unexpected(str(error), method, url, response.status_code) from None
+
+    def _unexpected(self, problem: str, method: str, url: str, status: int) -> UnexpectedAnswer:
+        return UnexpectedAnswer(
+            self.redact(problem),
+            method=method,
+            path=self.redact(_shown(url)),
+            status=status,
+            maybe_done=method not in IDEMPOTENT_METHODS,
+        )
 
     def _request(
         self,
@@ -205,12 +273,14 @@ class ButtondownClient:
     ) -> httpx.Response:
         """One request, retried while a retry is both useful and safe."""
         repeatable = method in IDEMPOTENT_METHODS or IDEMPOTENCY_HEADER in headers
-        where = _shown(url)
+        where = self.redact(_shown(url))
         for attempt in range(1, self.attempts + 1):
             try:
-                response = self._http.request(
-                    method, url, params=params, json=json, headers=headers
-                )
+                response = self._send(method, url, params=params, json=json, headers=headers)
+            except AnswerTooBig as error:
+                limit = _size(self.max_answer_bytes)
+                problem = f"it is larger than {limit}, more than any answer of Buttondown's API"
+                raise self._unexpected(problem, method, url, error.status) from None
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:
                 # The request never left: repeating it cannot do anything twice.
                 failure: ButtondownError = self._connection_failed(
@@ -221,7 +291,7 @@ class ButtondownClient:
                 failure = self._connection_failed(method, where, err, attempt, maybe_done=True)
                 retry, wait = repeatable, self._backoff(attempt)
             except httpx.HTTPError as error:
-                raise ButtondownError(f"{method} {where}: {self._redacted(str(error))}") from None
+                raise ButtondownError(f"{method} {where}: {self.redact(str(error))}") from None
             else:
                 logger.debug(
                     "%s %s: HTTP %d (attempt %d of %d)",
@@ -235,6 +305,46 @@ class ButtondownClient:
                 raise failure
             self._sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Sequence[tuple[str, str]] | None,
+        json: Any,
+        headers: dict[str, str],
+    ) -> httpx.Response:
+        """One request and its whole answer, read up to ``max_answer_bytes`` and ``deadline``.
+
+        The answer is read as it streams in, so a huge or endless one costs no more memory
+        than the cap, and a server dripping bytes is dropped at the deadline.
+        """
+        request = self._http.build_request(method, url, params=params, json=json, headers=headers)
+        started = time.monotonic()
+        response = self._http.send(request, stream=True)
+        try:
+            content = self._read_capped(response, started)
+        finally:
+            response.close()
+        # Only what the client read: the server's status line and encoding are not kept.
+        kept = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in WIRE_HEADERS]
+        return httpx.Response(response.status_code, headers=kept, content=content, request=request)
+
+    def _read_capped(self, response: httpx.Response, started: float) -> bytes:
+        declared = response.headers.get("Content-Length", "")
+        if declared.isascii() and declared.isdigit() and int(declared) > self.max_answer_bytes:
+            raise AnswerTooBig(response.status_code)
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > self.max_answer_bytes:
+                raise AnswerTooBig(response.status_code)
+            if time.monotonic() - started > self.deadline:
+                raise PastDeadline("the answer took too long", request=response.request)
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _retry_for_status(
         self, response: httpx.Response, failure: ButtondownError, repeatable: bool, attempt: int
@@ -259,6 +369,8 @@ class ButtondownClient:
     ) -> ConnectionFailed:
         if isinstance(error, httpx.TimeoutException):
             reason = f"no answer within {self.timeout:g} s"
+            if isinstance(error, PastDeadline):
+                reason = f"the answer was still coming after {self.deadline:g} s"
         elif isinstance(error, httpx.ConnectError):
             reason = f"could not connect to {self.base_url.host}"
         else:
@@ -272,7 +384,7 @@ class ButtondownClient:
         )
 
     def _api_error(self, method: str, where: str, response: httpx.Response) -> ApiError:
-        code, detail = error_content(response)
+        code, detail = error_content(response, self.redact)
         kind = {401: AuthError, 403: AuthError, 404: NotFound, 429: RateLimited}.get(
             response.status_code, ApiError
         )
@@ -280,30 +392,42 @@ class ButtondownClient:
             method=method,
             path=where,
             status=response.status_code,
-            code=self._redacted(code) if code else None,
-            detail=self._redacted(detail),
+            code=code,
+            detail=detail,
         )
 
-    def _next_page(self, next_url: Any, seen: set[str]) -> str | None:
+    def _email_path(self, email_id: str) -> str:
+        """``/emails/{id}``, for an id that can only be one segment of a path."""
+        if not EMAIL_ID.fullmatch(email_id):
+            shown = strip_forbidden(self.redact(email_id), one_line=True)[:40]
+            raise ButtondownError(f"{shown!r} is not a Buttondown email id: check the state file")
+        return f"/emails/{email_id}"
+
+    def _next_page(self, next_url: str | None, seen: set[str]) -> str | None:
         """``next`` as a URL to follow; refuse one that would take the key elsewhere."""
         if not next_url:
             return None
-        url = httpx.URL(str(next_url))
+        try:
+            url = httpx.URL(next_url)
+        except httpx.InvalidURL:
+            raise ButtondownError("Buttondown's next page is not an address") from None
         base = self.base_url
         if (url.scheme, url.host, url.port) != (base.scheme, base.host, base.port) or (
             not url.path.startswith(base.path)
         ):
+            elsewhere = _one_line(self.redact(f"{url.scheme}://{url.host}"))[:100]
             raise ButtondownError(
-                "Buttondown's next page points outside its API "
-                f"({url.scheme}://{url.host}): not following it with the API key"
+                f"Buttondown's next page points outside its API ({elsewhere}): "
+                "not following it with the API key"
             )
         if str(url) in seen:
             raise ButtondownError("Buttondown's pages lead back to a page already read")
+        if len(seen) >= MAX_PAGES:
+            raise ButtondownError(
+                f"Buttondown's list of emails goes on past {MAX_PAGES} pages: not reading on"
+            )
         seen.add(str(url))
         return str(url)
-
-    def _redacted(self, text: str) -> str:
-        return text.replace(self._secret, "[redacted]")
 
 
 def from_environment(environ: Mapping[str, str] | None = None, **options: Any) -> ButtondownClient:
@@ -334,25 +458,40 @@ def checked_base_url(base_url: str) -> httpx.URL:
     return url
 
 
-def error_content(response: httpx.Response) -> tuple[str | None, str]:
-    """Buttondown's ``code`` and ``detail``; a 422's ``detail`` list becomes one line."""
+def error_content(
+    response: httpx.Response, redact: Redactor = NO_SECRETS
+) -> tuple[str | None, str]:
+    """Buttondown's ``code`` and ``detail``, redacted, as one short printable line each;
+    a 422's ``detail`` list becomes one line."""
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, response.reason_phrase
     if not isinstance(data, dict):
         return None, response.reason_phrase
     code, detail = data.get("code"), data.get("detail", "")
     if isinstance(detail, list):
-        detail = "; ".join(_validation_item(item) for item in detail)
-    detail = " ".join(str(detail).split())[:MESSAGE_LIMIT]
-    return (str(code) if code else None), detail or response.reason_phrase
+        detail = "; ".join(_validation_item(item) for item in detail[:20])
+    # Redacted before it is cut short: a cut could leave half a key that no longer matches.
+    detail = _one_line(redact(str(detail)))[:MESSAGE_LIMIT]
+    code = _one_line(redact(str(code)))[:MESSAGE_LIMIT] if code else None
+    return code or None, detail or response.reason_phrase
 
 
 def utc_timestamp(when: datetime) -> str:
     if when.tzinfo is None:
         raise ValueError("a publish date needs its UTC offset")
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _size(count: int) -> str:
+    megabytes, rest = divmod(count, 1024 * 1024)
+    return f"{count:,} bytes" if rest else f"{megabytes} MB"
+
+
+def _one_line(text: str) -> str:
+    """Server text as one printable line: a message must not forge others in a terminal or log."""
+    return " ".join(strip_forbidden(text, one_line=True).split())
 
 
 def _validation_item(item: Any) -> str:

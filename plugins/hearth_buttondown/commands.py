@@ -1,24 +1,28 @@
 """What ``invoke send`` and ``invoke import-buttondown`` run: settings in, one message out.
 
 Every failure the tasks expect is one of FAILURES, whose messages are safe to print:
-none holds the API key.
+none holds the API key. Here the tasks' output leaves Hearth for the terminal, so
+here it passes through the redactor once more, whatever produced it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from hearth_buttondown.client import URL_VARIABLE, from_environment
+from hearth_buttondown.client import KEY_VARIABLE, URL_VARIABLE, from_environment
 from hearth_buttondown.errors import ButtondownError, SendError
 from hearth_buttondown.importer import dry_run_lines, import_archive
 from hearth_buttondown.send import Confirm, SendOptions, parse_schedule, send_email
 from hearth_buttondown.state import StateError, state_path
 from hearth_core.problems import ContentError
+from hearth_core.redaction import Redactor
 from hearth_core.settings import SettingsError
+from hearth_email.model import RenderedEmail
 
 FAILURES = (ButtondownError, StateError, ContentError, SettingsError, FileNotFoundError)
 
@@ -55,36 +59,46 @@ def send_issue(
 ) -> None:
     """Render issue ``number``, check it, then hand it to :func:`send_email`."""
     from hearth_email.checks import preflight
-    from hearth_email.render import EmailError, render_email
 
-    # `--preview a@x.org --preview b@x.org` or `--preview a@x.org,b@x.org`.
-    preview = [address.strip() for given in preview for address in given.split(",")]
-    preview = [address for address in preview if address]
-    wrong = [address for address in preview if "@" not in address]
+    environ = os.environ if environ is None else environ
+    with secret_kept(environ) as redact:
+        options = SendOptions(
+            preview=_addresses(preview),
+            schedule=parse_schedule(schedule) if schedule else None,
+            now=now,
+            force=force,
+            dry_run=dry_run,
+        )
+        email = _rendered(settings, number)
+        send_email(
+            email,
+            client_factory=lambda: from_environment(environ, **(client_options or {})),
+            state_file=state_path(settings),
+            options=options,
+            checks=preflight(email),
+            confirm=confirm,
+            api_url=environ.get(URL_VARIABLE, ""),
+            out=redact.stream(out or sys.stdout),
+        )
+
+
+def _addresses(preview: Sequence[str]) -> tuple[str, ...]:
+    """`--preview a@x.org --preview b@x.org` or `--preview a@x.org,b@x.org`."""
+    addresses = [address.strip() for given in preview for address in given.split(",")]
+    addresses = [address for address in addresses if address]
+    wrong = [address for address in addresses if "@" not in address]
     if wrong:
         raise SendError(f"--preview {wrong[0]!r} is not an email address")
-    options = SendOptions(
-        preview=tuple(preview),
-        schedule=parse_schedule(schedule) if schedule else None,
-        now=now,
-        force=force,
-        dry_run=dry_run,
-    )
+    return tuple(addresses)
+
+
+def _rendered(settings: Mapping[str, Any], number: int) -> RenderedEmail:
+    from hearth_email.render import EmailError, render_email
+
     try:
-        email = render_email(dict(settings), number)
+        return render_email(dict(settings), number)
     except EmailError as error:
         raise SendError(str(error)) from None
-    environ = os.environ if environ is None else environ
-    send_email(
-        email,
-        client_factory=lambda: from_environment(environ, **(client_options or {})),
-        state_file=state_path(settings),
-        options=options,
-        checks=preflight(email),
-        confirm=confirm,
-        api_url=environ.get(URL_VARIABLE, ""),
-        out=out,
-    )
 
 
 def import_buttondown(
@@ -97,9 +111,25 @@ def import_buttondown(
 ) -> list[Path]:
     """Import the archive's sent emails into the issues folder; return the files written."""
     environ = os.environ if environ is None else environ
-    if dry_run:
-        issues_dir = Path(settings["PATH"], settings["ARTICLE_PATHS"][0])
-        print("\n".join(dry_run_lines(environ.get(URL_VARIABLE, ""), issues_dir)), file=out)
-        return []
-    with from_environment(environ, **(client_options or {})) as client:
-        return import_archive(client, settings, out=out)
+    with secret_kept(environ) as redact:
+        out = redact.stream(out or sys.stdout)
+        if dry_run:
+            issues_dir = Path(settings["PATH"], settings["ARTICLE_PATHS"][0])
+            print("\n".join(dry_run_lines(environ.get(URL_VARIABLE, ""), issues_dir)), file=out)
+            return []
+        with from_environment(environ, **(client_options or {})) as client:
+            return import_archive(client, settings, out=out)
+
+
+@contextlib.contextmanager
+def secret_kept(environ: Mapping[str, str]) -> Iterator[Redactor]:
+    """The redactor for the API key; a failure whose message holds the key is re-raised
+    with it blanked out."""
+    redact = Redactor((environ.get(KEY_VARIABLE, "").strip(),))
+    try:
+        yield redact
+    except FAILURES as error:
+        said = str(error)
+        if redact(said) == said:
+            raise
+        raise SendError(redact(said)) from None

@@ -44,6 +44,27 @@ class ApiError(ButtondownError):
         self.detail = detail
 
 
+class UnexpectedAnswer(ButtondownError):
+    """Buttondown answered, but not as its API describes: no email, a field of the wrong
+    type, an id that cannot be one, or more than a client should read.
+
+    Nothing from such an answer is used or recorded. ``maybe_done`` is true when the
+    request may have done its work anyway (a create or a publish): look it up, do not
+    blindly repeat it.
+    """
+
+    def __init__(self, problem: str, *, method: str, path: str, status: int, maybe_done: bool):
+        super().__init__(
+            f"{method} {path}: HTTP {status}, but Buttondown's answer is not what its API "
+            f"describes: {problem}"
+        )
+        self.method = method
+        self.path = path
+        self.status = status
+        self.problem = problem
+        self.maybe_done = maybe_done
+
+
 class AuthError(ApiError):
     """401 or 403: the key is wrong, revoked, or lacks the permission this request needs."""
 

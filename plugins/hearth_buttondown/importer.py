@@ -3,6 +3,8 @@
 An email already in ``content/issues/`` (same number, subject or slug, or recorded
 in the state file) is skipped, so importing twice changes nothing. Each imported
 issue is recorded in the state file as sent, so ``invoke send`` never sends it.
+The whole archive is read and checked before the first file is written, and each
+file is written in one step.
 """
 
 from __future__ import annotations
@@ -17,8 +19,16 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from hearth_buttondown.client import API_URL, ButtondownClient
+from hearth_buttondown.errors import ButtondownError
 from hearth_buttondown.identity import METADATA_KEY
-from hearth_buttondown.state import read_state, record_of, state_path, write_state
+from hearth_buttondown.state import (
+    check_records,
+    read_state,
+    record_of,
+    state_path,
+    write_state,
+)
+from hearth_core.files import write_atomically
 from hearth_core.headers import KEY_LINE
 from hearth_core.problems import ContentError, display_path
 from hearth_issues.collect import load_issues
@@ -45,7 +55,7 @@ def import_archive(
     client: ButtondownClient, settings: Mapping[str, Any], *, out: TextIO | None = None
 ) -> list[Path]:
     """Write every sent email not yet in the issues folder; return the files written."""
-    out = out or sys.stdout
+    out = client.redact.stream(out or sys.stdout)
     issues_dir = Path(settings["PATH"], settings["ARTICLE_PATHS"][0])
     state_file = state_path(settings)
     records = read_state(state_file)
@@ -58,11 +68,13 @@ def import_archive(
     plan, skipped = plan_import(emails, issues, issues_dir)
     zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
     for planned in plan:
-        with planned.path.open("x", encoding="utf-8") as handle:
-            handle.write(issue_text(planned.email, zone))
         records[planned.number] = record_of(planned.email, "imported")
+    # Before the first issue file: an import either records what it writes, or writes nothing.
+    check_records(state_file, records)
+    for planned in plan:
+        _write_new(planned.path, client.redact(issue_text(planned.email, zone)))
     print("\n".join(_report(plan, skipped, len(archive))), file=out)
-    if plan and write_state(state_file, records):
+    if plan and write_state(state_file, records, client.redact):
         print(f"Recorded them in {display_path(state_file)}.", file=out)
     if plan:
         print("Run `invoke check`, then commit the new issues and the state file.", file=out)
@@ -124,6 +136,15 @@ def issue_body(body: str) -> str:
         # "Note: ..." at the top would read as a header line a blank line cut off.
         body = "<!-- Imported from Buttondown. -->\n\n" + body
     return body or "<!-- Imported from Buttondown with an empty body. -->"
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write a new file in one step; an existing file of that name is never overwritten."""
+    if path.exists():
+        raise ButtondownError(
+            f"{display_path(path)} already exists: move it away, then import again"
+        )
+    write_atomically(path, text.encode("utf-8"))
 
 
 def _archive(client: ButtondownClient) -> Iterable[dict[str, Any]]:

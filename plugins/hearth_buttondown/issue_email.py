@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from hearth_buttondown.client import ButtondownClient, utc_timestamp
-from hearth_buttondown.errors import ApiError, ConnectionFailed, NotFound, SendError
+from hearth_buttondown.errors import (
+    ApiError,
+    ConnectionFailed,
+    NotFound,
+    SendError,
+    UnexpectedAnswer,
+)
 from hearth_buttondown.identity import (
     NAMES_THE_ISSUE,
     belongs_to,
@@ -38,6 +44,8 @@ class IssueEmail:
     """Issue N's email on Buttondown, found or made, then previewed or published.
 
     Every answer is recorded in the state file as it comes, so a crash loses nothing.
+    What it records passes through the client's redactor (``send_email`` gives it an
+    ``out`` that does too).
     """
 
     def __init__(
@@ -140,7 +148,7 @@ class IssueEmail:
                 ) from None
             self.remember(existing, "found on Buttondown")
             return existing
-        except ConnectionFailed as error:
+        except (ConnectionFailed, UnexpectedAnswer) as error:
             raise _unsure(error, f"created issue {self.email.number}'s email") from None
         self.say(f"created draft {created['id']} on Buttondown")
         self.remember(created, "created draft")
@@ -173,7 +181,7 @@ class IssueEmail:
                 if error.code != "sending_requires_confirmation":
                     raise
                 result = self.confirmed_publish(current, when, key, confirm)
-        except ConnectionFailed as error:
+        except (ConnectionFailed, UnexpectedAnswer) as error:
             raise _unsure(error, what) from None
         result = result or self.client.get_email(current["id"])
         self.remember(result, "scheduled" if when else "sent")
@@ -206,7 +214,7 @@ class IssueEmail:
         if old is not None and _same(old, new) and action.startswith("found"):
             return  # nothing new: keep the file as it was
         self.records[self.email.number] = new
-        self.changed |= write_state(self.state_file, self.records)
+        self.changed |= write_state(self.state_file, self.records, self.client.redact)
 
     def say(self, message: str) -> None:
         print(f"Issue {self.email.number}: {message}.", file=self.out)
@@ -238,7 +246,7 @@ def _where_it_stands(number: int, email: Mapping[str, Any]) -> str:
     )
 
 
-def _unsure(error: ConnectionFailed, what: str) -> Exception:
+def _unsure(error: ConnectionFailed | UnexpectedAnswer, what: str) -> Exception:
     if not error.maybe_done:
         return error
     return SendError(

@@ -94,6 +94,8 @@ def send_email(
             "or add --yes where nobody can answer (CI)"
         )
     with client_factory() as client:
+        # What Buttondown answered is printed from here on: through the key's redactor.
+        out = client.redact.stream(out)
         issue_email = IssueEmail(email, client, state_file, records, out)
         try:
             current = issue_email.draft()

@@ -4,7 +4,9 @@ It is the first thing ``invoke send`` reads, so an issue recorded as sent is nev
 sent again, even by someone whose Buttondown search would miss it. Plain JSON,
 one field per line, issues in number order: a send's commit shows what moved.
 A file that cannot be read stops every task before any request, and is never
-overwritten: writing over it would forget what was sent.
+overwritten: writing over it would forget what was sent. What is written is checked
+by the same rules first, with the API key blanked out, and replaces the file in one
+step: a bad answer from Buttondown can fail the task but never break the file.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from hearth_buttondown.answers import EMAIL_ID
 from hearth_core.files import read_text_file, replace_if_changed
 from hearth_core.problems import display_path
+from hearth_core.redaction import NO_SECRETS, Redactor
 
 STATE_FILE = "buttondown.json"
 ABOUT = (
@@ -93,9 +97,25 @@ def state_json(records: Mapping[int, Record]) -> str:
     return json.dumps({"about": ABOUT, "issues": issues}, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_state(path: Path, records: Mapping[int, Record]) -> bool:
-    """Replace the file in one step; return whether its content changed."""
-    return replace_if_changed(path, state_json(records))
+def write_state(path: Path, records: Mapping[int, Record], redact: Redactor = NO_SECRETS) -> bool:
+    """Replace the file in one step; return whether its content changed.
+
+    Raises StateError, leaving the file as it was, if a record is one that
+    :func:`read_state` would refuse.
+    """
+    check_records(path, records)
+    return replace_if_changed(path, redact(state_json(records)))
+
+
+def check_records(path: Path, records: Mapping[int, Record]) -> None:
+    """Raise StateError unless :func:`read_state` would read every record back."""
+    for number, record in records.items():
+        problem = _problem(asdict(record))
+        if problem:
+            raise StateError(
+                f"{display_path(path)} was not changed: issue {number}'s record {problem}. "
+                "Nothing else was recorded"
+            )
 
 
 def _number(path: Path, text: str, key: str) -> int:
@@ -108,19 +128,26 @@ def _record(path: Path, text: str, key: str, entry: Any) -> Record:
     where = f'issues["{key}"]'
     if not isinstance(entry, dict):
         raise _broken(path, _line_of(text, key), f"{where} must be an object")
-    unknown = sorted(set(entry) - set(FIELDS))
-    missing = [name for name in REQUIRED if not isinstance(entry.get(name), str)]
-    publish_date = entry.get("publish_date")
-    if unknown or missing or not isinstance(publish_date, str | None):
-        problem = (
-            f"unknown field {unknown[0]}"
-            if unknown
-            else f"{missing[0]} must be text"
-            if missing
-            else "publish_date must be text or null"
-        )
+    problem = _problem(entry)
+    if problem:
         raise _broken(path, _line_of(text, key), f"{where}: {problem}")
     return Record(**entry)
+
+
+def _problem(entry: Mapping[str, Any]) -> str | None:
+    """What is wrong with one issue's entry, or None."""
+    unknown = sorted(set(entry) - set(FIELDS))
+    missing = [name for name in REQUIRED if not isinstance(entry.get(name), str)]
+    if unknown:
+        return f"unknown field {unknown[0]}"
+    if missing:
+        return f"{missing[0]} must be text"
+    if not isinstance(entry.get("publish_date"), str | None):
+        return "publish_date must be text or null"
+    if not EMAIL_ID.fullmatch(entry["id"]):
+        # It goes into request paths: only what a Buttondown id is made of.
+        return "id must be a Buttondown email id (letters, digits, - and _)"
+    return None
 
 
 def _broken(path: Path, line: int, problem: str) -> StateError:
