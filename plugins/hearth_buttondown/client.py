@@ -36,9 +36,9 @@ from hearth_buttondown.errors import (
     RateLimited,
     UnexpectedAnswer,
 )
+from hearth_core.http_limits import retry_after_seconds
 from hearth_core.redaction import NO_SECRETS, Redactor
 from hearth_core.text import strip_forbidden
-from hearth_discussions.fetch import retry_after
 
 logger = logging.getLogger(__name__)
 
@@ -352,7 +352,7 @@ class ButtondownClient:
         status = response.status_code
         if status == 429:
             # Buttondown refused the request without doing it: any request may repeat.
-            pause = retry_after(response)
+            pause = retry_after_seconds(response.headers.get("Retry-After", ""))
             if pause is not None and pause > self.max_retry_after:
                 return False, 0.0
             return True, pause if pause is not None else self._backoff(attempt)
