@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Collection
 from pathlib import Path
 from types import MappingProxyType
 
 from hearth_core.problems import Problem, problem
+from hearth_core.text import first_forbidden, forbidden_message
 from hearth_core.yamlsource import FileKind, Value, describe, load_yaml
 from hearth_discussions.model import Thread
 from hearth_discussions.platforms import recognise
@@ -87,12 +87,12 @@ def _title(value: Value | None, report: Report) -> str | None:
         report(value, "title", f'must be text, not {describe(value)}: put it in "quotes"')
         return None
     title = " ".join(value.data.split())
-    hidden = next((c for c in title if unicodedata.category(c) in ("Cc", "Cf")), None)
+    hidden = first_forbidden(title, one_line=True)
     if not title:
         report(value, "title", f"is empty: write it after the colon, like {REQUIRED['title']}")
         return None
     if hidden is not None:
-        report(value, "title", f"contains the invisible character U+{ord(hidden):04X}: delete it")
+        report(value, "title", forbidden_message(hidden))
         return None
     if len(title) > TITLE_LIMIT:
         report(value, "title", f"is {len(title)} characters long, over {TITLE_LIMIT}: shorten it")

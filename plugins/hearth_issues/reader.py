@@ -15,7 +15,7 @@ from hearth_core.settings import plugin_settings
 from hearth_issues.bodies import markdown_options, render_markdown
 from hearth_issues.model import Issue
 from hearth_issues.pages import Page, read_page
-from hearth_issues.source import read_issue
+from hearth_issues.source import read_issue, site_zone
 
 logger = logging.getLogger(__name__)
 
@@ -38,12 +38,13 @@ class HearthMarkdownReader(BaseReader):
         self._issue_dirs = [(content / path).resolve() for path in settings["ARTICLE_PATHS"]]
         self._show_drafts = plugin_settings(settings, "HEARTH_ISSUES", DEFAULTS)["show_drafts"]
         self._options = markdown_options(settings["MARKDOWN"])
+        self._zone = site_zone(settings)
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         path = Path(source_path)
         try:
             if self._is_issue(path):
-                source = read_issue(path)
+                source = read_issue(path, self._zone)
                 return self._render(source.body), self._issue_metadata(source)
             page = read_page(path)
             return self._render(page.body), self._page_metadata(page)

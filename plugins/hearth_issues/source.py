@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
+from hearth_core.files import read_text_file
 from hearth_core.headers import (
     FieldSpec,
     SourceDocument,
     comma_list,
+    forbidden_in_body,
     required_text,
     split_header,
     stray_header_lines,
@@ -61,22 +66,28 @@ ISSUE_FIELDS = {
     for spec in (
         FieldSpec("Title", required=True, parse=required_text),
         FieldSpec("Date", required=True, parse=parse_date),
-        FieldSpec("Summary", parse=required_text),
+        FieldSpec("Summary", parse=required_text, max_length=1000),
         FieldSpec("Tags", parse=comma_list),
         FieldSpec("Discussion", parse=lambda value: recognise(value).url),
         FieldSpec("Status", parse=parse_status),
-        FieldSpec("Community", parse=parse_community),
+        FieldSpec("Community", parse=parse_community, max_length=200_000),
     )
 }
+
+
+def site_zone(settings: Mapping[str, Any]) -> tzinfo:
+    """The zone of the site's local time (Pelican's TIMEZONE), in which issues are dated."""
+    return ZoneInfo(settings.get("TIMEZONE") or "UTC")
 
 
 def issue_file_name(number: int, slug: str) -> str:
     return f"{number:04d}-{slug}.md"
 
 
-def read_issue(path: Path) -> Issue:
+def read_issue(path: Path, zone: tzinfo = UTC) -> Issue:
     """Read and validate one issue file; raise :class:`ContentError` listing all problems."""
-    issue, problems = parse_issue(path, path.read_text(encoding="utf-8"))
+    text, problems = read_text_file(path)
+    issue, problems = parse_issue(path, text, zone) if text is not None else (None, problems)
     if problems or issue is None:
         raise ContentError(problems)
     return issue
@@ -93,7 +104,24 @@ StoredParse = tuple[str, str, Issue]
 _PARSED: dict[Path, StoredParse] = {}
 
 
-def parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
+def parse_issue(path: Path, text: str, zone: tzinfo = UTC) -> tuple[Issue | None, list[Problem]]:
+    """Parse one issue; a date written with an offset is read as ``zone``'s local time."""
+    issue, problems = _parse_kept(path, text)
+    return (_in_zone(issue, zone) if issue else None), problems
+
+
+def _in_zone(issue: Issue, zone: tzinfo) -> Issue:
+    """The issue with its date as the site's local time, as every other date is.
+
+    ``Date: 2025-10-10 08:00 +0200`` is the same moment as 07:00 in London; a naive
+    date beside an aware one would stop every comparison of dates in the build.
+    """
+    if issue.date.tzinfo is None:
+        return issue
+    return replace(issue, date=issue.date.astimezone(zone).replace(tzinfo=None))
+
+
+def _parse_kept(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
     last = _PARSED.get(path)
     if last and _is_text_of(last, text):
         return last[2], []
@@ -131,6 +159,7 @@ def _parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
     doc, problems = split_header(path, text)
     values, field_problems = validate_fields(doc, ISSUE_FIELDS)
     problems += field_problems + stray_header_lines(doc, set(ISSUE_FIELDS))
+    problems += forbidden_in_body(doc)
     name = FILE_NAME.match(path.name)
     if not name or int(name["number"]) == 0:
         problems.append(

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from hearth_core.problems import Problem, problem
+from hearth_core.text import first_forbidden, forbidden_message
 from hearth_core.yamlsource import Value, describe, load_yaml
 from hearth_discussions.platforms import recognise
 from hearth_members.model import Link, Member
@@ -30,12 +31,6 @@ EXAMPLES = {
     "title": "title: A good post",
     "date": "date: 2025-10-08",
 }
-# Right-to-left overrides and isolates make "Ada<U+202E>moc.evil" read as another name.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-# Characters text may not hold: the control characters (Unicode category Cc, which
-# is exactly U+0000-U+001F and U+007F-U+009F) but tab and line break, and the
-# direction controls. One search finds the first, instead of a lookup per character.
-HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(BIDI_CONTROLS)) + "]")
 TEMPLATE = "content/members/_template.yml"
 
 
@@ -173,13 +168,11 @@ def _text(
             _empty(report, value, field)
         return None
     limit = LIMITS[field.rsplit(".", 1)[-1]]
-    hidden = HIDDEN.search(text)
-    if hidden is not None:
-        report.add(
-            value.line, field, f"contains the invisible character U+{ord(hidden[0]):04X}: delete it"
-        )
-    elif "\n" in text and not multiline:
+    hidden = first_forbidden(text, one_line=not multiline)
+    if "\n" in text and not multiline:
         report.add(value.line, field, "must be one line: join the lines into one")
+    elif hidden is not None:
+        report.add(value.line, field, forbidden_message(hidden))
     elif len(text) > limit:
         report.add(
             value.line,
