@@ -24,7 +24,7 @@ from hearth_core.text import FORBIDDEN
 from hearth_members.community import community_links, community_links_of
 from hearth_members.duplicates import duplicate_links
 from hearth_members.model import Link, Member
-from hearth_members.urls import ASCII_NOT_IN_URLS, NOT_IN_URLS, ascii_host, normalize_url
+from hearth_members.urls import ascii_host, normalize_url
 
 START = datetime.date(2025, 1, 1)
 ZONES = (
@@ -319,22 +319,6 @@ def test_the_forbidden_character_search_is_the_per_character_rule():
     for code in range(sys.maxunicode + 1):
         character = chr(code)
         assert (FORBIDDEN.fullmatch(character) is not None) == hidden(character), hex(code)
-
-
-def test_the_ascii_address_search_is_the_per_character_rule():
-    def bad(character: str) -> bool:
-        invisible = character <= " " or unicodedata.category(character) in {
-            "Cc",
-            "Cf",
-            "Zs",
-            "Zl",
-            "Zp",
-        }
-        return invisible or character in NOT_IN_URLS
-
-    for code in range(128):
-        character = chr(code)
-        assert (ASCII_NOT_IN_URLS.fullmatch(character) is not None) == bad(character), hex(code)
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,10 @@ from types import MappingProxyType
 
 from hearth_core.problems import Problem, problem
 from hearth_core.text import first_forbidden, forbidden_message
+from hearth_core.weburl import check_web_url
 from hearth_core.yamlsource import FileKind, Value, describe, load_yaml
 from hearth_discussions.model import Thread
 from hearth_discussions.platforms import recognise
-from hearth_members.urls import check_web_url
 
 TEMPLATE = "content/discussions/_template.yml"
 THREAD_FILES = FileKind("thread", TEMPLATE, "every field starts at the beginning of its line")
@@ -110,7 +110,7 @@ def _url(value: Value | None, report: Report) -> str | None:
         scheme = value.data.split(":", 1)[0].lower() if ":" in value.data else ""
         if scheme.isalpha() and scheme not in ("http", "https"):
             recognise(value.data)  # raises: "copy the thread's full https:// address"
-        return recognise(check_web_url(value.data)).url
+        return recognise(check_web_url(value.data, hash_in_fragment=True)).url
     except ValueError as error:
         report(value, "url", str(error))
         return None

@@ -8,7 +8,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from hearth_core.files import read_text_file
@@ -23,6 +22,7 @@ from hearth_core.headers import (
     validate_fields,
 )
 from hearth_core.problems import ContentError, Problem, problem
+from hearth_core.weburl import check_web_url
 from hearth_discussions.platforms import recognise
 from hearth_issues.model import Issue
 
@@ -46,19 +46,18 @@ def parse_status(value: str) -> str:
     return status
 
 
-def parse_web_url(value: str) -> str:
-    """An absolute http(s) URL with a host."""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{value!r} is not a web address: write a full https:// URL")
-    return value
+def parse_discussion(value: str) -> str:
+    """A thread's address, as the chat's share menu gives it (``#`` kept in a fragment)."""
+    thread = recognise(value)  # "copy the thread's full https:// address" for any other
+    check_web_url(value, hash_in_fragment=True)
+    return thread.url
 
 
 def parse_community(value: str) -> tuple[str, ...]:
     """``none`` (no community section) or the member links to feature, by URL."""
     if value.strip().lower() == "none":
         return ()
-    return tuple(parse_web_url(url) for url in comma_list(value))
+    return tuple(check_web_url(url) for url in comma_list(value))
 
 
 ISSUE_FIELDS = {
@@ -68,7 +67,7 @@ ISSUE_FIELDS = {
         FieldSpec("Date", required=True, parse=parse_date),
         FieldSpec("Summary", parse=required_text, max_length=1000),
         FieldSpec("Tags", parse=comma_list),
-        FieldSpec("Discussion", parse=lambda value: recognise(value).url),
+        FieldSpec("Discussion", parse=parse_discussion),
         FieldSpec("Status", parse=parse_status),
         FieldSpec("Community", parse=parse_community, max_length=200_000),
     )

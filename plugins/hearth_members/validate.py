@@ -11,10 +11,10 @@ from types import MappingProxyType
 
 from hearth_core.problems import Problem, problem
 from hearth_core.text import first_forbidden, forbidden_message
+from hearth_core.weburl import check_web_url
 from hearth_core.yamlsource import Value, describe, load_yaml
 from hearth_discussions.platforms import recognise
 from hearth_members.model import Link, Member
-from hearth_members.urls import check_web_url
 
 # A GitHub login: letters, digits and single inner hyphens, at most 39 characters.
 FILE_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,38}\.yml$")
@@ -194,7 +194,14 @@ def _not_text(value: Value) -> str:
     return f"must be text, not {describe(value)}: write it on the same line, after the colon"
 
 
-def _url(report: _Report, value: Value | None, field: str, *, required: bool = False) -> str | None:
+def _url(
+    report: _Report,
+    value: Value | None,
+    field: str,
+    *,
+    required: bool = False,
+    hash_in_fragment: bool = False,
+) -> str | None:
     if value is None:
         return None
     if value.data is None:
@@ -209,7 +216,7 @@ def _url(report: _Report, value: Value | None, field: str, *, required: bool = F
         )
         return None
     try:
-        return check_web_url(value.data)
+        return check_web_url(value.data, hash_in_fragment=hash_in_fragment)
     except ValueError as error:
         report.add(value.line, field, str(error))
         return None
@@ -217,7 +224,8 @@ def _url(report: _Report, value: Value | None, field: str, *, required: bool = F
 
 def _discussion(report: _Report, value: Value | None, field: str) -> str | None:
     """A web address that is also a discussion link the index can label (https only)."""
-    url = _url(report, value, field)
+    # Pages link to a chat's "#/#room" address with %23, as the HTML rules want.
+    url = _url(report, value, field, hash_in_fragment=True)
     if url is None or value is None:
         return url
     try:
