@@ -22,7 +22,9 @@ from hearth_discussions.model import Thread
 from hearth_discussions.platforms import recognise
 
 TEMPLATE = "content/discussions/_template.yml"
-THREAD_FILES = FileKind("thread", TEMPLATE, "every field starts at the beginning of its line")
+THREAD_FILES = FileKind(
+    "thread", TEMPLATE, "every field starts at the beginning of its line", max_bytes=64 * 1024
+)
 FIELDS = ("title", "url", "started", "tags", "issue", "link")
 REQUIRED = {
     "title": "title: Show and tell, November",

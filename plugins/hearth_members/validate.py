@@ -25,6 +25,9 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MEMBER_FIELDS = ("handle", "name", "bio", "website", "fediverse", "links")
 LINK_FIELDS = ("url", "title", "date", "note", "tags", "discussion")
 LIMITS = {"name": 80, "bio": 280, "title": 120, "note": 500}
+# Far above what anyone shares; the weekly limit keeps a file far below it anyway.
+MAX_LINKS = 1000
+MAX_FEDIVERSE = 200
 EXAMPLES = {
     "name": "name: Ada Example",
     "url": "url: https://example.org/post",
@@ -238,6 +241,14 @@ def _discussion(report: _Report, value: Value | None, field: str) -> str | None:
 def _fediverse(report: _Report, value: Value | None) -> str | None:
     if value is None or value.data is None:
         return None
+    if isinstance(value.data, str) and len(value.data) > MAX_FEDIVERSE:
+        report.add(
+            value.line,
+            "fediverse",
+            f"is {len(value.data)} characters long, over the limit of {MAX_FEDIVERSE}: "
+            'write only "@user@host"',
+        )
+        return None
     if isinstance(value.data, str) and FEDIVERSE.match(value.data):
         return value.data
     shown = repr(value.data) if isinstance(value.data, str) else describe(value)
@@ -262,6 +273,14 @@ def _links(
             "links",
             f'must be a list of links, each starting with "- url:" on a new line, '
             f"not {describe(value)}: see {TEMPLATE}",
+        )
+        return []
+    if len(value.data) > MAX_LINKS:
+        report.add(
+            value.line,
+            "links",
+            f"holds {len(value.data)} links, over the limit of {MAX_LINKS} per member: "
+            "remove the oldest",
         )
         return []
     good = []
