@@ -135,7 +135,7 @@ _REAL_FILES = "content is read from real files only: put a copy of the file here
 
 def _target(path: Path) -> str:
     try:
-        return f" to {display_path(path.readlink())}"
+        return f" to {display_path(path.parent / path.readlink())}"
     except OSError:
         return ""
 

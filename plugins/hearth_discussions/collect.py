@@ -48,7 +48,7 @@ def load_threads(
     for path in authored_files(folder):
         if path.name in NOT_THREADS:
             continue
-        if path.suffix != ".yml" or not path.is_file():
+        if path.suffix != ".yml" or path.is_dir():
             problems.append(
                 problem(path, 1, "", "only thread files (.yml) and activity.json belong here")
             )
