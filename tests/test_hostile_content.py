@@ -417,3 +417,43 @@ def test_invoke_check_names_the_file_without_a_traceback(project):
     assert "content/members/zed.yml:1: is a symbolic link to content/members/mara.yml" in (
         result.stderr
     )
+
+
+# Found by tests/test_hostile_properties.py: checked, then refused by the build
+
+
+def test_a_topic_without_a_letter_or_digit_is_refused(tmp_path):
+    lines = site_problems(tmp_path, dict([issue(2, "Two", "2025-10-10", Tags="apps, !}")]))
+    assert lines == [
+        "content/issues/0002-two.md:3: Tags: the topic '!}' has no letter or digit to make "
+        "its page's address from: name it with words"
+    ]
+
+
+def test_one_topic_spelt_two_ways_is_refused(tmp_path):
+    files = dict(
+        [issue(2, "Two", "2025-10-10", Tags="Zines"), issue(3, "Three", "2025-10-11", Tags="zines")]
+    )
+    assert site_problems(tmp_path, files) == [
+        "content/issues/0003-three.md:1: Tags: 'zines' is the topic 'Zines' of 0002-two.md "
+        "written another way: write it 'Zines'"
+    ]
+
+
+def test_two_issues_with_one_slug_are_refused(tmp_path):
+    files = {"issues/0002-one.md": "Title: Again\nDate: 2025-10-10\n\nBody.\n"}
+    assert site_problems(tmp_path, files) == [
+        "content/issues/0002-one.md:1: the name after the number, one, is already used by "
+        "0001-one.md: give this issue another, like 0002-one-2.md"
+    ]
+
+
+def test_a_topic_with_a_semicolon_is_one_topic(tmp_path):
+    content = write_content(tmp_path, dict([issue(1, "One", "2025-10-03", Tags="R&amp;D, apps")]))
+    output = build_site(content, tmp_path / "output")
+    # Pelican would have split "R&amp;D, apps" at the ";" into "R&amp" and "D, apps".
+    assert sorted(path.name for path in (output / "topics").iterdir()) == [
+        "apps",
+        "index.html",
+        "rd",
+    ]

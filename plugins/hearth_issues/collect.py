@@ -16,10 +16,12 @@ from hearth_issues.pages import Page, parse_page
 from hearth_issues.source import (
     StoredParse,
     duplicate_numbers,
+    duplicate_slugs,
     keep_parses,
     kept_parses,
     parse_issue,
     site_zone,
+    tag_spellings,
 )
 
 T = TypeVar("T")
@@ -98,7 +100,8 @@ def _load(
 def load_issues(directory: Path, zone: tzinfo = UTC) -> tuple[list[Issue], list[Problem]]:
     """The issues in ``directory``; a date with an offset is read as ``zone``'s local time."""
     issues, problems = _load(directory, partial(parse_issue, zone=zone), "issues")
-    return issues, problems + duplicate_numbers(issues)
+    crossed = duplicate_numbers(issues) + duplicate_slugs(issues) + tag_spellings(issues)
+    return issues, problems + crossed
 
 
 def load_pages(directory: Path) -> tuple[list[Page], list[Problem]]:

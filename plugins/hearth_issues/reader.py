@@ -78,17 +78,18 @@ class HearthMarkdownReader(BaseReader):
             # keeps it happy and, with CATEGORY_SAVE_AS empty, gets no page.
             "category": self.process_metadata("category", "issues"),
         }
-        return metadata | self._shared_metadata(issue.summary, ", ".join(issue.tags))
+        return metadata | self._shared_metadata(issue.summary, issue.tags)
 
     def _page_metadata(self, page: Page) -> dict[str, Any]:
         metadata = {"title": page.title, "slug": page.slug, "status": page.status}
-        return metadata | {"summary_text": page.summary} | self._shared_metadata(page.summary, "")
+        return metadata | {"summary_text": page.summary} | self._shared_metadata(page.summary, ())
 
-    def _shared_metadata(self, summary: str, tags: str) -> dict[str, Any]:
+    def _shared_metadata(self, summary: str, tags: tuple[str, ...]) -> dict[str, Any]:
         metadata: dict[str, Any] = {}
         if summary:
             # Pelican treats summaries as HTML; ours are plain text.
             metadata["summary"] = html.escape(summary)
         if tags:
-            metadata["tags"] = self.process_metadata("tags", tags)
+            # The list as checked: a text would be split again, at ";" if it has one.
+            metadata["tags"] = self.process_metadata("tags", list(tags))
         return metadata

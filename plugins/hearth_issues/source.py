@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import slugify
+
 from hearth_core.files import read_text_file
 from hearth_core.headers import (
     FieldSpec,
@@ -53,6 +56,23 @@ def parse_discussion(value: str) -> str:
     return thread.url
 
 
+def parse_tags(value: str) -> tuple[str, ...]:
+    """Topics, each with a letter or digit for the address of its page (topics/<slug>/)."""
+    tags = comma_list(value)
+    for tag in tags:
+        if not tag_slug(tag):
+            raise ValueError(
+                f"the topic {tag!r} has no letter or digit to make its page's address from: "
+                "name it with words"
+            )
+    return tags
+
+
+def tag_slug(tag: str) -> str:
+    """The slug Pelican makes of a tag with its default settings (which Hearth keeps)."""
+    return slugify(tag, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
+
+
 def parse_community(value: str) -> tuple[str, ...]:
     """``none`` (no community section) or the member links to feature, by URL."""
     if value.strip().lower() == "none":
@@ -66,7 +86,7 @@ ISSUE_FIELDS = {
         FieldSpec("Title", required=True, parse=required_text),
         FieldSpec("Date", required=True, parse=parse_date),
         FieldSpec("Summary", parse=required_text, max_length=1000),
-        FieldSpec("Tags", parse=comma_list),
+        FieldSpec("Tags", parse=parse_tags),
         FieldSpec("Discussion", parse=parse_discussion),
         FieldSpec("Status", parse=parse_status),
         FieldSpec("Community", parse=parse_community, max_length=200_000),
@@ -190,6 +210,46 @@ def _issue(doc: SourceDocument, values: dict, number: int, slug: str) -> Issue:
         source=doc.path,
         body_line=doc.body_line,
     )
+
+
+def tag_spellings(issues: list[Issue]) -> list[Problem]:
+    """One topic, one spelling: "Zines" and "zines" would share one page's address."""
+    first_by_slug: dict[str, tuple[str, Issue]] = {}
+    problems = []
+    for issue in sorted(issues, key=lambda issue: issue.source.name):
+        for tag in issue.tags:
+            first, where = first_by_slug.setdefault(tag_slug(tag), (tag, issue))
+            if first != tag:
+                problems.append(
+                    problem(
+                        issue.source,
+                        1,
+                        "Tags",
+                        f"{tag!r} is the topic {first!r} of {where.source.name} written "
+                        f"another way: write it {first!r}",
+                    )
+                )
+    return problems
+
+
+def duplicate_slugs(issues: list[Issue]) -> list[Problem]:
+    """Pelican refuses two issues with one slug, though their numbers differ."""
+    first_by_slug: dict[str, Issue] = {}
+    problems = []
+    for issue in sorted(issues, key=lambda issue: issue.source.name):
+        first = first_by_slug.setdefault(issue.slug, issue)
+        if first is not issue:
+            problems.append(
+                problem(
+                    issue.source,
+                    1,
+                    "",
+                    f"the name after the number, {issue.slug}, is already used by "
+                    f"{first.source.name}: give this issue another, like "
+                    f"{issue_file_name(issue.number, f'{issue.slug}-{issue.number}')}",
+                )
+            )
+    return problems
 
 
 def duplicate_numbers(issues: list[Issue]) -> list[Problem]:
