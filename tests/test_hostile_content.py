@@ -391,9 +391,13 @@ def test_symlinks_and_fifos_anywhere_under_content_are_refused(tmp_path):
 
 
 def test_an_editor_s_lock_link_is_left_alone(tmp_path):
-    write_content(tmp_path, {})
-    (tmp_path / "content/issues/.#0001-one.md").symlink_to("user@host.1234:1")
+    # Emacs marks a file being edited with a link to nowhere, "user@host.pid".
+    write_content(tmp_path, {"members/ada.yml": "name: Ada\n"})
+    for folder in ("issues", "members", "discussions"):
+        (tmp_path / "content" / folder).mkdir(exist_ok=True)
+        (tmp_path / "content" / folder / ".#ada.yml").symlink_to("user@host.1234:1")
     assert site_problems(tmp_path, {}) == []
+    build_site(tmp_path / "content", tmp_path / "output")
 
 
 def test_a_non_utf8_issue_file_is_named_not_a_traceback(tmp_path):

@@ -65,7 +65,8 @@ def folder_state(directory: Path, recursive: bool = False) -> tuple[tuple[str, i
     if not directory.is_dir():
         return ()
     paths = directory.rglob("*") if recursive else directory.iterdir()
-    stats = [(str(path), path.stat()) for path in paths]
+    # lstat: an editor's lock (".#ada.yml") links to nowhere; any other link is refused.
+    stats = [(str(path), path.lstat()) for path in paths]
     return tuple(sorted((path, stat.st_size, stat.st_mtime_ns) for path, stat in stats))
 
 
