@@ -349,6 +349,19 @@ def test_bio_pipe_hash_x_is_refused_on_every_yaml_path():
     ]
 
 
+def test_an_issue_body_nested_2000_lists_deep_is_refused_not_a_recursion_error(tmp_path):
+    body = "Fine.\n\n" + "- " * 2000 + "x\n"
+    lines = site_problems(tmp_path, dict([issue(2, "Two", "2025-10-10", body)]))
+    assert lines == [
+        "content/issues/0002-two.md:6: this line starts with over 256 characters of list and "
+        "quote marks and indentation, too deeply nested to convert: flatten it"
+    ]
+    nested = "".join("    " * level + "- x\n" for level in range(300))
+    (tmp_path / "content/issues/0002-two.md").unlink()
+    lines = site_problems(tmp_path, {"pages/about.md": "Title: About\n\n" + nested})
+    assert lines[0].startswith("content/pages/about.md:67: this line starts with over 256")
+
+
 # Class 8: only real files are read
 
 

@@ -177,6 +177,25 @@ def forbidden_in_body(doc: SourceDocument) -> list[Problem]:
     return [problem(doc.path, line, "", forbidden_message(found.group()))]
 
 
+# Python-Markdown recurses once per list or quote a line opens: some 250 levels end
+# in a RecursionError. A line may start with this many characters of them at most.
+MAX_NESTING_PREFIX = 256
+_NESTING_PREFIX = re.compile(f"^[ \\t>*+\\-0-9.)]{{{MAX_NESTING_PREFIX + 1},}}", re.MULTILINE)
+
+
+def too_deep_in_body(doc: SourceDocument) -> list[Problem]:
+    """The first line of the body that opens lists or quotes too deep to convert."""
+    found = _NESTING_PREFIX.search(doc.body)
+    if found is None:
+        return []
+    line = doc.body_line + doc.body.count("\n", 0, found.start())
+    message = (
+        f"this line starts with over {MAX_NESTING_PREFIX} characters of list and quote "
+        "marks and indentation, too deeply nested to convert: flatten it"
+    )
+    return [problem(doc.path, line, "", message)]
+
+
 def _unknown_key(key: str, specs: Mapping[str, FieldSpec]) -> str:
     allowed = [spec.name for spec in specs.values()]
     close = difflib.get_close_matches(key.lower(), list(specs), n=1)

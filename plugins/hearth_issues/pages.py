@@ -13,6 +13,7 @@ from hearth_core.headers import (
     required_text,
     split_header,
     stray_header_lines,
+    too_deep_in_body,
     validate_fields,
 )
 from hearth_core.problems import ContentError, Problem, problem
@@ -59,7 +60,7 @@ def parse_page(path: Path, text: str) -> tuple[Page | None, list[Problem]]:
     doc, problems = split_header(path, text)
     values, field_problems = validate_fields(doc, PAGE_FIELDS)
     problems += field_problems + stray_header_lines(doc, set(PAGE_FIELDS))
-    problems += forbidden_in_body(doc)
+    problems += forbidden_in_body(doc) + too_deep_in_body(doc)
     if not PAGE_NAME.match(path.name):
         problems.append(
             problem(

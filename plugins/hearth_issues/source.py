@@ -22,6 +22,7 @@ from hearth_core.headers import (
     required_text,
     split_header,
     stray_header_lines,
+    too_deep_in_body,
     validate_fields,
 )
 from hearth_core.problems import ContentError, Problem, problem
@@ -178,7 +179,7 @@ def _parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
     doc, problems = split_header(path, text)
     values, field_problems = validate_fields(doc, ISSUE_FIELDS)
     problems += field_problems + stray_header_lines(doc, set(ISSUE_FIELDS))
-    problems += forbidden_in_body(doc)
+    problems += forbidden_in_body(doc) + too_deep_in_body(doc)
     name = FILE_NAME.match(path.name)
     if not name or int(name["number"]) == 0:
         problems.append(
