@@ -10,12 +10,15 @@ and pass vnu in ONE run (starting the checker costs more than checking a page).
 from __future__ import annotations
 
 import datetime
+import html
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hearth_core.weburl import check_web_url
 from hearth_discussions.threads import parse_thread
 from hearth_issues.source import parse_issue
 from hearth_members.validate import parse_member
@@ -49,6 +52,15 @@ HOSTS = [
     *("eve.example.", "eve.123", "eve.0x1f", "1.2.3.4", "1.2.3.04", "xn--zz.example"),
     *("eve.example:8080", "eve.example:0", "eve.example:99999", "u@eve.example", "[::1]"),
     *("eve..example", "-eve.example", "ⓔve.example", "a\u2025b.example", "localhost"),
+]
+# Issue 22's examples of addresses the HTML checker refuses, and a few of their kin.
+REFUSED = [
+    "https://eve.example/a%zz",
+    "https://eve.example/a{b",
+    "https://eve.example/a|b",
+    "https://eve.example/a#b#c",
+    "https://eve.example.123/",
+    "https://xn--zz.example/",
 ]
 OFFSETS = ["", " +0200", " -0400", "+05:30", "Z", " +1400", " -1200", " +0000"]
 
@@ -164,6 +176,12 @@ def accepted(kind: str, make, check) -> dict[str, str]:
     return found
 
 
+def test_the_check_refuses_each_address_the_checker_refuses():
+    for url in REFUSED:
+        with pytest.raises(ValueError):
+            check_web_url(url)
+
+
 def accepted_member(index: int, file_text: str) -> str | None:
     path = Path(f"content/members/eve{index}.yml")
     member, _problems = parse_member(path, file_text, VOCABULARY, TODAY)
@@ -212,6 +230,22 @@ def test_everything_check_accepts_builds_and_passes_the_html_checker(
 
     build_site(content, output)
 
-    messages = nu_html_errors(vnu, sorted(output.rglob("*.html")))
-    errors = [f"{m.get('url', '?')}: {m['message']} [{m.get('extract', '')}]" for m in messages]
+    # The same run reads a page linking to the issue's examples, which the check
+    # refuses: the checker must refuse each of them too, so the two rules agree.
+    planted = tmp_path / "planted.html"
+    planted.write_text(
+        '<!doctype html><html lang="en"><title>Refused</title>'
+        + "".join(f'<a href="{html.escape(url)}">x</a>' for url in REFUSED),
+        encoding="utf-8",
+    )
+    messages = nu_html_errors(vnu, [*sorted(output.rglob("*.html")), planted])
+    on_planted = [m for m in messages if m.get("url", "").endswith("/planted.html")]
+    assert {url for url in REFUSED if any(url in m["message"] for m in on_planted)} == set(
+        REFUSED
+    ), on_planted
+    errors = [
+        f"{m.get('url', '?')}: {m['message']} [{m.get('extract', '')}]"
+        for m in messages
+        if m not in on_planted
+    ]
     assert errors == [], "\n".join(errors[:40])
