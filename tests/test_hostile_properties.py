@@ -154,8 +154,8 @@ def issue_files(index: int) -> st.SearchStrategy[str]:
     return build()
 
 
-def accepted(kind: str, make, check) -> dict[str, str]:
-    """Files of ``kind`` that pass their own check, by the name they are written under."""
+def accepted(make, check) -> dict[str, str]:
+    """Files ``make`` writes that pass ``check`` on their own, by the name they go under."""
     found: dict[str, str] = {}
     counter = iter(range(10**9))
 
@@ -206,9 +206,9 @@ def test_everything_check_accepts_builds_and_passes_the_html_checker(
     vnu = test_tool("vnu-jar/build/dist/vnu.jar")
     monkeypatch.chdir(tmp_path)  # problems name files as content/...
     files = {
-        **accepted("member", member_files, accepted_member),
-        **accepted("thread", thread_files, accepted_thread),
-        **accepted("issue", issue_files, accepted_issue),
+        **accepted(member_files, accepted_member),
+        **accepted(thread_files, accepted_thread),
+        **accepted(issue_files, accepted_issue),
     }
     content = tmp_path / "content"
     for name, file_text in files.items():
