@@ -465,6 +465,31 @@ def test_two_issues_with_one_slug_are_refused(tmp_path):
     ]
 
 
+def test_a_year_appears_once_in_the_archive_when_numbers_and_dates_disagree(tmp_path):
+    files = dict(
+        [
+            issue(1, "One", "2024-10-03"),
+            issue(2, "Two", "2025-01-10"),
+            issue(3, "Three", "2024-01-17"),
+        ]
+    )
+    output = build_site(write_content(tmp_path, files), tmp_path / "output")
+    headings = [h2.text() for h2 in page(output, "/issues/").css("section.year h2")]
+    assert headings == ["2024", "2025"]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1969-12-31"])
+def test_a_date_at_year_1_or_9999_is_refused_in_every_file(tmp_path, day):
+    files = {
+        "members/eve.yml": member_with(date=day),
+        "discussions/talk.yml": thread_with(started=day),
+        "issues/0002-two.md": f"Title: Two\nDate: {day} 23:00 -1200\n\nBody.\n",
+    }
+    lines = site_problems(tmp_path, files)
+    assert [line.split(": ")[1] for line in lines] == ["started", "Date", "links[0].date"]
+    assert all(f"{day} is outside the dates Hearth accepts (1970 to 2999)" in x for x in lines)
+
+
 def test_a_topic_with_a_semicolon_is_one_topic(tmp_path):
     content = write_content(tmp_path, dict([issue(1, "One", "2025-10-03", Tags="R&amp;D, apps")]))
     output = build_site(content, tmp_path / "output")

@@ -73,6 +73,12 @@ text = st.one_of(
 written = st.one_of(text, text.map(lambda value: json.dumps(value, ensure_ascii=False)))
 
 
+def edge_day(usual: datetime.date) -> st.SearchStrategy[str]:
+    """Mostly ``usual``; sometimes a day at or past the ends of what dates can hold."""
+    edges = ["1970-01-01", "0001-01-01", "9999-12-31", "2025-02-29", "2025-1-5"]
+    return st.one_of(st.just(usual.isoformat()), st.sampled_from(edges))
+
+
 @st.composite
 def urls(draw: st.DrawFn, unique: str) -> str:
     """An address; ``unique`` keeps two generated addresses from being one link."""
@@ -102,7 +108,7 @@ def member_files(index: int) -> st.SearchStrategy[str]:
             lines += [
                 f"  - url: {draw(urls(f'm{index}l{number}'))}",
                 f"    title: {draw(written)}",
-                f"    date: {day.isoformat()}",
+                f"    date: {draw(edge_day(day))}",
             ]
             if draw(st.booleans()):
                 lines.append(f"    note: {draw(written)}")
@@ -123,7 +129,7 @@ def thread_files(index: int) -> st.SearchStrategy[str]:
         lines = [
             f"title: {draw(written)}",
             f"url: {draw(urls(f't{index}'))}",
-            f"started: {started.isoformat()}",
+            f"started: {draw(edge_day(started))}",
         ]
         if draw(st.booleans()):
             tags = draw(st.lists(st.sampled_from(VOCABULARY), max_size=2, unique=True))
@@ -139,7 +145,7 @@ def issue_files(index: int) -> st.SearchStrategy[str]:
         day = datetime.date(2025, 1, 1) + datetime.timedelta(days=index % 180)
         time = draw(st.sampled_from(["", " 08:00", " 23:59", " 00:30"]))
         offset = draw(st.sampled_from(OFFSETS)) if time else ""
-        lines = [f"Title: {draw(text)}", f"Date: {day.isoformat()}{time}{offset}"]
+        lines = [f"Title: {draw(text)}", f"Date: {draw(edge_day(day))}{time}{offset}"]
         if draw(st.booleans()):
             lines.append(f"Summary: {draw(text)}")
         if draw(st.booleans()):

@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 from types import MappingProxyType
 
+from hearth_core.dates import check_day
 from hearth_core.problems import Problem, problem
 from hearth_core.text import first_forbidden, forbidden_message
 from hearth_core.weburl import check_web_url
@@ -133,6 +134,11 @@ def _started(value: Value | None, today: datetime.date, report: Report) -> datet
             return None
     if isinstance(day, datetime.datetime) or not isinstance(day, datetime.date):
         report(value, "started", f"must be a day written YYYY-MM-DD, not {describe(value)}")
+        return None
+    try:
+        check_day(day)
+    except ValueError as error:
+        report(value, "started", str(error))
         return None
     if day > today:
         report(

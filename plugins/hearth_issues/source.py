@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
+from hearth_core.dates import check_day
 from hearth_core.files import read_text_file
 from hearth_core.headers import (
     FieldSpec,
@@ -36,11 +37,13 @@ FILE_NAME = re.compile(r"^(?P<number>\d{4})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.
 def parse_date(value: str) -> datetime:
     """``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM`` or full ISO 8601 with an offset."""
     try:
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(
             f"cannot read {value!r} as a date: write YYYY-MM-DD or YYYY-MM-DD HH:MM"
         ) from None
+    check_day(moment.date())
+    return moment
 
 
 def parse_status(value: str) -> str:

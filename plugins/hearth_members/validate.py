@@ -9,6 +9,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from types import MappingProxyType
 
+from hearth_core.dates import check_day
 from hearth_core.problems import Problem, problem
 from hearth_core.text import first_forbidden, forbidden_message
 from hearth_core.weburl import check_web_url
@@ -344,6 +345,8 @@ def _date(
     else:
         shown = f"YAML reads {value.raw} as {describe(value)}" if value.raw else describe(value)
         report.add(value.line, field, f"must be a date written YYYY-MM-DD, but {shown}")
+    if day is not None and _out_of_range(report, value, field, day):
+        return None
     if day is not None and day > today:
         report.add(
             value.line,
@@ -353,6 +356,15 @@ def _date(
         )
         return None
     return day
+
+
+def _out_of_range(report: _Report, value: Value, field: str, day: datetime.date) -> bool:
+    try:
+        check_day(day)
+    except ValueError as error:
+        report.add(value.line, field, str(error))
+        return True
+    return False
 
 
 def _tags(
