@@ -273,8 +273,10 @@ def test_bio_nested_50_000_deep_is_refused_before_libyaml_sees_it():
         "\n" + "".join(" " * depth + "- \n" for depth in range(1, 200)),
         "\n" + "- " * 500 + "x\n",
         " {a: " * 300 + "x" + "}" * 300 + "\n",
+        # Quoted closing brackets close nothing: ten levels deeper each time, 500 in all.
+        " " + '[[[[[[[[[[ "]]]]]]]]]]", ' * 50 + "x" + "]" * 500 + "\n",
     ],
-    ids=["indented", "compact", "mappings"],
+    ids=["indented", "compact", "mappings", "quoted-brackets"],
 )
 def test_deep_nesting_of_every_kind_is_refused(bio):
     found = member_problems("name: Eve\nbio:" + bio)

@@ -124,10 +124,8 @@ MEMBER_FILES = FileKind(
 # costs: PyYAML's composer recurses once per level (500 give a RecursionError) and
 # libyaml's overflows the C stack (50,000 end the process), so it is refused before.
 MAX_DEPTH = 32
-_BRACKETS = re.compile(r"[][{}]")
 # Spaces, "- " and "? " that start a line: the most its nodes can nest in block style.
-_LINE_START = re.compile(r"^[ ?-]*", re.MULTILINE)
-_OPENING = frozenset("[{")
+_LINE_START = re.compile(r"^[ \t?-]*", re.MULTILINE)
 _STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
@@ -230,15 +228,13 @@ def _load(path: Path, text: str, kind: FileKind) -> tuple[Value | None, list[Pro
 
 def _too_deep(text: str) -> int:
     """The line where nesting first passes MAX_DEPTH, or 0; without composing any node."""
-    # A bound first, from the brackets and the starts of lines, which nearly every
-    # file stays far below; only past it are the parser's events counted.
-    flow = deepest = 0
-    for bracket in _BRACKETS.findall(text):
-        flow = flow + 1 if bracket in _OPENING else max(flow - 1, 0)
-        deepest = max(deepest, flow)
+    # A bound first, from the brackets and the starts of lines, which small files stay
+    # below; only past it are the parser's events counted. Every [ and { counts: a ]
+    # in quotes closes nothing, so counting closing brackets would not be a bound.
+    flow = text.count("[") + text.count("{")
     block = max(map(len, _LINE_START.findall(text)), default=0)
     # A list may start in its key's column, so each column can hold two levels.
-    if deepest + 2 * block + 2 <= MAX_DEPTH:
+    if flow + 2 * block + 2 <= MAX_DEPTH:
         return 0
     try:
         return _deepest_event(yaml.CSafeLoader(text))
