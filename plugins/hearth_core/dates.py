@@ -1,10 +1,15 @@
-"""Dates as pages, feeds and emails show them, the same on every platform.
+"""Dates: which days content may carry, and how pages, feeds and emails show them.
 
-C's strftime has no portable "day without its leading zero": ``%-d`` is glibc's, and
-Windows raises ValueError on it (its own is ``%#d``). Hearth reads a date format the
-way Pelican does (``pelican.utils.strftime``), so one format gives one text everywhere:
-a ``-`` after ``%`` strips the leading zeros of that one directive, and only C89's
-directives ever reach the platform's strftime, one at a time.
+Which days: year 1 or 9999 is a valid date to Python, but a week before the first or an
+offset after the last is not, and platforms disagree on dates before 1970: a link dated
+0001-01-01 ended the build in an OverflowError.
+
+How they are shown, the same on every platform: C's strftime has no portable "day
+without its leading zero": ``%-d`` is glibc's, and Windows raises ValueError on it (its
+own is ``%#d``). Hearth reads a date format the way Pelican does
+(``pelican.utils.strftime``), so one format gives one text everywhere: a ``-`` after
+``%`` strips the leading zeros of that one directive, and only C89's directives ever
+reach the platform's strftime, one at a time.
 """
 
 from __future__ import annotations
@@ -36,3 +41,16 @@ def format_date(value: date, date_format: str) -> str:
 def day_text(day: date) -> str:
     """The day as the pages show it: "7 June 2022"."""
     return format_date(day, DAY_FORMAT)
+
+
+EARLIEST = date(1970, 1, 1)
+LATEST = date(2999, 12, 31)
+
+
+def check_day(day: date) -> None:
+    """Raise ValueError saying what to write if ``day`` is outside the range content may use."""
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(
+            f"{day.isoformat()} is outside the dates Hearth accepts "
+            f"({EARLIEST.year} to {LATEST.year}): check the year"
+        )

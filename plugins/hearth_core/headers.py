@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hearth_core.problems import Problem, problem
+from hearth_core.text import FORBIDDEN, first_forbidden, forbidden_message
 
 KEY_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+(?P<value>.*))?$")
 
@@ -52,6 +53,7 @@ class FieldSpec:
     name: str
     required: bool = False
     parse: Callable[[str], Any] = str
+    max_length: int = 300
 
 
 def split_header(path: Path, text: str) -> tuple[SourceDocument, list[Problem]]:
@@ -140,7 +142,7 @@ def validate_fields(
         else:
             seen[name] = field.line
             try:
-                values[name] = spec.parse(field.value)
+                values[name] = spec.parse(_bounded_text(field.value, spec.max_length))
             except ValueError as error:
                 problems.append(problem(doc.path, field.line, spec.name, str(error)))
     for name, spec in specs.items():
@@ -154,6 +156,44 @@ def validate_fields(
                 )
             )
     return values, problems
+
+
+def _bounded_text(value: str, limit: int) -> str:
+    """``value`` if it holds only characters a page can show, within ``limit``."""
+    hidden = first_forbidden(value, one_line=True)
+    if hidden is not None:
+        raise ValueError(forbidden_message(hidden))
+    if len(value) > limit:
+        raise ValueError(f"is {len(value)} characters long, over the limit of {limit}: shorten it")
+    return value
+
+
+def forbidden_in_body(doc: SourceDocument) -> list[Problem]:
+    """The first character the body may not hold (a control, a direction control...)."""
+    found = FORBIDDEN.search(doc.body)
+    if found is None:
+        return []
+    line = doc.body_line + doc.body.count("\n", 0, found.start())
+    return [problem(doc.path, line, "", forbidden_message(found.group()))]
+
+
+# Python-Markdown recurses once per list or quote a line opens: some 250 levels end
+# in a RecursionError. A line may start with this many characters of them at most.
+MAX_NESTING_PREFIX = 256
+_NESTING_PREFIX = re.compile(f"^[ \\t>*+\\-0-9.)]{{{MAX_NESTING_PREFIX + 1},}}", re.MULTILINE)
+
+
+def too_deep_in_body(doc: SourceDocument) -> list[Problem]:
+    """The first line of the body that opens lists or quotes too deep to convert."""
+    found = _NESTING_PREFIX.search(doc.body)
+    if found is None:
+        return []
+    line = doc.body_line + doc.body.count("\n", 0, found.start())
+    message = (
+        f"this line starts with over {MAX_NESTING_PREFIX} characters of list and quote "
+        "marks and indentation, too deeply nested to convert: flatten it"
+    )
+    return [problem(doc.path, line, "", message)]
 
 
 def _unknown_key(key: str, specs: Mapping[str, FieldSpec]) -> str:

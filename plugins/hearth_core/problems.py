@@ -13,7 +13,8 @@ def display_path(path: str | Path) -> str:
     Authors run tasks from the project root, so ``content/issues/0003-x.md`` is
     what they can paste into their editor.
     """
-    resolved = Path(path).resolve()
+    # The folder is resolved, not the name: a symbolic link is named, not its target.
+    resolved = Path(path).parent.resolve() / Path(path).name
     try:
         return resolved.relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:

@@ -40,6 +40,11 @@ def describe(character: str) -> str:
     return f"U+{ord(character):04X}"
 
 
+def forbidden_message(character: str) -> str:
+    """What a problem says about a character a field may not hold."""
+    return f"contains the invisible character {describe(character)}: delete it"
+
+
 def strip_forbidden(text: str, *, one_line: bool = False) -> str:
     """``text`` without the characters it may not hold (for what a remote host sends).
 

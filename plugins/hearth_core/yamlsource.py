@@ -48,6 +48,9 @@ _PYTHON_ONLY_CHARACTER = re.compile(
 # or an indicator and spaces; "a *really* good post" has none. A % there is a directive
 # or a mistake.
 _NODE_PROPERTY = re.compile(r"[\n\-?:,\[{] *[&*!%]")
+# A block scalar's header with a comment but no space before it ("bio: |#x"), which
+# libyaml reads and PyYAML refuses.
+_HEADER_COMMENT = re.compile(r"[|>][0-9+-]*#")
 _UNSURE = object()
 
 # Nearly every member file is the template filled in: "key: value" lines, and "links:"
@@ -101,11 +104,15 @@ DEFAULT_HINT = "check the quoting and indentation here; {template} shows every f
 
 @dataclass(frozen=True)
 class FileKind:
-    """What the messages call a file of this kind, and the template that shows its fields."""
+    """What the messages call a file of this kind, and the template that shows its fields.
+
+    ``max_bytes`` bounds the file before it is parsed: far above any real one.
+    """
 
     noun: str
     template: str
     indentation: str
+    max_bytes: int = 1024 * 1024
 
 
 MEMBER_FILES = FileKind(
@@ -113,6 +120,14 @@ MEMBER_FILES = FileKind(
     "content/members/_template.yml",
     "each field of a link starts in the same column as url:",
 )
+# Lists in groups in lists...: a member file needs four levels. Deeper nesting only
+# costs: PyYAML's composer recurses once per level (500 give a RecursionError) and
+# libyaml's overflows the C stack (50,000 end the process), so it is refused before.
+MAX_DEPTH = 32
+# Spaces, "- " and "? " that start a line: the most its nodes can nest in block style.
+_LINE_START = re.compile(r"^[ \t?-]*", re.MULTILINE)
+_STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
 class Value(NamedTuple):
@@ -183,9 +198,23 @@ def load_yaml(
 
 
 def _load(path: Path, text: str, kind: FileKind) -> tuple[Value | None, list[Problem]]:
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > kind.max_bytes:
+        message = (
+            f"the file is {size // 1024} KiB, over the limit of {kind.max_bytes // 1024} KiB "
+            f"for a {kind.noun} file: shorten it"
+        )
+        return None, [problem(path, 1, "", message)]
     tree = _read_simple_lines(text)
     if tree is not _UNSURE:
         return tree, []
+    too_deep = _too_deep(text)
+    if too_deep:
+        message = (
+            f"invalid YAML: lists and groups of fields nest over {MAX_DEPTH} levels deep here "
+            f"— a {kind.noun} file needs a few: check the brackets and the indentation"
+        )
+        return None, [problem(path, too_deep, "", message)]
     node = _compose_in_c(text)
     if node is _UNSURE:
         node, problems = _compose_in_python(path, text, kind)
@@ -195,6 +224,41 @@ def _load(path: Path, text: str, kind: FileKind) -> tuple[Value | None, list[Pro
         return Value(None, 1), []
     problems = []
     return _convert(path, node, "", problems), problems
+
+
+def _too_deep(text: str) -> int:
+    """The line where nesting first passes MAX_DEPTH, or 0; without composing any node."""
+    # A bound first, from the brackets and the starts of lines, which small files stay
+    # below; only past it are the parser's events counted. Every [ and { counts: a ]
+    # in quotes closes nothing, so counting closing brackets would not be a bound.
+    flow = text.count("[") + text.count("{")
+    block = max(map(len, _LINE_START.findall(text)), default=0)
+    # A list may start in its key's column, so each column can hold two levels.
+    if flow + 2 * block + 2 <= MAX_DEPTH:
+        return 0
+    try:
+        return _deepest_event(yaml.CSafeLoader(text))
+    except yaml.YAMLError:
+        # libyaml stops where PyYAML may read on: PyYAML's own parser, which keeps
+        # its states in a list, not on the stack, says how deep it goes.
+        return _deepest_event(yaml.SafeLoader(text))
+
+
+def _deepest_event(loader: Any) -> int:
+    depth = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, _STARTS):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark.line + 1
+            elif isinstance(event, _ENDS):
+                depth -= 1
+    except yaml.YAMLError:
+        pass  # the nesting up to the mistake is all a composer would reach
+    finally:
+        loader.dispose()
+    return 0
 
 
 def _read_simple_lines(text: str) -> Value | object:
@@ -284,7 +348,11 @@ def _plain(text: str, line: int) -> Value:
 def _compose_in_c(text: str) -> yaml.Node | object | None:
     """libyaml's node tree of ``text``, or ``_UNSURE`` when only _Loader may read it."""
     # The "\n" puts the first line, like every other, after a line break.
-    if _PYTHON_ONLY_CHARACTER.search(text) or _NODE_PROPERTY.search("\n" + text):
+    if (
+        _PYTHON_ONLY_CHARACTER.search(text)
+        or _NODE_PROPERTY.search("\n" + text)
+        or _HEADER_COMMENT.search(text)
+    ):
         return _UNSURE
     try:
         node = yaml.CSafeLoader(text).get_single_node()
@@ -363,7 +431,7 @@ def _invalid(path: Path, error: yaml.MarkedYAMLError, kind: FileKind) -> Problem
     wording = f"{error.problem} {error.context}"
     hint = next((hint for key, hint in HINTS if key in wording), DEFAULT_HINT)
     for name, value in vars(kind).items():
-        hint = hint.replace(f"{{{name}}}", value)
+        hint = hint.replace(f"{{{name}}}", str(value))
     return problem(path, (mark.line + 1) if mark else 1, "", f"invalid YAML: {what} — {hint}")
 
 

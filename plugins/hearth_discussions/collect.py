@@ -14,7 +14,7 @@ from hearth_discussions.activity import read_activity
 from hearth_discussions.model import Activity, DiscussionRef, Source, Thread
 from hearth_discussions.platforms import recognise
 from hearth_discussions.settings import ACTIVITY_FILE, discussion_options
-from hearth_discussions.threads import parse_thread
+from hearth_discussions.threads import THREAD_FILES, parse_thread
 from hearth_issues.collect import load_site_issues
 from hearth_issues.model import Issue
 from hearth_members.model import Member
@@ -48,12 +48,12 @@ def load_threads(
     for path in authored_files(folder):
         if path.name in NOT_THREADS:
             continue
-        if path.suffix != ".yml" or not path.is_file():
+        if path.suffix != ".yml" or path.is_dir():
             problems.append(
                 problem(path, 1, "", "only thread files (.yml) and activity.json belong here")
             )
             continue
-        text, unreadable = read_text_file(path)
+        text, unreadable = read_text_file(path, max_bytes=THREAD_FILES.max_bytes)
         if text is None:
             problems += unreadable
             continue

@@ -12,6 +12,7 @@ from typing import NamedTuple
 from hearth_core.dates import day_text
 from hearth_discussions.model import Activity, ChatSpace, Source, link_href
 from hearth_discussions.platforms import recognise
+from hearth_issues.source import tag_slug
 from hearth_members.views import Ref
 
 # "Most active recent": replies in threads active within this window of the
@@ -80,7 +81,8 @@ def platform_ref(url: str) -> Ref:
 
 
 def tag_ref(tag: str) -> Ref:
-    return Ref(tag, f"discussions/tags/{slug(tag)}/")
+    # The slug of the topic's own page, /topics/<slug>/: the check keeps it one per topic.
+    return Ref(tag, f"discussions/tags/{tag_slug(tag)}/")
 
 
 def build_discussion_pages(

@@ -10,19 +10,22 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Collection
 from pathlib import Path
 from types import MappingProxyType
 
+from hearth_core.dates import check_day
 from hearth_core.problems import Problem, problem
+from hearth_core.text import first_forbidden, forbidden_message
+from hearth_core.weburl import check_web_url
 from hearth_core.yamlsource import FileKind, Value, describe, load_yaml
 from hearth_discussions.model import Thread
 from hearth_discussions.platforms import recognise
-from hearth_members.urls import check_web_url
 
 TEMPLATE = "content/discussions/_template.yml"
-THREAD_FILES = FileKind("thread", TEMPLATE, "every field starts at the beginning of its line")
+THREAD_FILES = FileKind(
+    "thread", TEMPLATE, "every field starts at the beginning of its line", max_bytes=64 * 1024
+)
 FIELDS = ("title", "url", "started", "tags", "issue", "link")
 REQUIRED = {
     "title": "title: Show and tell, November",
@@ -87,12 +90,12 @@ def _title(value: Value | None, report: Report) -> str | None:
         report(value, "title", f'must be text, not {describe(value)}: put it in "quotes"')
         return None
     title = " ".join(value.data.split())
-    hidden = next((c for c in title if unicodedata.category(c) in ("Cc", "Cf")), None)
+    hidden = first_forbidden(title, one_line=True)
     if not title:
         report(value, "title", f"is empty: write it after the colon, like {REQUIRED['title']}")
         return None
     if hidden is not None:
-        report(value, "title", f"contains the invisible character U+{ord(hidden):04X}: delete it")
+        report(value, "title", forbidden_message(hidden))
         return None
     if len(title) > TITLE_LIMIT:
         report(value, "title", f"is {len(title)} characters long, over {TITLE_LIMIT}: shorten it")
@@ -110,7 +113,7 @@ def _url(value: Value | None, report: Report) -> str | None:
         scheme = value.data.split(":", 1)[0].lower() if ":" in value.data else ""
         if scheme.isalpha() and scheme not in ("http", "https"):
             recognise(value.data)  # raises: "copy the thread's full https:// address"
-        return recognise(check_web_url(value.data)).url
+        return recognise(check_web_url(value.data, hash_in_fragment=True)).url
     except ValueError as error:
         report(value, "url", str(error))
         return None
@@ -131,6 +134,11 @@ def _started(value: Value | None, today: datetime.date, report: Report) -> datet
             return None
     if isinstance(day, datetime.datetime) or not isinstance(day, datetime.date):
         report(value, "started", f"must be a day written YYYY-MM-DD, not {describe(value)}")
+        return None
+    try:
+        check_day(day)
+    except ValueError as error:
+        report(value, "started", str(error))
         return None
     if day > today:
         report(

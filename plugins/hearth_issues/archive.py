@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import groupby
 from typing import Any, Protocol
 
 
@@ -19,5 +18,12 @@ def link_neighbours(newest_first: Sequence[Any]) -> None:
 
 
 def by_year(newest_first: Sequence[Dated]) -> list[tuple[int, list[Any]]]:
-    """Group issues by calendar year, newest year first, keeping their order."""
-    return [(year, list(group)) for year, group in groupby(newest_first, lambda i: i.date.year)]
+    """Group issues by calendar year, newest year first, keeping their order.
+
+    One group per year even where the numbers and the dates disagree (issue 7 dated
+    a year before issue 6): a year's heading, and its id, appear once on the page.
+    """
+    years: dict[int, list[Any]] = {}
+    for issue in newest_first:
+        years.setdefault(issue.date.year, []).append(issue)
+    return list(years.items())

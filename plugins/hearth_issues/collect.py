@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from hearth_core.files import read_text_file
 from hearth_core.problems import Problem, problem
 from hearth_core.stored import load_stored, store_later
 from hearth_issues.model import Issue
@@ -13,9 +16,12 @@ from hearth_issues.pages import Page, parse_page
 from hearth_issues.source import (
     StoredParse,
     duplicate_numbers,
+    duplicate_slugs,
     keep_parses,
     kept_parses,
     parse_issue,
+    site_zone,
+    tag_spellings,
 )
 
 T = TypeVar("T")
@@ -34,7 +40,7 @@ def load_site_issues(settings: Mapping[str, Any]) -> tuple[list[Issue], list[Pro
     issues: list[Issue] = []
     problems: list[Problem] = []
     for folder in settings["ARTICLE_PATHS"]:
-        found, folder_problems = load_issues(Path(settings["PATH"], folder))
+        found, folder_problems = load_issues(Path(settings["PATH"], folder), site_zone(settings))
         issues += found
         problems += folder_problems
     if stored:
@@ -53,8 +59,10 @@ _STORED: dict[Path, dict[Path, StoredParse]] = {}
 def source_files(directory: Path) -> Iterator[Path]:
     """Files an author put in ``directory``, without editor and OS litter."""
     for path in sorted(directory.rglob("*")):
+        # Not is_file(): that follows links and skips a FIFO in silence; reading
+        # refuses both, by name (hearth_core.files.read_text_file).
         if (
-            path.is_file()
+            not path.is_dir()
             and not path.name.startswith((".", "#", "_"))
             and not path.name.endswith("~")
         ):
@@ -78,16 +86,22 @@ def _load(
                 )
             )
             continue
-        item, file_problems = parse(path, path.read_text(encoding="utf-8"))
+        text, unreadable = read_text_file(path)
+        if text is None:
+            problems += unreadable
+            continue
+        item, file_problems = parse(path, text)
         problems += file_problems
         if item is not None:
             items.append(item)
     return items, problems
 
 
-def load_issues(directory: Path) -> tuple[list[Issue], list[Problem]]:
-    issues, problems = _load(directory, parse_issue, "issues")
-    return issues, problems + duplicate_numbers(issues)
+def load_issues(directory: Path, zone: tzinfo = UTC) -> tuple[list[Issue], list[Problem]]:
+    """The issues in ``directory``; a date with an offset is read as ``zone``'s local time."""
+    issues, problems = _load(directory, partial(parse_issue, zone=zone), "issues")
+    crossed = duplicate_numbers(issues) + duplicate_slugs(issues) + tag_spellings(issues)
+    return issues, problems + crossed
 
 
 def load_pages(directory: Path) -> tuple[list[Page], list[Problem]]:

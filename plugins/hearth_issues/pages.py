@@ -6,11 +6,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from hearth_core.files import read_text_file
 from hearth_core.headers import (
     FieldSpec,
+    forbidden_in_body,
     required_text,
     split_header,
     stray_header_lines,
+    too_deep_in_body,
     validate_fields,
 )
 from hearth_core.problems import ContentError, Problem, problem
@@ -29,7 +32,7 @@ PAGE_FIELDS = {
     spec.name.lower(): spec
     for spec in (
         FieldSpec("Title", required=True, parse=required_text),
-        FieldSpec("Summary", parse=required_text),
+        FieldSpec("Summary", parse=required_text, max_length=1000),
         FieldSpec("Status", parse=parse_page_status),
     )
 }
@@ -46,7 +49,8 @@ class Page:
 
 
 def read_page(path: Path) -> Page:
-    page, problems = parse_page(path, path.read_text(encoding="utf-8"))
+    text, problems = read_text_file(path)
+    page, problems = parse_page(path, text) if text is not None else (None, problems)
     if problems or page is None:
         raise ContentError(problems)
     return page
@@ -56,6 +60,7 @@ def parse_page(path: Path, text: str) -> tuple[Page | None, list[Problem]]:
     doc, problems = split_header(path, text)
     values, field_problems = validate_fields(doc, PAGE_FIELDS)
     problems += field_problems + stray_header_lines(doc, set(PAGE_FIELDS))
+    problems += forbidden_in_body(doc) + too_deep_in_body(doc)
     if not PAGE_NAME.match(path.name):
         problems.append(
             problem(

@@ -17,7 +17,7 @@ from hearth_core.settings import plugin_settings
 from hearth_issues.bodies import markdown_options, render_markdown
 from hearth_issues.model import Issue
 from hearth_issues.pages import Page, read_page
-from hearth_issues.source import read_issue
+from hearth_issues.source import read_issue, site_zone
 
 logger = logging.getLogger(__name__)
 
@@ -47,12 +47,13 @@ class HearthMarkdownReader(BaseReader):
         self._issue_dirs = [(content / path).resolve() for path in settings["ARTICLE_PATHS"]]
         self._show_drafts = plugin_settings(settings, "HEARTH_ISSUES", DEFAULTS)["show_drafts"]
         self._options = markdown_options(settings["MARKDOWN"])
+        self._zone = site_zone(settings)
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         path = Path(source_path)
         try:
             if self._is_issue(path):
-                source = read_issue(path)
+                source = read_issue(path, self._zone)
                 return self._render(source.body), self._issue_metadata(source)
             page = read_page(path)
             return self._render(page.body), self._page_metadata(page)
@@ -86,17 +87,18 @@ class HearthMarkdownReader(BaseReader):
             # keeps it happy and, with CATEGORY_SAVE_AS empty, gets no page.
             "category": self.process_metadata("category", "issues"),
         }
-        return metadata | self._shared_metadata(issue.summary, ", ".join(issue.tags))
+        return metadata | self._shared_metadata(issue.summary, issue.tags)
 
     def _page_metadata(self, page: Page) -> dict[str, Any]:
         metadata = {"title": page.title, "slug": page.slug, "status": page.status}
-        return metadata | {"summary_text": page.summary} | self._shared_metadata(page.summary, "")
+        return metadata | {"summary_text": page.summary} | self._shared_metadata(page.summary, ())
 
-    def _shared_metadata(self, summary: str, tags: str) -> dict[str, Any]:
+    def _shared_metadata(self, summary: str, tags: tuple[str, ...]) -> dict[str, Any]:
         metadata: dict[str, Any] = {}
         if summary:
             # Pelican treats summaries as HTML; ours are plain text.
             metadata["summary"] = html.escape(summary)
         if tags:
-            metadata["tags"] = self.process_metadata("tags", tags)
+            # The list as checked: a text would be split again, at ";" if it has one.
+            metadata["tags"] = self.process_metadata("tags", list(tags))
         return metadata

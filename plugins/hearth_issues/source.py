@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
+from zoneinfo import ZoneInfo
 
+from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import slugify
+
+from hearth_core.dates import check_day
+from hearth_core.files import read_text_file
 from hearth_core.headers import (
     FieldSpec,
     SourceDocument,
     comma_list,
+    forbidden_in_body,
     required_text,
     split_header,
     stray_header_lines,
+    too_deep_in_body,
     validate_fields,
 )
 from hearth_core.problems import ContentError, Problem, problem
+from hearth_core.weburl import check_web_url
 from hearth_discussions.platforms import recognise
 from hearth_issues.model import Issue
 
@@ -27,11 +37,13 @@ FILE_NAME = re.compile(r"^(?P<number>\d{4})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.
 def parse_date(value: str) -> datetime:
     """``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM`` or full ISO 8601 with an offset."""
     try:
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(
             f"cannot read {value!r} as a date: write YYYY-MM-DD or YYYY-MM-DD HH:MM"
         ) from None
+    check_day(moment.date())
+    return moment
 
 
 def parse_status(value: str) -> str:
@@ -41,19 +53,35 @@ def parse_status(value: str) -> str:
     return status
 
 
-def parse_web_url(value: str) -> str:
-    """An absolute http(s) URL with a host."""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{value!r} is not a web address: write a full https:// URL")
-    return value
+def parse_discussion(value: str) -> str:
+    """A thread's address, as the chat's share menu gives it (``#`` kept in a fragment)."""
+    thread = recognise(value)  # "copy the thread's full https:// address" for any other
+    check_web_url(value, hash_in_fragment=True)
+    return thread.url
+
+
+def parse_tags(value: str) -> tuple[str, ...]:
+    """Topics, each with a letter or digit for the address of its page (topics/<slug>/)."""
+    tags = comma_list(value)
+    for tag in tags:
+        if not tag_slug(tag):
+            raise ValueError(
+                f"the topic {tag!r} has no letter or digit to make its page's address from: "
+                "name it with words"
+            )
+    return tags
+
+
+def tag_slug(tag: str) -> str:
+    """The slug Pelican makes of a tag with its default settings (which Hearth keeps)."""
+    return slugify(tag, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
 
 
 def parse_community(value: str) -> tuple[str, ...]:
     """``none`` (no community section) or the member links to feature, by URL."""
     if value.strip().lower() == "none":
         return ()
-    return tuple(parse_web_url(url) for url in comma_list(value))
+    return tuple(check_web_url(url) for url in comma_list(value))
 
 
 ISSUE_FIELDS = {
@@ -61,22 +89,28 @@ ISSUE_FIELDS = {
     for spec in (
         FieldSpec("Title", required=True, parse=required_text),
         FieldSpec("Date", required=True, parse=parse_date),
-        FieldSpec("Summary", parse=required_text),
-        FieldSpec("Tags", parse=comma_list),
-        FieldSpec("Discussion", parse=lambda value: recognise(value).url),
+        FieldSpec("Summary", parse=required_text, max_length=1000),
+        FieldSpec("Tags", parse=parse_tags),
+        FieldSpec("Discussion", parse=parse_discussion),
         FieldSpec("Status", parse=parse_status),
-        FieldSpec("Community", parse=parse_community),
+        FieldSpec("Community", parse=parse_community, max_length=200_000),
     )
 }
+
+
+def site_zone(settings: Mapping[str, Any]) -> tzinfo:
+    """The zone of the site's local time (Pelican's TIMEZONE), in which issues are dated."""
+    return ZoneInfo(settings.get("TIMEZONE") or "UTC")
 
 
 def issue_file_name(number: int, slug: str) -> str:
     return f"{number:04d}-{slug}.md"
 
 
-def read_issue(path: Path) -> Issue:
+def read_issue(path: Path, zone: tzinfo = UTC) -> Issue:
     """Read and validate one issue file; raise :class:`ContentError` listing all problems."""
-    issue, problems = parse_issue(path, path.read_text(encoding="utf-8"))
+    text, problems = read_text_file(path)
+    issue, problems = parse_issue(path, text, zone) if text is not None else (None, problems)
     if problems or issue is None:
         raise ContentError(problems)
     return issue
@@ -93,7 +127,24 @@ StoredParse = tuple[str, str, Issue]
 _PARSED: dict[Path, StoredParse] = {}
 
 
-def parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
+def parse_issue(path: Path, text: str, zone: tzinfo = UTC) -> tuple[Issue | None, list[Problem]]:
+    """Parse one issue; a date written with an offset is read as ``zone``'s local time."""
+    issue, problems = _parse_kept(path, text)
+    return (_in_zone(issue, zone) if issue else None), problems
+
+
+def _in_zone(issue: Issue, zone: tzinfo) -> Issue:
+    """The issue with its date as the site's local time, as every other date is.
+
+    ``Date: 2025-10-10 08:00 +0200`` is the same moment as 07:00 in London; a naive
+    date beside an aware one would stop every comparison of dates in the build.
+    """
+    if issue.date.tzinfo is None:
+        return issue
+    return replace(issue, date=issue.date.astimezone(zone).replace(tzinfo=None))
+
+
+def _parse_kept(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
     last = _PARSED.get(path)
     if last and _is_text_of(last, text):
         return last[2], []
@@ -131,6 +182,7 @@ def _parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
     doc, problems = split_header(path, text)
     values, field_problems = validate_fields(doc, ISSUE_FIELDS)
     problems += field_problems + stray_header_lines(doc, set(ISSUE_FIELDS))
+    problems += forbidden_in_body(doc) + too_deep_in_body(doc)
     name = FILE_NAME.match(path.name)
     if not name or int(name["number"]) == 0:
         problems.append(
@@ -162,6 +214,46 @@ def _issue(doc: SourceDocument, values: dict, number: int, slug: str) -> Issue:
         source=doc.path,
         body_line=doc.body_line,
     )
+
+
+def tag_spellings(issues: list[Issue]) -> list[Problem]:
+    """One topic, one spelling: "Zines" and "zines" would share one page's address."""
+    first_by_slug: dict[str, tuple[str, Issue]] = {}
+    problems = []
+    for issue in sorted(issues, key=lambda issue: issue.source.name):
+        for tag in issue.tags:
+            first, where = first_by_slug.setdefault(tag_slug(tag), (tag, issue))
+            if first != tag:
+                problems.append(
+                    problem(
+                        issue.source,
+                        1,
+                        "Tags",
+                        f"{tag!r} is the topic {first!r} of {where.source.name} written "
+                        f"another way: write it {first!r}",
+                    )
+                )
+    return problems
+
+
+def duplicate_slugs(issues: list[Issue]) -> list[Problem]:
+    """Pelican refuses two issues with one slug, though their numbers differ."""
+    first_by_slug: dict[str, Issue] = {}
+    problems = []
+    for issue in sorted(issues, key=lambda issue: issue.source.name):
+        first = first_by_slug.setdefault(issue.slug, issue)
+        if first is not issue:
+            problems.append(
+                problem(
+                    issue.source,
+                    1,
+                    "",
+                    f"the name after the number, {issue.slug}, is already used by "
+                    f"{first.source.name}: give this issue another, like "
+                    f"{issue_file_name(issue.number, f'{issue.slug}-{issue.number}')}",
+                )
+            )
+    return problems
 
 
 def duplicate_numbers(issues: list[Issue]) -> list[Problem]:

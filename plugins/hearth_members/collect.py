@@ -9,6 +9,7 @@ from pathlib import Path
 
 from hearth_core.files import authored_files, read_text_file
 from hearth_core.problems import Problem, problem
+from hearth_core.yamlsource import MEMBER_FILES
 from hearth_members.duplicates import Featured, duplicate_links
 from hearth_members.model import Member
 from hearth_members.validate import parse_member
@@ -28,7 +29,7 @@ def load_members(
         if path.is_dir() or path.suffix != ".yml":
             problems.append(problem(path, 1, "", _not_a_member_file(path, directory)))
             continue
-        text, unreadable = read_text_file(path)
+        text, unreadable = read_text_file(path, max_bytes=MEMBER_FILES.max_bytes)
         if text is None:
             problems += unreadable
             continue

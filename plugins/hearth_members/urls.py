@@ -1,109 +1,19 @@
-"""Web addresses members share: which ones we accept, and when two are the same link."""
+"""When two addresses members share are the same link.
+
+Which addresses are accepted at all is hearth_core.weburl's rule.
+"""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
-SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*):")
 WEB_SCHEMES = ("http", "https")
 DEFAULT_PORTS = {"http": 80, "https": 443}
-HOST = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)+$")
-# Characters a browser's address bar never shows unencoded; in a file they are a
-# copy-paste accident or an attempt to break out of an href attribute.
-NOT_IN_URLS = frozenset('"<>`\\')
-# The same for an address all in ASCII, where only the controls and the space are
-# invisible: one search instead of a Unicode lookup per character.
-ASCII_NOT_IN_URLS = re.compile(r'[\x00-\x20\x7f"<>`\\]')
-INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 TRACKING_PARAMETERS = frozenset(
     {"fbclid", "gclid", "mc_cid", "mc_eid", "ref_src", "igshid", "yclid", "msclkid"}
 )
-
-
-# An address every check below accepts, as most are: http(s), a lower-case host of
-# dotted names with no user, port or final dot, then the rest in visible ASCII but
-# for the characters above. One match instead of the checks (a tenth of the time).
-PLAIN_WEB_URL = re.compile(
-    r"https?://[a-z0-9_-]+(?:\.[a-z0-9_-]+)+(?:[/?#][^\x00-\x20\x7f-\U0010ffff\"<>`\\]*)?"
-)
-
-
-def check_web_url(url: str) -> str:
-    """Return ``url`` if it is an absolute http(s) address; raise ValueError saying what to fix."""
-    if PLAIN_WEB_URL.fullmatch(url):
-        return url
-    if url != url.strip():
-        raise ValueError(f"{url!r} has spaces or line breaks around it: remove them")
-    if url.isascii():
-        found = ASCII_NOT_IN_URLS.search(url)
-        bad = found[0] if found else None
-    else:
-        bad = next((c for c in url if _invisible(c) or c in NOT_IN_URLS), None)
-    if bad is not None:
-        raise ValueError(
-            f"{url!r} contains {_character(bad)}, which cannot appear in a web address: "
-            "copy the address again from the browser's address bar"
-        )
-    match = SCHEME.match(url)
-    if not match:
-        raise ValueError(f"{url!r} has no scheme: write https://{url.lstrip('/')}")
-    scheme = match["scheme"].lower()
-    if scheme not in WEB_SCHEMES:
-        raise ValueError(
-            f"{url!r} is a {scheme}: address, not a web page: only http:// and https:// "
-            "addresses can be shared"
-        )
-    rest = url[match.end() :]
-    if not rest.startswith("//"):
-        raise ValueError(
-            f"{url!r} needs two slashes after {scheme}: write {scheme}://{rest.lstrip('/')}"
-        )
-    _check_host(url)
-    return url
-
-
-def _check_host(url: str) -> None:
-    try:
-        parts = urlsplit(url)
-    except ValueError:  # an unclosed "[" of an IPv6 host
-        raise ValueError(f"{url!r} has a broken host name: check the part after //") from None
-    if not parts.hostname:
-        raise ValueError(
-            f"{url!r} has no host name: write the full address, like https://example.org/post"
-        )
-    if "@" in parts.netloc:
-        # https://trusted.example@evil.example/ goes to evil.example.
-        raise ValueError(
-            f"{url!r} has a user name before the host: remove everything from // to the @"
-        )
-    try:
-        parts.port  # noqa: B018 - urlsplit checks the port only when asked
-    except ValueError:
-        raise ValueError(
-            f"{url!r} has a port that is not a number from 1 to 65535: remove the : and port"
-        ) from None
-    if not HOST.match(ascii_host(parts.hostname)):
-        raise ValueError(
-            f"{url!r} does not name a public web site: link to an address like "
-            "https://example.org/post that works for every reader"
-        )
-
-
-def _invisible(character: str) -> bool:
-    # Controls, formatting marks (zero-width space, right-to-left override) and
-    # spaces of every kind: each makes an address look unlike where it goes.
-    return character <= " " or unicodedata.category(character) in INVISIBLE_CATEGORIES
-
-
-def _character(character: str) -> str:
-    if character == " ":
-        return "a space"
-    if _invisible(character):
-        return f"the invisible character U+{ord(character):04X}"
-    return repr(character)
 
 
 def ascii_host(host: str) -> str:

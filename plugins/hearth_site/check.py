@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hearth_core.files import unsafe_entries
 from hearth_core.problems import Problem
 from hearth_discussions.collect import load_discussions
 from hearth_discussions.settings import chat_spaces
@@ -36,7 +37,9 @@ def load_site_content(
     problems += member_problems
     chat_spaces(settings)  # a wrong space raises SettingsError, as the build would
     problems += load_discussions(settings, issues, members)[1]
-    return SiteContent(issues, members, sorted(problems))
+    problems += unsafe_entries(Path(settings["PATH"]), settings.get("IGNORE_FILES", ()))
+    # A link in a folder of members is reported by the folder's reader and the scan.
+    return SiteContent(issues, members, sorted(set(problems)))
 
 
 def check_content(settings: dict[str, Any]) -> list[Problem]:

@@ -22,7 +22,7 @@ from pelican.writers import Writer
 from hearth_core.problems import ContentError
 from hearth_issues.bodies import markdown_options
 from hearth_issues.reader import BODY_HTML
-from hearth_issues.source import read_issue
+from hearth_issues.source import read_issue, site_zone
 from hearth_site.keptarticles import forget
 from hearth_site.meta import site_path, under_site_path
 
@@ -72,7 +72,7 @@ def _updated(generator: Any, path: Path) -> tuple[Any, Any] | None:
     else:
         return None
     try:
-        issue = read_issue(path)
+        issue = read_issue(path, site_zone(generator.settings))
     except (ContentError, OSError):
         return None  # the full build says what is wrong
     before = article.issue
