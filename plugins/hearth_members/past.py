@@ -201,6 +201,8 @@ def week_problem(links: Sequence[Link], first: int, end: int, limit: int) -> Pro
     window = links[first:end]
     last = max(window, key=lambda link: link.line)
     dates = ", ".join(link.date.isoformat() for link in window)
+    if len(window) > 10:  # a line a reader can take in
+        dates = f"{window[0].date.isoformat()} to {window[-1].date.isoformat()}"
     over = len(window) - limit
     return problem(
         last.source,
