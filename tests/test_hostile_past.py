@@ -304,3 +304,21 @@ def test_changing_a_links_address_is_refused_unless_by_a_moderator(repo):
 def test_a_member_removing_their_own_link_is_allowed_and_it_drops_out(repo):
     write(repo, {f"{MEMBERS}/bo.yml": member("bo", ("https://bo.example/x", "2025-10-05"))})
     assert check(repo, "bo") == []
+
+
+def test_an_issue_out_on_main_since_the_branch_was_made_counts(repo):
+    write(
+        repo, {f"{MEMBERS}/bo.yml": member("bo", *BO_LINKS, ("https://bo.example/n", "2025-10-12"))}
+    )
+    git(repo, "checkout", "--quiet", "main")
+    write(
+        repo,
+        dict([(f"content/{name}", text) for name, text in [issue(3, "Three", "2025-10-17 08:00")]]),
+    )
+    git(repo, "checkout", "--quiet", "pull-request")
+    problems = check(repo, "bo")
+    assert len(problems) == 1
+    assert problems[0].startswith(
+        "content/members/bo.yml:11: links[2].date: 2025-10-12 is before 2025-10-17, the date of "
+        "issue 3"
+    )

@@ -145,7 +145,7 @@ def backdated_links(
     """
     if record is None:
         return []  # nothing published yet; check-pr, which sees the history, still checks
-    recorded = [issue for issue in issues if issue.number in record.featured]
+    recorded = [i for i in issues if i.number in record.featured and not i.is_draft]
     newest = max(recorded, key=lambda issue: (issue.date.date(), issue.number), default=None)
     if newest is None:
         return []

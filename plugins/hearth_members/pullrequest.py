@@ -425,7 +425,8 @@ def check_pull_request(
     content_dir = _relative(root, Path(settings["PATH"]))
     members_dir = _relative(root, Path(settings["PATH"], options["path"]))
     head = "HEAD" if pr is None else resolve_commit(repo, pr)
-    start = merge_base(repo, resolve_base(repo, base), head)
+    base = resolve_base(repo, base)
+    start = merge_base(repo, base, head)
     if pr is None:
         # HEAD's settings are the pull request's own: who moderates is read from the base.
         moderators = moderators_at(repo, start, _relative(root, repo / config))
@@ -436,15 +437,16 @@ def check_pull_request(
     now = now or site_now(settings.get("TIMEZONE"))
     issues_dir = _relative(root, Path(settings["PATH"], settings["ARTICLE_PATHS"][0]))
     change = _Change(
-        repo,
-        root,
-        start,
-        head,
-        author,
-        moderators,
-        options,
-        today or site_today(settings),
-        newest_published(issues_at(repo, root, start, issues_dir), now),
+        repo=repo,
+        root=root,
+        start=start,
+        head=head,
+        author=author,
+        moderators=moderators,
+        options=options,
+        today=today or site_today(settings),
+        # The issues the change merges into: out since the branch was made counts too.
+        newest=newest_published(issues_at(repo, root, base, issues_dir), now),
     )
     changes = changed_paths(repo, start, head)
     problems: list[Problem | str] = [
