@@ -322,3 +322,16 @@ def test_an_issue_out_on_main_since_the_branch_was_made_counts(repo):
         "content/members/bo.yml:11: links[2].date: 2025-10-12 is before 2025-10-17, the date of "
         "issue 3"
     )
+
+
+def test_a_link_the_author_left_out_of_an_issue_is_not_taken_for_a_backdated_one(tmp_path):
+    files = {
+        **dict([issue(1, "One", "2025-10-03 08:00")]),
+        **dict([issue(2, "Two", "2025-10-10 08:00", Community="https://ada.example/two")]),
+        "members/ada.yml": ADA,
+        "members/bo.yml": BO,
+    }
+    content = write_content(tmp_path, files)
+    output = build_site(content, tmp_path / "output")
+    assert featured_in(output, 2) == {"https://ada.example/two"}
+    assert problems_in(content, output) == []  # bo's link of 2025-10-05 was known

@@ -165,6 +165,17 @@ def test_a_pr_ref_that_names_no_commit_is_explained(site, ref):
     )
 
 
+def test_check_pr_from_the_pull_requests_own_branch_is_refused(site):
+    on_branch(site, {f"{MEMBERS}/bo.yml": "name: Bo\nlinks: []\n"})
+    git(site, "checkout", "--quiet", "pr")
+    result = check_pr(site, "--author", "bo", "--pr", "pr", "--base", "main")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "this checkout holds the commits of pr, so its code is what runs here: switch to main "
+        "(git switch main), then run check-pr --pr again"
+    )
+
+
 def test_a_moderator_checks_a_members_link_from_main(site):
     anneke = (site / MEMBERS / "anneke.yml").read_text()
     new_link = (

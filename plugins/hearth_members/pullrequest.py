@@ -102,6 +102,11 @@ def _run(repo: Path, args: Sequence[str]) -> subprocess.CompletedProcess[bytes]:
         raise PullRequestError("git is not installed: install it to check a pull request") from None
 
 
+def _contains(repo: Path, descendant: str, commit: str) -> bool:
+    """Whether ``commit`` is in the history of ``descendant``."""
+    return _run(repo, ["merge-base", "--is-ancestor", commit, descendant]).returncode == 0
+
+
 def _exists(repo: Path, revision: str) -> bool:
     return _run(repo, ["rev-parse", "--verify", "--quiet", revision]).returncode == 0
 
@@ -426,6 +431,12 @@ def check_pull_request(
     members_dir = _relative(root, Path(settings["PATH"], options["path"]))
     head = "HEAD" if pr is None else resolve_commit(repo, pr)
     base = resolve_base(repo, base)
+    if pr is not None and _contains(repo, "HEAD", head) and not _contains(repo, base, head):
+        raise PullRequestError(
+            f"this checkout holds the commits of {pr}, so its code is what runs here: "
+            f"switch to {base.removeprefix('origin/')} (git switch main), then run check-pr "
+            "--pr again"
+        )
     start = merge_base(repo, base, head)
     if pr is None:
         # HEAD's settings are the pull request's own: who moderates is read from the base.
