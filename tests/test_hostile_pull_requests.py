@@ -13,6 +13,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -152,6 +153,44 @@ def test_a_symbolic_link_posing_as_a_members_file_is_refused(site):
         "content/members/bo.yml:1: is a symbolic link or a submodule, not a file: commit the "
         "file itself"
     ) in result.stderr.splitlines()
+
+
+def tree(site: Path, entries: list[str]) -> str:
+    text = "".join(f"{entry}\n" for entry in entries)
+    return subprocess.run(
+        ["git", "mktree"], cwd=site, input=text, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_a_hand_made_tree_cannot_write_outside_the_checks_folder(site, tmp_path):
+    """Git never writes a ".." into a tree, but a hand-made pull request can: the copy of
+    its content for the check would then land wherever the dots lead."""
+    name = f"escaped-{tmp_path.name}"
+    blob = subprocess.run(
+        ["git", "hash-object", "-w", "--stdin"],
+        cwd=site,
+        input="pwned\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    escape = tree(site, [f"100644 blob {blob}\t{name}"])
+    # content/../../<name>: beside the folder the check copies the content into.
+    escape = tree(site, [f"040000 tree {escape}\t.."])
+    content = git(site, "ls-tree", "main:content").splitlines()
+    root = [
+        line for line in git(site, "ls-tree", "main").splitlines() if not line.endswith("\tcontent")
+    ]
+    new_content = tree(site, [*content, f"040000 tree {escape}\t.."])
+    new_root = tree(site, [*root, f"040000 tree {new_content}\tcontent"])
+    commit = git(site, "commit-tree", new_root, "-p", "main", "-m", "dots").strip()
+    git(site, "update-ref", "refs/heads/pr", commit)
+    result = check_pr(site, "--author", "mara", "--pr", "pr")
+    assert result.returncode == 1
+    assert f"'content/../../{name}': not a path git writes; refuse this pull request" in (
+        result.stderr.splitlines()
+    )
+    assert not (Path(tempfile.gettempdir()) / name).exists()
 
 
 @pytest.mark.parametrize("ref", ["-h", "--output=/tmp/x", "no-such-branch"])

@@ -551,15 +551,18 @@ def issues_at(repo: Path, root: Path, revision: str, folder: str) -> list[Issue]
 
 def _content_problems_at(
     change: _Change, settings: dict[str, Any], content_dir: str, check_content: ContentCheck
-) -> list[Problem]:
+) -> list[Problem | str]:
     """``invoke check`` on the content of the head, copied out of git into a folder of
     its own: only files, as data; nothing stored by an earlier run is read."""
-    problems: list[Problem] = []
+    problems: list[Problem | str] = []
     with tempfile.TemporaryDirectory(prefix="hearth-check-pr-") as folder:
         copy = Path(folder)
         wanted = []
         for mode, obj, size, path in tree_files(change.repo, change.head, content_dir):
-            if mode not in REGULAR_FILES:
+            if not _plain_path(path):
+                # Only a tree made by hand holds these: git never writes one.
+                problems.append(f"{path!r}: not a path git writes; refuse this pull request")
+            elif mode not in REGULAR_FILES:
                 problems.append(problem(change.root / path, 1, "", _NOT_A_FILE))
             elif size > LARGEST_FILE:
                 problems.append(problem(change.root / path, 1, "", _TOO_LARGE))
@@ -576,6 +579,11 @@ def _content_problems_at(
         for found in check_content(at_head):
             problems.append(_moved(found, copy, change.root))
     return problems
+
+
+def _plain_path(path: str) -> bool:
+    """No empty, ``.`` or ``..`` part: the copy stays inside its folder."""
+    return not any(part in ("", ".", "..") for part in path.split("/"))
 
 
 _NOT_A_FILE = "is a symbolic link or a submodule, not a file: commit the file itself"
