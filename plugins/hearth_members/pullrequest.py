@@ -605,6 +605,8 @@ def _member_file_problems(change: _Change, path: str, status: str) -> list[Probl
         entry = tree_files(change.repo, change.head, path)
         if entry and entry[0][0] not in REGULAR_FILES:
             return [problem(source, 1, "", _NOT_A_FILE)]
+        if entry and entry[0][2] > LARGEST_FILE:
+            return [problem(source, 1, "", _TOO_LARGE)]  # not read at all
     old, _ = _parse(source, file_at(change.repo, change.start, path), _AnyTag(), datetime.date.max)
     new, problems = _parse(
         source, file_at(change.repo, change.head, path), change.options["tags"], change.today
