@@ -5,17 +5,33 @@ Sites are built for real into temporary folders; pull requests are real git repo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from hearth_core.problems import ContentError
 from hearth_issues.source import parse_issue
-from hearth_members.past import Record, is_published, read_record, record_newly_published
-from hearth_members.pullrequest import check_pull_request
+from hearth_members.community import community_links
+from hearth_members.model import Link, Member
+from hearth_members.past import (
+    Record,
+    is_published,
+    newest_published,
+    read_record,
+    record_newly_published,
+)
+from hearth_members.pullrequest import (
+    backdated_problems,
+    check_pull_request,
+    link_changes,
+    own_link_problems,
+)
 from hearth_site.check import check_content, load_site_content
 from tests.sites import build_site, issue, page, settings_for, write_content
 from tests.test_members_pullrequest import git, git_identity, member, write
@@ -91,21 +107,23 @@ def test_backdated_links_to_1873_are_refused_by_check(built):
     problems = problems_in(content, output)
     assert len(problems) == 400
     assert problems[0] == (
-        f"{content}/members/bo.yml:5: links[0].date: 1873-01-01 is before 2025-10-10, the date "
-        "of issue 2, the newest published issue: a new link is dated 2025-10-10 or later, the "
-        "day you share it (published issues never change)"
+        f"{content}/members/bo.yml:5: links[0].date: 1873-01-01 is not after 2025-10-10, the date "
+        "of issue 2, the newest published issue: a new link is dated 2025-10-11 or later, the "
+        "day you share it (issues already out never change)"
     )
     with pytest.raises(ContentError):
         rebuild(content, output)
 
 
-def test_a_link_shared_on_the_day_of_the_newest_issue_or_after_is_new(built):
+def test_a_link_dated_after_the_newest_issue_is_new_and_on_its_day_is_not(built):
+    # Issue 2 features the links dated up to its day: one dated that day, shared once the
+    # issue is out, would be written into it.
     content, output = built
-    bo = (
-        BO.rstrip("\n")
-        + "\n  - url: https://bo.example/today\n    title: T\n    date: 2025-10-10\n"
-    )
+    link = "\n  - url: https://bo.example/today\n    title: T\n    date: 2025-10-10\n"
+    bo = BO.rstrip("\n") + link
     (content / "members/bo.yml").write_text(bo, encoding="utf-8")
+    assert [p.split(": ")[1] for p in problems_in(content, output)] == ["links[2].date"]
+    (content / "members/bo.yml").write_text(bo.replace("2025-10-10", "2025-10-11"))
     assert problems_in(content, output) == []
     output = rebuild(content, output)
     assert "https://bo.example/today" not in featured_in(output, 2)
@@ -250,9 +268,9 @@ def test_backdated_links_to_1873_are_refused_by_check_pr(repo):
     problems = check(repo, "bo")
     assert len(problems) == 400
     assert problems[-1] == (
-        "content/members/bo.yml:1202: links[399].date: 1971-04-28 is before 2025-10-10, the date "
-        "of issue 2, the newest published issue: a new link is dated 2025-10-10 or later, the "
-        "day you share it (published issues never change)"
+        "content/members/bo.yml:1202: links[399].date: 1971-04-28 is not after 2025-10-10, the "
+        "date of issue 2, the newest published issue: a new link is dated 2025-10-11 or later, "
+        "the day you share it (issues already out never change)"
     )
 
 
@@ -265,9 +283,9 @@ def test_a_new_link_dated_before_the_newest_issue_is_refused_for_a_moderator_too
     )
     problems = check(repo, "mara")
     assert len(problems) == 1
-    assert problems[0].startswith("content/members/bo.yml:11: links[2].date: 2025-10-09 is before")
+    assert problems[0].startswith("content/members/bo.yml:11: links[2].date: 2025-10-09 is not")
     write(
-        repo, {f"{MEMBERS}/bo.yml": member("bo", *BO_LINKS, ("https://bo.example/n", "2025-10-10"))}
+        repo, {f"{MEMBERS}/bo.yml": member("bo", *BO_LINKS, ("https://bo.example/n", "2025-10-11"))}
     )
     assert check(repo, "bo") == []
 
@@ -295,9 +313,9 @@ def test_changing_a_links_address_is_refused_unless_by_a_moderator(repo):
         "https://bo.example/x' (2025-10-05) from https://bo.example/x to https://eve.example/x: "
         "only a moderator (mara) may change the address of a link already shared; put it back, "
         "or share the new address as a new link, dated the day you share it",
-        "content/members/bo.yml:8: links[1].date: 2025-10-05 is before 2025-10-10, the date of "
-        "issue 2, the newest published issue: a new link is dated 2025-10-10 or later, the day "
-        "you share it (published issues never change)",
+        "content/members/bo.yml:8: links[1].date: 2025-10-05 is not after 2025-10-10, the date of "
+        "issue 2, the newest published issue: a new link is dated 2025-10-11 or later, the day "
+        "you share it (issues already out never change)",
     ]
 
 
@@ -319,7 +337,7 @@ def test_an_issue_out_on_main_since_the_branch_was_made_counts(repo):
     problems = check(repo, "bo")
     assert len(problems) == 1
     assert problems[0].startswith(
-        "content/members/bo.yml:11: links[2].date: 2025-10-12 is before 2025-10-17, the date of "
+        "content/members/bo.yml:11: links[2].date: 2025-10-12 is not after 2025-10-17, the date of "
         "issue 3"
     )
 
@@ -335,3 +353,83 @@ def test_a_link_the_author_left_out_of_an_issue_is_not_taken_for_a_backdated_one
     output = build_site(content, tmp_path / "output")
     assert featured_in(output, 2) == {"https://ada.example/two"}
     assert problems_in(content, output) == []  # bo's link of 2025-10-05 was known
+
+
+# Whatever a member's own pull request does, if check-pr lets it through, the links of
+# every published issue are as they were, or fewer (the member removed one).
+
+START = datetime.date(2025, 1, 3)
+NOW = datetime.datetime(2025, 2, 12, 12, tzinfo=ZoneInfo("UTC"))  # issues 1-6 are out
+WEEKLY_ISSUES = [one_issue(f"{START + datetime.timedelta(weeks=n)} 08:00") for n in range(9)]
+
+
+def numbered(issue_, number: int):
+    return dataclasses.replace(issue_, number=number)
+
+
+def bo_member(links: list[tuple[str, str, int]]):
+    """bo's file with (url, title, day) links, days counted from START."""
+    return Member(
+        handle="bo",
+        name="Bo",
+        bio="",
+        website=None,
+        fediverse=None,
+        links=tuple(
+            Link(
+                url,
+                title,
+                START + datetime.timedelta(days=day),
+                "",
+                (),
+                None,
+                "bo",
+                Path("bo.yml"),
+                3 + 3 * index,
+                index,
+            )
+            for index, (url, title, day) in enumerate(links)
+        ),
+        source=Path("bo.yml"),
+    )
+
+
+edits = st.one_of(
+    st.just(("keep",)),
+    st.just(("remove",)),
+    st.tuples(st.just("redate"), st.integers(0, 40)),
+    st.tuples(st.just("readdress"), st.integers(0, 999)),
+)
+
+
+@hypothesis.settings(max_examples=150, deadline=None)
+@hypothesis.given(
+    st.lists(st.integers(0, 40), max_size=8),
+    st.data(),
+    st.lists(st.integers(0, 40), max_size=4),
+)
+def test_whatever_check_pr_lets_a_member_do_leaves_published_issues_alone(days, data, added):
+    issues = [numbered(issue_, number) for number, issue_ in enumerate(WEEKLY_ISSUES, 1)]
+    before = [(f"https://bo.example/{n}", f"T{n}", day) for n, day in enumerate(days)]
+    after = []
+    for url, title, day in before:
+        edit = data.draw(edits)
+        if edit[0] == "keep":
+            after.append((url, title, day))
+        elif edit[0] == "redate":
+            after.append((url, title, edit[1]))
+        elif edit[0] == "readdress":
+            after.append((f"https://eve.example/{edit[1]}", title, day))
+    after += [(f"https://bo.example/new{n}", f"N{n}", day) for n, day in enumerate(added)]
+    old, new = bo_member(before), bo_member(after)
+    changes = link_changes(old, new)
+    newest = newest_published(issues, NOW)
+    problems = own_link_problems(Path("bo.yml"), changes, "bo", ["mara"])
+    problems += backdated_problems(changes, newest)
+    hypothesis.assume(problems == [])
+    was, now = community_links(issues, old.links), community_links(issues, new.links)
+    for issue_ in issues:
+        if is_published(issue_, NOW):
+            assert {link.url for link in now[issue_.number]} <= {
+                link.url for link in was[issue_.number]
+            }

@@ -138,10 +138,10 @@ def record_newly_published(
 def backdated_links(
     members: Iterable[Member], issues: Sequence[Issue], record: Record | None
 ) -> list[Problem]:
-    """Links the record does not know that are dated before the newest recorded issue.
+    """Links the record does not know that are dated up to the newest recorded issue.
 
     The record knows every link there was when it was last written; a link added since
-    that is dated before an issue already out is one that rewrites the past.
+    that is dated into an issue already out is one that rewrites the past.
     """
     if record is None:
         return []  # nothing published yet; check-pr, which sees the history, still checks
@@ -153,20 +153,26 @@ def backdated_links(
         backdated_problem(link, newest)
         for member in members
         for link in member.links
-        if link.date < newest.date.date() and normalize_url(link.url) not in record.known
+        if is_backdated(link, newest) and normalize_url(link.url) not in record.known
     ]
 
 
 def backdated_problem(link: Link, newest: Issue) -> Problem:
-    day = newest.date.date().isoformat()
+    day = newest.date.date()
+    after = (day + datetime.timedelta(days=1)).isoformat()
     return problem(
         link.source,
         link.line_of("date"),
         link.field_path("date"),
-        f"{link.date.isoformat()} is before {day}, the date of issue {newest.number}, the "
-        f"newest published issue: a new link is dated {day} or later, the day you share it "
-        "(published issues never change)",
+        f"{link.date.isoformat()} is not after {day.isoformat()}, the date of issue "
+        f"{newest.number}, the newest published issue: a new link is dated {after} or later, "
+        "the day you share it (issues already out never change)",
     )
+
+
+def is_backdated(link: Link, newest: Issue) -> bool:
+    """Dated into the window of an issue already out: on its day or before."""
+    return link.date <= newest.date.date()
 
 
 def crowded_weeks(dates: Sequence[datetime.date], limit: int) -> Iterator[tuple[int, int]]:

@@ -35,6 +35,7 @@ from hearth_members.past import (
     backdated_problem,
     by_date,
     crowded_weeks,
+    is_backdated,
     newest_published,
     site_now,
     week_problem,
@@ -377,12 +378,10 @@ def rate_problems(member: Member, new_links: Iterable[Link], limit: int) -> list
 
 
 def backdated_problems(changes: LinkChanges, newest: Issue | None) -> list[Problem]:
-    """New links dated before the newest published issue would appear in issues already out."""
+    """New links dated up to the newest published issue would appear in issues already out."""
     if newest is None:
         return []
-    return [
-        backdated_problem(link, newest) for link in changes.added if link.date < newest.date.date()
-    ]
+    return [backdated_problem(link, newest) for link in changes.added if is_backdated(link, newest)]
 
 
 @dataclass(frozen=True)
