@@ -300,17 +300,29 @@ def bench(c, scale="1", scaling=False, keep=""):
     help={
         "author": "the pull request author's GitHub login",
         "base": "the branch it merges into (default: origin/main if fetched, else main)",
+        "pr": "the pull request's commit or branch, read from git without running any of "
+        "its code (run from a checkout of main): what moderators use",
     }
 )
-def check_pr(c, author="", base=""):
-    """Check a pull request's commits: own member file only, others' links kept, weekly limit."""
+def check_pr(c, author="", base="", pr=""):
+    """Check a pull request: own member file only, others' links kept, the past unchanged,
+    the weekly limit. With --pr, read it from git without running its code."""
     from hearth_members.pullrequest import PullRequestError, check_pull_request, uncommitted_paths
+    from hearth_site.check import check_content
 
     if not author:
         raise Exit("Pass the pull request author's login: invoke check-pr --author <login>", code=1)
     try:
-        problems = check_pull_request(Path.cwd(), _settings(), author, base or None, config=CONFIG)
-        pending = uncommitted_paths(Path.cwd())
+        problems = check_pull_request(
+            Path.cwd(),
+            _settings(),
+            author,
+            base or None,
+            check_content=check_content,
+            pr=pr or None,
+            config=CONFIG,
+        )
+        pending = [] if pr else uncommitted_paths(Path.cwd())
     except (PullRequestError, SettingsError, FileNotFoundError) as error:
         raise Exit(str(error), code=1) from None
     if pending:

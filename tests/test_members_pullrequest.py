@@ -18,6 +18,7 @@ from hearth_members.pullrequest import (
     check_pull_request,
     permission_problems,
 )
+from hearth_site.check import check_content
 from tests.sites import ROOT
 
 MEMBERS = "content/members"
@@ -98,7 +99,10 @@ def settings(repo: Path, **members: object) -> dict:
 
 
 def check(repo: Path, author: str, base: str | None = "main", **members: object) -> list[str]:
-    return [str(p) for p in check_pull_request(repo, settings(repo, **members), author, base)]
+    found = check_pull_request(
+        repo, settings(repo, **members), author, base, check_content=check_content
+    )
+    return [str(p) for p in found]
 
 
 def test_member_adds_a_link_to_their_own_file(repo):
@@ -155,10 +159,9 @@ def test_a_new_member_adds_their_own_file(repo):
 
 
 def test_author_edits_and_removes_their_own_links(repo):
-    write(
-        repo,
-        {f"{MEMBERS}/ana.yml": member("ana", ("https://ana.example/one", "2025-03-04"))},
-    )
+    # The title is the author's to edit; a date is not (tests/test_hostile_past.py).
+    edited = member("ana", ("https://ana.example/one", "2025-03-03")).replace("Post at", "Notes on")
+    write(repo, {f"{MEMBERS}/ana.yml": edited})
     assert check(repo, "ana") == []
 
 
@@ -220,9 +223,9 @@ SIX_IN_THREE_WEEKS = [
 def test_six_new_links_in_seven_days_are_over_the_weekly_limit(repo):
     write(repo, {f"{MEMBERS}/bo.yml": member("bo", *SIX_IN_A_WEEK)})
     assert check(repo, "bo") == [
-        "content/members/bo.yml:3: links[0]: 6 links dated within 7 days (2025-06-01, "
+        "content/members/bo.yml:18: links[5]: 6 links dated within 7 days (2025-06-01, "
         "2025-06-02, 2025-06-03, 2025-06-04, 2025-06-05, 2025-06-06), over the limit of 5 in "
-        "any 7 days: remove 1 of the new ones and share it in a later week"
+        "any 7 days: remove 1 of them and share it in a later week"
     ]
 
 
@@ -306,7 +309,7 @@ def check_pr(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 NEW_LINK = """\
   - url: https://anneke-type.example/notes/second-proof
     title: Harbour Grotesk, second riso proof
-    date: 2026-01-22
+    date: 2026-01-24
     tags: [typography]
 """
 

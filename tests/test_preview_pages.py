@@ -107,9 +107,8 @@ def edit_title(site: Preview) -> None:
 
 def add_member_link(site: Preview) -> None:
     member = sorted((site.content / "members").glob("[!_]*.yml"))[0]
-    dates = [line.split(":", 1)[1].strip() for line in member.read_text().splitlines()]
-    newest = max(value for value in dates if value[:2] == "20" and len(value) == 10)
-    append(member, MEMBER_LINK.format(date=newest))
+    # A new link is dated on or after the newest published issue (2026-01-23).
+    append(member, MEMBER_LINK.format(date="2026-01-24"))
 
 
 def edit_thread(site: Preview) -> None:
@@ -267,9 +266,9 @@ def test_an_edit_to_an_issue_text_keeps_the_links_each_issue_features(preview, m
     chosen: list[int] = []
     choose = members_plugin.community_links
 
-    def counted(issues: Any, links: Any) -> Any:
+    def counted(issues: Any, links: Any, recorded: Any = None) -> Any:
         chosen.append(len(links))
-        return choose(issues, links)
+        return choose(issues, links, recorded)
 
     monkeypatch.setattr(members_plugin, "community_links", counted)
     edit_body(preview)

@@ -14,10 +14,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+# Dated the day after the newest issue (hearth_bench.archive.LAST_ISSUE): a link dated
+# into an issue already out would be refused, and the rebuild would time a failure.
 NEW_LINK = """\
   - url: https://member1.example/posts/added-during-the-benchmark
     title: A link added during the benchmark
-    date: 2025-12-20
+    date: 2025-12-27
     tags: [tools]
 """
 

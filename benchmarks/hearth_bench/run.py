@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
-from hearth_bench.archive import ArchiveShape, write_archive
+from hearth_bench.archive import WEEKLY_LINK_LIMIT, ArchiveShape, write_archive
 from hearth_bench.live import seconds_to_show_an_edit
 from hearth_bench.measure import Measurement, measure
 
@@ -47,11 +47,21 @@ class Report:
     figures: tuple[Figure, ...]
 
 
+BENCH_SETTINGS = (
+    "\n# The benchmark's archive: see hearth_bench.archive.WEEKLY_LINK_LIMIT.\n"
+    f'HEARTH_MEMBERS = {{**HEARTH_MEMBERS, "weekly_link_limit": {WEEKLY_LINK_LIMIT}}}\n'
+)
+
+
 def make_project(repo: Path, scratch: Path, shape: ArchiveShape) -> Path:
     project = scratch / "project"
     project.mkdir(parents=True)
     for name in PROJECT_FILES:
-        (project / name).symlink_to(repo / name)
+        if name == "pelicanconf.py":
+            settings = (repo / name).read_text(encoding="utf-8") + BENCH_SETTINGS
+            (project / name).write_text(settings, encoding="utf-8")
+        else:
+            (project / name).symlink_to(repo / name)
     write_archive(project / "content", shape, pages_from=repo / "content")
     return project
 

@@ -33,7 +33,7 @@ from hearth_issues.collect import load_site_issues
 from hearth_issues.model import Issue
 from hearth_members.community import community_links_of
 from hearth_members.render import note_html
-from hearth_members.site import load_community
+from hearth_members.site import load_community, recorded_links
 from hearth_members.views import LinkView, build_link_pages, link_anchor
 
 # Programs that read <style> get the dark-mode and phone rules; the rest is inlined.
@@ -115,7 +115,7 @@ def _community(
         raise EmailError(f"{listed}\nFix these problems first (`invoke check` lists them).")
     shown = [other for other in issues if not other.is_draft or other.number == issue.number]
     links = [link for member in members for link in member.links]
-    chosen = community_links_of(issue, shown, links)
+    chosen = community_links_of(issue, shown, links, recorded_links(settings).featured)
     # Views for the chosen links only: one email needs a few of the archive's links.
     keep = {id(link) for link in chosen}
     sharing = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
@@ -23,11 +23,17 @@ def _newest_first(links: Sequence[Link]) -> tuple[Link, ...]:
     return tuple(sorted(links, key=lambda link: (link.date, link.member, link.index), reverse=True))
 
 
+# The links recorded for each published issue (``past.Record.featured``), by number.
+Recorded = Mapping[int, Sequence[str]]
+
+
 def community_links(
-    issues: Sequence[IssueLike], links: Sequence[Link]
+    issues: Sequence[IssueLike], links: Sequence[Link], recorded: Recorded | None = None
 ) -> dict[int, tuple[Link, ...]]:
     """Map issue number to its links: by default those dated after the previous
-    issue's date up to its own; ``Community: none`` opts out; a list names them."""
+    issue's date up to its own; ``Community: none`` opts out; a list names them.
+    A published issue keeps the links ``recorded`` for it (see ``past``); one no
+    member's file holds any more drops out."""
     # Sorted by date once (stable: same-day links keep their order), each issue's
     # window is a slice found by bisection, not a pass over every link.
     by_date = sorted(links, key=lambda link: link.date)
@@ -37,25 +43,37 @@ def community_links(
     previous: date | None = None
     for issue in sorted(issues, key=lambda issue: (issue.date, issue.number)):
         day = issue.date.date()
-        if issue.community is None:
+        named = _names(issue, recorded)
+        if named is None:
             start = 0 if previous is None else bisect_right(dates, previous)
             window: Sequence[Link] = by_date[start : bisect_right(dates, day)]
         else:
             if by_url is None:
                 by_url = _by_url(links)
-            window = _named(issue.community, by_url)
+            window = _named(named, by_url)
         chosen[issue.number] = _newest_first(window)
         previous = day
     return chosen
 
 
-def community_links_of(
-    issue: IssueLike, issues: Sequence[IssueLike], links: Sequence[Link]
-) -> tuple[Link, ...]:
-    """``community_links(issues, links)[issue.number]``, from one pass over the links,
-    not a sort of them all: `invoke email` needs the links of one issue."""
+def _names(issue: IssueLike, recorded: Recorded | None) -> Sequence[str] | None:
+    """The URLs the issue features by name: its ``Community:`` header, else its record."""
     if issue.community is not None:
-        return _newest_first(_named(issue.community, _by_url(links)))
+        return issue.community
+    return recorded.get(issue.number) if recorded else None
+
+
+def community_links_of(
+    issue: IssueLike,
+    issues: Sequence[IssueLike],
+    links: Sequence[Link],
+    recorded: Recorded | None = None,
+) -> tuple[Link, ...]:
+    """``community_links(issues, links, recorded)[issue.number]``, from one pass over the
+    links, not a sort of them all: `invoke email` needs the links of one issue."""
+    named = _names(issue, recorded)
+    if named is not None:
+        return _newest_first(_named(named, _by_url(links)))
     moment = (issue.date, issue.number)
     before = [other for other in issues if (other.date, other.number) < moment]
     previous = max(before, key=lambda other: (other.date, other.number), default=None)
@@ -74,8 +92,15 @@ def _named(urls: Sequence[str], by_url: dict[str, Link]) -> list[Link]:
     return [by_url[url] for url in map(normalize_url, urls) if url in by_url]
 
 
-def unknown_community_urls(issues: Sequence[IssueLike], links: Sequence[Link]) -> list[Problem]:
-    """A ``Community:`` URL that no member shared is a typo or a removed link."""
+def unknown_community_urls(
+    issues: Sequence[IssueLike],
+    links: Sequence[Link],
+    published: Callable[[IssueLike], bool] = lambda issue: False,
+) -> list[Problem]:
+    """A ``Community:`` URL that no member shared is a typo in an issue still to come.
+
+    In a ``published`` issue it is a link a moderator removed, which drops out of it.
+    """
     shared = {normalize_url(link.url) for link in links}
     return [
         problem(
@@ -86,6 +111,7 @@ def unknown_community_urls(issues: Sequence[IssueLike], links: Sequence[Link]) -
             "or write `Community: none`",
         )
         for issue in issues
+        if not published(issue)
         for url in issue.community or ()
         if normalize_url(url) not in shared
     ]

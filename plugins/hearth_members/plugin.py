@@ -15,11 +15,11 @@ from hearth_discussions.collect import discussion_ref, load_activity
 from hearth_discussions.model import Activity
 from hearth_feeds.plugin import register_feed
 from hearth_issues.model import Issue
-from hearth_members.community import community_links
+from hearth_members.community import Recorded, community_links
 from hearth_members.feed import links_feed
 from hearth_members.model import Member
 from hearth_members.render import note_html
-from hearth_members.site import load_community, member_options
+from hearth_members.site import load_community, member_options, recorded_links
 from hearth_members.views import LinkPages, Ref, build_link_pages, link_anchor
 
 # Kept from one build to the next: a live preview renders only what changed.
@@ -63,7 +63,7 @@ def _links_of(
     settings: dict[str, Any], issues: Sequence[tuple[Issue, str]], members: list[Member]
 ) -> tuple[dict[int, tuple], LinkPages]:
     """The links each issue features, and the link pages; ``issues`` with their URLs."""
-    chosen, featured = _chosen_and_featured(issues, members)
+    chosen, featured = _chosen_and_featured(issues, members, recorded_links(settings).featured)
     activity = load_activity(settings)[0]
     recent = member_options(settings)["recent_links"]
     return chosen, _link_pages(members, featured, activity, recent)
@@ -75,18 +75,21 @@ _LAST_CHOSEN: list[tuple[list[Member], tuple, dict[int, tuple], dict[str, Ref]]]
 
 
 def _chosen_and_featured(
-    issues: Sequence[tuple[Issue, str]], members: list[Member]
+    issues: Sequence[tuple[Issue, str]], members: list[Member], recorded: Recorded
 ) -> tuple[dict[int, tuple], dict[str, Ref]]:
-    chosen_from = tuple(
-        (issue.number, issue.date, issue.community, issue.title, issue.is_draft, url)
-        for issue, url in issues
+    chosen_from = (
+        recorded,
+        *(
+            (issue.number, issue.date, issue.community, issue.title, issue.is_draft, url)
+            for issue, url in issues
+        ),
     )
     if _LAST_CHOSEN:
         last_members, last_chosen_from, chosen, featured = _LAST_CHOSEN[0]
         if last_chosen_from == chosen_from and same_objects(last_members, members):
             return chosen, featured
     links = [link for member in members for link in member.links]
-    chosen = community_links([issue for issue, _url in issues], links)
+    chosen = community_links([issue for issue, _url in issues], links, recorded)
     featured = _featured_in(issues, chosen)
     _LAST_CHOSEN[:] = [(members, chosen_from, chosen, featured)]
     return chosen, featured

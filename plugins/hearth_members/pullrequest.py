@@ -1,11 +1,18 @@
 """Check a member's pull request against its base: own file only, others' links kept, a rate limit.
 
 ``invoke check`` says whether the content is valid; this says whether *this author* may
-make *this change*. It compares the merge-base of the base and HEAD with the HEAD commit,
-so the verdict is the same on a laptop and in CI, where HEAD is GitHub's merge commit.
+make *this change*. It compares the merge-base of the base and the head with the head
+commit, so the verdict is the same on a laptop and in CI, where HEAD is GitHub's merge commit.
 
-The check runs the pull request's own code, so it catches mistakes, not someone who edits
-the check itself: moderators still look at the list of changed files before merging.
+Two ways to run it:
+
+- in CI, on a checkout of the pull request (``head`` is HEAD): that runs the pull
+  request's own code, without secrets, so it catches mistakes, not someone who edits
+  the check itself;
+- on a moderator's machine, from a checkout of main, with ``head`` naming the pull
+  request's commit (``invoke check-pr --pr REF``): the pull request's files are then only
+  read from git as data (``git diff``, ``git ls-tree``, ``git cat-file``), never imported,
+  run or unpickled, and the settings are main's own.
 """
 
 from __future__ import annotations
@@ -14,22 +21,41 @@ import ast
 import datetime
 import re
 import subprocess
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from hearth_core.problems import Problem, problem
+from hearth_core.problems import Problem, display_path, problem
+from hearth_issues.model import Issue
+from hearth_issues.source import parse_issue
 from hearth_members.model import Link, Member
+from hearth_members.past import (
+    backdated_problem,
+    by_date,
+    crowded_weeks,
+    is_backdated,
+    newest_published,
+    site_now,
+    week_problem,
+)
 from hearth_members.site import DEFAULTS, member_options, site_today
 from hearth_members.urls import normalize_url
 from hearth_members.validate import parse_member
-from hearth_site.check import check_content
+
+# What ``invoke check`` does on a folder of content: passed in by tasks.py, which
+# owns the whole site, so this package imports nothing above it.
+ContentCheck = Callable[[dict[str, Any]], list[Problem]]
 
 # A GitHub login, and "[bot]" for apps such as dependabot: they get the same answers.
 LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\[bot\])?$")
-WEEK = datetime.timedelta(days=7)
 STATUS = {"A": "added", "M": "modified", "D": "deleted", "T": "modified"}
+# Git's modes for a file and an executable file; a symbolic link (120000) or a
+# submodule (160000) is never content.
+REGULAR_FILES = ("100644", "100755")
+# No content file comes near this; a larger one is refused before it is read.
+LARGEST_FILE = 8 * 1024 * 1024
 # What a reader sees of a link; its line and position move whenever the file above is edited.
 LINK_FIELDS = ("url", "title", "date", "note", "tags", "discussion")
 
@@ -75,6 +101,11 @@ def _run(repo: Path, args: Sequence[str]) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(["git", *args], cwd=repo, check=False, capture_output=True)
     except FileNotFoundError:
         raise PullRequestError("git is not installed: install it to check a pull request") from None
+
+
+def _contains(repo: Path, descendant: str, commit: str) -> bool:
+    """Whether ``commit`` is in the history of ``descendant``."""
+    return _run(repo, ["merge-base", "--is-ancestor", commit, descendant]).returncode == 0
 
 
 def _exists(repo: Path, revision: str) -> bool:
@@ -289,39 +320,83 @@ def others_link_problems(
     return problems
 
 
-def rate_problems(member: Member, new_links: Iterable[Link], limit: int) -> list[Problem]:
-    """Seven-day windows where the new links take ``member`` over ``limit`` links.
+def own_link_problems(
+    path: Path, changes: LinkChanges, author: str, moderators: Collection[str]
+) -> list[Problem]:
+    """Dates and addresses of links already shared: issues and the weekly limit go by
+    them, so only a moderator may change them, in anyone's file."""
+    if _is_moderator(author, moderators):
+        return []
+    who = f"only {_moderators_text(moderators)} may"
+    problems = [
+        problem(
+            path,
+            new.line_of("date"),
+            new.field_path("date"),
+            f"changes the date of {new.url} from {old.date.isoformat()} to "
+            f"{new.date.isoformat()}: {who} change the date of a link already shared; "
+            f"put {old.date.isoformat()} back",
+        )
+        for old, new in changes.changed
+        if old.date != new.date
+    ]
+    removed = {(link.title, link.date): link for link in changes.removed}
+    problems += [
+        problem(
+            path,
+            new.line_of("url"),
+            new.field_path("url"),
+            f"changes the address of {new.title!r} ({new.date.isoformat()}) from {old.url} to "
+            f"{new.url}: {who} change the address of a link already shared; put it back, "
+            "or share the new address as a new link, dated the day you share it",
+        )
+        for new in changes.added
+        if (old := removed.get((new.title, new.date))) is not None
+    ]
+    return problems
 
-    Windows count every link of the member by its date, old and new, but only a
-    window with a new link in it is this pull request's doing. Each crowded stretch
-    is reported once, on its first new link.
+
+def rate_problems(member: Member, new_links: Iterable[Link], limit: int) -> list[Problem]:
+    """Seven-day stretches where the new links take ``member`` over ``limit`` links.
+
+    Stretches count every link of the member by its date, old and new, but only a
+    stretch with a new link in it is this pull request's doing. They are the very
+    problems ``invoke check`` reports for them (``past.weekly_limit_problems``).
     """
     new = {normalize_url(link.url) for link in new_links}
-    links = sorted(member.links, key=lambda link: (link.date, link.index))
-    problems = []
-    reported_until: datetime.date | None = None
-    for start in links:
-        if reported_until is not None and start.date < reported_until:
-            continue
-        window = [link for link in links if start.date <= link.date < start.date + WEEK]
-        added = [link for link in window if normalize_url(link.url) in new]
-        if len(window) <= limit or not added:
-            continue
-        first = min(added, key=lambda link: link.line)
-        dates = ", ".join(link.date.isoformat() for link in window)
-        keep = min(len(window) - limit, len(added))
-        problems.append(
-            problem(
-                member.source,
-                first.line,
-                f"links[{first.index}]",
-                f"{len(window)} links dated within 7 days ({dates}), over the limit of {limit} "
-                f"in any 7 days: remove {keep} of the new ones and share "
-                f"{'it' if keep == 1 else 'them'} in a later week",
-            )
-        )
-        reported_until = start.date + WEEK
-    return problems
+    links = by_date(member)
+    # How many new links come before each position: one subtraction says whether a
+    # stretch holds one, instead of a pass over it.
+    before = [0]
+    for link in links:
+        before.append(before[-1] + (normalize_url(link.url) in new))
+    return [
+        week_problem(links, first, end, limit)
+        for first, end in crowded_weeks([link.date for link in links], limit)
+        if before[end] > before[first]
+    ]
+
+
+def backdated_problems(changes: LinkChanges, newest: Issue | None) -> list[Problem]:
+    """New links dated up to the newest published issue would appear in issues already out."""
+    if newest is None:
+        return []
+    return [backdated_problem(link, newest) for link in changes.added if is_backdated(link, newest)]
+
+
+@dataclass(frozen=True)
+class _Change:
+    """What one check of a pull request compares, and by whom."""
+
+    repo: Path
+    root: Path
+    start: str
+    head: str
+    author: str
+    moderators: Collection[str]
+    options: dict[str, Any]
+    today: datetime.date
+    newest: Issue | None
 
 
 def check_pull_request(
@@ -330,11 +405,17 @@ def check_pull_request(
     author: str,
     base: str | None = None,
     *,
+    check_content: ContentCheck,
+    pr: str | None = None,
     config: str = "pelicanconf.py",
     today: datetime.date | None = None,
+    now: datetime.datetime | None = None,
 ) -> list[Problem | str]:
-    """Every problem with the change from the merge-base of ``base`` and HEAD to HEAD.
+    """Every problem with the change from the merge-base of ``base`` and the head to the head.
 
+    The head is HEAD, whose files are checked as they are in the working tree, or
+    ``pr``, a commit whose files are read from git only (see the module's text), with
+    the moderators and every other setting from ``settings``, the checkout's own.
     Repository-level problems (plain strings) come first, then file problems by file
     and line. ``config`` is the settings file, relative to ``repo``.
     """
@@ -345,48 +426,200 @@ def check_pull_request(
         )
     root = repository_root(repo)
     options = member_options(settings)
+    content_dir = _relative(root, Path(settings["PATH"]))
     members_dir = _relative(root, Path(settings["PATH"], options["path"]))
-    start = merge_base(repo, resolve_base(repo, base))
-    moderators = moderators_at(repo, start, _relative(root, repo / config))
-    if moderators is None:
+    head = "HEAD" if pr is None else resolve_commit(repo, pr)
+    base = resolve_base(repo, base)
+    if pr is not None and _contains(repo, "HEAD", head) and not _contains(repo, base, head):
+        raise PullRequestError(
+            f"this checkout holds the commits of {pr}, so its code is what runs here: "
+            f"switch to {base.removeprefix('origin/')} (git switch main), then run check-pr "
+            "--pr again"
+        )
+    start = merge_base(repo, base, head)
+    if pr is None:
+        # HEAD's settings are the pull request's own: who moderates is read from the base.
+        moderators = moderators_at(repo, start, _relative(root, repo / config))
+        if moderators is None:
+            moderators = options["moderators"]
+    else:
         moderators = options["moderators"]
-    changes = changed_paths(repo, start, "HEAD")
+    now = now or site_now(settings.get("TIMEZONE"))
+    issues_dir = _relative(root, Path(settings["PATH"], settings["ARTICLE_PATHS"][0]))
+    change = _Change(
+        repo=repo,
+        root=root,
+        start=start,
+        head=head,
+        author=author,
+        moderators=moderators,
+        options=options,
+        today=today or site_today(settings),
+        # The issues the change merges into: out since the branch was made counts too.
+        newest=newest_published(issues_at(repo, root, base, issues_dir), now),
+    )
+    changes = changed_paths(repo, start, head)
     problems: list[Problem | str] = [
         p if isinstance(p, str) else problem(root / p.path, p.line, p.field, p.message)
         for p in permission_problems(changes, author, moderators, members_dir=members_dir)
     ]
-    today = today or site_today(settings)
-    for path in changes:
+    for path, status in changes.items():
         parent, name = str(PurePosixPath(path).parent), PurePosixPath(path).name
         if parent == members_dir and name.endswith(".yml") and not name.startswith(("_", ".")):
-            problems += _member_file_problems(
-                repo, root / path, path, start, author, moderators, options, today
-            )
-    problems += check_content(settings)
+            problems += _member_file_problems(change, path, status)
+    if pr is None:
+        problems += check_content(settings)
+    else:
+        problems += _content_problems_at(change, settings, content_dir, check_content)
     return sorted({p for p in problems if isinstance(p, str)}) + sorted(
         {p for p in problems if isinstance(p, Problem)}
     )
 
 
-def _member_file_problems(
-    repo: Path,
-    source: Path,
-    path: str,
-    start: str,
-    author: str,
-    moderators: Collection[str],
-    options: dict[str, Any],
-    today: datetime.date,
-) -> list[Problem]:
-    old, _ = _parse(source, file_at(repo, start, path), _AnyTag(), datetime.date.max)
-    new, problems = _parse(source, file_at(repo, "HEAD", path), options["tags"], today)
+def resolve_commit(repo: Path, ref: str) -> str:
+    """The commit ``ref`` names now: the check reads that one, whatever the branch does next."""
+    revision = f"{ref}^{{commit}}"
+    result = _run(repo, ["rev-parse", "--verify", "--quiet", "--end-of-options", revision])
+    if ref.startswith("-") or result.returncode != 0:
+        raise PullRequestError(
+            f"--pr {ref!r} names no commit: fetch the pull request first, like "
+            "git fetch origin pull/12/head:pr-12, then pass --pr pr-12"
+        )
+    return result.stdout.decode().strip()
+
+
+def tree_files(repo: Path, revision: str, folder: str) -> list[tuple[str, str, int, str]]:
+    """(mode, object, size, path) of every entry under ``folder`` at ``revision``."""
+    output = git(repo, "ls-tree", "-r", "-l", "-z", "--full-tree", revision, "--", folder)
+    entries = []
+    for entry in output.split("\0"):
+        if not entry:
+            continue
+        meta, _, path = entry.partition("\t")
+        mode, _kind, obj, size = meta.split()
+        entries.append((mode, obj, int(size) if size.isdigit() else 0, path))
+    return entries
+
+
+def read_blobs(repo: Path, objects: Sequence[str]) -> list[bytes]:
+    """The bytes of each object, in order, from one ``git cat-file --batch``."""
+    if not objects:
+        return []
+    try:
+        result = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            cwd=repo,
+            input="".join(f"{obj}\n" for obj in objects).encode(),
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise PullRequestError("git is not installed: install it to check a pull request") from None
+    data, position, blobs = result.stdout, 0, []
+    for obj in objects:
+        newline = data.find(b"\n", position)
+        header = data[position:newline].split() if newline >= 0 else []
+        if len(header) != 3 or header[1] != b"blob" or not header[2].isdigit():
+            raise PullRequestError(f"git cat-file could not read {obj}: is the clone complete?")
+        size = int(header[2])
+        blobs.append(data[newline + 1 : newline + 1 + size])
+        position = newline + 1 + size + 1
+    return blobs
+
+
+def issues_at(repo: Path, root: Path, revision: str, folder: str) -> list[Issue]:
+    """The valid issues at ``revision``, parsed from git as text: their dates say which
+    issues are out. Invalid ones are for ``invoke check`` to report."""
+    entries = [
+        entry
+        for entry in tree_files(repo, revision, folder)
+        if entry[0] in REGULAR_FILES and entry[2] <= LARGEST_FILE and entry[3].endswith(".md")
+    ]
+    issues = []
+    for (_mode, _obj, _size, path), data in zip(
+        entries, read_blobs(repo, [entry[1] for entry in entries]), strict=True
+    ):
+        try:
+            issue = parse_issue(root / path, data.decode("utf-8"))[0]
+        except (UnicodeDecodeError, ValueError):
+            continue
+        if issue is not None:
+            issues.append(issue)
+    return issues
+
+
+def _content_problems_at(
+    change: _Change, settings: dict[str, Any], content_dir: str, check_content: ContentCheck
+) -> list[Problem | str]:
+    """``invoke check`` on the content of the head, copied out of git into a folder of
+    its own: only files, as data; nothing stored by an earlier run is read."""
+    problems: list[Problem | str] = []
+    with tempfile.TemporaryDirectory(prefix="hearth-check-pr-") as folder:
+        copy = Path(folder)
+        wanted = []
+        for mode, obj, size, path in tree_files(change.repo, change.head, content_dir):
+            if not _plain_path(path):
+                # Only a tree made by hand holds these: git never writes one.
+                problems.append(f"{path!r}: not a path git writes; refuse this pull request")
+            elif mode not in REGULAR_FILES:
+                problems.append(problem(change.root / path, 1, "", _NOT_A_FILE))
+            elif size > LARGEST_FILE:
+                problems.append(problem(change.root / path, 1, "", _TOO_LARGE))
+            else:
+                wanted.append((obj, path))
+        for (_obj, path), data in zip(
+            wanted, read_blobs(change.repo, [obj for obj, _ in wanted]), strict=True
+        ):
+            target = copy / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        (copy / content_dir).mkdir(parents=True, exist_ok=True)
+        at_head = {**settings, "PATH": str(copy / content_dir), "CACHE_PATH": ""}
+        for found in check_content(at_head):
+            problems.append(_moved(found, copy, change.root))
+    return problems
+
+
+def _plain_path(path: str) -> bool:
+    """No empty, ``.`` or ``..`` part: the copy stays inside its folder."""
+    return not any(part in ("", ".", "..") for part in path.split("/"))
+
+
+_NOT_A_FILE = "is a symbolic link or a submodule, not a file: commit the file itself"
+_TOO_LARGE = f"is over {LARGEST_FILE // 2**20} MB: no content file is this large; remove it"
+
+
+def _moved(found: Problem, copy: Path, root: Path) -> Problem:
+    """A problem in the copied content, named by the file's path in the repository."""
+    try:
+        relative = Path(found.path).resolve().relative_to(copy.resolve())
+    except ValueError:
+        return found
+    return Problem(display_path(root / relative), found.line, found.field, found.message)
+
+
+def _member_file_problems(change: _Change, path: str, status: str) -> list[Problem]:
+    source = change.root / path
+    if status != "deleted":
+        entry = tree_files(change.repo, change.head, path)
+        if entry and entry[0][0] not in REGULAR_FILES:
+            return [problem(source, 1, "", _NOT_A_FILE)]
+        if entry and entry[0][2] > LARGEST_FILE:
+            return [problem(source, 1, "", _TOO_LARGE)]  # not read at all
+    old, _ = _parse(source, file_at(change.repo, change.start, path), _AnyTag(), datetime.date.max)
+    new, problems = _parse(
+        source, file_at(change.repo, change.head, path), change.options["tags"], change.today
+    )
     if problems:
         # Its links cannot be compared; the problems already fail the pull request.
         return problems
     changes = link_changes(old, new)
+    author, moderators = change.author, change.moderators
     problems = others_link_problems(source, changes, source.stem, author, moderators)
+    problems += own_link_problems(source, changes, author, moderators)
+    problems += backdated_problems(changes, change.newest)
     if new is not None:
-        problems += rate_problems(new, changes.added, options["weekly_link_limit"])
+        problems += rate_problems(new, changes.added, change.options["weekly_link_limit"])
     return problems
 
 
@@ -395,6 +628,8 @@ def _parse(
 ) -> tuple[Member | None, list[Problem]]:
     if data is None:
         return None, []
+    if len(data) > LARGEST_FILE:
+        return None, [problem(source, 1, "", _TOO_LARGE)]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -20,6 +20,16 @@ from hearth_members.collect import keep_parsed, load_members, parsed_in
 from hearth_members.community import unknown_community_urls
 from hearth_members.duplicates import Featured, urls_in_markdown
 from hearth_members.model import Member
+from hearth_members.past import (
+    RECORD_NAME,
+    Record,
+    backdated_links,
+    is_published,
+    read_record,
+    record_newly_published,
+    site_now,
+    weekly_limit_problems,
+)
 
 DEFAULTS: dict[str, Any] = {
     "path": "members",
@@ -161,4 +171,33 @@ def _load_community(
     today = site_today(settings)
     members, problems = load_members(_folder(settings), options["tags"], today, featured, dates)
     links = [link for member in members for link in member.links]
-    return members, problems + unknown_community_urls(issues, links)
+    now = site_now(settings.get("TIMEZONE"))
+    problems += unknown_community_urls(issues, links, lambda issue: is_published(issue, now))
+    record, record_problems = read_record(record_path(settings))
+    problems += record_problems + backdated_links(members, issues, record)
+    for member in members:
+        problems += weekly_limit_problems(member, options["weekly_link_limit"])
+    return members, problems
+
+
+def record_path(settings: dict[str, Any]) -> Path:
+    """Where the links of the published issues are recorded (see ``hearth_members.past``)."""
+    return _folder(settings) / RECORD_NAME
+
+
+def recorded_links(settings: dict[str, Any]) -> Record:
+    """The links recorded for the published issues; ``invoke check`` reports a broken record."""
+    return read_record(record_path(settings))[0] or Record()
+
+
+def record_published(
+    settings: dict[str, Any], issues: Sequence[Issue], members: Sequence[Member]
+) -> list[Issue]:
+    """Record the links of the issues published since the last build (see ``past``)."""
+    path = record_path(settings)
+    record, problems = read_record(path)
+    if problems:
+        return []  # the check before the build has reported it
+    links = [link for member in members for link in member.links]
+    now = site_now(settings.get("TIMEZONE"))
+    return record_newly_published(path, record, issues, links, now)

@@ -27,6 +27,7 @@ from hearth_issues.model import Issue
 from hearth_issues.reader import BODY_HTML
 from hearth_members.plugin import prepare_link_pages
 from hearth_members.render import start_notes
+from hearth_members.site import record_published
 from hearth_site import earlyindex
 from hearth_site.check import SiteContent, load_site_content
 from hearth_site.meta import site_path
@@ -148,6 +149,9 @@ def _build(settings: dict[str, Any]) -> None:
         content = load_site_content(settings, issues)
         if content.problems:
             raise ContentError(content.problems)
+        # The first build that finds an issue published records its member links,
+        # which no member file changes after that (hearth_members.past).
+        record_published(settings, content.issues, content.members)
         notes = (link.note for member in content.members for link in member.links if link.note)
         start_notes(notes, pool)
         if converting:
