@@ -54,9 +54,10 @@ ISSUES = dict(
 )
 
 
-def backdated(count: int) -> list[tuple[str, str]]:
-    """``count`` links dated from 1873 on, one every 90 days: never crowded, all long past."""
-    start = datetime.date(1873, 1, 1)
+def backdated(count: int, since: int = 1873) -> list[tuple[str, str]]:
+    """``count`` links dated from ``since`` on, one every 90 days: never crowded, all long
+    past. Dates before 1970 are refused as out of range before they are compared."""
+    start = datetime.date(since, 1, 1)
     return [
         (f"https://bo.example/old/{n}", (start + datetime.timedelta(days=90 * n)).isoformat())
         for n in range(count)
@@ -105,9 +106,24 @@ def test_backdated_links_to_1873_are_refused_by_check(built):
     content, output = built
     (content / "members/bo.yml").write_text(member("bo", *backdated(400)), encoding="utf-8")
     problems = problems_in(content, output)
-    assert len(problems) == 400
+    before_1970 = [day for _url, day in backdated(400) if day < "1970"]
+    assert len(problems) == len(before_1970) > 380
     assert problems[0] == (
-        f"{content}/members/bo.yml:5: links[0].date: 1873-01-01 is not after 2025-10-10, the date "
+        f"{content}/members/bo.yml:5: links[0].date: 1873-01-01 is outside the dates Hearth "
+        "accepts (1970 to 2999): check the year"
+    )
+    with pytest.raises(ContentError):
+        rebuild(content, output)
+
+
+def test_backdated_links_in_range_are_each_refused_by_check(built):
+    content, output = built
+    links = backdated(200, since=1973)  # up to 2022
+    (content / "members/bo.yml").write_text(member("bo", *links), encoding="utf-8")
+    problems = problems_in(content, output)
+    assert len(problems) == 200
+    assert problems[0] == (
+        f"{content}/members/bo.yml:5: links[0].date: 1973-01-01 is not after 2025-10-10, the date "
         "of issue 2, the newest published issue: a new link is dated 2025-10-11 or later, the "
         "day you share it (issues already out never change)"
     )
@@ -205,7 +221,7 @@ def test_a_broken_record_is_reported_with_its_file(built):
 
 def one_issue(date: str, status: str = "published"):
     text = f"Title: T\nDate: {date}\nStatus: {status}\n\nHello.\n"
-    found, problems = parse_issue(Path("content/issues/0001-t.md"), text)
+    found, problems = parse_issue(Path("content/issues/0001-t.md"), text, STOCKHOLM)
     assert problems == [] and found is not None
     return found
 
@@ -266,9 +282,17 @@ def check(repo: Path, author: str) -> list[str]:
 def test_backdated_links_to_1873_are_refused_by_check_pr(repo):
     write(repo, {f"{MEMBERS}/bo.yml": member("bo", *backdated(400), *BO_LINKS)})
     problems = check(repo, "bo")
-    assert len(problems) == 400
+    assert len(problems) > 380
+    assert all(
+        ("links[" in problem and ".date: 18" in problem) or ".date: 19" in problem
+        for problem in problems
+    )
+    links = backdated(200, since=1973)  # up to 2022
+    write(repo, {f"{MEMBERS}/bo.yml": member("bo", *links, *BO_LINKS)})
+    problems = check(repo, "bo")
+    assert len(problems) == 200
     assert problems[-1] == (
-        "content/members/bo.yml:1202: links[399].date: 1971-04-28 is not after 2025-10-10, the "
+        f"content/members/bo.yml:602: links[199].date: {links[-1][1]} is not after 2025-10-10, the "
         "date of issue 2, the newest published issue: a new link is dated 2025-10-11 or later, "
         "the day you share it (issues already out never change)"
     )
