@@ -17,8 +17,11 @@ from invoke import Exit, task
 sys.path.insert(0, str(Path(__file__).parent / "plugins"))
 sys.path.insert(1, str(Path(__file__).parent / "benchmarks"))
 
+from hearth_core.console import inert, say
 from hearth_core.problems import ContentError, display_path
 from hearth_core.settings import SettingsError
+from hearth_site import arguments
+from hearth_site.arguments import ArgumentError
 
 # As a command ends, Python frees everything it made, and its last cycle collections
 # scan all of it first: a third of a second for `invoke email` on a large archive.
@@ -33,7 +36,12 @@ sys.dont_write_bytecode = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
 CONFIG = "pelicanconf.py"
 PUBLISH_CONFIG = "publishconf.py"
 OUTPUT = Path("output")
-PORT = 8000
+PORT = "8000"  # a string, so that tasks read it (invoke's int() takes "١٢" and fails on "²")
+
+
+def _failure(message: str, code: int = 1) -> Exit:
+    """The message invoke prints as a task fails: under CI, member text in it stays text."""
+    return Exit(inert(message), code=code)
 
 
 def _settings(config: str = CONFIG, drafts: bool = False, preview: bool = False) -> dict:
@@ -57,9 +65,9 @@ def _build(config: str = CONFIG, drafts: bool = False, preview: bool = False) ->
     try:
         build(_settings(config, drafts, preview))
     except ContentError as error:
-        raise Exit(f"{error}\nThe site was not built: fix the problems above.", code=1) from None
+        raise _failure(f"{error}\nThe site was not built: fix the problems above.") from None
     except (BuildFailed, SettingsError, FileNotFoundError) as error:
-        raise Exit(f"Build failed: {error}", code=1) from None
+        raise _failure(f"Build failed: {error}") from None
     print(f"Built the site in {OUTPUT}/" + (" (with drafts)" if drafts else ""))
 
 
@@ -92,9 +100,9 @@ def check(c):
     try:
         problems = check_content(_settings())
     except (SettingsError, FileNotFoundError) as error:
-        raise Exit(str(error), code=1) from None
+        raise _failure(str(error)) from None
     if problems:
-        raise Exit("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s) found.", code=1)
+        raise _failure("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s) found.")
     print("No problems found.")
 
 
@@ -103,10 +111,12 @@ def serve(c, port=PORT, bind="localhost"):
     """Serve output/ at http://localhost:8000 until Ctrl-C."""
     from hearth_site.serve import preview_server
 
+    number = _argument(arguments.port, port)
+    bind = _argument(arguments.bind_address, bind)
     if not (OUTPUT / "index.html").is_file():
-        raise Exit("Nothing to serve: run `invoke build` first.", code=1)
-    server = _listening(lambda: preview_server(OUTPUT, bind, int(port)), port)
-    print(f"Serving {OUTPUT}/ at http://{bind}:{port}/ (Ctrl-C to stop)")
+        raise _failure("Nothing to serve: run `invoke build` first.")
+    server = _listening(lambda: preview_server(OUTPUT, bind, number), number, bind)
+    say(f"Serving {OUTPUT}/ at http://{bind}:{number}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -115,17 +125,30 @@ def serve(c, port=PORT, bind="localhost"):
         server.server_close()
 
 
-def _listening(make_server, port):
+def _listening(make_server, port: int, bind: str = "localhost"):
     try:
         return make_server()
-    except OSError as error:
-        message = f"Cannot listen on port {port} ({error.strerror}): stop what uses it, or --port N"
-        raise Exit(message, code=1) from None
+    except (OSError, UnicodeError) as error:  # UnicodeError: a host name IDNA cannot encode
+        reason = getattr(error, "strerror", None) or str(error)
+        message = (
+            f"Cannot listen on port {port} of {bind} ({reason}): stop what uses it, "
+            "or choose another with --port N"
+        )
+        raise _failure(message) from None
+
+
+def _argument(read, given):
+    """An option's value read by one of hearth_site.arguments' functions, or the task fails."""
+    try:
+        return read(given)
+    except ArgumentError as error:
+        raise _failure(str(error)) from None
 
 
 @task(help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"})
 def reserve(c, port=PORT, drafts=False):
     """Build the site, then serve it."""
+    _argument(arguments.port, port)  # before the build, not after it
     _build(CONFIG, drafts)
     serve(c, port)
 
@@ -146,7 +169,7 @@ def _build_reporting(drafts: bool) -> bool:
     try:
         _build(CONFIG, drafts, preview=True)
     except Exit as failure:
-        print(failure.message, file=sys.stderr)
+        print(failure.message, file=sys.stderr)  # made inert by _failure
         return False
     return True
 
@@ -165,9 +188,9 @@ def _publish(kind: str = "", dry_run: bool = False, push: bool = False) -> None:
 
     init_logging(level=logging.WARNING)
     try:
-        publish_site(PUBLISH_CONFIG, kind=kind, dry_run=dry_run, push=push)
+        publish_site(PUBLISH_CONFIG, kind=kind, dry_run=dry_run, push=push, say=say)
     except (PublishError, SettingsError, FileNotFoundError) as error:
-        raise Exit(str(error), code=1) from None
+        raise _failure(str(error)) from None
 
 
 @task(help={"dry-run": "build and check the site, then say how it would be deployed"})
@@ -196,11 +219,12 @@ def livereload(c, port=PORT, drafts=False):
     from hearth_site.quickpreview import rerender_issues
     from hearth_site.serve import Builds, live_preview_server
 
+    number = _argument(arguments.port, port)
     _build_reporting(drafts)
     builds = Builds()
-    server = _listening(lambda: live_preview_server(OUTPUT, builds, "localhost", int(port)), port)
+    server = _listening(lambda: live_preview_server(OUTPUT, builds, "localhost", number), number)
     threading.Thread(target=server.serve_forever, name="preview", daemon=True).start()
-    print(f"Serving a live preview of {OUTPUT}/ at http://localhost:{port}/ (Ctrl-C to stop)")
+    say(f"Serving a live preview of {OUTPUT}/ at http://localhost:{number}/ (Ctrl-C to stop)")
     try:
         for changes in watch("content", "theme", "plugins", CONFIG):
             # An edit to an issue's text shows at once; the full build then
@@ -225,29 +249,23 @@ def new_issue(c, title="Untitled"):
     from hearth_members.community import pending_links
     from hearth_members.site import load_community
 
+    title = _argument(arguments.issue_title, title)
     try:
         settings = _settings()
     except (SettingsError, FileNotFoundError) as error:
-        raise Exit(str(error), code=1) from None
+        raise _failure(str(error)) from None
     issues_dir = Path(settings["PATH"], settings["ARTICLE_PATHS"][0])
     issues = load_issues(issues_dir)[0]
     members = load_community(settings, issues)[0]
     published = [issue for issue in issues if not issue.is_draft]
     pending = pending_links(published, [link for m in members for link in m.links])
     path = create_issue(issues_dir, title, date.today(), [link.url for link in pending])
-    print(f"Created {display_path(path)}: edit it, then remove `Status: draft` to publish it.")
+    say(f"Created {display_path(path)}: edit it, then remove `Status: draft` to publish it.")
     if pending:
         print(
             f"Its Community: header lists the {len(pending)} member link(s) shared since the "
             "last issue; remove any this issue should not feature."
         )
-
-
-def _issue_number(given: object) -> int:
-    text = str(given).strip()
-    if not text.isdigit() or int(text) < 1:
-        raise Exit("Name the issue by its number: --issue 12", code=1)
-    return int(text)
 
 
 @task(help={"issue": "the issue's number"})
@@ -256,20 +274,19 @@ def email(c, issue=""):
     from hearth_email.checks import preflight
     from hearth_email.render import EmailError, render_email, write_email
 
-    number = _issue_number(issue)
+    number = _argument(arguments.issue_number, issue)
     try:
         rendered = render_email(_settings(PUBLISH_CONFIG), number)
     except (EmailError, SettingsError, FileNotFoundError) as error:
-        raise Exit(f"Cannot render issue {issue}: {error}", code=1) from None
+        raise _failure(f"Cannot render issue {number}: {error}") from None
     for path, size in write_email(rendered, OUTPUT / "email"):
-        print(f"Wrote {display_path(path)} ({size / 1024:.1f} KB)")
+        say(f"Wrote {display_path(path)} ({size / 1024:.1f} KB)")
     failed = preflight(rendered)
     if failed:
         listed = "\n".join(f"- {check}" for check in failed)
-        raise Exit(
+        raise _failure(
             f"{listed}\n{len(failed)} check(s) failed: `invoke send` refuses this email "
-            "until they are fixed (or given --force).",
-            code=1,
+            "until they are fixed (or given --force)."
         )
     print("All checks passed.")
 
@@ -285,15 +302,11 @@ def bench(c, scale="1", scaling=False, keep=""):
     """Benchmark Hearth against plain Pelican on a synthetic archive; print a table."""
     from hearth_bench.report import bench_command
 
-    try:
-        size = float(scale)
-    except ValueError:
-        message = f"invoke bench: --scale takes a number, like 1 or 0.5, not {scale!r}"
-        raise Exit(message, code=1) from None
+    size = _argument(arguments.scale, scale)
     try:
         print(bench_command(Path.cwd(), size, scaling, Path(keep) if keep else None))
     except ValueError as error:
-        raise Exit(f"invoke bench: {error}", code=1) from None
+        raise _failure(f"invoke bench: {error}") from None
 
 
 @task(
@@ -342,9 +355,9 @@ def sync_discussions(c, platform=None, dry_run=False):
     try:
         code = sync(_settings(), platforms=[name for name in names if name], dry_run=dry_run)
     except ContentError as error:
-        raise Exit(f"{error}\nNothing was synced: fix the problems above.", code=1) from None
+        raise _failure(f"{error}\nNothing was synced: fix the problems above.") from None
     except (SettingsError, SyncError, FileNotFoundError) as error:
-        raise Exit(str(error), code=1) from None
+        raise _failure(str(error)) from None
     if code:
         raise Exit(code=code)
 
@@ -366,7 +379,7 @@ def send(c, issue="", preview=None, schedule="", now=False, yes=False, force=Fal
     """Create or update issue N as a Buttondown draft; preview, schedule or send it."""
     from hearth_buttondown.commands import FAILURES, send_issue, terminal_confirm
 
-    number = _issue_number(issue)
+    number = _argument(arguments.issue_number, issue)
     try:
         send_issue(
             _settings(PUBLISH_CONFIG),
@@ -379,7 +392,7 @@ def send(c, issue="", preview=None, schedule="", now=False, yes=False, force=Fal
             confirm=terminal_confirm(yes),
         )
     except FAILURES as error:
-        raise Exit(str(error), code=1) from None
+        raise _failure(str(error)) from None
 
 
 @task(help={"dry-run": "print the requests it would make; make none and write nothing"})
@@ -391,4 +404,4 @@ def import_buttondown(c, dry_run=False):
     try:
         run_import(_settings(PUBLISH_CONFIG), dry_run=dry_run)
     except FAILURES as error:
-        raise Exit(str(error), code=1) from None
+        raise _failure(str(error)) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,3 +46,24 @@ class ContentError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def template_problem(error: Exception) -> Problem:
+    """Where a Jinja2 template failed, as ``theme/templates/base.html:3: message``.
+
+    A syntax error carries its template and line; an error while rendering (an undefined
+    name, a missing include) is found in the traceback, where Jinja2 puts each template's
+    own file and line.
+    """
+    path, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if not path:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if _is_template(f)]
+        if frames:
+            path, line = frames[-1].filename, frames[-1].lineno
+    message = getattr(error, "message", None) or str(error) or type(error).__name__
+    kind = "syntax error" if getattr(error, "lineno", None) else "error"
+    return problem(path or "a template", line or 0, "", f"template {kind}: {message}")
+
+
+def _is_template(frame: traceback.FrameSummary) -> bool:
+    return not frame.filename.endswith(".py") and not frame.filename.startswith("<")

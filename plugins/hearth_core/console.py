@@ -1,0 +1,61 @@
+"""Printing text that may hold what members wrote, so that a CI log shows it as text.
+
+GitHub Actions reads some lines of a job's output as workflow commands: a line that starts,
+after any white space, with ``::`` (``::error file=README.md::Approved`` adds an annotation
+to the Checks tab), and any line that holds ``##[`` (the older form). Hearth's messages
+quote members' keys, values and file names, and any of them may hold a line break, so a
+member could forge annotations, or hide lines with ``::stop-commands::``.
+
+So under GitHub Actions (``GITHUB_ACTIONS=true``) text that could hold a command is printed
+between ``::stop-commands::TOKEN`` and ``::TOKEN::``: GitHub's documented way to print
+anything without running it, with a TOKEN that no file can know in advance. The text
+itself is printed unchanged, so the log reads as it does anywhere else. The block goes
+out in one write to one stream: no line of it can overtake the lines around it.
+
+Hearth writes no commands of its own apart from those two. One that ever does builds its
+line with :func:`workflow_command`, which escapes the values as GitHub documents.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TextIO
+
+# What may begin a workflow command: `::` at a line's start, or `##[` anywhere in it.
+COMMAND_MARKS = ("::", "##[")
+
+
+def under_github_actions() -> bool:
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def escape_data(text: str) -> str:
+    """A command's message (after the second ``::``), as GitHub's runner unescapes it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A command's property value (``file=...``), where ``:`` and ``,`` end the value."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def workflow_command(name: str, message: str = "", **properties: str) -> str:
+    """One command line, such as ``::error file=a.yml,line=3::message``, values escaped."""
+    given = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+    return f"::{name}{' ' + given if given else ''}::{escape_data(message)}"
+
+
+def inert(text: str) -> str:
+    """``text``, made unable to run a workflow command when printed under GitHub Actions."""
+    if not under_github_actions() or not any(mark in text for mark in COMMAND_MARKS):
+        return text
+    import secrets  # here: most commands never need it, and every command imports this
+
+    token = secrets.token_hex(16)
+    return "\n".join([workflow_command("stop-commands", token), text, workflow_command(token)])
+
+
+def say(text: str, file: TextIO | None = None) -> None:
+    """Print ``text`` (which may quote members) so that a CI log only shows it."""
+    print(inert(text), file=file or sys.stdout, flush=True)
