@@ -17,11 +17,15 @@ from invoke import Exit, task
 sys.path.insert(0, str(Path(__file__).parent / "plugins"))
 sys.path.insert(1, str(Path(__file__).parent / "benchmarks"))
 
-from hearth_core.console import inert, say
+from hearth_core.console import guard_output
 from hearth_core.problems import ContentError, display_path
 from hearth_core.settings import SettingsError
 from hearth_site import arguments
 from hearth_site.arguments import ArgumentError
+
+# In a CI log, nothing a task prints (a member's key or file name in a message) may be
+# read as a workflow command: see hearth_core.console.
+guard_output()
 
 # As a command ends, Python frees everything it made, and its last cycle collections
 # scan all of it first: a third of a second for `invoke email` on a large archive.
@@ -37,11 +41,6 @@ CONFIG = "pelicanconf.py"
 PUBLISH_CONFIG = "publishconf.py"
 OUTPUT = Path("output")
 PORT = "8000"  # a string, so that tasks read it (invoke's int() takes "١٢" and fails on "²")
-
-
-def _failure(message: str, code: int = 1) -> Exit:
-    """The message invoke prints as a task fails: under CI, member text in it stays text."""
-    return Exit(inert(message), code=code)
 
 
 def _settings(config: str = CONFIG, drafts: bool = False, preview: bool = False) -> dict:
@@ -65,9 +64,9 @@ def _build(config: str = CONFIG, drafts: bool = False, preview: bool = False) ->
     try:
         build(_settings(config, drafts, preview))
     except ContentError as error:
-        raise _failure(f"{error}\nThe site was not built: fix the problems above.") from None
+        raise Exit(f"{error}\nThe site was not built: fix the problems above.", code=1) from None
     except (BuildFailed, SettingsError, FileNotFoundError) as error:
-        raise _failure(f"Build failed: {error}") from None
+        raise Exit(f"Build failed: {error}", code=1) from None
     print(f"Built the site in {OUTPUT}/" + (" (with drafts)" if drafts else ""))
 
 
@@ -100,9 +99,9 @@ def check(c):
     try:
         problems = check_content(_settings())
     except (SettingsError, FileNotFoundError) as error:
-        raise _failure(str(error)) from None
+        raise Exit(str(error), code=1) from None
     if problems:
-        raise _failure("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s) found.")
+        raise Exit("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s) found.", code=1)
     print("No problems found.")
 
 
@@ -114,9 +113,9 @@ def serve(c, port=PORT, bind="localhost"):
     number = _argument(arguments.port, port)
     bind = _argument(arguments.bind_address, bind)
     if not (OUTPUT / "index.html").is_file():
-        raise _failure("Nothing to serve: run `invoke build` first.")
+        raise Exit("Nothing to serve: run `invoke build` first.", code=1)
     server = _listening(lambda: preview_server(OUTPUT, bind, number), number, bind)
-    say(f"Serving {OUTPUT}/ at http://{bind}:{number}/ (Ctrl-C to stop)")
+    print(f"Serving {OUTPUT}/ at http://{bind}:{number}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -134,7 +133,7 @@ def _listening(make_server, port: int, bind: str = "localhost"):
             f"Cannot listen on port {port} of {bind} ({reason}): stop what uses it, "
             "or choose another with --port N"
         )
-        raise _failure(message) from None
+        raise Exit(message, code=1) from None
 
 
 def _argument(read, given):
@@ -142,7 +141,7 @@ def _argument(read, given):
     try:
         return read(given)
     except ArgumentError as error:
-        raise _failure(str(error)) from None
+        raise Exit(str(error), code=1) from None
 
 
 @task(help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"})
@@ -169,7 +168,7 @@ def _build_reporting(drafts: bool) -> bool:
     try:
         _build(CONFIG, drafts, preview=True)
     except Exit as failure:
-        print(failure.message, file=sys.stderr)  # made inert by _failure
+        print(failure.message, file=sys.stderr)
         return False
     return True
 
@@ -188,9 +187,9 @@ def _publish(kind: str = "", dry_run: bool = False, push: bool = False) -> None:
 
     init_logging(level=logging.WARNING)
     try:
-        publish_site(PUBLISH_CONFIG, kind=kind, dry_run=dry_run, push=push, say=say)
+        publish_site(PUBLISH_CONFIG, kind=kind, dry_run=dry_run, push=push)
     except (PublishError, SettingsError, FileNotFoundError) as error:
-        raise _failure(str(error)) from None
+        raise Exit(str(error), code=1) from None
 
 
 @task(help={"dry-run": "build and check the site, then say how it would be deployed"})
@@ -224,7 +223,7 @@ def livereload(c, port=PORT, drafts=False):
     builds = Builds()
     server = _listening(lambda: live_preview_server(OUTPUT, builds, "localhost", number), number)
     threading.Thread(target=server.serve_forever, name="preview", daemon=True).start()
-    say(f"Serving a live preview of {OUTPUT}/ at http://localhost:{number}/ (Ctrl-C to stop)")
+    print(f"Serving a live preview of {OUTPUT}/ at http://localhost:{number}/ (Ctrl-C to stop)")
     try:
         for changes in watch("content", "theme", "plugins", CONFIG):
             # An edit to an issue's text shows at once; the full build then
@@ -253,14 +252,14 @@ def new_issue(c, title="Untitled"):
     try:
         settings = _settings()
     except (SettingsError, FileNotFoundError) as error:
-        raise _failure(str(error)) from None
+        raise Exit(str(error), code=1) from None
     issues_dir = Path(settings["PATH"], settings["ARTICLE_PATHS"][0])
     issues = load_issues(issues_dir)[0]
     members = load_community(settings, issues)[0]
     published = [issue for issue in issues if not issue.is_draft]
     pending = pending_links(published, [link for m in members for link in m.links])
     path = create_issue(issues_dir, title, date.today(), [link.url for link in pending])
-    say(f"Created {display_path(path)}: edit it, then remove `Status: draft` to publish it.")
+    print(f"Created {display_path(path)}: edit it, then remove `Status: draft` to publish it.")
     if pending:
         print(
             f"Its Community: header lists the {len(pending)} member link(s) shared since the "
@@ -278,15 +277,16 @@ def email(c, issue=""):
     try:
         rendered = render_email(_settings(PUBLISH_CONFIG), number)
     except (EmailError, SettingsError, FileNotFoundError) as error:
-        raise _failure(f"Cannot render issue {number}: {error}") from None
+        raise Exit(f"Cannot render issue {number}: {error}", code=1) from None
     for path, size in write_email(rendered, OUTPUT / "email"):
-        say(f"Wrote {display_path(path)} ({size / 1024:.1f} KB)")
+        print(f"Wrote {display_path(path)} ({size / 1024:.1f} KB)")
     failed = preflight(rendered)
     if failed:
         listed = "\n".join(f"- {check}" for check in failed)
-        raise _failure(
+        raise Exit(
             f"{listed}\n{len(failed)} check(s) failed: `invoke send` refuses this email "
-            "until they are fixed (or given --force)."
+            "until they are fixed (or given --force).",
+            code=1,
         )
     print("All checks passed.")
 
@@ -306,7 +306,7 @@ def bench(c, scale="1", scaling=False, keep=""):
     try:
         print(bench_command(Path.cwd(), size, scaling, Path(keep) if keep else None))
     except ValueError as error:
-        raise _failure(f"invoke bench: {error}") from None
+        raise Exit(f"invoke bench: {error}", code=1) from None
 
 
 @task(
@@ -355,9 +355,9 @@ def sync_discussions(c, platform=None, dry_run=False):
     try:
         code = sync(_settings(), platforms=[name for name in names if name], dry_run=dry_run)
     except ContentError as error:
-        raise _failure(f"{error}\nNothing was synced: fix the problems above.") from None
+        raise Exit(f"{error}\nNothing was synced: fix the problems above.", code=1) from None
     except (SettingsError, SyncError, FileNotFoundError) as error:
-        raise _failure(str(error)) from None
+        raise Exit(str(error), code=1) from None
     if code:
         raise Exit(code=code)
 
@@ -392,7 +392,7 @@ def send(c, issue="", preview=None, schedule="", now=False, yes=False, force=Fal
             confirm=terminal_confirm(yes),
         )
     except FAILURES as error:
-        raise _failure(str(error)) from None
+        raise Exit(str(error), code=1) from None
 
 
 @task(help={"dry-run": "print the requests it would make; make none and write nothing"})
@@ -404,4 +404,4 @@ def import_buttondown(c, dry_run=False):
     try:
         run_import(_settings(PUBLISH_CONFIG), dry_run=dry_run)
     except FAILURES as error:
-        raise _failure(str(error)) from None
+        raise Exit(str(error), code=1) from None

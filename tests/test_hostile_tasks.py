@@ -5,6 +5,7 @@ The tasks run as the author runs them: `invoke ...` in a copy of the project.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -15,12 +16,12 @@ from datetime import UTC, datetime
 from unittest import mock
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from hearth_buttondown.errors import SendError
 from hearth_buttondown.send import parse_schedule
-from hearth_core.console import inert, workflow_command
+from hearth_core.console import InertStream, inert, workflow_command
 from hearth_core.text import first_forbidden
 from hearth_site import arguments
 from hearth_site.arguments import ArgumentError
@@ -310,6 +311,22 @@ def test_no_text_printed_under_github_actions_runs_a_command(text):
         printed = inert(text)
     assert workflow_commands(printed) == []
     assert text in printed
+
+
+@given(st.lists(HOSTILE_TEXT, max_size=8))
+@example(["x\n##", "[error]forged"])
+@example(["#", "#", "[error]forged"])
+@example(["one ", "line\n::error::forged"])
+def test_nothing_written_in_pieces_under_github_actions_runs_a_command(pieces):
+    """Separate writes (print's text, then its newline; a logger's parts) are checked
+    together, so a command cut in two, `##` then `[error]x`, runs no more than a whole one."""
+    log = io.StringIO()
+    stream = InertStream(log)
+    with mock.patch.dict(os.environ, {"GITHUB_ACTIONS": "true"}):
+        for piece in pieces:
+            stream.write(piece)
+    assert workflow_commands(log.getvalue()) == []
+    assert all(piece in log.getvalue() for piece in pieces)
 
 
 @given(HOSTILE_TEXT)

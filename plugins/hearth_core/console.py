@@ -12,6 +12,11 @@ anything without running it, with a TOKEN that no file can know in advance. The 
 itself is printed unchanged, so the log reads as it does anywhere else. The block goes
 out in one write to one stream: no line of it can overtake the lines around it.
 
+tasks.py calls :func:`guard_output` first thing, so this holds for everything a task
+prints through sys.stdout and sys.stderr: its messages, logging, a traceback. A program
+it runs writes to the same file descriptors directly and is not covered; Hearth passes
+no member text to one.
+
 Hearth writes no commands of its own apart from those two. One that ever does builds its
 line with :func:`workflow_command`, which escapes the values as GitHub documents.
 """
@@ -48,14 +53,51 @@ def workflow_command(name: str, message: str = "", **properties: str) -> str:
 
 def inert(text: str) -> str:
     """``text``, made unable to run a workflow command when printed under GitHub Actions."""
-    if not under_github_actions() or not any(mark in text for mark in COMMAND_MARKS):
+    if not under_github_actions() or not _holds_mark(text):
         return text
+    return _stopped(text, at_line_start=True)
+
+
+def _stopped(text: str, *, at_line_start: bool) -> str:
+    """``text`` between ``::stop-commands::TOKEN`` and ``::TOKEN::``, each on a line."""
     import secrets  # here: most commands never need it, and every command imports this
 
     token = secrets.token_hex(16)
-    return "\n".join([workflow_command("stop-commands", token), text, workflow_command(token)])
+    body = text.removesuffix("\n")
+    block = "\n".join([workflow_command("stop-commands", token), body, workflow_command(token)])
+    # A command is read only at the start of a line: the block must start one.
+    return ("" if at_line_start else "\n") + block + text[len(body) :]
 
 
-def say(text: str, file: TextIO | None = None) -> None:
-    """Print ``text`` (which may quote members) so that a CI log only shows it."""
-    print(inert(text), file=file or sys.stdout, flush=True)
+class InertStream:
+    """A text stream whose every write is made :func:`inert`, for sys.stdout and sys.stderr.
+
+    Each write is checked with the end of the one before, so that a mark cut in two by
+    separate writes (``##`` then ``[error]``) is found too.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._tail = "\n"
+
+    def write(self, text: str) -> int:
+        if _holds_mark(text) or _holds_mark(self._tail + text[:2], beyond=self._tail):
+            text = _stopped(text, at_line_start=self._tail.endswith(("\n", "\r")))
+        if text:
+            self._tail = (self._tail + text)[-2:]
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+def _holds_mark(text: str, beyond: str = "") -> bool:
+    """Whether ``text`` holds a mark that ``beyond`` (its start) does not hold alone."""
+    return any(mark in text and mark not in beyond for mark in COMMAND_MARKS)
+
+
+def guard_output() -> None:
+    """Under GitHub Actions, make everything this process prints inert (tasks.py calls it)."""
+    if under_github_actions() and not isinstance(sys.stdout, InertStream):
+        sys.stdout = InertStream(sys.stdout)
+        sys.stderr = InertStream(sys.stderr)
