@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -258,3 +260,33 @@ def test_links_work_under_a_sub_path_like_github_project_pages(tmp_path):
     feed = (output / "feeds/issues.atom.xml").read_text()
     assert f'href="{site_url}/issues/3/"' in feed
     assert 'href="https://owner.github.io/issues/' not in feed
+
+
+NEEDS_THE_CHECKER = [
+    "tests/test_publish.py::test_publish_swaps_the_checked_site_into_the_folder",
+    "tests/test_publish.py::test_rsync_dry_run_prints_the_command_and_deploys_nothing",
+    "tests/test_publish.py::test_gh_pages_commits_the_site_to_its_branch_and_leaves_the_checkout_alone",
+]
+
+
+@pytest.mark.parametrize("in_ci", [False, True], ids=["on a fresh clone", "in CI"])
+def test_without_java_the_publish_tests_skip_on_a_fresh_clone_and_fail_in_ci(tmp_path, in_ci):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_REQUIRE")}
+    environment["PATH"] = str(tmp_path)  # no java here
+    if in_ci:
+        environment["HEARTH_REQUIRE_TOOLS"] = "1"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *NEEDS_THE_CHECKER],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    summary = result.stdout.strip().splitlines()[-1]
+    if in_ci:
+        assert result.returncode == 1 and "3 errors" in summary, result.stdout
+        assert "required here: HEARTH_REQUIRE_TOOLS is set" in result.stdout
+    else:
+        assert result.returncode == 0 and "3 skipped" in summary, result.stdout
+        assert "Java is missing (apt-get install default-jre-headless)" in result.stdout
