@@ -11,6 +11,8 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -207,3 +209,57 @@ def test_a_file_system_that_refuses_the_swap_leaves_the_folder_as_it_was(tmp_pat
         deploy_folder(new_site, folder, swap=refused)
     assert contents(folder) == OLD
     assert beside(folder) == ["staged", "www"]
+
+
+WAIT_AT = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, {plugins!r})
+from hearth_site.swap import deploy_folder
+
+def after(step):
+    if step == "copied":
+        Path({ready!r}).touch()
+        deadline = time.monotonic() + 60
+        while not Path({go!r}).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+deploy_folder(Path({site!r}), Path({folder!r}), after=after)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_a_second_publish_waits_for_the_first_instead_of_clearing_its_new_site(
+    live, new_site, tmp_path
+):
+    ready, go = tmp_path / "ready", tmp_path / "go"
+    script = WAIT_AT.format(
+        plugins=str(ROOT / "plugins"),
+        ready=str(ready),
+        go=str(go),
+        site=str(new_site),
+        folder=str(live),
+    )
+    first = subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)])
+    try:
+        _wait_for(ready)
+        newer = write(tmp_path / "newer", {"index.html": "newer home"})
+        second = threading.Thread(target=deploy_folder, args=(newer, live))
+        second.start()
+        second.join(timeout=1)
+        assert second.is_alive()  # waiting for the first publish's lock
+        assert contents(live) == OLD
+        go.touch()
+        assert first.wait(timeout=60) == 0
+        second.join(timeout=60)
+    finally:
+        go.touch()
+        first.wait(timeout=60)
+    assert contents(live) == {"index.html": "newer home"}
+
+
+def _wait_for(path: Path) -> None:
+    deadline = time.monotonic() + 60
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.05)

@@ -18,7 +18,8 @@ So the switch is always a single system call:
 Where none of these is possible, publishing refuses and says how to set up the link:
 it never falls back to a gap. Whatever is left behind by an interrupted publish is a
 hidden ``.NAME.new-*`` or ``.NAME.release-*`` folder beside the site, never the site
-itself, and the next publish removes it.
+itself, and the next publish removes it. Two publishes to one folder run one after the
+other (a lock on the folder's parent), so neither takes the other's new site for a leftover.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ import os
 import secrets
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 AT_FDCWD = -100
@@ -78,7 +80,9 @@ def _call(function: Callable[..., int], *args: object) -> None:
         raise error_type(code, os.strerror(code), str(args[-2]))
 
 
-def deploy_folder(site: Path, folder: Path, *, swap: Swap | None = None, after: Step = None):
+def deploy_folder(
+    site: Path, folder: Path, *, swap: Swap | None = None, after: Step = None
+) -> None:
     """Make ``folder`` serve a copy of ``site``; OSError leaves it serving the old one.
 
     ``swap`` exchanges two folders in one step (this system's by default); ``after`` is
@@ -86,11 +90,30 @@ def deploy_folder(site: Path, folder: Path, *, swap: Swap | None = None, after: 
     """
     after = after or (lambda _step: None)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(folder)
-    if folder.is_symlink():
-        _relink(site, folder, after)
-    else:
-        _swap_in(site, folder, swap or system_swap(), after)
+    with _one_publish_at_a_time(folder.parent):
+        remove_leftovers(folder)
+        if folder.is_symlink():
+            _relink(site, folder, after)
+        else:
+            _swap_in(site, folder, swap or system_swap(), after)
+
+
+@contextmanager
+def _one_publish_at_a_time(parent: Path) -> Iterator[None]:
+    """Hold a lock on the folder's parent: a second publish waits rather than clear away
+    the first one's new site as a leftover. Where there is no flock (Windows), nothing."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    descriptor = os.open(parent, os.O_RDONLY)
+    try:
+        with suppress(OSError):  # a file system without locks (some NFS): no lock
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # which releases the lock
 
 
 def _swap_in(site: Path, folder: Path, swap: Swap, after: Callable[[str], None]) -> None:
