@@ -352,6 +352,8 @@ def sync_discussions(c, platform=None, dry_run=False):
     from hearth_discussions.sync import sync_discussions as sync
 
     names = [name.strip() for given in platform or [] for name in given.split(",")]
+    if platform and not any(names):  # not "no filter": that would sync every platform
+        raise Exit("--platform is empty: name one, like --platform github", code=1)
     try:
         code = sync(_settings(), platforms=[name for name in names if name], dry_run=dry_run)
     except ContentError as error:

@@ -59,12 +59,16 @@ HOSTILE = {
     ("bench", "--scale"): (["nan", "1_0"], "--scale"),
     ("bench", "--keep"): (["tasks.py", "/proc/self/no/such/folder"], "--keep"),
     ("new-issue", "--title"): (["Spring\rDate: 1873-01-01", "\u202egnirpS"], "--title"),
-    ("sync-discussions", "--platform"): (["::error::x"], "--platform"),
+    ("sync-discussions", "--platform"): (["::error::x", "", " , "], "--platform"),
 }
 NOT_BIND_ADDRESSES = ["a" * 300, "x" * 64 + ".ex", "bad host", "::error::x", "²", ""]
 NOT_HERE = {"check-pr"}
 # What a task needs besides the option, so that the option is what gets refused.
-ALSO = {"send": {"--issue": "1", "--dry-run": None}, "bench": {"--scale": "0.001"}}
+ALSO = {
+    "send": {"--issue": "1", "--dry-run": None},
+    "bench": {"--scale": "0.001"},
+    "sync-discussions": {"--dry-run": None},  # should a value get through: no requests
+}
 
 
 @pytest.fixture(autouse=True)
