@@ -48,21 +48,28 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def template_problem(error: Exception) -> Problem:
-    """Where a Jinja2 template failed, as ``theme/templates/base.html:3: message``.
+def template_error_message(error: Exception) -> str:
+    """Where a Jinja2 template failed and why: ``theme/templates/base.html:3: template ...``.
 
     A syntax error carries its template and line; an error while rendering (an undefined
     name, a missing include) is found in the traceback, where Jinja2 puts each template's
     own file and line.
     """
+    from jinja2 import TemplateNotFound
+
     path, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    kind = "template syntax error" if path and line else "template error"
     if not path:
         frames = [f for f in traceback.extract_tb(error.__traceback__) if _is_template(f)]
         if frames:
             path, line = frames[-1].filename, frames[-1].lineno
-    message = getattr(error, "message", None) or str(error) or type(error).__name__
-    kind = "syntax error" if getattr(error, "lineno", None) else "error"
-    return problem(path or "a template", line or 0, "", f"template {kind}: {message}")
+    if isinstance(error, TemplateNotFound):
+        message = f"{error.name} is not among the theme's templates"
+    else:
+        message = getattr(error, "message", None) or str(error) or type(error).__name__
+    if not path:
+        return f"{kind}: {message}"
+    return str(problem(path, line or 0, "", f"{kind}: {message}"))
 
 
 def _is_template(frame: traceback.FrameSummary) -> bool:

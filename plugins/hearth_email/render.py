@@ -23,7 +23,7 @@ from jinja2 import (
 )
 
 from hearth_core.files import write_atomically
-from hearth_core.problems import template_problem
+from hearth_core.problems import template_error_message
 from hearth_core.settings import absolute_site_url
 from hearth_discussions.collect import discussion_ref, load_activity
 from hearth_email.links import absolute_html, absolute_url
@@ -71,7 +71,7 @@ def render_email(settings: dict[str, Any], number: int) -> RenderedEmail:
     try:
         return _render(settings, number)
     except TemplateError as error:
-        raise EmailError(str(template_problem(error))) from None
+        raise EmailError(template_error_message(error)) from None
 
 
 def _render(settings: dict[str, Any], number: int) -> RenderedEmail:
