@@ -71,12 +71,6 @@ ALSO = {
 }
 
 
-@pytest.fixture(autouse=True)
-def not_under_github_actions(monkeypatch):
-    """As on an author's machine, unless a test says otherwise (the suite also runs in CI)."""
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-
-
 def test_every_option_of_every_task_is_fed_hostile_values(project):
     listing = """
 import json, tasks
