@@ -6,6 +6,8 @@ killed outright), rather than polling a publish in flight and hoping to catch th
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import signal
 import subprocess
@@ -263,3 +265,37 @@ def _wait_for(path: Path) -> None:
     while not path.exists():
         assert time.monotonic() < deadline, f"{path} never appeared"
         time.sleep(0.05)
+
+
+class MacOSLibrary:
+    """Stands for macOS's C library: renamex_np, and no renameat2."""
+
+    def __init__(self, answer: int = 0) -> None:
+        self.calls: list[tuple] = []
+
+        def renamex_np(*args: object) -> int:
+            self.calls.append(args)
+            return answer
+
+        self.renamex_np = renamex_np
+
+
+def test_on_macos_the_swap_is_renamex_np_with_rename_swap(tmp_path):
+    library = MacOSLibrary()
+    system_swap(library)(tmp_path / "new", tmp_path / "www")
+    assert library.calls == [(os.fsencode(tmp_path / "new"), os.fsencode(tmp_path / "www"), 2)]
+
+
+@pytest.mark.parametrize(
+    ("code", "error_type"),
+    [(errno.ENOTSUP, SwapUnavailable), (errno.EINVAL, SwapUnavailable), (errno.EBUSY, OSError)],
+)
+def test_a_refused_swap_is_told_apart_from_another_failure(tmp_path, code, error_type):
+    """ENOTSUP or EINVAL: this file system cannot swap (then the advice to use a link);
+    anything else (EBUSY: a mount point) is an ordinary failure."""
+    swap = system_swap(MacOSLibrary(answer=-1))
+    ctypes.set_errno(code)
+    with pytest.raises(error_type) as raised:
+        swap(tmp_path / "new", tmp_path / "www")
+    assert raised.value.errno == code and raised.value.filename == str(tmp_path / "www")
+    assert type(raised.value) is error_type

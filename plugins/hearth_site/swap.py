@@ -33,6 +33,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 AT_FDCWD = -100
 RENAME_EXCHANGE = 2  # Linux, <linux/fs.h>
@@ -51,11 +52,15 @@ class SwapUnavailable(OSError):
     """This system or file system cannot swap two folders in one step."""
 
 
-def system_swap() -> Swap:
-    """This system's way to swap two paths in one system call, or one that says there is none."""
-    if sys.platform == "win32":  # no call swaps two folders there
-        return no_swap
-    libc = ctypes.CDLL(None, use_errno=True)
+def system_swap(libc: Any = None) -> Swap:
+    """This system's way to swap two paths in one system call, or one that says there is none.
+
+    ``libc``: the C library to look in (the process's own by default).
+    """
+    if libc is None:
+        if sys.platform == "win32":  # no call swaps two folders there
+            return no_swap
+        libc = ctypes.CDLL(None, use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)  # glibc 2.28+, musl 1.2.4+
     if renameat2 is not None:
         renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
