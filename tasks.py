@@ -127,11 +127,10 @@ def serve(c, port=PORT, bind="localhost"):
 def _listening(make_server, port: int, bind: str = "localhost"):
     try:
         return make_server()
-    except (OSError, UnicodeError) as error:  # UnicodeError: a host name IDNA cannot encode
-        reason = getattr(error, "strerror", None) or str(error)
+    except OSError as error:
         message = (
-            f"Cannot listen on port {port} of {bind} ({reason}): stop what uses it, "
-            "or choose another with --port N"
+            f"Cannot listen on port {port} of {bind} ({error.strerror or error}): stop what "
+            "uses it, or choose another with --port N"
         )
         raise Exit(message, code=1) from None
 
