@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from hearth_core.headers import required_text
 from hearth_core.text import describe, first_forbidden
 
 WHOLE = re.compile(r"[0-9]{1,9}")
@@ -70,7 +71,8 @@ def scale(given: object, high: float = 100) -> float:
 
 
 def issue_title(given: object) -> str:
-    """``--title``: one line of text, without characters a page or a header cannot hold."""
+    """``--title``: one line of text, without characters a page or a header cannot hold,
+    that the Title header of the new issue's file then holds as it is."""
     title = str(given).strip()
     if not title:
         raise ArgumentError('--title is empty: give the issue a title, like --title "Spring"')
@@ -85,7 +87,10 @@ def issue_title(given: object) -> str:
         raise ArgumentError(
             f"--title is {len(title)} characters long: keep it to {TITLE_LENGTH} at most"
         )
-    return title
+    try:  # and whatever else `invoke check` asks of a Title header
+        return required_text(title)
+    except ValueError as error:
+        raise ArgumentError(f"--title {error}") from None
 
 
 def _shown(given: object) -> str:
