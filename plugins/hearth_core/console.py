@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from typing import TextIO
 
 # What may begin a workflow command: `::` at a line's start, or `##[` anywhere in it.
@@ -86,6 +87,10 @@ class InertStream:
         if text:
             self._tail = (self._tail + text)[-2:]
         return self._stream.write(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._stream, name)
