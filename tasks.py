@@ -17,8 +17,15 @@ from invoke import Exit, task
 sys.path.insert(0, str(Path(__file__).parent / "plugins"))
 sys.path.insert(1, str(Path(__file__).parent / "benchmarks"))
 
+from hearth_core.console import guard_output
 from hearth_core.problems import ContentError, display_path
 from hearth_core.settings import SettingsError
+from hearth_site import arguments
+from hearth_site.arguments import ArgumentError
+
+# In a CI log, nothing a task prints (a member's key or file name in a message) may be
+# read as a workflow command: see hearth_core.console.
+guard_output()
 
 # As a command ends, Python frees everything it made, and its last cycle collections
 # scan all of it first: a third of a second for `invoke email` on a large archive.
@@ -33,7 +40,7 @@ sys.dont_write_bytecode = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
 CONFIG = "pelicanconf.py"
 PUBLISH_CONFIG = "publishconf.py"
 OUTPUT = Path("output")
-PORT = 8000
+PORT = "8000"  # a string, so that tasks read it (invoke's int() takes "١٢" and fails on "²")
 
 
 def _settings(config: str = CONFIG, drafts: bool = False, preview: bool = False) -> dict:
@@ -103,10 +110,12 @@ def serve(c, port=PORT, bind="localhost"):
     """Serve output/ at http://localhost:8000 until Ctrl-C."""
     from hearth_site.serve import preview_server
 
+    number = _argument(arguments.port, port)
+    bind = _argument(arguments.bind_address, bind)
     if not (OUTPUT / "index.html").is_file():
         raise Exit("Nothing to serve: run `invoke build` first.", code=1)
-    server = _listening(lambda: preview_server(OUTPUT, bind, int(port)), port)
-    print(f"Serving {OUTPUT}/ at http://{bind}:{port}/ (Ctrl-C to stop)")
+    server = _listening(lambda: preview_server(OUTPUT, bind, number), number, bind)
+    print(f"Serving {OUTPUT}/ at http://{bind}:{number}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -115,17 +124,29 @@ def serve(c, port=PORT, bind="localhost"):
         server.server_close()
 
 
-def _listening(make_server, port):
+def _listening(make_server, port: int, bind: str = "localhost"):
     try:
         return make_server()
     except OSError as error:
-        message = f"Cannot listen on port {port} ({error.strerror}): stop what uses it, or --port N"
+        message = (
+            f"Cannot listen on port {port} of {bind} ({error.strerror or error}): stop what "
+            "uses it, or choose another with --port N"
+        )
         raise Exit(message, code=1) from None
+
+
+def _argument(read, given):
+    """An option's value read by one of hearth_site.arguments' functions, or the task fails."""
+    try:
+        return read(given)
+    except ArgumentError as error:
+        raise Exit(str(error), code=1) from None
 
 
 @task(help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"})
 def reserve(c, port=PORT, drafts=False):
     """Build the site, then serve it."""
+    _argument(arguments.port, port)  # before the build, not after it
     _build(CONFIG, drafts)
     serve(c, port)
 
@@ -196,11 +217,12 @@ def livereload(c, port=PORT, drafts=False):
     from hearth_site.quickpreview import rerender_issues
     from hearth_site.serve import Builds, live_preview_server
 
+    number = _argument(arguments.port, port)
     _build_reporting(drafts)
     builds = Builds()
-    server = _listening(lambda: live_preview_server(OUTPUT, builds, "localhost", int(port)), port)
+    server = _listening(lambda: live_preview_server(OUTPUT, builds, "localhost", number), number)
     threading.Thread(target=server.serve_forever, name="preview", daemon=True).start()
-    print(f"Serving a live preview of {OUTPUT}/ at http://localhost:{port}/ (Ctrl-C to stop)")
+    print(f"Serving a live preview of {OUTPUT}/ at http://localhost:{number}/ (Ctrl-C to stop)")
     try:
         for changes in watch("content", "theme", "plugins", CONFIG):
             # An edit to an issue's text shows at once; the full build then
@@ -225,6 +247,7 @@ def new_issue(c, title="Untitled"):
     from hearth_members.community import pending_links
     from hearth_members.site import load_community
 
+    title = _argument(arguments.issue_title, title)
     try:
         settings = _settings()
     except (SettingsError, FileNotFoundError) as error:
@@ -243,24 +266,17 @@ def new_issue(c, title="Untitled"):
         )
 
 
-def _issue_number(given: object) -> int:
-    text = str(given).strip()
-    if not text.isdigit() or int(text) < 1:
-        raise Exit("Name the issue by its number: --issue 12", code=1)
-    return int(text)
-
-
 @task(help={"issue": "the issue's number"})
 def email(c, issue=""):
     """Render one issue for email into output/email/N.html and N.txt, and run the checks."""
     from hearth_email.checks import preflight
     from hearth_email.render import EmailError, render_email, write_email
 
-    number = _issue_number(issue)
+    number = _argument(arguments.issue_number, issue)
     try:
         rendered = render_email(_settings(PUBLISH_CONFIG), number)
     except (EmailError, SettingsError, FileNotFoundError) as error:
-        raise Exit(f"Cannot render issue {issue}: {error}", code=1) from None
+        raise Exit(f"Cannot render issue {number}: {error}", code=1) from None
     for path, size in write_email(rendered, OUTPUT / "email"):
         print(f"Wrote {display_path(path)} ({size / 1024:.1f} KB)")
     failed = preflight(rendered)
@@ -285,11 +301,7 @@ def bench(c, scale="1", scaling=False, keep=""):
     """Benchmark Hearth against plain Pelican on a synthetic archive; print a table."""
     from hearth_bench.report import bench_command
 
-    try:
-        size = float(scale)
-    except ValueError:
-        message = f"invoke bench: --scale takes a number, like 1 or 0.5, not {scale!r}"
-        raise Exit(message, code=1) from None
+    size = _argument(arguments.scale, scale)
     try:
         print(bench_command(Path.cwd(), size, scaling, Path(keep) if keep else None))
     except ValueError as error:
@@ -351,6 +363,8 @@ def sync_discussions(c, platform=None, dry_run=False):
     from hearth_discussions.sync import sync_discussions as sync
 
     names = [name.strip() for given in platform or [] for name in given.split(",")]
+    if platform and not any(names):  # not "no filter": that would sync every platform
+        raise Exit("--platform is empty: name one, like --platform github", code=1)
     try:
         code = sync(_settings(), platforms=[name for name in names if name], dry_run=dry_run)
     except ContentError as error:
@@ -378,7 +392,7 @@ def send(c, issue="", preview=None, schedule="", now=False, yes=False, force=Fal
     """Create or update issue N as a Buttondown draft; preview, schedule or send it."""
     from hearth_buttondown.commands import FAILURES, send_issue, terminal_confirm
 
-    number = _issue_number(issue)
+    number = _argument(arguments.issue_number, issue)
     try:
         send_issue(
             _settings(PUBLISH_CONFIG),

@@ -9,6 +9,11 @@ import pytest
 
 from tests.sites import ROOT, build_site, served
 
+# Under GitHub Actions a task prints text that could read as a workflow command inside
+# stop-commands (hearth_core.console). The suite runs there too (deploy.yml), and a test
+# reads a task's output as an author sees it; tests of the CI behaviour set it themselves.
+os.environ.pop("GITHUB_ACTIONS", None)
+
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:

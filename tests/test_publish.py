@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -11,6 +13,7 @@ import pytest
 from hearth_core.settings import load_settings
 from hearth_site.build import build
 from hearth_site.publish import broken_links
+from tests.conftest import missing
 from tests.sites import ROOT, invoke, page
 
 SETTINGS = ("TARGET", "FOLDER", "BRANCH")
@@ -22,6 +25,18 @@ def no_publish_settings_from_outside(monkeypatch):
         monkeypatch.delenv(f"HEARTH_PUBLISH_{name}", raising=False)
     monkeypatch.delenv("HEARTH_RSYNC_DEST", raising=False)
     monkeypatch.delenv("HEARTH_SITEURL", raising=False)
+
+
+@pytest.fixture
+def html_checker(test_tool):
+    """Java and vnu.jar, which every publish runs on every page before it deploys anything.
+
+    Without them a publish refuses (as it should), so a test that expects one to succeed is
+    skipped with the reason; in CI (HEARTH_REQUIRE_TOOLS) it fails instead.
+    """
+    if shutil.which("java") is None:
+        missing("Java is missing (apt-get install default-jre-headless): publishing runs vnu.jar")
+    return test_tool("vnu-jar/build/dist/vnu.jar")
 
 
 @pytest.fixture
@@ -46,7 +61,7 @@ def git(repo, *args):
     ).stdout.strip()
 
 
-def test_publish_swaps_the_checked_site_into_the_folder(project, deployed):
+def test_publish_swaps_the_checked_site_into_the_folder(html_checker, project, deployed):
     result = invoke(project, "publish")
     assert result.returncode == 0, result.stderr
     assert "checked it: " in result.stdout and f"Published to {deployed}/" in result.stdout
@@ -106,7 +121,7 @@ def test_an_unconfigured_target_says_what_to_set(project, monkeypatch):
     assert "Traceback" not in result.stderr
 
 
-def test_rsync_dry_run_prints_the_command_and_deploys_nothing(project, monkeypatch):
+def test_rsync_dry_run_prints_the_command_and_deploys_nothing(html_checker, project, monkeypatch):
     monkeypatch.setenv("HEARTH_PUBLISH_TARGET", "rsync")
     monkeypatch.setenv("HEARTH_RSYNC_DEST", "mara@news.example:/var/www/news/")
     result = invoke(project, "publish", "--dry-run")
@@ -117,7 +132,9 @@ def test_rsync_dry_run_prints_the_command_and_deploys_nothing(project, monkeypat
 
 
 @pytest.mark.skipif(not shutil.which("rsync"), reason="rsync not installed")
-def test_rsync_publishes_the_site_and_removes_what_it_no_longer_has(project, deployed, monkeypatch):
+def test_rsync_publishes_the_site_and_removes_what_it_no_longer_has(
+    html_checker, project, deployed, monkeypatch
+):
     monkeypatch.setenv("HEARTH_PUBLISH_TARGET", "rsync")
     monkeypatch.setenv("HEARTH_RSYNC_DEST", f"{deployed}/")
     (deployed / "gone.html").write_text("removed from the site")
@@ -150,7 +167,9 @@ def repository(project):
     return project
 
 
-def test_gh_pages_commits_the_site_to_its_branch_and_leaves_the_checkout_alone(repository):
+def test_gh_pages_commits_the_site_to_its_branch_and_leaves_the_checkout_alone(
+    html_checker, repository
+):
     head = git(repository, "rev-parse", "HEAD")
     result = invoke(repository, "gh-pages", "--push")
     assert result.returncode == 0, result.stderr
@@ -241,3 +260,33 @@ def test_links_work_under_a_sub_path_like_github_project_pages(tmp_path):
     feed = (output / "feeds/issues.atom.xml").read_text()
     assert f'href="{site_url}/issues/3/"' in feed
     assert 'href="https://owner.github.io/issues/' not in feed
+
+
+NEEDS_THE_CHECKER = [
+    "tests/test_publish.py::test_publish_swaps_the_checked_site_into_the_folder",
+    "tests/test_publish.py::test_rsync_dry_run_prints_the_command_and_deploys_nothing",
+    "tests/test_publish.py::test_gh_pages_commits_the_site_to_its_branch_and_leaves_the_checkout_alone",
+]
+
+
+@pytest.mark.parametrize("in_ci", [False, True], ids=["on a fresh clone", "in CI"])
+def test_without_java_the_publish_tests_skip_on_a_fresh_clone_and_fail_in_ci(tmp_path, in_ci):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_REQUIRE")}
+    environment["PATH"] = str(tmp_path)  # no java here
+    if in_ci:
+        environment["HEARTH_REQUIRE_TOOLS"] = "1"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *NEEDS_THE_CHECKER],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    summary = result.stdout.strip().splitlines()[-1]
+    if in_ci:
+        assert result.returncode == 1 and "3 errors" in summary, result.stdout
+        assert "required here: HEARTH_REQUIRE_TOOLS is set" in result.stdout
+    else:
+        assert result.returncode == 0 and "3 skipped" in summary, result.stdout
+        assert "Java is missing (apt-get install default-jre-headless)" in result.stdout

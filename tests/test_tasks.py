@@ -117,7 +117,11 @@ def test_tasks_that_take_an_issue_number_explain_a_wrong_one(project):
         for given in ("x", "0"):
             result = invoke(project, task, "--issue", given)
             assert result.returncode == 1
-            assert result.stderr.strip() == "Name the issue by its number: --issue 12", task
+            assert result.stderr.strip() == (
+                f"--issue '{given}': give a whole number from 1 to 99999, like --issue 12"
+            ), task
+        result = invoke(project, task)
+        assert result.stderr.startswith("--issue is missing: give a whole number"), task
 
 
 def test_a_task_keeps_hearth_s_compiled_code_for_the_next_unless_told_not_to(project, monkeypatch):

@@ -31,7 +31,10 @@ def growth_table(small: Report, large: Report) -> str:
 
 def _run(repo: Path, scale: float, keep: Path | None) -> Report:
     if keep:
-        keep.mkdir(parents=True, exist_ok=False)
+        try:
+            keep.mkdir(parents=True, exist_ok=False)
+        except OSError as error:
+            raise ValueError(f"--keep {keep}: cannot make this folder ({error.strerror})") from None
         return run_benchmark(repo, keep, scale)
     with tempfile.TemporaryDirectory(prefix="hearth-bench-") as scratch:
         return run_benchmark(repo, Path(scratch), scale)

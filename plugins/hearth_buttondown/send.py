@@ -54,6 +54,12 @@ def parse_schedule(value: str, now: datetime | None = None) -> datetime:
             f"--schedule {value}: add the UTC offset, like {example} or ...Z for UTC, "
             "so the time cannot be read in the wrong time zone"
         )
+    try:
+        when.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-23:59 is after the last time Python can hold
+        raise SendError(
+            f"--schedule {value}: that time is out of range; give one like {example}"
+        ) from None
     now = now or datetime.now(UTC)
     if when <= now:
         raise SendError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,3 +47,31 @@ class ContentError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def template_error_message(error: Exception) -> str:
+    """Where a Jinja2 template failed and why: ``theme/templates/base.html:3: template ...``.
+
+    A syntax error carries its template and line; an error while rendering (an undefined
+    name, a missing include) is found in the traceback, where Jinja2 puts each template's
+    own file and line.
+    """
+    from jinja2 import TemplateNotFound
+
+    path, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    kind = "template syntax error" if path and line else "template error"
+    if not path:
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if _is_template(f)]
+        if frames:
+            path, line = frames[-1].filename, frames[-1].lineno
+    if isinstance(error, TemplateNotFound):
+        message = f"{error.name} is not among the theme's templates"
+    else:
+        message = getattr(error, "message", None) or str(error) or type(error).__name__
+    if not path:
+        return f"{kind}: {message}"
+    return str(problem(path, line or 0, "", f"{kind}: {message}"))
+
+
+def _is_template(frame: traceback.FrameSummary) -> bool:
+    return not frame.filename.endswith(".py") and not frame.filename.startswith("<")

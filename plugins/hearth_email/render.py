@@ -18,11 +18,13 @@ from jinja2 import (
     FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
+    TemplateError,
     select_autoescape,
 )
 
 from hearth_core.dates import format_date
 from hearth_core.files import write_atomically
+from hearth_core.problems import template_error_message
 from hearth_core.settings import absolute_site_url
 from hearth_discussions.collect import discussion_ref, load_activity
 from hearth_email.links import absolute_html, absolute_url
@@ -66,6 +68,14 @@ def load_issue(settings: dict[str, Any], number: int) -> tuple[Issue, list[Issue
 
 
 def render_email(settings: dict[str, Any], number: int) -> RenderedEmail:
+    """Issue ``number`` for inboxes; EmailError says what to fix, in the content or a template."""
+    try:
+        return _render(settings, number)
+    except TemplateError as error:
+        raise EmailError(template_error_message(error)) from None
+
+
+def _render(settings: dict[str, Any], number: int) -> RenderedEmail:
     issue, issues = load_issue(settings, number)
     site_url = absolute_site_url(settings)
     page_url = f"{site_url}/issues/{issue.number}/"

@@ -13,13 +13,13 @@ from contextlib import contextmanager
 from operator import attrgetter
 from typing import Any
 
-from jinja2 import BytecodeCache
+from jinja2 import BytecodeCache, TemplateError
 from jinja2.bccache import Bucket
 from pelican import Pelican, signals
 from pelican.writers import FileOverwriteFailedError
 
 from hearth_core.parallel import worker_pool
-from hearth_core.problems import ContentError, display_path
+from hearth_core.problems import ContentError, display_path, template_error_message
 from hearth_discussions.plugin import discussion_pages
 from hearth_issues.bodies import markdown_options
 from hearth_issues.collect import load_site_issues
@@ -170,6 +170,8 @@ def _build(settings: dict[str, Any]) -> None:
                 Pelican(settings).run()
             except FileOverwriteFailedError as error:
                 raise BuildFailed(f"two pages have one address: {_address(error)}") from None
+            except TemplateError as error:
+                raise BuildFailed(template_error_message(error)) from None
             finally:
                 signals.all_generators_finalized.disconnect(stop_workers)
                 earlyindex.forget()

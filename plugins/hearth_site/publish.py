@@ -1,15 +1,19 @@
 """`invoke publish`: build into a staging folder, check it, and only then deploy it.
 
 A failure at any step leaves the deployed site as it was: nothing is deployed until the
-staged site passed every check, and each target puts the new site in place in one step
-(a folder swap, rsync's delayed updates, one commit on the Pages branch).
+staged site passed every check. What each target then promises:
+- folder: one atomic step (see hearth_site.swap); at every instant the folder serves every
+  page of the old site or every page of the new one, and an interrupt leaves one of them;
+- rsync: nothing changes on the server until every file arrived (--delay-updates), then
+  the files are renamed into place one by one, and old ones deleted: for that moment a
+  visitor may get some pages old and some new, but never a half-written file;
+- gh-pages: one commit, pushed in one push; GitHub Pages then deploys it whole.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-import secrets
 import shlex
 import shutil
 import subprocess
@@ -27,6 +31,7 @@ from hearth_core.problems import ContentError
 from hearth_core.settings import SettingsError, absolute_site_url, load_settings, plugin_settings
 from hearth_site.build import BuildFailed, build
 from hearth_site.gates import html_errors, outside_requests
+from hearth_site.swap import Swap, SwapUnavailable, deploy_folder, swap_advice
 
 DEFAULTS = {"target": "", "folder": "", "rsync": "", "branch": "gh-pages"}
 # What each target needs, and where publishconf.py lets the environment set it.
@@ -202,13 +207,14 @@ def deploy_plan(target: Target, site: Path, *, push: bool = False) -> str:
     if target.kind == "gh-pages":
         plan = f"run: {shlex.join(ghp_import_command(site, target.destination))}"
         return plan + (f" && git push origin {target.destination}" if push else "")
-    return f"replace {Path(target.destination).absolute()} with the checked site, in one swap"
+    return f"replace {Path(target.destination).absolute()} with the checked site, in one step"
 
 
-def deploy(target: Target, site: Path, *, push: bool = False) -> str:
+def deploy(target: Target, site: Path, *, push: bool = False, swap: Swap | None = None) -> str:
+    """Put the checked ``site`` in place; ``swap`` is the folder target's (the system's)."""
     if target.kind == "folder":
         folder = Path(target.destination).absolute()
-        deploy_folder(site, folder)
+        _deploy_folder(site, folder, swap)
         return f"Published to {folder}/"
     if target.kind == "rsync":
         deploy_rsync(site, target.destination)
@@ -220,6 +226,22 @@ def deploy(target: Target, site: Path, *, push: bool = False) -> str:
         f"Committed the site to branch {target.destination}. Publish it with "
         f"`git push origin {target.destination}`, or run `invoke gh-pages --push` next time."
     )
+
+
+def _deploy_folder(site: Path, folder: Path, swap: Swap | None) -> None:
+    try:
+        deploy_folder(site, folder, swap=swap)
+    except SwapUnavailable:
+        raise PublishError(
+            f"Could not publish to {folder}, which is as it was: this system or its file "
+            f"system cannot swap two folders in one step, and publishing never leaves the "
+            f"folder missing or half-written. Instead, {swap_advice(folder)}"
+        ) from None
+    except OSError as error:
+        raise PublishError(
+            f"Could not publish to {folder}, which is as it was: {error}. A folder that cannot "
+            "be renamed (a mount point) can be updated in place by the rsync target instead"
+        ) from None
 
 
 def _check_folder(folder: Path) -> None:
@@ -235,38 +257,6 @@ def _check_folder(folder: Path) -> None:
             f"{folder} is not empty and has no index.html, so it does not look like a published "
             "site, and publishing replaces the folder whole: empty it, or choose another folder"
         )
-
-
-def deploy_folder(site: Path, folder: Path) -> None:
-    """Copy ``site`` next to ``folder``, then swap it in: the folder is never half-written."""
-    token = f"{os.getpid()}-{secrets.token_hex(4)}"
-    incoming = folder.with_name(f".{folder.name}.new-{token}")
-    old = folder.with_name(f".{folder.name}.old-{token}")
-    try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(site, incoming)
-        _swap(incoming, folder, old)
-    except OSError as error:
-        raise PublishError(
-            f"Could not publish to {folder}, which is as it was: {error}. A folder that cannot "
-            "be renamed (a mount point) can be updated in place by the rsync target instead"
-        ) from None
-    finally:
-        # Gone already when the swap worked; a failed or interrupted copy leaves no litter.
-        shutil.rmtree(incoming, ignore_errors=True)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _swap(incoming: Path, folder: Path, old: Path) -> None:
-    had_old = folder.exists()
-    if had_old:
-        os.rename(folder, old)
-    try:
-        os.rename(incoming, folder)
-    except OSError:
-        if had_old:
-            os.rename(old, folder)
-        raise
 
 
 def rsync_command(site: Path, destination: str) -> list[str]:
