@@ -45,7 +45,7 @@ NOT_SCHEDULES = [
 # Every option of every task that takes a value, with values it must refuse, and what the
 # refusal names: a few each, run as processes (the readers themselves get every value
 # above, and generated ones, in process below). Flags (--drafts, --dry-run ...) take no
-# value; check-pr's options are tested with the pull-request check.
+# value.
 HOSTILE = {
     ("email", "--issue"): (["²", "9" * 5000], "--issue"),
     ("send", "--issue"): (["١٢"], "--issue"),
@@ -60,14 +60,18 @@ HOSTILE = {
     ("bench", "--keep"): (["tasks.py", "/proc/self/no/such/folder"], "--keep"),
     ("new-issue", "--title"): (["Spring\rDate: 1873-01-01", "\u202egnirpS"], "--title"),
     ("sync-discussions", "--platform"): (["::error::x", "", " , "], "--platform"),
+    ("check-pr", "--author"): (["::error::x", "a/../b", "\u202ex", "a" * 300], "--author"),
+    ("check-pr", "--pr"): (["-x", "--output=/tmp/x", "no-such-ref"], "--pr"),
+    ("check-pr", "--base"): (["-x", "no-such-ref"], "base"),
 }
 NOT_BIND_ADDRESSES = ["a" * 300, "x" * 64 + ".ex", "bad host", "::error::x", "²", ""]
-NOT_HERE = {"check-pr"}
+NOT_HERE: set[str] = set()
 # What a task needs besides the option, so that the option is what gets refused.
 ALSO = {
     "send": {"--issue": "1", "--dry-run": None},
     "bench": {"--scale": "0.001"},
     "sync-discussions": {"--dry-run": None},  # should a value get through: no requests
+    "check-pr": {"--author": "ada", "--pr": "HEAD"},
 }
 
 
@@ -112,6 +116,10 @@ def one_project(tmp_path_factory):
         shutil.copy(ROOT / name, copy / name)
     (copy / "output").mkdir()
     (copy / "output/index.html").write_text("<p>Built</p>")  # so that serve gets to --bind
+    # A repository, so that check-pr gets to --pr and --base.
+    identity = ["-c", "user.name=Test", "-c", "user.email=test@example.org"]
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "site"]):
+        subprocess.run(["git", *identity, *command], cwd=copy, check=True, capture_output=True)
     return copy
 
 
