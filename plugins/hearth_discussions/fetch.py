@@ -16,6 +16,7 @@ import httpx
 
 from hearth_core.http_limits import AddressRefused, BodyRefused, read_limited, retry_after_seconds
 from hearth_core.json_limits import JsonRefused, loads_bounded
+from hearth_core.redaction import Redactor
 from hearth_core.text import strip_forbidden
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -72,10 +73,8 @@ class FetchError(Exception):
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "[redacted]")
-    return text
+    """``text`` without the tokens sent with the request (a server may echo them)."""
+    return Redactor(tuple(secret for secret in secrets if secret))(text)
 
 
 async def fetch_json(
