@@ -23,6 +23,10 @@ from hearth_core.settings import SettingsError
 from hearth_site import arguments
 from hearth_site.arguments import ArgumentError
 
+# Each line a task prints reaches a pipe at once (a CI log, `| tee`, a test waiting for
+# "Serving a live preview"), not when a block of output fills or the task ends.
+if hasattr(sys.stdout, "reconfigure"):
+    sys.stdout.reconfigure(line_buffering=True)
 # In a CI log, nothing a task prints (a member's key or file name in a message) may be
 # read as a workflow command: see hearth_core.console.
 guard_output()

@@ -13,6 +13,9 @@ from tests.sites import ROOT, build_site, served
 # stop-commands (hearth_core.console). The suite runs there too (deploy.yml), and a test
 # reads a task's output as an author sees it; tests of the CI behaviour set it themselves.
 os.environ.pop("GITHUB_ACTIONS", None)
+# An author's shell buffers a program's output into a pipe: tests that read a task's output
+# as it runs get what an author gets, not what a shell with PYTHONUNBUFFERED gets.
+os.environ.pop("PYTHONUNBUFFERED", None)
 
 
 @pytest.fixture(scope="session")
