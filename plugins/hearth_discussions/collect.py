@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from hearth_core.files import authored_files, folder_state, read_text_file
-from hearth_core.memo import Recent
 from hearth_core.problems import Problem, display_path, problem
+from hearth_core.state import build_state
 from hearth_discussions.activity import read_activity
+from hearth_discussions.caches import DiscussionCaches
 from hearth_discussions.model import Activity, DiscussionRef, Source, Thread
 from hearth_discussions.platforms import recognise
 from hearth_discussions.settings import ACTIVITY_FILE, discussion_options
@@ -30,7 +31,8 @@ def discussions_folder(settings: Mapping[str, Any]) -> Path:
 
 
 def load_activity(settings: Mapping[str, Any]) -> tuple[dict[str, Activity], list[Problem]]:
-    return read_activity(discussions_folder(settings) / ACTIVITY_FILE)
+    kept = build_state(settings).part(DiscussionCaches).activity
+    return read_activity(discussions_folder(settings) / ACTIVITY_FILE, kept)
 
 
 def discussion_ref(url: str, activity: Mapping[str, Activity]) -> DiscussionRef:
@@ -159,15 +161,6 @@ def _thread_about(
     return None, "", ""
 
 
-# The last answers and what they were computed from. A build asks twice: with
-# every issue (the check) and with the issues the site shows. A live preview's
-# next build, after an edit to an issue's text, asks the same again.
-_ANSWERS: Recent[tuple[list[Source], list[Problem]]] = Recent(2)
-# The thread files, for the same two askers: a member's edit changes the
-# sources, not the threads.
-_THREADS: Recent[tuple[list[Thread], list[Problem]]] = Recent(2)
-
-
 def load_discussions(
     settings: Mapping[str, Any], issues: Sequence[Issue], members: Sequence[Member]
 ) -> tuple[list[Source], list[Problem]]:
@@ -176,15 +169,16 @@ def load_discussions(
     folder, today = discussions_folder(settings), site_today(settings)
     files = folder_state(folder)
     key = (files, vocabulary, today, [i.header() for i in issues], list(members))
+    caches = build_state(settings).part(DiscussionCaches)
 
     def check() -> tuple[list[Source], list[Problem]]:
-        threads, problems = _THREADS.get(
+        threads, problems = caches.threads.get(
             (files, vocabulary, today), lambda: load_threads(folder, vocabulary, today)
         )
         sources, cross = discussion_sources(issues, members, threads)
         return sources, problems + cross + load_activity(settings)[1]
 
-    sources, problems = _ANSWERS.get(key, check)
+    sources, problems = caches.answers.get(key, check)
     return list(sources), list(problems)
 
 

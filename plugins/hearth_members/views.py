@@ -89,12 +89,12 @@ def link_anchor(link: Link) -> str:
     return _anchor(link.url)
 
 
-@functools.cache  # a build asks for each of 20,000 links several times
+@functools.lru_cache(maxsize=1 << 16)  # a build asks for each of 20,000 links several times
 def _anchor(url: str) -> str:
     return "link-" + hashlib.sha256(normalize_url(url).encode()).hexdigest()[:12]
 
 
-@functools.cache  # many links share a day
+@functools.lru_cache(maxsize=1 << 12)  # many links share a day
 def day_text(day: date) -> str:
     return _day_text(day)
 

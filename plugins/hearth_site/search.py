@@ -80,28 +80,45 @@ def _shown_line(label: str, tags: Iterable[str]) -> str:
     return f"<p>{escape(' · '.join((label, *tags)))}</p>"
 
 
-def issue_records(articles: Iterable[Any], path: str = "") -> list[SearchRecord]:
-    records = (issue_record(article, path) for article in articles)
+class SearchCaches:
+    """A part of the build state (``hearth_core.state``), one per build or preview."""
+
+    def __init__(self) -> None:
+        # Each issue's record, by its source path, with what it was made from.
+        self.issue_records: dict[str, tuple[tuple, SearchRecord]] = {}
+        # The last member links' and discussions' records, with what they were made from.
+        self.community: tuple[tuple, list[SearchRecord]] | None = None
+        # The index being written into this build's output folder, if any.
+        self.running: SearchIndexJob | None = None
+        # A preview's search generator, whose index starts once its pages are written.
+        self.waiting: Any = None
+
+
+def issue_records(
+    articles: Iterable[Any], path: str = "", caches: SearchCaches | None = None
+) -> list[SearchRecord]:
+    caches = caches or SearchCaches()
+    records = (issue_record(article, path, caches) for article in articles)
     return [record for record in records if record is not None]
 
 
-def issue_record(article: Any, path: str = "") -> SearchRecord | None:
+def issue_record(
+    article: Any, path: str = "", caches: SearchCaches | None = None
+) -> SearchRecord | None:
     """The record of a published issue, made once per issue and content: a build makes
     it as Pelican reads the issue, while the Markdown workers still convert the rest,
-    with its page (``hearth_site.plugin.prepare_issue_record``)."""
+    with its page (``hearth_site.plugin.move_links_under_site_path``)."""
     if article.is_draft:
         return None
+    kept_records = (caches or SearchCaches()).issue_records
     tags = tuple(tag.name for tag in getattr(article, "tags", ()))
     # _content first: an unchanged issue's is the very same string, found equal at once.
     made_from = (article._content, article.title, article.url, article.date, tags, path)
     made_from += (article.summary_text, article.issue.number)
-    kept = _ISSUE_RECORDS.get(article.source_path)
+    kept = kept_records.get(article.source_path)
     if kept is None or kept[0] != made_from:
-        kept = _ISSUE_RECORDS[article.source_path] = (made_from, _issue_record(*made_from))
+        kept = kept_records[article.source_path] = (made_from, _issue_record(*made_from))
     return kept[1]
-
-
-_ISSUE_RECORDS: dict[str, tuple[tuple, SearchRecord]] = {}
 
 
 def _issue_record(
@@ -181,31 +198,31 @@ def discussion_records(discussion_pages: Any) -> list[SearchRecord]:
     return records
 
 
-def search_records(context: dict[str, Any], path: str = "") -> list[SearchRecord]:
+def search_records(
+    context: dict[str, Any], path: str = "", caches: SearchCaches | None = None
+) -> list[SearchRecord]:
     """Everything a reader can search for, from the Pelican context; ``path`` is the site's."""
-    community = community_records(context.get("link_pages"), context.get("discussion_pages"), path)
-    return issue_records(context["articles"], path) + community
+    caches = caches or SearchCaches()
+    link_pages, discussion_pages = context.get("link_pages"), context.get("discussion_pages")
+    community = community_records(link_pages, discussion_pages, path, caches)
+    return issue_records(context["articles"], path, caches) + community
 
 
-# The last member links' and discussions' records, with the pages they came from:
-# a build makes them while the workers convert the issues (hearth_site.build), and
-# a preview's next build, after an edit to an issue's prose, has the same pages.
-_COMMUNITY: list[tuple[Any, Any, str, list[SearchRecord]]] = []
-
-
-def community_records(link_pages: Any, discussion_pages: Any, path: str = "") -> list[SearchRecord]:
-    """The records of the member links and discussions, grouped by month."""
-    if _COMMUNITY:
-        last_links, last_discussions, last_path, records = _COMMUNITY[0]
-        same_pages = last_links is link_pages and last_discussions is discussion_pages
-        if same_pages and last_path == path:
-            return records
+def community_records(
+    link_pages: Any, discussion_pages: Any, path: str = "", caches: SearchCaches | None = None
+) -> list[SearchRecord]:
+    """The records of the member links and discussions, grouped by month; kept while the
+    pages are equal (a preview's next build, after an edit to an issue's prose)."""
+    caches = caches or SearchCaches()
+    made_from = (link_pages, discussion_pages, path)
+    if caches.community is not None and caches.community[0] == made_from:
+        return caches.community[1]
     links = link_records(link_pages, path)
     discussions = discussion_records(discussion_pages)
     records = by_month(links, "Links shared", lambda day: f"{path}/{month_url(day)}") + by_month(
         discussions, "Discussions active", lambda _day: f"{path}/discussions/"
     )
-    _COMMUNITY[:] = [(link_pages, discussion_pages, path, with_pages(records))]
+    caches.community = (made_from, with_pages(records))
     return records
 
 
@@ -441,21 +458,22 @@ class SearchIndexJob:
     last one, or with ``supersede`` (the preview's next save) stops it first.
     """
 
-    running: SearchIndexJob | None = None
-
     def __init__(
         self,
         records: Callable[[], list[SearchRecord]],
         output: Path,
         language: str,
+        caches: SearchCaches,
         supersede: bool = False,
         scratch: tempfile.TemporaryDirectory | None = None,
     ) -> None:
-        if SearchIndexJob.running:
+        running = caches.running
+        if running:
             if supersede:
-                SearchIndexJob.running.cancel()
-            SearchIndexJob.running.wait()  # a failure of the last preview's index shows here
-        SearchIndexJob.running = self
+                running.cancel()
+            running.wait()  # a failure of the last preview's index shows here
+        self._caches = caches
+        caches.running = self
         self._error: Exception | None = None
         self._cancelled = threading.Event()
         self._thread = threading.Thread(
@@ -482,7 +500,7 @@ class SearchIndexJob:
 
     def wait(self) -> None:
         self._thread.join()
-        if SearchIndexJob.running is self:
-            SearchIndexJob.running = None
+        if self._caches.running is self:
+            self._caches.running = None
         if self._error:
             raise self._error
