@@ -16,8 +16,8 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from hearth_core.settings import load_settings
 from hearth_core.state import BuildState
+from hearth_search.records import SearchCaches
 from hearth_site.build import build
-from hearth_site.search import SearchCaches
 from hearth_site.serve import preview_server
 
 ROOT = Path(__file__).resolve().parent.parent

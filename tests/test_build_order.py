@@ -10,8 +10,8 @@ from pelican.generators import ArticlesGenerator
 
 import hearth_discussions.plugin as discussions_plugin
 import hearth_members.plugin as members_plugin
+import hearth_search.records as search
 import hearth_site.build as build_module
-import hearth_site.search as search
 from hearth_core import parallel
 from tests.sites import ROOT, build_site
 

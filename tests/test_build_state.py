@@ -67,7 +67,7 @@ FORMER_CACHES = {
     "hearth_discussions.activity": ["_READ"],
     "hearth_discussions.collect": ["_ANSWERS", "_THREADS"],
     "hearth_core.stored": ["_PENDING"],
-    "hearth_site.search": ["_ISSUE_RECORDS", "_COMMUNITY"],
+    "hearth_search.records": ["_ISSUE_RECORDS", "_COMMUNITY"],
     "hearth_site.keptarticles": ["_KEPT", "_SETTINGS"],
     "hearth_site.staticlinks": ["_SCANNED"],
     "hearth_site.pagememo": ["MEMO"],
@@ -154,9 +154,9 @@ def test_every_former_module_cache_is_gone(module):
 
 
 def test_no_class_keeps_a_build_s_state():
+    from hearth_search.pagefind import SearchIndexJob
     from hearth_site.pagememo import PreviewWriter
     from hearth_site.plugin import SearchGenerator
-    from hearth_site.search import SearchIndexJob
 
     assert not hasattr(PreviewWriter, "_pages") and not hasattr(PreviewWriter, "_building")
     assert not hasattr(SearchGenerator, "preview_index")

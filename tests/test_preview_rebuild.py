@@ -9,14 +9,13 @@ from datetime import date
 import pytest
 
 from hearth_core.state import BuildState
-from hearth_site.search import (
-    SearchCaches,
+from hearth_search.pagefind import (
     SearchIndexCancelled,
     SearchIndexJob,
-    SearchRecord,
     _run_unless_cancelled,
     write_search_index,
 )
+from hearth_search.records import SearchCaches, SearchRecord
 from tests.sites import build_site, finish_search, issue, page, write_content
 
 MEMBER = """\
@@ -105,7 +104,7 @@ def test_a_new_preview_index_replaces_the_running_one(tmp_path):
 
 
 def test_the_index_is_written_whether_or_not_a_memory_folder_has_room(tmp_path, monkeypatch):
-    from hearth_site import search
+    from hearth_search import pagefind as search
 
     monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path / "memory")
     assert search._scratch_parent(records(2)) is None, "no such folder: the usual temporary one"

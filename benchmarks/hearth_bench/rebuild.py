@@ -27,7 +27,7 @@ NEW_LINK = """\
 def _settled(state: Any) -> None:
     # An author saves again seconds later, by when the search index of the last
     # rebuild, which the preview leaves running, is done: wait for it untimed.
-    from hearth_site.search import SearchCaches  # on the path once tasks is imported
+    from hearth_search.records import SearchCaches  # on the path once tasks is imported
 
     running = state.part(SearchCaches).running
     if running:

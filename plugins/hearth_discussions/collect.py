@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from hearth_core.files import authored_files, folder_state, read_text_file
+from hearth_core.platforms import DiscussionRef, recognise
 from hearth_core.problems import Problem, display_path, problem
 from hearth_core.state import build_state
 from hearth_discussions.activity import read_activity
 from hearth_discussions.caches import DiscussionCaches
-from hearth_discussions.model import Activity, DiscussionRef, Source, Thread
-from hearth_discussions.platforms import recognise
+from hearth_discussions.model import Activity, Source, Thread
 from hearth_discussions.settings import ACTIVITY_FILE, discussion_options
 from hearth_discussions.threads import THREAD_FILES, parse_thread
 from hearth_issues.collect import load_site_issues
@@ -39,6 +40,17 @@ def discussion_ref(url: str, activity: Mapping[str, Activity]) -> DiscussionRef:
     """The label and counts shown wherever a thread is linked."""
     found = activity.get(url, Activity())
     return DiscussionRef(url, recognise(url).label, found.replies, found.last_activity)
+
+
+@dataclass(frozen=True)
+class DiscussionLabels:
+    """``discussion_ref`` with the activity the last sync found: what this package gives
+    the members' link views. Equal while the activity is, so kept pages stay kept."""
+
+    activity: Mapping[str, Activity]
+
+    def __call__(self, url: str) -> DiscussionRef:
+        return discussion_ref(url, self.activity)
 
 
 def load_threads(

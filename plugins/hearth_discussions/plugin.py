@@ -11,13 +11,19 @@ from pelican.generators import Generator
 from hearth_core.problems import ContentError
 from hearth_core.state import build_state
 from hearth_discussions.caches import DiscussionCaches
-from hearth_discussions.collect import discussion_ref, load_activity, load_discussions
+from hearth_discussions.collect import (
+    DiscussionLabels,
+    discussion_ref,
+    load_activity,
+    load_discussions,
+)
 from hearth_discussions.feed import discussions_feed
 from hearth_discussions.index import DiscussionPages, build_discussion_pages
 from hearth_discussions.settings import chat_spaces, discussion_options
 from hearth_feeds.plugin import register_feed
 from hearth_issues.model import Issue
 from hearth_members.model import Member
+from hearth_members.plugin import DISCUSSION_LABELS
 
 
 def discussion_pages(
@@ -41,6 +47,13 @@ def discussion_pages(
             lambda: build_discussion_pages(sources, activity, spaces, limit),
         )
     )
+
+
+def give_discussion_labels(generator: Any) -> None:
+    """At ``article_generator_finalized``, before the members' context: each member link
+    shows its thread's platform and activity (``hearth_members.plugin.DISCUSSION_LABELS``)."""
+    activity = load_activity(generator.settings)[0]
+    generator.context[DISCUSSION_LABELS] = DiscussionLabels(activity)
 
 
 class DiscussionsGenerator(Generator):
@@ -89,3 +102,4 @@ def get_generators(_pelican: Any) -> type[DiscussionsGenerator]:
 
 def register() -> None:
     signals.get_generators.connect(get_generators)
+    signals.article_generator_finalized.connect(give_discussion_labels)

@@ -26,9 +26,9 @@ from hearth_core.headers import (
     too_deep_in_body,
     validate_fields,
 )
+from hearth_core.platforms import recognise
 from hearth_core.problems import ContentError, Problem, problem
 from hearth_core.weburl import check_web_url
-from hearth_discussions.platforms import recognise
 from hearth_issues.model import Issue
 
 FILE_NAME = re.compile(r"^(?P<number>\d{4})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")

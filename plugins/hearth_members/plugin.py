@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
+from hearth_core.platforms import DiscussionRef, recognise
 from hearth_core.problems import ContentError
 from hearth_core.state import build_state
-from hearth_discussions.collect import discussion_ref, load_activity
-from hearth_discussions.model import Activity
 from hearth_feeds.plugin import register_feed
 from hearth_issues.model import Issue
 from hearth_members.caches import MemberCaches
@@ -22,6 +21,10 @@ from hearth_members.model import Member
 from hearth_members.render import note_html
 from hearth_members.site import load_community, member_options, recorded_links
 from hearth_members.views import LinkPages, Ref, build_link_pages, link_anchor
+
+# The context key under which hearth_discussions puts the function that labels a
+# thread's address with its platform and activity (``DiscussionLabels``).
+DISCUSSION_LABELS = "discussion_labels"
 
 
 def _featured_in(issues: Sequence[tuple[Issue, str]], chosen: dict[int, tuple]) -> dict[str, Ref]:
@@ -40,32 +43,37 @@ def _link_pages(
     caches: MemberCaches,
     members: list[Member],
     featured: dict[str, Ref],
-    activity: dict[str, Activity],
+    discussion_labels: Callable[[str], DiscussionRef],
     recent: int,
 ) -> LinkPages:
     # Kept while made from equal inputs: after an edit to an issue's prose, a preview
     # build has the same members (see load_community), found equal item by item at once.
-    made_from = (members, featured, activity, recent)
+    made_from = (members, featured, discussion_labels, recent)
     if caches.pages is not None and caches.pages[0] == made_from:
         return caches.pages[1]
     render_note = functools.partial(note_html, memo=caches.note_html)
-    pages = build_link_pages(
-        members, featured, render_note, lambda url: discussion_ref(url, activity), recent
-    )
+    pages = build_link_pages(members, featured, render_note, discussion_labels, recent)
     caches.pages = (made_from, pages)
     return pages
 
 
 def _links_of(
-    settings: dict[str, Any], issues: Sequence[tuple[Issue, str]], members: list[Member]
+    settings: dict[str, Any],
+    issues: Sequence[tuple[Issue, str]],
+    members: list[Member],
+    discussion_labels: Callable[[str], DiscussionRef],
 ) -> tuple[dict[int, tuple], LinkPages]:
     """The links each issue features, and the link pages; ``issues`` with their URLs."""
     caches = build_state(settings).part(MemberCaches)
     recorded = recorded_links(settings).featured
     chosen, featured = _chosen_and_featured(caches, issues, members, recorded)
-    activity = load_activity(settings)[0]
     recent = member_options(settings)["recent_links"]
-    return chosen, _link_pages(caches, members, featured, activity, recent)
+    return chosen, _link_pages(caches, members, featured, discussion_labels, recent)
+
+
+def plain_discussion_label(url: str) -> DiscussionRef:
+    """A link's discussion labelled by its platform alone: a site without hearth_discussions."""
+    return DiscussionRef(url, recognise(url).label)
 
 
 def _chosen_and_featured(
@@ -121,7 +129,10 @@ class MembersGenerator(Generator):
         if problems:
             raise ContentError(problems)
         issues = [(article.issue, article.url) for article in articles]
-        chosen, self.pages = _links_of(self.settings, issues, members)
+        # hearth_discussions, when the site has it, gives each thread's activity here
+        # (DISCUSSION_LABELS): the members' package never asks the discussions' one.
+        labels = self.context.get(DISCUSSION_LABELS, plain_discussion_label)
+        chosen, self.pages = _links_of(self.settings, issues, members, labels)
         self.context["hearth_members"] = members
         self._attach_community(articles, chosen, self.pages)
         self.context["link_pages"] = self.pages

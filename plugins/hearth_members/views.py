@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from hearth_core.dates import day_text as _day_text
 from hearth_core.months import group_by_month, month_name
-from hearth_discussions.model import DiscussionRef
+from hearth_core.platforms import DiscussionRef
 from hearth_members.model import Link, Member
 from hearth_members.urls import display_domain, normalize_url
 

@@ -14,21 +14,19 @@ from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
 from hearth_core.state import STATE_KEY, BuildState, build_state
 from hearth_core.stored import store_pending
-from hearth_site import keptarticles, staticlinks
-from hearth_site.forms import subscribe_form
-from hearth_site.meta import site_meta, site_path, under_site_path
-from hearth_site.pagememo import PreviewWriter
-from hearth_site.search import (
+from hearth_search.pagefind import SearchIndexJob, forget_pages, scratch_site
+from hearth_search.records import (
     SearchCaches,
-    SearchIndexJob,
     SearchRecord,
-    forget_pages,
     issue_record,
-    scratch_site,
     search_records,
     search_tags,
     with_pages,
 )
+from hearth_site import keptarticles, staticlinks
+from hearth_site.forms import subscribe_form
+from hearth_site.meta import site_meta, site_path, under_site_path
+from hearth_site.pagememo import PreviewWriter
 from hearth_site.sitemap import robots_txt, sitemap_xml
 
 
