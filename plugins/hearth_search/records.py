@@ -60,8 +60,8 @@ class SearchRecord:
 
     @functools.cached_property
     def page(self) -> str:
-        """What Pagefind reads (``record_html``), made once: a build makes the links' and
-        discussions' while the workers convert the issues, a preview keeps them."""
+        """What Pagefind reads (``record_html``), made once: an issue's as Pelican reads it,
+        the community's with their records; a preview's build state keeps them."""
         return record_html(self)
 
 
