@@ -59,14 +59,15 @@ def _settings(config: str = CONFIG, drafts: bool = False, preview: bool = False)
     return load_settings(config, overrides)
 
 
-def _build(config: str = CONFIG, drafts: bool = False, preview: bool = False) -> None:
+def _build(config: str = CONFIG, drafts: bool = False, preview: bool = False, state=None) -> None:
+    """One build; a live preview passes its process's build state to every build."""
     from pelican.log import init as init_logging
 
     from hearth_site.build import BuildFailed, build
 
     init_logging(level=logging.WARNING)
     try:
-        build(_settings(config, drafts, preview))
+        build(_settings(config, drafts, preview), state)
     except ContentError as error:
         raise Exit(f"{error}\nThe site was not built: fix the problems above.", code=1) from None
     except (BuildFailed, SettingsError, FileNotFoundError) as error:
@@ -160,16 +161,23 @@ def regenerate(c, drafts=False):
     """Build, then rebuild whenever content, theme, plugins or settings change."""
     from watchfiles import watch
 
-    _build_reporting(drafts)
-    for _changes in watch("content", "theme", "plugins", CONFIG):
-        _build_reporting(drafts)
-        gc.collect()  # while the author reads: see hearth_site.build
+    from hearth_core.state import BuildState
+    from hearth_core.stored import store_pending
+
+    state = BuildState()  # one for the preview's process: each save redoes what changed
+    try:
+        _build_reporting(drafts, state)
+        for _changes in watch("content", "theme", "plugins", CONFIG):
+            _build_reporting(drafts, state)
+            gc.collect()  # while the author reads: see hearth_site.build
+    finally:
+        store_pending(state)
 
 
-def _build_reporting(drafts: bool) -> bool:
+def _build_reporting(drafts: bool, state) -> bool:
     """Build for the preview; on a failure, say why and keep watching."""
     try:
-        _build(CONFIG, drafts, preview=True)
+        _build(CONFIG, drafts, preview=True, state=state)
     except Exit as failure:
         print(failure.message, file=sys.stderr)
         return False
@@ -218,22 +226,20 @@ def livereload(c, port=PORT, drafts=False):
     """Serve the site, rebuild on every change, and reload the pages open in a browser."""
     from watchfiles import watch
 
-    from hearth_site.quickpreview import rerender_issues
+    from hearth_core.state import BuildState
+    from hearth_core.stored import store_pending
     from hearth_site.serve import Builds, live_preview_server
 
     number = _argument(arguments.port, port)
-    _build_reporting(drafts)
+    state = BuildState()  # one for the preview's process: each save redoes what changed
+    _build_reporting(drafts, state)
     builds = Builds()
     server = _listening(lambda: live_preview_server(OUTPUT, builds, "localhost", number), number)
     threading.Thread(target=server.serve_forever, name="preview", daemon=True).start()
     print(f"Serving a live preview of {OUTPUT}/ at http://localhost:{number}/ (Ctrl-C to stop)")
     try:
-        for changes in watch("content", "theme", "plugins", CONFIG):
-            # An edit to an issue's text shows at once; the full build then
-            # updates every other page, and the open pages reload again.
-            if rerender_issues(Path(path) for _change, path in changes):
-                builds.finished()
-            if _build_reporting(drafts):
+        for _changes in watch("content", "theme", "plugins", CONFIG):
+            if _build_reporting(drafts, state):
                 builds.finished()
             gc.collect()  # while the author reads: see hearth_site.build
     except KeyboardInterrupt:
@@ -241,6 +247,7 @@ def livereload(c, port=PORT, drafts=False):
     finally:
         server.shutdown()
         server.server_close()
+        store_pending(state)
 
 
 @task(help={"title": "the new issue's title"})

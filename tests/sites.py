@@ -15,6 +15,8 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from hearth_core.settings import load_settings
+from hearth_core.state import BuildState
+from hearth_search.records import SearchCaches
 from hearth_site.build import build
 from hearth_site.serve import preview_server
 
@@ -33,9 +35,19 @@ def settings_for(content: Path, output: Path, **overrides: Any) -> dict[str, Any
     )
 
 
-def build_site(content: Path, output: Path, **overrides: Any) -> Path:
-    build(settings_for(content, output, **overrides))
+def build_site(
+    content: Path, output: Path, state: BuildState | None = None, **overrides: Any
+) -> Path:
+    """Build as `invoke build` does; with ``state``, as a live preview's builds share one."""
+    build(settings_for(content, output, **overrides), state)
     return output
+
+
+def finish_search(state: BuildState) -> None:
+    """Wait for the search index a preview build of ``state`` left running."""
+    running = state.part(SearchCaches).running
+    if running:
+        running.wait()
 
 
 def write_content(root: Path, files: dict[str, str]) -> Path:

@@ -1,4 +1,4 @@
-"""A cold build makes the community's pages while the workers convert the issues, once."""
+"""A build makes each page's data once, from Pelican's own articles, and overlaps what it can."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pelican.generators import ArticlesGenerator
 
 import hearth_discussions.plugin as discussions_plugin
 import hearth_members.plugin as members_plugin
+import hearth_search.records as search
 import hearth_site.build as build_module
-import hearth_site.search as search
 from hearth_core import parallel
 from tests.sites import ROOT, build_site
 
@@ -40,25 +40,18 @@ def counted(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[
     return calls
 
 
-def test_the_link_and_discussion_pages_made_early_are_the_ones_the_site_uses(tmp_path, monkeypatch):
-    # A wrong guess of the issues Pelican lists would not break a page, only make
-    # them twice, with one core idle: this is what catches it.
-    if parallel.usable_cores() < 2:
-        pytest.skip("one core: no workers, so nothing to overlap")
-    monkeypatch.setattr(parallel, "BATCH_CHARACTERS", 1000)  # the demo's issues use workers
+def test_the_link_and_discussion_pages_are_made_once_from_pelican_s_articles(tmp_path, monkeypatch):
+    # Made from what Pelican read, never guessed before it runs: once each, during its run.
     monkeypatch.setattr(build_module, "Pelican", WatchedPelican)
     content = shutil.copytree(ROOT / "content", tmp_path / "content")
-    for issue in (content / "issues").glob("*.md"):
-        # Text no build in this process has converted: the workers have work.
-        issue.write_text(issue.read_text() + f"\nWritten for {tmp_path.name}.\n")
     link_pages = counted(monkeypatch, members_plugin, "build_link_pages")
     discussion_pages = counted(monkeypatch, discussions_plugin, "build_discussion_pages")
     grouped = counted(monkeypatch, search, "by_month")
     output = build_site(content, tmp_path / "output")
     assert (output / "links/index.html").is_file() and (output / "pagefind").is_dir()
-    assert link_pages == ["before"]
-    assert discussion_pages == ["before"]
-    assert grouped == ["before", "before"], "links, then discussions, grouped by month once"
+    assert link_pages == ["during"]
+    assert discussion_pages == ["during"]
+    assert grouped == ["during", "during"], "links, then discussions, grouped by month once"
 
 
 def test_each_issue_s_search_record_is_made_once_as_pelican_reads_it(tmp_path, monkeypatch):
@@ -99,16 +92,18 @@ def test_each_issue_s_search_record_is_made_once_as_pelican_reads_it(tmp_path, m
 def test_pelican_reads_the_issues_in_the_order_the_workers_convert_them(tmp_path, monkeypatch):
     # Pelican lists files as a set; in its order the build would wait on a body still
     # queued while the converted ones piled up, and catch up later with the workers idle.
-    from hearth_issues.reader import BODY_HTML, HearthMarkdownReader
+    from hearth_issues.bodies import render_markdown
+    from hearth_issues.reader import HearthMarkdownReader
 
     sent: list[str] = []
     read: list[str] = []
-    real_start, real_read = BODY_HTML.start, HearthMarkdownReader.read
+    real_start, real_read = parallel.TextMemo.start, HearthMarkdownReader.read
 
-    def start(options, texts, pool):
+    def start(memo, options, texts, pool):
         texts = list(texts)
-        sent.extend(texts)
-        return real_start(options, texts, pool)
+        if memo.function is render_markdown:
+            sent.extend(texts)
+        return real_start(memo, options, texts, pool)
 
     def reading(self, source_path):
         html, metadata = real_read(self, source_path)
@@ -116,7 +111,7 @@ def test_pelican_reads_the_issues_in_the_order_the_workers_convert_them(tmp_path
             read.append(metadata["number"])
         return html, metadata
 
-    monkeypatch.setattr(BODY_HTML, "start", start)
+    monkeypatch.setattr(parallel.TextMemo, "start", start)
     monkeypatch.setattr(HearthMarkdownReader, "read", reading)
     content = shutil.copytree(ROOT / "content", tmp_path / "content")
     for number in range(20, 60):  # enough issues that a set's order is not the files'
@@ -128,33 +123,22 @@ def test_pelican_reads_the_issues_in_the_order_the_workers_convert_them(tmp_path
     assert read == numbers
 
 
-def _cold_demo(tmp_path, monkeypatch):
-    """The demo's content, with texts no build in this process converted, on the workers."""
-    if parallel.usable_cores() < 2:
-        pytest.skip("one core: no workers, so nothing is prepared before Pelican runs")
-    monkeypatch.setattr(parallel, "BATCH_CHARACTERS", 1000)
-    content = shutil.copytree(ROOT / "content", tmp_path / "content")
-    for issue in (content / "issues").glob("*.md"):
-        issue.write_text(issue.read_text() + f"\nWritten for {tmp_path.name}.\n")
-    return content
-
-
 def _index_events(monkeypatch) -> list[str]:
     from hearth_members.plugin import MembersGenerator
-    from hearth_site import earlyindex
+    from hearth_site.plugin import SearchGenerator
 
     events: list[str] = []
-    real_start, real_context = earlyindex.start_job, MembersGenerator.generate_context
+    real_start, real_context = SearchGenerator.start_index, MembersGenerator.generate_context
 
-    def start_job(*args):
+    def start_index(self):
         events.append("index started")
-        return real_start(*args)
+        return real_start(self)
 
     def generate_context(self):
         events.append("members' context")
         real_context(self)
 
-    monkeypatch.setattr(earlyindex, "start_job", start_job)
+    monkeypatch.setattr(SearchGenerator, "start_index", start_index)
     monkeypatch.setattr(MembersGenerator, "generate_context", generate_context)
     return events
 
@@ -164,27 +148,18 @@ def _indexed_pages(output) -> int:
     return sum(language["page_count"] for language in entry["languages"].values())
 
 
-def test_the_search_index_starts_once_the_issues_are_read_and_is_kept(tmp_path, monkeypatch):
-    # Pagefind is the last step of a large build: it starts on the core the other
-    # generators' contexts leave idle, and the build keeps that index.
+def test_the_search_index_starts_from_ready_records_once_every_context_is_made(
+    tmp_path, monkeypatch
+):
+    # Pagefind indexes the finished records while the pages are written on the other core.
     events = _index_events(monkeypatch)
-    output = build_site(_cold_demo(tmp_path, monkeypatch), tmp_path / "output")
-    assert events == ["index started", "members' context"]
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
+    output = build_site(content, tmp_path / "output")
+    assert events == ["members' context", "index started"]
     assert _indexed_pages(output) > 0
 
 
-def test_an_early_index_of_other_records_is_stopped_and_made_again(tmp_path, monkeypatch):
-    from hearth_site import earlyindex
-
-    kept_output = build_site(_cold_demo(tmp_path / "kept", monkeypatch), tmp_path / "kept/output")
-    events = _index_events(monkeypatch)
-    monkeypatch.setattr(earlyindex, "same_objects", lambda started, records: False)
-    output = build_site(_cold_demo(tmp_path, monkeypatch), tmp_path / "output")
-    assert events == ["index started", "members' context", "index started"]
-    assert _indexed_pages(output) == _indexed_pages(kept_output)
-
-
-def test_a_build_that_fails_after_the_index_started_stops_it(tmp_path, monkeypatch):
+def test_a_build_that_fails_before_its_pages_starts_no_index(tmp_path, monkeypatch):
     from hearth_core.problems import ContentError, problem
     from hearth_members.plugin import MembersGenerator
 
@@ -195,7 +170,7 @@ def test_a_build_that_fails_after_the_index_started_stops_it(tmp_path, monkeypat
         raise ContentError([problem(tmp_path / "member.yml", 1, "links", "a test's failure")])
 
     monkeypatch.setattr(MembersGenerator, "generate_context", failing_context)
+    content = shutil.copytree(ROOT / "content", tmp_path / "content")
     with pytest.raises(ContentError):
-        build_site(_cold_demo(tmp_path, monkeypatch), tmp_path / "output")
-    assert events == ["index started", "members' context"]
-    assert search.SearchIndexJob.running is None, "no Pagefind left running for a failed build"
+        build_site(content, tmp_path / "output")
+    assert events == ["members' context"], "no Pagefind left running for a failed build"

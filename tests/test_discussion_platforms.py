@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hearth_discussions.platforms import recognise
+from hearth_core.platforms import recognise
 
 SHAPES = [
     ("https://discord.com/channels/81384788765712384/381963689470984203", "Discord", None),

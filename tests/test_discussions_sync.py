@@ -24,12 +24,12 @@ from typing import Any
 import httpx
 import pytest
 
+from hearth_core.platforms import recognise
 from hearth_core.problems import ContentError
 from hearth_discussions.activity import read_activity, write_activity
 from hearth_discussions.clients import CLIENTS
 from hearth_discussions.fetch import FetchError, FetchPolicy
 from hearth_discussions.model import Activity, ChatSpace
-from hearth_discussions.platforms import recognise
 from hearth_discussions.sync import run_sync, sync_discussions
 from tests.sites import free_port, invoke, issue, settings_for, write_content
 

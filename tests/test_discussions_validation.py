@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from hearth_core.platforms import recognise
 from hearth_core.settings import SettingsError
 from hearth_discussions.activity import activity_json, read_activity, write_activity
 from hearth_discussions.collect import discussion_sources, discussion_urls, load_threads
 from hearth_discussions.model import Activity
-from hearth_discussions.platforms import recognise
 from hearth_discussions.settings import chat_spaces
 from hearth_discussions.threads import parse_thread
 from hearth_issues.source import parse_issue

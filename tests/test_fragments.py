@@ -8,7 +8,7 @@ import pytest
 from jinja2 import Environment, FileSystemLoader
 
 from hearth_core.fragments import Fragments
-from hearth_site.build import COMPILED_TEMPLATES
+from hearth_site.build import CompiledTemplates
 
 
 class Item(NamedTuple):
@@ -72,7 +72,7 @@ def test_a_changed_item_option_or_template_renders_anew(tmp_path):
 
 def test_a_new_build_with_the_same_theme_compiles_nothing_again(tmp_path, monkeypatch):
     # Pelican makes new environments for every build of a live preview.
-    kept, compiled = type(COMPILED_TEMPLATES)(), []  # as a build keeps them, afresh
+    kept, compiled = CompiledTemplates(), []  # as a build state keeps them, afresh
     compile_source = Environment.compile
 
     def counted(env, source, name=None, *args, **kwargs):

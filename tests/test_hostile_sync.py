@@ -38,13 +38,13 @@ from hypothesis import strategies as st
 
 from hearth_core.http_limits import PublicOnly, is_public_address, retry_after_seconds
 from hearth_core.json_limits import MAX_JSON_DEPTH, JsonRefused, loads_bounded
+from hearth_core.platforms import recognise
 from hearth_core.settings import SettingsError
 from hearth_core.text import first_forbidden
 from hearth_discussions.activity import entry_problem, read_activity, write_activity
 from hearth_discussions.clients import api_base
 from hearth_discussions.fetch import FetchPolicy
 from hearth_discussions.model import Activity, ChatSpace
-from hearth_discussions.platforms import recognise
 from hearth_discussions.settings import chat_spaces
 from hearth_discussions.sync import run_sync
 

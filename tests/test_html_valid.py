@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from hearth_discussions.model import link_href
+from hearth_core.platforms import link_href
 from hearth_members.render import note_html
 from tests.conftest import missing
 

@@ -190,20 +190,20 @@ def test_a_build_sends_only_the_notes_that_need_markdown_to_the_workers(monkeypa
     from hearth_core.parallel import worker_pool
 
     monkeypatch.setattr(parallel, "BATCH_CHARACTERS", 10)
-    monkeypatch.setattr(render, "NOTE_HTML", parallel.TextMemo(safe_note_html))
+    memo = parallel.TextMemo(safe_note_html)  # as a build state's MemberCaches keeps it
     simple = ["A plain *note*.", "Another one."]
     rich = ["See [the post](https://ex.org/p) <b>now</b>.", "- a list\n- of two"]
     sent = []
-    start = render.NOTE_HTML.start
+    start = memo.start
 
     def recording_start(options, texts, *args, **kwargs):
         texts = list(texts)
         sent.extend(texts)
         return start(options, texts, *args, **kwargs)
 
-    monkeypatch.setattr(render.NOTE_HTML, "start", recording_start)
+    monkeypatch.setattr(memo, "start", recording_start)
     with worker_pool() as pool:
-        render.start_notes(simple + rich, pool)
-        rendered = [render.note_html(note) for note in simple + rich]
+        render.start_notes(simple + rich, pool, memo)
+        rendered = [render.note_html(note, memo) for note in simple + rich]
     assert sent == rich
     assert rendered == [safe_note_html("", note) for note in simple + rich]

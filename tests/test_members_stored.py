@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
 
+from hearth_core.state import BuildState, build_state, with_state
 from hearth_core.stored import load_stored, store, store_later, store_pending
 from hearth_issues.collect import load_site_issues
 from hearth_members import collect, site
-from tests.sites import ROOT, invoke, issue, settings_for, write_content
+from tests.sites import invoke, issue, settings_for, write_content
 
 ADA = """\
 name: Ada Example
@@ -27,19 +26,18 @@ def project(tmp_path):
     files = dict([issue(1, "One", "2025-10-03 08:00"), issue(2, "Two", "2025-10-10 08:00")])
     files["members/ada.yml"] = ADA
     content = write_content(tmp_path, files)
-    return content, settings_for(content, tmp_path / "output")
+    return content, with_state(settings_for(content, tmp_path / "output"), BuildState())
 
 
 def load(settings):
-    """As a command does: it stores the check by the time it ends."""
+    """As a build does: it stores the check by the time it ends."""
     result = site.load_community(settings, load_site_issues(settings)[0])
-    store_pending()
+    store_pending(build_state(settings))
     return result
 
 
-def forget_this_process():
-    site._LAST.clear()
-    collect._PARSED.clear()
+def forget_this_process(settings):
+    build_state(settings).reset()
 
 
 def test_a_stored_result_needs_the_same_key_and_a_readable_file(tmp_path):
@@ -77,17 +75,14 @@ def test_a_stored_result_under_another_key_is_not_read(tmp_path):
     assert UNPICKLED == ["read"]
 
 
-def test_a_result_stored_later_is_written_when_the_process_ends(tmp_path):
+def test_a_result_stored_later_is_written_when_its_build_says_and_at_once_outside_one(tmp_path):
     path = tmp_path / "cache/result.pickle"
-    code = (
-        "import sys; from pathlib import Path; from hearth_core.stored import store_later; "
-        "store_later(Path(sys.argv[1]), 'key', ['checked'])"
-    )
-    subprocess.run([sys.executable, "-c", code, str(path)], check=True, cwd=ROOT / "plugins")
+    store_later({}, path, "key", ["checked"])  # a lone command: no build to wait for
     assert load_stored(path, "key") == ["checked"]
-    store_later(path, "key", ["checked again"])
+    settings = with_state({}, BuildState())
+    store_later(settings, path, "key", ["checked again"])
     assert load_stored(path, "key") == ["checked"]
-    store_pending()
+    store_pending(build_state(settings))
     assert load_stored(path, "key") == ["checked again"]
 
 
@@ -95,14 +90,14 @@ def test_the_next_command_reads_the_members_as_checked(project):
     content, settings = project
     members, problems = load(settings)
     assert (content.parent / "cache/hearth-members.pickle").is_file()
-    forget_this_process()
+    forget_this_process(settings)
     assert load(settings) == (members, problems)
 
 
 def test_an_edited_member_file_is_checked_again(project):
     content, settings = project
     load(settings)
-    forget_this_process()
+    forget_this_process(settings)
     member = content / "members/ada.yml"
     member.write_text(ADA.replace("https://ada.example/one", "javascript:alert(1)"))
     os.utime(member, ns=(1, 1))  # even with an old time: the size changed
@@ -114,7 +109,7 @@ def test_after_a_stored_check_an_edit_parses_only_the_edited_file(project, monke
     content, settings = project
     (content / "members/bo.yml").write_text(ADA.replace("ada", "bo").replace("Ada", "Bo"))
     load(settings)
-    forget_this_process()
+    forget_this_process(settings)
     load(settings)  # as the next command starts: from the stored check
     parsed = []
     parse = collect.parse_member
@@ -157,8 +152,7 @@ def test_after_a_stored_check_a_prose_edit_searches_only_that_issue(project, mon
     # and the other issues' addresses need not be searched to see that none changed.
     content, settings = project
     load(settings)
-    forget_this_process()
-    site._FEATURED._kept.clear()
+    forget_this_process(settings)
     load(settings)
     searched = []
     search = site.urls_in_markdown

@@ -16,10 +16,10 @@ import pytest
 from pelican import signals
 
 import hearth_members.plugin as members_plugin
-from hearth_issues.listing import ENTRY_HTML
+from hearth_core.state import BuildState
+from hearth_issues.caches import IssueCaches
 from hearth_site.build import BuildFailed
-from hearth_site.search import SearchIndexJob
-from tests.sites import ROOT, build_site
+from tests.sites import ROOT, build_site, finish_search
 
 MEMBER_LINK = """\
   - url: https://example.org/a-link-added-while-previewing
@@ -31,11 +31,6 @@ MEMBER_LINK = """\
 
 def draft(path: Path) -> bool:
     return "\nStatus: draft" in path.read_text(encoding="utf-8").split("\n\n")[0]
-
-
-def finish_search() -> None:
-    if SearchIndexJob.running:
-        SearchIndexJob.running.wait()
 
 
 def site_files(output: Path) -> dict[str, bytes]:
@@ -57,16 +52,18 @@ class Preview:
         shutil.copytree(ROOT / "theme", root / "theme")
         self.output = root / "output"
         self.settings: dict = {"THEME": str(root / "theme")}
+        self.state = BuildState()  # one for the preview's builds, as `invoke livereload` keeps
 
     def build(self) -> None:
-        build_site(self.content, self.output, HEARTH_PREVIEW=True, **self.settings)
-        finish_search()
+        build_site(self.content, self.output, self.state, HEARTH_PREVIEW=True, **self.settings)
+        finish_search(self.state)
 
     def fresh(self) -> dict[str, bytes]:
         fresh = self.root / "fresh" / "output"
         shutil.rmtree(fresh.parent, ignore_errors=True)
-        build_site(self.content, fresh, **self.settings)
-        finish_search()
+        state = BuildState()
+        build_site(self.content, fresh, state, **self.settings)
+        finish_search(state)
         return site_files(fresh)
 
     def newest_issue(self) -> Path:
@@ -244,13 +241,14 @@ def test_editing_an_issue_text_reads_only_that_issue_again(preview):
 def test_lists_of_issues_render_again_only_the_entry_an_edit_changes(preview, monkeypatch):
     # The archive and every topic's page list the issues, and are written on every save.
     rendered: list[str] = []
-    render = ENTRY_HTML._render
+    entry_html = preview.state.part(IssueCaches).entry_html
+    render = entry_html._render
 
     def recorded(siteurl: str, entries: list[Any], options: dict[str, Any]) -> list[str]:
         rendered.extend(entry.title for entry in entries)
         return render(siteurl, entries, options)
 
-    monkeypatch.setattr(ENTRY_HTML, "_render", recorded)
+    monkeypatch.setattr(entry_html, "_render", recorded)
     edit_body(preview)
     preview.build()
     assert rendered == [], "the text is not in the lists: nothing to render"

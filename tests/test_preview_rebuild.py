@@ -8,15 +8,15 @@ from datetime import date
 
 import pytest
 
-from hearth_site.quickpreview import rerender_issues
-from hearth_site.search import (
+from hearth_core.state import BuildState
+from hearth_search.pagefind import (
     SearchIndexCancelled,
     SearchIndexJob,
-    SearchRecord,
     _run_unless_cancelled,
     write_search_index,
 )
-from tests.sites import build_site, issue, page, write_content
+from hearth_search.records import SearchCaches, SearchRecord
+from tests.sites import build_site, finish_search, issue, page, write_content
 
 MEMBER = """\
 name: Ada Example
@@ -28,65 +28,37 @@ links:
 """
 
 
-def preview_build(content, output):
-    build_site(content, output, HEARTH_PREVIEW=True)
-
-
-def finish_search():
-    if SearchIndexJob.running:
-        SearchIndexJob.running.wait()
+def preview_build(content, output, state):
+    build_site(content, output, state, HEARTH_PREVIEW=True)
 
 
 @pytest.fixture
 def previewed(tmp_path):
+    state = BuildState()  # one for the preview's builds, as `invoke livereload` keeps
     files = dict([issue(1, "One", "2025-10-03 08:00"), issue(2, "Two", "2025-10-10 08:00")])
     files["members/ada.yml"] = MEMBER
     content = write_content(tmp_path, files)
     output = tmp_path / "output"
-    preview_build(content, output)
-    finish_search()
-    return content, output
+    preview_build(content, output, state)
+    finish_search(state)
+    return content, output, state
 
 
 def test_each_save_shows_in_the_next_preview_build(previewed):
-    content, output = previewed
+    content, output, state = previewed
     two = content / "issues/0002-two.md"
     two.write_text(two.read_text() + "\nA paragraph written while previewing.\n")
     (content / "members/ada.yml").write_text(MEMBER.replace("One small app", "One tiny app"))
-    preview_build(content, output)
+    preview_build(content, output, state)
     body = page(output, "/issues/2/").css_first("article").text()
     assert "A paragraph written while previewing." in body
     assert page(output, "/links/").css_first(".link-title a").text() == "One tiny app"
     assert page(output, "/members/ada/").css_first(".link-title a").text() == "One tiny app"
     community = page(output, "/issues/1/").css_first("section.community").text()
     assert "One tiny app" in community
-    finish_search()
+    finish_search(state)
     entry = json.loads((output / "pagefind/pagefind-entry.json").read_text())
     assert entry["languages"], "the index of the last save is complete"
-
-
-def test_an_edited_issue_page_is_written_before_the_full_build(previewed):
-    content, output = previewed
-    two = content / "issues/0002-two.md"
-    two.write_text(two.read_text() + "\nSaved a moment ago, with *emphasis*.\n")
-    assert rerender_issues([two])
-    article = page(output, "/issues/2/").css_first("article")
-    assert article.css_first("em").text() == "emphasis"
-    assert article.css_first("h1").text() == "Two"
-    assert page(output, "/issues/1/").css_first("section.community"), "the rest is as built"
-
-
-def test_anything_but_an_issue_text_waits_for_the_full_build(previewed):
-    content, output = previewed
-    before = (output / "issues/2/index.html").read_text()
-    two = content / "issues/0002-two.md"
-    two.write_text(two.read_text().replace("Title: Two", "Title: Two, renamed") + "\nMore.\n")
-    assert not rerender_issues([two]), "a header shows on other pages too"
-    assert not rerender_issues([content / "members/ada.yml"])
-    assert not rerender_issues([content / "issues/0003-new.md"])
-    two.write_text("Title: Two\nDate: tomorrow\n\nBroken.\n")
-    assert not rerender_issues([two]), "the full build reports the problem"
-    assert (output / "issues/2/index.html").read_text() == before
 
 
 def records(count):
@@ -119,19 +91,20 @@ def test_a_new_preview_index_replaces_the_running_one(tmp_path):
         release.wait()
         return records(2)
 
-    first = SearchIndexJob(slow_records, tmp_path, "en")
+    caches = SearchCaches()  # the preview's own
+    first = SearchIndexJob(slow_records, tmp_path, "en", caches)
     started.wait()
     threading.Timer(0.2, release.set).start()
-    second = SearchIndexJob(lambda: records(1), tmp_path, "en", supersede=True)
+    second = SearchIndexJob(lambda: records(1), tmp_path, "en", caches, supersede=True)
     assert first._cancelled.is_set(), "the earlier save's index is out of date"
     second.wait()
-    assert SearchIndexJob.running is None
+    assert caches.running is None
     entry = json.loads((tmp_path / "pagefind/pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == 1, "the index holds the last save's records"
 
 
 def test_the_index_is_written_whether_or_not_a_memory_folder_has_room(tmp_path, monkeypatch):
-    from hearth_site import search
+    from hearth_search import pagefind as search
 
     monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path / "memory")
     assert search._scratch_parent(records(2)) is None, "no such folder: the usual temporary one"

@@ -11,14 +11,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from hearth_issues.source import issue_file_name
-from hearth_site.search import (
-    SearchRecord,
-    by_month,
-    parts_file,
-    parts_meta,
-    record_html,
-    write_search_index,
-)
+from hearth_search.pagefind import write_search_index
+from hearth_search.records import SearchRecord, by_month, parts_file, parts_meta, record_html
 from tests.sites import build_site, issue, page, served, write_content
 
 # One query on a 700-issue archive: Pagefind's script and WebAssembly, and the index chunks.
@@ -344,7 +338,7 @@ def test_issues_are_indexed_without_their_inline_tags_into_the_very_same_index(t
     from types import SimpleNamespace
 
     from hearth_issues.bodies import markdown_options, render_markdown
-    from hearth_site.search import issue_records
+    from hearth_search.records import issue_records
     from tests.sites import settings_for
 
     options = markdown_options(settings_for(tmp_path, tmp_path)["MARKDOWN"])

@@ -6,9 +6,10 @@ import shutil
 
 import pytest
 
+from hearth_core.state import BuildState, build_state, with_state
 from hearth_core.stored import store_pending
 from hearth_email.render import render_email
-from hearth_issues import collect, source
+from hearth_issues import source
 from hearth_issues.collect import load_site_issues
 from tests.sites import ROOT, issue, settings_for, write_content
 
@@ -17,19 +18,18 @@ from tests.sites import ROOT, issue, settings_for, write_content
 def project(tmp_path):
     files = dict([issue(1, "One", "2025-10-03 08:00"), issue(2, "Two", "2025-10-10 08:00")])
     content = write_content(tmp_path, files)
-    return content, settings_for(content, tmp_path / "output")
+    return content, with_state(settings_for(content, tmp_path / "output"), BuildState())
 
 
-def new_process():
+def new_process(settings):
     """Forget what this process read and parsed."""
-    source._PARSED.clear()
-    collect._STORED.clear()
+    build_state(settings).reset()
 
 
 def load(settings):
-    """As a command does: what it stores is written by the time it ends."""
+    """As a build does: what it stores is written by the time it ends."""
     result = load_site_issues(settings)
-    store_pending()
+    store_pending(build_state(settings))
     return result
 
 
@@ -38,8 +38,6 @@ def parsed(monkeypatch):
     """The names of the files parsed, as a new process would, with nothing kept in memory."""
     names: list[str] = []
     parse = source._parse_issue
-    monkeypatch.setattr(source, "_PARSED", {})
-    monkeypatch.setattr(collect, "_STORED", {})
     monkeypatch.setattr(
         source, "_parse_issue", lambda path, text: names.append(path.name) or parse(path, text)
     )
@@ -50,7 +48,7 @@ def test_the_next_command_reads_the_issues_as_parsed(project, parsed):
     _content, settings = project
     issues, problems = load(settings)
     assert parsed == ["0001-one.md", "0002-two.md"]
-    new_process()
+    new_process(settings)
     assert load(settings) == (issues, problems)
     assert parsed == ["0001-one.md", "0002-two.md"], "none parsed again"
 
@@ -59,7 +57,7 @@ def edited_in_the_next_command(project, old: str, new: str):
     """Issue two edited after a command stored the parses; what the next command loads."""
     content, settings = project
     load(settings)
-    new_process()
+    new_process(settings)
     two = content / "issues/0002-two.md"
     two.write_text(two.read_text().replace(old, new))
     return load(settings)

@@ -1,23 +1,16 @@
-"""What a live preview's last build computed, kept for the next while its inputs are the same.
+"""Values kept for the next build while their inputs are equal; held in the build state.
 
-Each save rebuilds the site in the same process, and most inputs have not changed.
-Inputs are compared, not hashed: comparing a text with itself (the same object,
-as unchanged files give) costs nothing, where hashing it costs a pass over it.
+Each save in a live preview rebuilds the site in the same process, and most inputs
+have not changed. Inputs are compared, not hashed: comparing a text with itself (the
+same object, as unchanged files give) costs nothing, where hashing it costs a pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
-from operator import is_
+from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
-
-
-def same_objects(last: Sequence[Any], now: Sequence[Any]) -> bool:
-    """The very same objects, in the same order: what a build made once and gives again
-    while nothing it was made from changed (members, records), found without comparing."""
-    return len(last) == len(now) and all(map(is_, last, now))
 
 
 class KeptByKey(Generic[V]):

@@ -1,8 +1,9 @@
 """Costly pure functions of text, such as Markdown to HTML: each text once, on every core.
 
-A ``TextMemo`` remembers each result by a digest of its input for the life of the
-process, so a build converts every issue and note once even though the check and
-the Pelican run both ask for it, and a live preview converts only what changed.
+A ``TextMemo`` remembers each result by its input for the life of the build state
+that holds it (``hearth_core.state``), so a build converts every issue and note once
+even though the check and the Pelican run both ask for it, and a live preview
+converts only what changed.
 ``start`` hands a batch to worker processes, which a cold build uses for the
 bulk of its Markdown while the main process reads the members' files.
 """

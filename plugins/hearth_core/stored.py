@@ -8,17 +8,18 @@ is used only when all of it is the same; a file that cannot be read is ignored.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import copyreg
 import gc
 import hashlib
 import pickle
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, BinaryIO
 
 from hearth_core.files import write_atomically_with
+from hearth_core.state import STATE_KEY, BuildState, build_state
 
 PLUGINS = Path(__file__).resolve().parents[1]
 
@@ -77,22 +78,29 @@ def store(path: Path, key: Any, value: Any) -> None:
         write_atomically_with(path, write)
 
 
-_PENDING: dict[Path, tuple[Any, Any]] = {}
+class PendingStores:
+    """What ``store_later`` keeps for ``store_pending``: a part of the build state."""
+
+    def __init__(self) -> None:
+        self.pending: dict[Path, tuple[Any, Any]] = {}
 
 
-def store_later(path: Path, key: Any, value: Any) -> None:
-    """``store``, when ``store_pending`` is next called or else as the process ends.
+def store_later(settings: Mapping[str, Any], path: Path, key: Any, value: Any) -> None:
+    """``store``, when ``store_pending`` is next called for this build; at once, for
+    settings that belong to no build (a lone ``invoke email`` or ``invoke check``).
 
     Pickling a 20,000-link check takes over half a second: a build does it while
     Pagefind indexes on the other core, not while its Markdown workers need both.
     """
-    _PENDING[path] = (key, value)
-
-
-def store_pending() -> None:
-    while _PENDING:
-        path, (key, value) = _PENDING.popitem()
+    if STATE_KEY not in settings:
         store(path, key, value)
+    else:
+        build_state(settings).part(PendingStores).pending[path] = (key, value)
 
 
-atexit.register(store_pending)
+def store_pending(state: BuildState) -> None:
+    """Store what ``store_later`` kept in ``state``."""
+    pending = state.part(PendingStores).pending
+    while pending:
+        path, (key, value) = pending.popitem()
+        store(path, key, value)

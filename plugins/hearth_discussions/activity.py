@@ -30,19 +30,18 @@ EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
-# By the file's size and time of change: every build reads it three times, and a
-# live preview's builds mostly find it unchanged.
-_READ: KeptByKey[tuple[dict[str, Activity], list[Problem]]] = KeptByKey()
-
-
-def read_activity(path: Path) -> tuple[dict[str, Activity], list[Problem]]:
-    """Activity by thread URL; a missing file is no activity, a broken one is a problem."""
+def read_activity(
+    path: Path, kept: KeptByKey[tuple[dict[str, Activity], list[Problem]]] | None = None
+) -> tuple[dict[str, Activity], list[Problem]]:
+    """Activity by thread URL; a missing file is no activity, a broken one is a problem.
+    ``kept``: the last reads, used while the file's size and time of change are the same."""
     try:
         status = path.stat()
     except FileNotFoundError:
         return {}, []
     version = (status.st_size, status.st_mtime_ns)
-    found, problems = _READ.get(path, version, lambda: _read_activity(path))
+    kept = KeptByKey() if kept is None else kept
+    found, problems = kept.get(path, version, lambda: _read_activity(path))
     return dict(found), list(problems)
 
 

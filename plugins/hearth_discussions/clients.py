@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from hearth_core.platforms import DiscussionUrl, origin
 from hearth_core.text import strip_forbidden
 from hearth_discussions.activity import EARLIEST, MOST_REPLIES, TITLE_LIMIT, in_range
 from hearth_discussions.fetch import FetchError, FetchPolicy, fetch_json, redact
 from hearth_discussions.model import Activity, ChatSpace
-from hearth_discussions.platforms import DiscussionUrl, origin
 
 Client = Callable[[httpx.AsyncClient, DiscussionUrl, str, FetchPolicy], Awaitable[Activity]]
 Requests = Callable[[DiscussionUrl, str], list[tuple[str, str]]]

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from hearth_core.files import authored_files, folder_state, read_text_file
-from hearth_core.memo import Recent
+from hearth_core.platforms import DiscussionRef, recognise
 from hearth_core.problems import Problem, display_path, problem
+from hearth_core.state import build_state
 from hearth_discussions.activity import read_activity
-from hearth_discussions.model import Activity, DiscussionRef, Source, Thread
-from hearth_discussions.platforms import recognise
+from hearth_discussions.caches import DiscussionCaches
+from hearth_discussions.model import Activity, Source, Thread
 from hearth_discussions.settings import ACTIVITY_FILE, discussion_options
 from hearth_discussions.threads import THREAD_FILES, parse_thread
 from hearth_issues.collect import load_site_issues
@@ -30,13 +32,25 @@ def discussions_folder(settings: Mapping[str, Any]) -> Path:
 
 
 def load_activity(settings: Mapping[str, Any]) -> tuple[dict[str, Activity], list[Problem]]:
-    return read_activity(discussions_folder(settings) / ACTIVITY_FILE)
+    kept = build_state(settings).part(DiscussionCaches).activity
+    return read_activity(discussions_folder(settings) / ACTIVITY_FILE, kept)
 
 
 def discussion_ref(url: str, activity: Mapping[str, Activity]) -> DiscussionRef:
     """The label and counts shown wherever a thread is linked."""
     found = activity.get(url, Activity())
     return DiscussionRef(url, recognise(url).label, found.replies, found.last_activity)
+
+
+@dataclass(frozen=True)
+class DiscussionLabels:
+    """``discussion_ref`` with the activity the last sync found: what this package gives
+    the members' link views. Equal while the activity is, so kept pages stay kept."""
+
+    activity: Mapping[str, Activity]
+
+    def __call__(self, url: str) -> DiscussionRef:
+        return discussion_ref(url, self.activity)
 
 
 def load_threads(
@@ -159,15 +173,6 @@ def _thread_about(
     return None, "", ""
 
 
-# The last answers and what they were computed from. A build asks twice: with
-# every issue (the check) and with the issues the site shows. A live preview's
-# next build, after an edit to an issue's text, asks the same again.
-_ANSWERS: Recent[tuple[list[Source], list[Problem]]] = Recent(2)
-# The thread files, for the same two askers: a member's edit changes the
-# sources, not the threads.
-_THREADS: Recent[tuple[list[Thread], list[Problem]]] = Recent(2)
-
-
 def load_discussions(
     settings: Mapping[str, Any], issues: Sequence[Issue], members: Sequence[Member]
 ) -> tuple[list[Source], list[Problem]]:
@@ -176,15 +181,16 @@ def load_discussions(
     folder, today = discussions_folder(settings), site_today(settings)
     files = folder_state(folder)
     key = (files, vocabulary, today, [i.header() for i in issues], list(members))
+    caches = build_state(settings).part(DiscussionCaches)
 
     def check() -> tuple[list[Source], list[Problem]]:
-        threads, problems = _THREADS.get(
+        threads, problems = caches.threads.get(
             (files, vocabulary, today), lambda: load_threads(folder, vocabulary, today)
         )
         sources, cross = discussion_sources(issues, members, threads)
         return sources, problems + cross + load_activity(settings)[1]
 
-    sources, problems = _ANSWERS.get(key, check)
+    sources, problems = caches.answers.get(key, check)
     return list(sources), list(problems)
 
 

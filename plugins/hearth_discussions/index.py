@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
 from hearth_core.dates import day_text
-from hearth_discussions.model import Activity, ChatSpace, Source, link_href
-from hearth_discussions.platforms import recognise
+from hearth_core.platforms import link_href, recognise
+from hearth_discussions.model import Activity, ChatSpace, Source
 from hearth_issues.source import tag_slug
 from hearth_members.views import Ref
 

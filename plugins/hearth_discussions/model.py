@@ -6,21 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from hearth_discussions.platforms import PLATFORM_NAMES
-
-
-def link_href(url: str) -> str:
-    """``url`` as a valid ``href``: a ``#`` inside the fragment becomes ``%23``.
-
-    Matrix addresses carry one (``https://matrix.to/#/#room:server``), which HTML
-    forbids; ``%23`` is the form the Matrix specification itself writes, and the
-    address stays as written everywhere else (activity, feeds' ids, duplicates).
-    """
-    address, hash_mark, fragment = url.partition("#")
-    return address + hash_mark + fragment.replace("#", "%23")
+from hearth_core.platforms import PLATFORM_NAMES, link_href
 
 
 @dataclass(frozen=True)
@@ -77,26 +65,6 @@ class Activity:
     title: str | None = None
     replies: int | None = None
     last_activity: datetime | None = None
-
-
-class DiscussionRef(NamedTuple):
-    """What a link to a thread shows beside an issue or a member link (a named
-    tuple, as it is part of hearth_members.views.LinkView)."""
-
-    url: str
-    platform: str
-    replies: int | None = None
-    last_activity: datetime | None = None
-
-    @property
-    def href(self) -> str:
-        return link_href(self.url)
-
-    @property
-    def replies_text(self) -> str:
-        if self.replies is None:
-            return ""
-        return "1 reply" if self.replies == 1 else f"{self.replies} replies"
 
 
 @dataclass(frozen=True)

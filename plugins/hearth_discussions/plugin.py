@@ -8,23 +8,22 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from hearth_core.fragments import Fragments
-from hearth_core.memo import Recent
 from hearth_core.problems import ContentError
-from hearth_discussions.collect import discussion_ref, load_activity, load_discussions
+from hearth_core.state import build_state
+from hearth_discussions.caches import DiscussionCaches
+from hearth_discussions.collect import (
+    DiscussionLabels,
+    discussion_ref,
+    load_activity,
+    load_discussions,
+)
 from hearth_discussions.feed import discussions_feed
 from hearth_discussions.index import DiscussionPages, build_discussion_pages
 from hearth_discussions.settings import chat_spaces, discussion_options
 from hearth_feeds.plugin import register_feed
 from hearth_issues.model import Issue
 from hearth_members.model import Member
-
-# Kept from one build to the next: a live preview renders only what changed.
-DISCUSSION_HTML = Fragments("_discussion.html", "thread")
-# The last pages, by what they were built from: a build prepares them while the
-# workers convert the issues (hearth_site.build), and a preview's next build,
-# after an edit to an issue's prose, has the very same discussions.
-_PAGES: Recent[DiscussionPages] = Recent(1)
+from hearth_members.plugin import DISCUSSION_LABELS
 
 
 def discussion_pages(
@@ -38,18 +37,32 @@ def discussion_pages(
     activity = load_activity(settings)[0]
     spaces = chat_spaces(settings)
     limit = discussion_options(settings)["home_limit"]
-    return _PAGES.get(
-        (sources, activity, spaces, limit),
-        lambda: build_discussion_pages(sources, activity, spaces, limit),
+    # Kept by what they were built from: a preview's next build, after an edit to an
+    # issue's prose, has the same discussions.
+    return (
+        build_state(settings)
+        .part(DiscussionCaches)
+        .pages.get(
+            (sources, activity, spaces, limit),
+            lambda: build_discussion_pages(sources, activity, spaces, limit),
+        )
     )
+
+
+def give_discussion_labels(generator: Any) -> None:
+    """At ``article_generator_finalized``, before the members' context: each member link
+    shows its thread's platform and activity (``hearth_members.plugin.DISCUSSION_LABELS``)."""
+    activity = load_activity(generator.settings)[0]
+    generator.context[DISCUSSION_LABELS] = DiscussionLabels(activity)
 
 
 class DiscussionsGenerator(Generator):
     """Writes /discussions/ (with a page per platform and per tag) and /community/."""
 
     def generate_context(self) -> None:
-        DISCUSSION_HTML.start_build(self.env)
-        self.context["discussions_html"] = DISCUSSION_HTML.in_template()
+        fragments = build_state(self.settings).part(DiscussionCaches).discussion_html
+        fragments.start_build(self.env)
+        self.context["discussions_html"] = fragments.in_template()
         articles = self.context["articles"]
         issues = [article.issue for article in articles]
         members = self.context.get("hearth_members", [])
@@ -89,3 +102,4 @@ def get_generators(_pelican: Any) -> type[DiscussionsGenerator]:
 
 def register() -> None:
     signals.get_generators.connect(get_generators)
+    signals.article_generator_finalized.connect(give_discussion_labels)

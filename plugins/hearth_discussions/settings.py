@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from hearth_core.platforms import PLATFORM_NAMES
 from hearth_core.settings import SettingsError, plugin_settings
 from hearth_discussions.model import ChatSpace
-from hearth_discussions.platforms import PLATFORM_NAMES
 
 DEFAULTS: dict[str, Any] = {
     # Folder under content/ with standalone threads and the synced activity file.

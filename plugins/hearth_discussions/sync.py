@@ -18,13 +18,13 @@ from typing import Any, TextIO
 import httpx
 
 from hearth_core.http_limits import PublicOnly, Resolver, origin_of, system_resolver
+from hearth_core.platforms import DiscussionUrl, recognise
 from hearth_core.problems import ContentError, display_path
 from hearth_discussions.activity import FIELDS, entry_problem, read_activity, write_activity
 from hearth_discussions.clients import CLIENTS, NO_TOKEN, REQUESTS, api_base, github_token
 from hearth_discussions.collect import discussion_urls
 from hearth_discussions.fetch import FetchError, FetchPolicy
 from hearth_discussions.model import Activity, ChatSpace
-from hearth_discussions.platforms import DiscussionUrl, recognise
 from hearth_discussions.settings import ACTIVITY_FILE, chat_spaces, discussion_options
 
 Fetched = dict[str, Activity | FetchError]

@@ -15,12 +15,12 @@ from pathlib import Path
 from types import MappingProxyType
 
 from hearth_core.dates import check_day
+from hearth_core.platforms import recognise
 from hearth_core.problems import Problem, problem
 from hearth_core.text import first_forbidden, forbidden_message
 from hearth_core.weburl import check_web_url
 from hearth_core.yamlsource import FileKind, Value, describe, load_yaml
 from hearth_discussions.model import Thread
-from hearth_discussions.platforms import recognise
 
 TEMPLATE = "content/discussions/_template.yml"
 THREAD_FILES = FileKind(

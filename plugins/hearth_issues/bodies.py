@@ -21,7 +21,7 @@ def markdown_options(config: dict[str, Any]) -> str:
     return json.dumps(config, sort_keys=True, default=repr)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4)  # one per MARKDOWN setting; workers make their own
 def _renderer(options: str) -> Markdown:
     return markdown_renderer(json.loads(options))
 

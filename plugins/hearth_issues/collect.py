@@ -10,14 +10,15 @@ from typing import Any, TypeVar
 
 from hearth_core.files import read_text_file
 from hearth_core.problems import Problem, problem
+from hearth_core.state import build_state
 from hearth_core.stored import load_stored, store_later
+from hearth_issues.caches import IssueCaches
 from hearth_issues.model import Issue
 from hearth_issues.pages import Page, parse_page
 from hearth_issues.source import (
-    StoredParse,
+    KeptParses,
     duplicate_numbers,
     duplicate_slugs,
-    keep_parses,
     kept_parses,
     parse_issue,
     site_zone,
@@ -33,27 +34,28 @@ def load_site_issues(settings: Mapping[str, Any]) -> tuple[list[Issue], list[Pro
     With a CACHE_PATH, the parses of the last command are kept there: `invoke email`
     then reads 700 issues' texts without parsing their headers again.
     """
+    caches = build_state(settings).part(IssueCaches)
     stored = Path(settings["CACHE_PATH"], STORED_NAME) if settings.get("CACHE_PATH") else None
-    if stored and stored not in _STORED:
-        _STORED[stored] = load_stored(stored, STORED_NAME) or {}
-        keep_parses(_STORED[stored])
+    if stored and stored not in caches.stored:
+        caches.stored[stored] = load_stored(stored, STORED_NAME) or {}
+        for path, parse in caches.stored[stored].items():
+            caches.parsed.setdefault(path, parse)
     issues: list[Issue] = []
     problems: list[Problem] = []
     for folder in settings["ARTICLE_PATHS"]:
-        found, folder_problems = load_issues(Path(settings["PATH"], folder), site_zone(settings))
+        folder_path, zone = Path(settings["PATH"], folder), site_zone(settings)
+        found, folder_problems = load_issues(folder_path, zone, caches.parsed)
         issues += found
         problems += folder_problems
     if stored:
-        parses = kept_parses(issues)
-        if parses != _STORED[stored]:
-            _STORED[stored] = parses
-            store_later(stored, STORED_NAME, parses)
+        parses = kept_parses(issues, caches.parsed)
+        if parses != caches.stored[stored]:
+            caches.stored[stored] = parses
+            store_later(settings, stored, STORED_NAME, parses)
     return issues, problems
 
 
 STORED_NAME = "hearth-issues.pickle"
-# What this process last read from or wrote to each stored file.
-_STORED: dict[Path, dict[Path, StoredParse]] = {}
 
 
 def source_files(directory: Path) -> Iterator[Path]:
@@ -97,9 +99,13 @@ def _load(
     return items, problems
 
 
-def load_issues(directory: Path, zone: tzinfo = UTC) -> tuple[list[Issue], list[Problem]]:
-    """The issues in ``directory``; a date with an offset is read as ``zone``'s local time."""
-    issues, problems = _load(directory, partial(parse_issue, zone=zone), "issues")
+def load_issues(
+    directory: Path, zone: tzinfo = UTC, kept: KeptParses | None = None
+) -> tuple[list[Issue], list[Problem]]:
+    """The issues in ``directory``; a date with an offset is read as ``zone``'s local time.
+    ``kept``: earlier parses to use again (``hearth_issues.caches``)."""
+    parse = partial(parse_issue, zone=zone, kept={} if kept is None else kept)
+    issues, problems = _load(directory, parse, "issues")
     crossed = duplicate_numbers(issues) + duplicate_slugs(issues) + tag_spellings(issues)
     return issues, problems + crossed
 

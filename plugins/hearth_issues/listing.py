@@ -18,8 +18,6 @@ from markupsafe import Markup
 
 from hearth_core.fragments import Fragments
 
-ENTRY_HTML = Fragments("_issue_entry.html", "issue")
-
 
 class IssueEntry(NamedTuple):
     """What a list shows of an issue, under the names ``_issue_meta.html`` reads."""
@@ -43,15 +41,22 @@ def issue_entry(article: Any) -> IssueEntry:
     )
 
 
-def add_entries(articles: Iterable[Any], env: Environment) -> None:
-    """Give each issue its ``entry``; call once per build, before any list is rendered."""
-    ENTRY_HTML.start_build(env)
+def add_entries(articles: Iterable[Any], env: Environment, entries: Fragments) -> None:
+    """Give each issue its ``entry``; call once per build, before any list is rendered,
+    with the build state's ``IssueCaches.entry_html``."""
+    entries.start_build(env)
     for article in articles:
         article.entry = issue_entry(article)
 
 
-@pass_context
-def issue_list_html(context: Context, issues: Iterable[Any], level: int = 2) -> Markup:
-    """The ``<li>`` of each issue, for templates: ``issue_list_html(issues, level=3)``."""
-    entries = (issue.entry for issue in issues)
-    return Markup(ENTRY_HTML.render_all(context.get("SITEURL", ""), entries, level=level))
+def issue_list_html(entry_html: Fragments) -> Any:
+    """For templates: ``issue_list_html(issues, level=3)`` gives the ``<li>`` of each issue."""
+
+    @pass_context
+    def render(context: Context, issues: Iterable[Any], level: int = 2) -> Markup:
+        entries = (issue.entry for issue in issues)
+        return Markup(entry_html.render_all(context.get("SITEURL", ""), entries, level=level))
+
+    # As hearth_core.fragments says of its own renderers (see hearth_site/pagememo.py).
+    render.renders_only_its_arguments = True  # type: ignore[attr-defined]
+    return render

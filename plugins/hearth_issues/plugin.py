@@ -9,7 +9,9 @@ from pelican.generators import ArticlesGenerator
 from pelican.readers import Readers
 
 from hearth_core.problems import ContentError
+from hearth_core.state import build_state
 from hearth_issues.archive import by_year, link_neighbours
+from hearth_issues.caches import IssueCaches
 from hearth_issues.listing import add_entries, issue_list_html
 from hearth_issues.reader import HearthMarkdownReader
 from hearth_issues.source import duplicate_numbers
@@ -45,8 +47,9 @@ def add_archive_context(generator: ArticlesGenerator) -> None:
     link_neighbours(issues)
     generator.context["latest_issue"] = issues[0] if issues else None
     generator.context["issue_years"] = by_year(issues)
-    add_entries(issues + generator.drafts, generator.env)
-    generator.context["issue_list_html"] = issue_list_html
+    entry_html = build_state(generator.settings).part(IssueCaches).entry_html
+    add_entries(issues + generator.drafts, generator.env, entry_html)
+    generator.context["issue_list_html"] = issue_list_html(entry_html)
 
 
 def register() -> None:

@@ -11,10 +11,11 @@ from typing import Any, ClassVar
 from pelican.readers import BaseReader
 from pelican.utils import SafeDatetime
 
-from hearth_core.parallel import TextMemo
 from hearth_core.problems import ContentError
 from hearth_core.settings import plugin_settings
-from hearth_issues.bodies import markdown_options, render_markdown
+from hearth_core.state import build_state
+from hearth_issues.bodies import markdown_options
+from hearth_issues.caches import IssueCaches
 from hearth_issues.model import Issue
 from hearth_issues.pages import Page, read_page
 from hearth_issues.source import read_issue, site_zone
@@ -22,10 +23,6 @@ from hearth_issues.source import read_issue, site_zone
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {"show_drafts": False}
-
-
-# Every issue and page body, converted once per process and, in a build, on every core.
-BODY_HTML = TextMemo(render_markdown)
 
 
 def pelican_date(when: datetime) -> SafeDatetime:
@@ -48,12 +45,13 @@ class HearthMarkdownReader(BaseReader):
         self._show_drafts = plugin_settings(settings, "HEARTH_ISSUES", DEFAULTS)["show_drafts"]
         self._options = markdown_options(settings["MARKDOWN"])
         self._zone = site_zone(settings)
+        self._caches = build_state(settings).part(IssueCaches)
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         path = Path(source_path)
         try:
             if self._is_issue(path):
-                source = read_issue(path, self._zone)
+                source = read_issue(path, self._zone, self._caches.parsed)
                 return self._render(source.body), self._issue_metadata(source)
             page = read_page(path)
             return self._render(page.body), self._page_metadata(page)
@@ -67,7 +65,7 @@ class HearthMarkdownReader(BaseReader):
         return any(resolved.is_relative_to(folder) for folder in self._issue_dirs)
 
     def _render(self, body: str) -> str:
-        return BODY_HTML.get(self._options, body)
+        return self._caches.body_html.get(self._options, body)
 
     def _issue_metadata(self, issue: Issue) -> dict[str, Any]:
         # In a draft preview a draft is built like a published issue, flagged so

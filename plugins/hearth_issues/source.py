@@ -26,9 +26,9 @@ from hearth_core.headers import (
     too_deep_in_body,
     validate_fields,
 )
+from hearth_core.platforms import recognise
 from hearth_core.problems import ContentError, Problem, problem
 from hearth_core.weburl import check_web_url
-from hearth_discussions.platforms import recognise
 from hearth_issues.model import Issue
 
 FILE_NAME = re.compile(r"^(?P<number>\d{4})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
@@ -107,10 +107,10 @@ def issue_file_name(number: int, slug: str) -> str:
     return f"{number:04d}-{slug}.md"
 
 
-def read_issue(path: Path, zone: tzinfo = UTC) -> Issue:
+def read_issue(path: Path, zone: tzinfo = UTC, kept: KeptParses | None = None) -> Issue:
     """Read and validate one issue file; raise :class:`ContentError` listing all problems."""
     text, problems = read_text_file(path)
-    issue, problems = parse_issue(path, text, zone) if text is not None else (None, problems)
+    issue, problems = parse_issue(path, text, zone, kept) if text is not None else (None, problems)
     if problems or issue is None:
         raise ContentError(problems)
     return issue
@@ -119,17 +119,19 @@ def read_issue(path: Path, zone: tzinfo = UTC) -> Issue:
 # A parse as kept: the text around the body, and the Issue, which holds the body:
 # the same text again is found without a second copy of every issue in memory.
 StoredParse = tuple[str, str, Issue]
+# The last valid parse of each file, in the build state (``hearth_issues.caches``):
+# a build reads every issue twice (the check, then Pelican's reader) and a live
+# preview's next build finds all but the edited one unchanged. The same text gives
+# the very same Issue, so later steps that compare issues find them equal at once.
+KeptParses = dict[Path, StoredParse]
 
-# The last valid parse of each file in this process: a build reads every issue
-# twice (the check, then Pelican's reader) and a live preview's next build finds
-# all but the edited one unchanged. The same text gives the very same Issue, so
-# later steps that compare issues find them equal at once.
-_PARSED: dict[Path, StoredParse] = {}
 
-
-def parse_issue(path: Path, text: str, zone: tzinfo = UTC) -> tuple[Issue | None, list[Problem]]:
-    """Parse one issue; a date written with an offset is read as ``zone``'s local time."""
-    issue, problems = _parse_kept(path, text)
+def parse_issue(
+    path: Path, text: str, zone: tzinfo = UTC, kept: KeptParses | None = None
+) -> tuple[Issue | None, list[Problem]]:
+    """Parse one issue; a date written with an offset is read as ``zone``'s local time.
+    ``kept``: the parses of earlier reads, used while a file's text is the same."""
+    issue, problems = _parse_kept(path, text, {} if kept is None else kept)
     return (_in_zone(issue, zone) if issue else None), problems
 
 
@@ -144,15 +146,15 @@ def _in_zone(issue: Issue, zone: tzinfo) -> Issue:
     return replace(issue, date=issue.date.astimezone(zone).replace(tzinfo=None))
 
 
-def _parse_kept(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
-    last = _PARSED.get(path)
+def _parse_kept(path: Path, text: str, kept: KeptParses) -> tuple[Issue | None, list[Problem]]:
+    last = kept.get(path)
     if last and _is_text_of(last, text):
         return last[2], []
     issue, problems = _parse_issue(path, text)
     if issue is not None:
         start = text.rfind(issue.body)
         if start >= 0:  # else (a file with \r\n line ends) parsed again each time
-            _PARSED[path] = (text[:start], text[start + len(issue.body) :], issue)
+            kept[path] = (text[:start], text[start + len(issue.body) :], issue)
     return issue, problems
 
 
@@ -166,16 +168,10 @@ def _is_text_of(kept: StoredParse, text: str) -> bool:
     )
 
 
-def kept_parses(issues: Iterable[Issue]) -> dict[Path, StoredParse]:
+def kept_parses(issues: Iterable[Issue], kept: KeptParses) -> KeptParses:
     """The kept parses of ``issues``, to store for the next command (``hearth_issues.collect``)."""
-    kept = ((issue, _PARSED.get(issue.source)) for issue in issues)
-    return {issue.source: parse for issue, parse in kept if parse and parse[2] is issue}
-
-
-def keep_parses(entries: dict[Path, StoredParse]) -> None:
-    """Parses stored by an earlier process; each is used only while its file's text is the same."""
-    for path, parse in entries.items():
-        _PARSED.setdefault(path, parse)
+    found = ((issue, kept.get(issue.source)) for issue in issues)
+    return {issue.source: parse for issue, parse in found if parse and parse[2] == issue}
 
 
 def _parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:

@@ -21,8 +21,11 @@ def load_members(
     today: datetime.date,
     featured: Iterable[Featured] = (),
     issue_dates: Mapping[Path, datetime.date] | None = None,
+    parsed: dict[Path, tuple[tuple, tuple[Member | None, list[Problem]]]] | None = None,
 ) -> tuple[list[Member], list[Problem]]:
-    """Every valid member, and every problem: in one file or between files and issues."""
+    """Every valid member, and every problem: in one file or between files and issues.
+    ``parsed``: earlier parses to use again (``hearth_members.caches``)."""
+    parsed = {} if parsed is None else parsed
     members: list[Member] = []
     problems: list[Problem] = []
     for path in authored_files(directory):
@@ -33,38 +36,29 @@ def load_members(
         if text is None:
             problems += unreadable
             continue
-        member, file_problems = _parse_once(path, text, tuple(vocabulary), today)
+        member, file_problems = _parse_once(path, text, tuple(vocabulary), today, parsed)
         problems += file_problems
         if member is not None:
             members.append(member)
     return members, problems + duplicate_links(members, featured, issue_dates)
 
 
-# The last result per file. One build reads the members twice (the check, then
-# the site), and a live preview again on every change: each unchanged file is
-# parsed once. Members and problems are immutable, so sharing them is safe.
-_PARSED: dict[Path, tuple[tuple, tuple[Member | None, list[Problem]]]] = {}
-
-
 def _parse_once(
-    path: Path, text: str, vocabulary: tuple[str, ...], today: datetime.date
+    path: Path,
+    text: str,
+    vocabulary: tuple[str, ...],
+    today: datetime.date,
+    parsed: dict[Path, tuple[tuple, tuple[Member | None, list[Problem]]]],
 ) -> tuple[Member | None, list[Problem]]:
+    """Each unchanged file parsed once: ``parsed`` is the build state's (one build reads
+    the members twice, the check then the site, and a live preview on every change).
+    Members and problems are immutable, so sharing them is safe."""
     key = (hashlib.blake2b(text.encode(), digest_size=16).digest(), vocabulary, today)
-    cached = _PARSED.get(path)
+    cached = parsed.get(path)
     if cached is None or cached[0] != key:
-        cached = _PARSED[path] = (key, parse_member(path, text, vocabulary, today))
+        cached = parsed[path] = (key, parse_member(path, text, vocabulary, today))
     member, problems = cached[1]
     return member, list(problems)
-
-
-def parsed_in(directory: Path) -> dict[Path, tuple]:
-    """The kept parses of the files in ``directory``, to store with the check."""
-    return {path: entry for path, entry in _PARSED.items() if path.parent == directory}
-
-
-def keep_parsed(entries: dict[Path, tuple]) -> None:
-    """Parses stored by an earlier process: a change to one file then parses only that one."""
-    _PARSED.update(entries)
 
 
 def _not_a_member_file(path: Path, directory: Path) -> str:

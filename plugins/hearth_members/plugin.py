@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
-from hearth_core.fragments import Fragments
-from hearth_core.memo import same_objects
+from hearth_core.platforms import DiscussionRef, recognise
 from hearth_core.problems import ContentError
-from hearth_discussions.collect import discussion_ref, load_activity
-from hearth_discussions.model import Activity
+from hearth_core.state import build_state
 from hearth_feeds.plugin import register_feed
 from hearth_issues.model import Issue
+from hearth_members.caches import MemberCaches
 from hearth_members.community import Recorded, community_links
 from hearth_members.feed import links_feed
 from hearth_members.model import Member
@@ -22,9 +22,9 @@ from hearth_members.render import note_html
 from hearth_members.site import load_community, member_options, recorded_links
 from hearth_members.views import LinkPages, Ref, build_link_pages, link_anchor
 
-# Kept from one build to the next: a live preview renders only what changed.
-LINK_HTML = Fragments("_link.html", "link")
-COMMUNITY_HTML = Fragments("_community.html", "links")
+# The context key under which hearth_discussions puts the function that labels a
+# thread's address with its platform and activity (``DiscussionLabels``).
+DISCUSSION_LABELS = "discussion_labels"
 
 
 def _featured_in(issues: Sequence[tuple[Issue, str]], chosen: dict[int, tuple]) -> dict[str, Ref]:
@@ -39,93 +39,80 @@ def _featured_in(issues: Sequence[tuple[Issue, str]], chosen: dict[int, tuple]) 
     return featured
 
 
-# The last link pages, with what they were built from: after an edit to an
-# issue's prose, a preview build has the very same members (see load_community).
-_LAST_PAGES: list[tuple[list[Member], dict[str, Ref], dict[str, Activity], int, LinkPages]] = []
-
-
 def _link_pages(
-    members: list[Member], featured: dict[str, Ref], activity: dict[str, Activity], recent: int
+    caches: MemberCaches,
+    members: list[Member],
+    featured: dict[str, Ref],
+    discussion_labels: Callable[[str], DiscussionRef],
+    recent: int,
 ) -> LinkPages:
-    if _LAST_PAGES:
-        last_members, last_featured, last_activity, last_recent, pages = _LAST_PAGES[0]
-        same_rest = (last_featured, last_activity, last_recent) == (featured, activity, recent)
-        if same_rest and same_objects(last_members, members):
-            return pages
-    pages = build_link_pages(
-        members, featured, note_html, lambda url: discussion_ref(url, activity), recent
-    )
-    _LAST_PAGES[:] = [(members, featured, activity, recent, pages)]
+    # Kept while made from equal inputs: after an edit to an issue's prose, a preview
+    # build has the same members (see load_community), found equal item by item at once.
+    made_from = (members, featured, discussion_labels, recent)
+    if caches.pages is not None and caches.pages[0] == made_from:
+        return caches.pages[1]
+    render_note = functools.partial(note_html, memo=caches.note_html)
+    pages = build_link_pages(members, featured, render_note, discussion_labels, recent)
+    caches.pages = (made_from, pages)
     return pages
 
 
 def _links_of(
-    settings: dict[str, Any], issues: Sequence[tuple[Issue, str]], members: list[Member]
+    settings: dict[str, Any],
+    issues: Sequence[tuple[Issue, str]],
+    members: list[Member],
+    discussion_labels: Callable[[str], DiscussionRef],
 ) -> tuple[dict[int, tuple], LinkPages]:
     """The links each issue features, and the link pages; ``issues`` with their URLs."""
-    chosen, featured = _chosen_and_featured(issues, members, recorded_links(settings).featured)
-    activity = load_activity(settings)[0]
+    caches = build_state(settings).part(MemberCaches)
+    recorded = recorded_links(settings).featured
+    chosen, featured = _chosen_and_featured(caches, issues, members, recorded)
     recent = member_options(settings)["recent_links"]
-    return chosen, _link_pages(members, featured, activity, recent)
+    return chosen, _link_pages(caches, members, featured, discussion_labels, recent)
 
 
-# The links each issue features, with what they were chosen from: an edit to an
-# issue's prose leaves the members and every issue's date, title and address alone.
-_LAST_CHOSEN: list[tuple[list[Member], tuple, dict[int, tuple], dict[str, Ref]]] = []
+def plain_discussion_label(url: str) -> DiscussionRef:
+    """A link's discussion labelled by its platform alone: a site without hearth_discussions."""
+    return DiscussionRef(url, recognise(url).label)
 
 
 def _chosen_and_featured(
-    issues: Sequence[tuple[Issue, str]], members: list[Member], recorded: Recorded
+    caches: MemberCaches,
+    issues: Sequence[tuple[Issue, str]],
+    members: list[Member],
+    recorded: Recorded,
 ) -> tuple[dict[int, tuple], dict[str, Ref]]:
-    chosen_from = (
+    # Kept while made from equal inputs: an edit to an issue's prose leaves the members
+    # and every issue's date, title and address alone.
+    made_from = (
+        members,
         recorded,
         *(
             (issue.number, issue.date, issue.community, issue.title, issue.is_draft, url)
             for issue, url in issues
         ),
     )
-    if _LAST_CHOSEN:
-        last_members, last_chosen_from, chosen, featured = _LAST_CHOSEN[0]
-        if last_chosen_from == chosen_from and same_objects(last_members, members):
-            return chosen, featured
+    if caches.chosen is not None and caches.chosen[0] == made_from:
+        return caches.chosen[1]
     links = [link for member in members for link in member.links]
     chosen = community_links([issue for issue, _url in issues], links, recorded)
     featured = _featured_in(issues, chosen)
-    _LAST_CHOSEN[:] = [(members, chosen_from, chosen, featured)]
+    caches.chosen = (made_from, (chosen, featured))
     return chosen, featured
 
 
-def prepare_link_pages(
-    settings: dict[str, Any], published: Sequence[Issue], members: list[Member]
-) -> LinkPages | None:
-    """The link pages, built before Pelican runs, while the workers convert the issues.
-
-    The members' context finds them (``_link_pages`` remembers them) when Pelican
-    lists the same ``published`` issues, in the same order, at the addresses
-    ARTICLE_URL gives here. Otherwise it builds them again: a wrong guess here
-    costs time, never a wrong page.
-    """
-    try:
-        urls = [settings["ARTICLE_URL"].format(**vars(issue)) for issue in published]
-    except (KeyError, IndexError, ValueError, AttributeError):
-        return None  # an address Pelican makes from more than the issue's own fields
-    return _links_of(settings, list(zip(published, urls, strict=True)), members)[1]
-
-
-_LAST_VIEWS: list[tuple[dict[int, tuple], LinkPages, dict[int, tuple]]] = []
-
-
-def _community_views(chosen: dict[int, tuple], pages: LinkPages) -> dict[int, tuple]:
-    """Each issue's links as the link pages show them; the last build's, when both
-    are the very objects it had (kept above while the members and issues are alike)."""
-    if _LAST_VIEWS and _LAST_VIEWS[0][0] is chosen and _LAST_VIEWS[0][1] is pages:
-        return _LAST_VIEWS[0][2]
+def _community_views(
+    caches: MemberCaches, chosen: dict[int, tuple], pages: LinkPages
+) -> dict[int, tuple]:
+    """Each issue's links as the link pages show them; kept while both are equal."""
+    if caches.views is not None and caches.views[0] == (chosen, pages):
+        return caches.views[1]
     by_anchor = {view.anchor: view for view in pages.links}
     views = {
         number: tuple(by_anchor[link_anchor(link)] for link in links)
         for number, links in chosen.items()
     }
-    _LAST_VIEWS[:] = [(chosen, pages, views)]
+    caches.views = ((chosen, pages), views)
     return views
 
 
@@ -134,14 +121,18 @@ class MembersGenerator(Generator):
 
     def generate_context(self) -> None:
         articles = self.context["articles"]
-        LINK_HTML.start_build(self.env)
-        COMMUNITY_HTML.start_build(self.env)
-        self.context["links_html"] = LINK_HTML.in_template()
+        self.caches = build_state(self.settings).part(MemberCaches)
+        self.caches.link_html.start_build(self.env)
+        self.caches.community_html.start_build(self.env)
+        self.context["links_html"] = self.caches.link_html.in_template()
         members, problems = load_community(self.settings, [a.issue for a in articles])
         if problems:
             raise ContentError(problems)
         issues = [(article.issue, article.url) for article in articles]
-        chosen, self.pages = _links_of(self.settings, issues, members)
+        # hearth_discussions, when the site has it, gives each thread's activity here
+        # (DISCUSSION_LABELS): the members' package never asks the discussions' one.
+        labels = self.context.get(DISCUSSION_LABELS, plain_discussion_label)
+        chosen, self.pages = _links_of(self.settings, issues, members, labels)
         self.context["hearth_members"] = members
         self._attach_community(articles, chosen, self.pages)
         self.context["link_pages"] = self.pages
@@ -151,11 +142,12 @@ class MembersGenerator(Generator):
     def _attach_community(self, articles: list[Any], chosen: dict, pages: LinkPages) -> None:
         # Rendered once here so the page, the feeds and the email show the same section.
         siteurl = self.context["SITEURL"]
-        views_by_number = _community_views(chosen, pages)
+        views_by_number = _community_views(self.caches, chosen, pages)
+        render = self.caches.community_html.render
         for article in articles:
             views = views_by_number.get(article.number, ())
             article.community = views
-            article.community_html = COMMUNITY_HTML.render(siteurl, views) if views else ""
+            article.community_html = render(siteurl, views) if views else ""
 
     def generate_output(self, writer: Any) -> None:
         def write(save_as: str, template: str, **data: Any) -> None:

@@ -22,23 +22,26 @@ ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "ugc nofollow noopener"
 
 
-def note_html(markdown_text: str) -> str:
-    """A member's note as safe HTML, converted once per process (see ``safe_note_html``)."""
-    return NOTE_HTML.get("", markdown_text)
+def note_html(markdown_text: str, memo: TextMemo | None = None) -> str:
+    """A member's note as safe HTML (see ``safe_note_html``); converted once per build
+    state with its ``MemberCaches.note_html`` as ``memo``."""
+    if memo is None:
+        return safe_note_html("", markdown_text)
+    return memo.get("", markdown_text)
 
 
-def start_notes(notes: Iterable[str], pool: Workers | None) -> None:
+def start_notes(notes: Iterable[str], pool: Workers | None, memo: TextMemo) -> None:
     """Make the simple notes' HTML here and now, and send the rest to ``pool``'s workers."""
     needing_markdown = []
     for note in notes:
-        if NOTE_HTML.knows("", note):
+        if memo.knows("", note):
             continue  # a live preview's next build: all but an edited note
         simple = _simple_note_html(note)
         if simple is None:
             needing_markdown.append(note)
         else:
-            NOTE_HTML.remember("", note, simple)
-    NOTE_HTML.start("", needing_markdown, pool)
+            memo.remember("", note, simple)
+    memo.start("", needing_markdown, pool)
 
 
 def safe_note_html(_options: str, markdown_text: str) -> str:
@@ -123,7 +126,7 @@ def _emphasis_html(match: re.Match[str]) -> str:
     return f"<{tag}>{match[0].strip('*')}</{tag}>"
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1)  # one renderer, reset before each note
 def _markdown() -> Markdown:
     return note_markdown()
 
@@ -167,6 +170,3 @@ def _scheme(href: str) -> str:
         return urlsplit(href.strip()).scheme.lower()
     except ValueError:  # "http://[x": nh3 drops it too
         return ""
-
-
-NOTE_HTML = TextMemo(safe_note_html)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from hearth_core.files import folder_state
-from hearth_core.memo import KeptByKey
 from hearth_core.problems import Problem
 from hearth_core.settings import SettingsError, plugin_settings
+from hearth_core.state import build_state
 from hearth_core.stored import load_stored, store_later
 from hearth_issues.model import Issue
-from hearth_members.collect import keep_parsed, load_members, parsed_in
+from hearth_members.caches import CommunityAnswer, MemberCaches
+from hearth_members.collect import load_members
 from hearth_members.community import unknown_community_urls
 from hearth_members.duplicates import Featured, urls_in_markdown
 from hearth_members.model import Member
@@ -55,15 +55,9 @@ def site_today(settings: dict[str, Any]) -> date:
     return datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC")).date()
 
 
-# The addresses in each issue, by its text: a live preview asks on every change,
-# while issues rarely change.
-_FEATURED: KeptByKey[list[Featured]] = KeptByKey()
-# Each issue's digest, by its text: most builds find most texts unchanged.
-_DIGESTS: KeptByKey[bytes] = KeptByKey()
-
-
-def _body_key(issue: Issue) -> tuple[int, bytes]:
-    digest = _DIGESTS.get(issue.source, issue.body, lambda: _digest(issue.body))
+def _body_key(issue: Issue, caches: MemberCaches) -> tuple[int, bytes]:
+    # Each issue's digest, by its text: most builds find most texts unchanged.
+    digest = caches.digests.get(issue.source, issue.body, lambda: _digest(issue.body))
     return issue.body_line, digest
 
 
@@ -71,26 +65,14 @@ def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
-def _featured_in(issue: Issue) -> list[Featured]:
-    return _FEATURED.get(
+def _featured_in(issue: Issue, caches: MemberCaches) -> list[Featured]:
+    # The addresses in each issue, by its text: a live preview asks on every change,
+    # while issues rarely change.
+    return caches.featured.get(
         issue.source,
-        _body_key(issue),
+        _body_key(issue, caches),
         lambda: urls_in_markdown(issue.source, issue.body, issue.body_line),
     )
-
-
-@dataclass
-class _Answer:
-    """The last answer, with what it was computed from: the check and the site in
-    one build ask the same question, and so does a live preview on every save."""
-
-    common: tuple
-    issues: Sequence[Issue]
-    written: tuple
-    result: tuple[list[Member], list[Problem]]
-
-
-_LAST: list[_Answer] = []
 
 
 def _issues_key(issues: Sequence[Issue], part: Callable[[Issue], Iterable[Any]]) -> tuple:
@@ -103,24 +85,24 @@ def _issues_key(issues: Sequence[Issue], part: Callable[[Issue], Iterable[Any]])
     )
 
 
-def _written(issues: Sequence[Issue]) -> tuple:
-    return _issues_key(issues, lambda issue: (_body_key(issue),))
+def _written(issues: Sequence[Issue], caches: MemberCaches) -> tuple:
+    return _issues_key(issues, lambda issue: (_body_key(issue, caches),))
 
 
-def _same_addresses(old: Sequence[Issue], new: Sequence[Issue]) -> bool:
+def _same_addresses(old: Sequence[Issue], new: Sequence[Issue], caches: MemberCaches) -> bool:
     """Whether the issues hold the same addresses, which the members are checked against;
     not the prose around them, which an author edits all the time. Only the issues whose
     text changed are searched again (one, after a save in the live preview)."""
     if _issues_key(old, lambda issue: ()) != _issues_key(new, lambda issue: ()):
         return False
     before = {issue.source: issue for issue in old}
-    return all(_same_found(before[issue.source], issue) for issue in new)
+    return all(_same_found(before[issue.source], issue, caches) for issue in new)
 
 
-def _same_found(old: Issue, new: Issue) -> bool:
-    if old is new or (old.body_line, old.body) == (new.body_line, new.body):
+def _same_found(old: Issue, new: Issue, caches: MemberCaches) -> bool:
+    if (old.body_line, old.body) == (new.body_line, new.body):
         return True
-    return urls_in_markdown(old.source, old.body, old.body_line) == _featured_in(new)
+    return urls_in_markdown(old.source, old.body, old.body_line) == _featured_in(new, caches)
 
 
 def _folder(settings: dict[str, Any]) -> Path:
@@ -140,36 +122,40 @@ def load_community(
     Checked again only when the member files, or the addresses in the issues,
     change; kept in this process and in CACHE_PATH for the next command.
     """
-    common, written = _common(settings), _written(issues)
-    last = _LAST[0] if _LAST else None
+    caches = build_state(settings).part(MemberCaches)
+    common, written = _common(settings), _written(issues, caches)
+    last = caches.answer
     unchanged = last and last.common == common
-    if unchanged and last.written != written and _same_addresses(last.issues, issues):
-        last.written, last.issues = written, issues
+    if unchanged and last.written != written and _same_addresses(last.issues, issues, caches):
+        last.written, last.issues = written, list(issues)
     if not last or (last.common, last.written) != (common, written):
         cache = settings.get("CACHE_PATH")
         stored = Path(cache, "hearth-members.pickle") if cache else None
         kept = load_stored(stored, (common, written)) if stored else None
         if kept is None:
-            result = _load_community(settings, issues)
+            result = _load_community(settings, issues, caches)
             if stored:
-                store_later(stored, (common, written), (result, parsed_in(_folder(settings))))
+                folder = _folder(settings)
+                parsed = {p: entry for p, entry in caches.parsed.items() if p.parent == folder}
+                store_later(settings, stored, (common, written), (result, parsed))
         else:
             result, parsed = kept
-            keep_parsed(parsed)
-        _LAST[:] = [_Answer(common, issues, written, result)]
-    members, problems = _LAST[0].result
+            caches.parsed.update(parsed)
+        caches.answer = CommunityAnswer(common, list(issues), written, result)
+    members, problems = caches.answer.result
     return list(members), list(problems)
 
 
 def _load_community(
-    settings: dict[str, Any], issues: Sequence[Issue]
+    settings: dict[str, Any], issues: Sequence[Issue], caches: MemberCaches
 ) -> tuple[list[Member], list[Problem]]:
     options = member_options(settings)
     published = [issue for issue in issues if not issue.is_draft]
-    featured = [found for issue in published for found in _featured_in(issue)]
+    featured = [found for issue in published for found in _featured_in(issue, caches)]
     dates = {issue.source: issue.date.date() for issue in published}
     today = site_today(settings)
-    members, problems = load_members(_folder(settings), options["tags"], today, featured, dates)
+    folder, tags = _folder(settings), options["tags"]
+    members, problems = load_members(folder, tags, today, featured, dates, caches.parsed)
     links = [link for member in members for link in member.links]
     now = site_now(settings.get("TIMEZONE"))
     problems += unknown_community_urls(issues, links, lambda issue: is_published(issue, now))

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from hearth_core.dates import day_text as _day_text
 from hearth_core.months import group_by_month, month_name
-from hearth_discussions.model import DiscussionRef
+from hearth_core.platforms import DiscussionRef
 from hearth_members.model import Link, Member
 from hearth_members.urls import display_domain, normalize_url
 
@@ -89,12 +89,12 @@ def link_anchor(link: Link) -> str:
     return _anchor(link.url)
 
 
-@functools.cache  # a build asks for each of 20,000 links several times
+@functools.lru_cache(maxsize=1 << 16)  # a build asks for each of 20,000 links several times
 def _anchor(url: str) -> str:
     return "link-" + hashlib.sha256(normalize_url(url).encode()).hexdigest()[:12]
 
 
-@functools.cache  # many links share a day
+@functools.lru_cache(maxsize=1 << 12)  # many links share a day
 def day_text(day: date) -> str:
     return _day_text(day)
 

@@ -10,29 +10,24 @@ import gc
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from operator import attrgetter
 from typing import Any
 
 from jinja2 import BytecodeCache, TemplateError
 from jinja2.bccache import Bucket
 from pelican import Pelican, signals
+from pelican.contents import Content
 from pelican.writers import FileOverwriteFailedError
 
 from hearth_core.parallel import worker_pool
 from hearth_core.problems import ContentError, display_path, template_error_message
-from hearth_discussions.plugin import discussion_pages
+from hearth_core.state import BuildState, build_state, with_state
 from hearth_issues.bodies import markdown_options
+from hearth_issues.caches import IssueCaches
 from hearth_issues.collect import load_site_issues
-from hearth_issues.model import Issue
-from hearth_issues.reader import BODY_HTML
-from hearth_members.plugin import prepare_link_pages
+from hearth_members.caches import MemberCaches
 from hearth_members.render import start_notes
 from hearth_members.site import record_published
-from hearth_site import earlyindex
-from hearth_site.check import SiteContent, load_site_content
-from hearth_site.meta import site_path
-from hearth_site.quickpreview import forget_rendered_content
-from hearth_site.search import community_records
+from hearth_site.check import load_site_content
 
 
 class BuildFailed(Exception):
@@ -59,8 +54,8 @@ def recording_warnings() -> Iterator[list[logging.LogRecord]]:
         root.removeHandler(recorder)
 
 
-class _CompiledTemplates(BytecodeCache):
-    """Compiled templates for the life of the process.
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates, a part of the build state (``hearth_core.state``).
 
     Pelican makes new Jinja environments for every build, and a live preview
     builds again on every save: compiling the theme anew costs more than
@@ -79,9 +74,6 @@ class _CompiledTemplates(BytecodeCache):
         self._code[bucket.key] = bucket.bytecode_to_string()
 
 
-COMPILED_TEMPLATES = _CompiledTemplates()
-
-
 def _address(error: FileOverwriteFailedError) -> str:
     quoted = str(error).split('"')
     path = display_path(quoted[1]) if len(quoted) > 2 else str(error)
@@ -91,8 +83,12 @@ def _address(error: FileOverwriteFailedError) -> str:
     )
 
 
-def build(settings: dict[str, Any]) -> None:
-    """Validate, then build; raise ContentError or BuildFailed instead of writing a bad site."""
+def build(settings: dict[str, Any], state: BuildState | None = None) -> None:
+    """Validate, then build; raise ContentError or BuildFailed instead of writing a bad site.
+
+    ``state`` keeps what this build computes for the next: a live preview passes the
+    same one to every build; without it, the build starts from nothing.
+    """
     # A build keeps nearly all it makes until it ends: the content, the pages'
     # data, the HTML. The cycle collector would scan all of it again and again as
     # it grows, and find next to nothing to free: on a 700-issue archive it took
@@ -104,48 +100,34 @@ def build(settings: dict[str, Any]) -> None:
     if pause:
         gc.disable()
     try:
-        _build(settings)
+        _build(with_state(settings, state or BuildState()))
     finally:
         if pause:
             gc.enable()
 
 
-def _prepare_community(settings: dict[str, Any], content: SiteContent) -> None:
-    """The link and discussion pages and their search records, made while the workers
-    convert the issues, not after them with one core idle: they need only the notes,
-    which the workers convert first. The generators and the search index find them
-    when Pelican lists the issues as expected here; otherwise they make them again.
-    """
-    published = _as_pelican_lists(content.issues, settings["ARTICLE_ORDER_BY"])
-    links = prepare_link_pages(settings, published, content.members)
-    discussions = discussion_pages(settings, published, content.members)
-    if links is not None:
-        earlyindex.prepare(community_records(links, discussions, site_path(settings)))
-
-
-def _as_pelican_lists(issues: list[Issue], order_by: Any) -> list[Issue]:
-    """The published issues in the order of Pelican's ``articles`` where Hearth can tell it:
-    ARTICLE_ORDER_BY names a field of the issue, like "reversed-number"."""
-    published = [issue for issue in issues if not issue.is_draft]
-    if isinstance(order_by, str):
-        field = order_by.removeprefix("reversed-")
-        if field in ("number", "date", "slug", "title"):
-            published.sort(key=attrgetter(field), reverse=field != order_by)
-    return published
+def forget_rendered_content() -> None:
+    """Pelican memoizes every article's HTML in a class-wide cache for the life of
+    the process: a live preview would keep every build's articles alive."""
+    for method in ("get_content", "get_summary"):
+        Content.__dict__[method].cache.clear()
 
 
 def _build(settings: dict[str, Any]) -> None:
+    state = build_state(settings)
     jinja = settings.get("JINJA_ENVIRONMENT", {})
     # The theme marks the HTML the build made as safe and escapes the rest by default:
     # without autoescape, a member's name would be markup wherever a template forgot |e.
-    jinja = {"bytecode_cache": COMPILED_TEMPLATES, **jinja, "autoescape": True}
+    compiled = state.part(CompiledTemplates)
+    jinja = {"bytecode_cache": compiled, **jinja, "autoescape": True}
     settings = {**settings, "JINJA_ENVIRONMENT": jinja}
     with worker_pool() as pool:
         # Markdown is most of a build's work: the workers convert the bodies while
         # this process checks the rest, and Pelican's reader then finds them done.
         issues = load_site_issues(settings)
         options = markdown_options(settings["MARKDOWN"])
-        converting = BODY_HTML.start(options, (issue.body for issue in issues[0]), pool)
+        body_html = state.part(IssueCaches).body_html
+        body_html.start(options, (issue.body for issue in issues[0]), pool)
         content = load_site_content(settings, issues)
         if content.problems:
             raise ContentError(content.problems)
@@ -153,9 +135,7 @@ def _build(settings: dict[str, Any]) -> None:
         # which no member file changes after that (hearth_members.past).
         record_published(settings, content.issues, content.members)
         notes = (link.note for member in content.members for link in member.links if link.note)
-        start_notes(notes, pool)
-        if converting:
-            _prepare_community(settings, content)
+        start_notes(notes, pool, state.part(MemberCaches).note_html)
         forget_rendered_content()
 
         def stop_workers(_generators: Any) -> None:
@@ -174,7 +154,6 @@ def _build(settings: dict[str, Any]) -> None:
                 raise BuildFailed(template_error_message(error)) from None
             finally:
                 signals.all_generators_finalized.disconnect(stop_workers)
-                earlyindex.forget()
     if records:
         messages = "\n".join(f"{r.levelname.lower()}: {r.getMessage()}" for r in records)
         raise BuildFailed(f"the build logged {len(records)} warning(s) or error(s):\n{messages}")

@@ -19,10 +19,17 @@ from __future__ import annotations
 import os
 from typing import Any
 
-# The articles the last preview build read or kept, by source path (as Pelican gives
-# an article's), with the bytes each was made from; and the settings of that build.
-_KEPT: dict[str, tuple[bytes, Any]] = {}
-_SETTINGS: list[dict[str, Any]] = []
+from hearth_core.state import build_state
+
+
+class KeptArticleCaches:
+    """A part of the build state (``hearth_core.state``), one per preview process."""
+
+    def __init__(self) -> None:
+        # The articles the last preview build read or kept, by source path (as Pelican
+        # gives an article's), with the bytes each was made from; and that build's settings.
+        self.kept: dict[str, tuple[bytes, Any]] = {}
+        self.settings: dict[str, Any] | None = None
 
 
 def _header(source: bytes) -> bytes:
@@ -31,13 +38,14 @@ def _header(source: bytes) -> bytes:
     return source.split(b"\n\n", 1)[0]
 
 
-def _usable(sources: dict[str, bytes], settings: dict[str, Any]) -> bool:
-    if [settings] != _SETTINGS or sources.keys() != _KEPT.keys():
+def _usable(sources: dict[str, bytes], settings: dict[str, Any], caches: KeptArticleCaches) -> bool:
+    kept = caches.kept
+    if settings != caches.settings or sources.keys() != kept.keys():
         return False
     return all(
-        _header(source) == _header(_KEPT[path][0])
+        _header(source) == _header(kept[path][0])
         for path, source in sources.items()
-        if source != _KEPT[path][0]
+        if source != kept[path][0]
     )
 
 
@@ -50,10 +58,11 @@ class KeptArticles:
             generator.settings["ARTICLE_PATHS"], exclude=generator.settings["ARTICLE_EXCLUDES"]
         )
         self.sources = {path: _read(path) for path in map(self._source_path, files)}
-        self.usable = _usable(self.sources, generator.settings)
+        self.caches = build_state(generator.settings).part(KeptArticleCaches)
+        self.usable = _usable(self.sources, generator.settings, self.caches)
         if not self.usable:
-            _KEPT.clear()
-        _SETTINGS[:] = [generator.settings]
+            self.caches.kept.clear()
+        self.caches.settings = generator.settings
 
     def _source_path(self, path: str) -> str:
         # As Pelican's reader makes an article's source_path from the generator's path.
@@ -61,7 +70,7 @@ class KeptArticles:
 
     def get_cached_data(self, path: str, default: Any = None) -> Any:
         source_path = self._source_path(path)
-        kept = _KEPT.get(source_path)
+        kept = self.caches.kept.get(source_path)
         if not self.usable or kept is None or kept[0] != self.sources.get(source_path):
             return default
         article = kept[1]
@@ -74,9 +83,9 @@ class KeptArticles:
         source_path = self._source_path(path)
         source = self.sources.get(source_path)
         if source is None:
-            _KEPT.pop(source_path, None)
+            self.caches.kept.pop(source_path, None)
         else:
-            _KEPT[source_path] = (source, article)
+            self.caches.kept[source_path] = (source, article)
 
 
 def _read(path: str) -> bytes:
@@ -94,8 +103,3 @@ def keep_articles(generator: Any) -> None:
     kept = KeptArticles(generator)
     generator.get_cached_data = kept.get_cached_data
     generator.cache_data = kept.cache_data
-
-
-def forget(source_path: str) -> None:
-    """The article of this file was changed in place (the quick re-render of an edit)."""
-    _KEPT.pop(source_path, None)

@@ -21,7 +21,7 @@ import os
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from jinja2 import Environment, Template, meta
 from pelican.contents import Content
@@ -30,6 +30,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from hearth_core.fragments import theme_version
+from hearth_core.state import build_state
 
 # What an issue's page never shows of another issue: its text, and what is made from it.
 _BODY_FIELDS = frozenset({"issue", "summary", "summary_text"})
@@ -147,7 +148,14 @@ class PageMemo:
         self._pages.pop(path, None)
 
 
-MEMO = PageMemo()
+class PreviewPages:
+    """A part of the build state (``hearth_core.state``): what a preview's builds wrote."""
+
+    def __init__(self) -> None:
+        self.memo = PageMemo()
+        # Each page the preview's builds wrote since the last one that finished.
+        self.pages: set[str] = set()
+        self.building: PreviewWriter | None = None
 
 
 class PreviewWriter(Writer):
@@ -156,34 +164,32 @@ class PreviewWriter(Writer):
     Only a live preview's builds use it: one process, one output folder, build after build.
     """
 
-    # Each page the preview's builds wrote since the last one that finished.
-    _pages: ClassVar[set[str]] = set()
-    _building: ClassVar[PreviewWriter | None] = None
-
     def __init__(self, output_path: str, settings: dict[str, Any]) -> None:
         super().__init__(output_path, settings=settings)
         self._shared: tuple | None = None
-        if PreviewWriter._building is not None:  # a build that failed part way
-            PreviewWriter._pages |= PreviewWriter._building._done()
-        PreviewWriter._building = self
+        self._state = build_state(settings).part(PreviewPages)
+        if self._state.building is not None:  # a build that failed part way
+            self._state.pages |= self._state.building._done()
+        self._state.building = self
 
     def _done(self) -> set[str]:
         done = self._written_files | self._overridden_files
         return {path for path in done if Path(path).is_relative_to(self.output_path)}
 
-    @classmethod
-    def remove_stale_pages(cls) -> None:
+    @staticmethod
+    def remove_stale_pages(settings: dict[str, Any]) -> None:
         """After a build: remove the pages earlier builds wrote and this one did not (the
         page of a deleted issue, of a tag no issue has any more), as a fresh build would
         not have them."""
-        writer, cls._building = cls._building, None
+        state = build_state(settings).part(PreviewPages)
+        writer, state.building = state.building, None
         if writer is None:
             return
         done = writer._done()
-        for path in cls._pages - done:
-            MEMO.forget(path)
+        for path in state.pages - done:
+            state.memo.forget(path)
             _remove_with_empty_folders(Path(path), Path(writer.output_path))
-        cls._pages = done
+        state.pages = done
 
     def write_file(
         self,
@@ -213,14 +219,14 @@ class PreviewWriter(Writer):
         # Pelican refuses two pages at one path: a page it has not seen yet this build
         # can be skipped, and counts as written, so that a second one is still refused.
         seen = path in self._written_files or path in self._overridden_files
-        if not seen and MEMO.unchanged(path, inputs):
+        if not seen and self._state.memo.unchanged(path, inputs):
             self._written_files.add(path)
             if override_output:
                 self._overridden_files.add(path)
             return
-        MEMO.forget(path)  # written part way, it must not count as written
+        self._state.memo.forget(path)  # written part way, it must not count as written
         write()
-        MEMO.wrote(path, inputs)
+        self._state.memo.wrote(path, inputs)
 
     def _inputs(
         self,
@@ -238,7 +244,7 @@ class PreviewWriter(Writer):
         if template.name is None:
             return None
         shared = self._shared_inputs(template.environment, context)
-        names = MEMO.names(template.environment, shared[0], template.name)
+        names = self._state.memo.names(template.environment, shared[0], template.name)
         if names is None:
             return None
         try:
@@ -254,7 +260,7 @@ class PreviewWriter(Writer):
         # Once per build: the writer is made afresh for each.
         if self._shared is None:
             targets = {**context.get("generated_content", {}), **context.get("static_content", {})}
-            self._shared = MEMO.shared(
+            self._shared = self._state.memo.shared(
                 (
                     theme_version(env),
                     date.today(),

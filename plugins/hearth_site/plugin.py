@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from markdown import Markdown
 from pelican import signals
@@ -12,18 +12,21 @@ from pelican.generators import Generator
 
 from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
+from hearth_core.state import STATE_KEY, BuildState, build_state
 from hearth_core.stored import store_pending
-from hearth_site import earlyindex, keptarticles, quickpreview, staticlinks
-from hearth_site.forms import subscribe_form
-from hearth_site.meta import site_meta, site_path, under_site_path
-from hearth_site.pagememo import PreviewWriter
-from hearth_site.search import (
-    SearchIndexJob,
+from hearth_search.pagefind import SearchIndexJob, forget_pages, scratch_site
+from hearth_search.records import (
+    SearchCaches,
     SearchRecord,
     issue_record,
     search_records,
     search_tags,
+    with_pages,
 )
+from hearth_site import keptarticles, staticlinks
+from hearth_site.forms import subscribe_form
+from hearth_site.meta import site_meta, site_path, under_site_path
+from hearth_site.pagememo import PreviewWriter
 from hearth_site.sitemap import robots_txt, sitemap_xml
 
 
@@ -74,23 +77,25 @@ class SiteGenerator(Generator):
 class SearchGenerator(Generator):
     """The /search/ page, and the Pagefind index it queries."""
 
-    # A live preview's index starts once every page is written (see start_preview_index).
-    preview_index: ClassVar[list[SearchGenerator]] = []
-
     def generate_context(self) -> None:
         self.job: SearchIndexJob | None = None
+        self.caches = build_state(self.settings).part(SearchCaches)
 
     def records(self) -> list[SearchRecord]:
-        return search_records(self.context, site_path(self.settings))
+        return search_records(self.context, site_path(self.settings), self.caches)
 
     def start_index(self) -> SearchIndexJob:
-        # Called once every generator's context is complete, links and discussions
-        # included, and before any page is written, so indexing overlaps the writing;
-        # or earlier, once the issues are read (hearth_site/earlyindex.py). The records
-        # are made here, not on the job's thread: Pagefind, the last step of a build,
-        # starts soonest when they need not share this process with the writing.
+        """Called once every generator's context is complete, links and discussions
+        included, and before any page is written, so indexing overlaps the writing.
+
+        The records and Pagefind's input are made here, not on the job's thread: there
+        they would wait their turns with the writing of the pages.
+        """
+        records = with_pages(self.records())
+        scratch = scratch_site(records) if records else None
+        forget_pages(records)  # a preview does not come here: it keeps them
         output, language = Path(self.output_path), self.settings["DEFAULT_LANG"]
-        self.job = earlyindex.index_job(self.records(), output, language)
+        self.job = SearchIndexJob(lambda: records, output, language, self.caches, scratch=scratch)
         return self.job
 
     def generate_output(self, writer: Any) -> None:
@@ -103,11 +108,11 @@ class SearchGenerator(Generator):
             search_tags=search_tags(self.context),
         )
         if self.settings.get("HEARTH_PREVIEW"):
-            # The stored member check waits for the preview's end, not every save.
-            SearchGenerator.preview_index[:] = [self]
+            # A live preview's index starts once every page is written (start_preview_index).
+            self.caches.waiting = self
         else:
             job = self.job or self.start_index()
-            store_pending()  # while Pagefind indexes on the other core
+            store_pending(build_state(self.settings))  # while Pagefind indexes on the other core
             job.wait()
 
 
@@ -117,19 +122,26 @@ def start_search_index(generators: list[Generator]) -> None:
             generator.start_index()
 
 
-def start_preview_index(_pelican: Any) -> None:
+def start_preview_index(pelican: Any) -> None:
     """After a preview build: the edited page is written and the author sees it meanwhile.
 
     The index of an earlier save, if still running, is stopped: it is out of date.
     """
-    for generator in SearchGenerator.preview_index:
+    caches = build_state(pelican.settings).part(SearchCaches)
+    generator, caches.waiting = caches.waiting, None
+    if generator is not None:
         output, language = Path(generator.output_path), generator.settings["DEFAULT_LANG"]
-        generator.job = SearchIndexJob(generator.records, output, language, supersede=True)
-    SearchGenerator.preview_index.clear()
+        generator.job = SearchIndexJob(generator.records, output, language, caches, supersede=True)
 
 
-def remove_stale_pages(_pelican: Any) -> None:
-    PreviewWriter.remove_stale_pages()
+def remove_stale_pages(pelican: Any) -> None:
+    PreviewWriter.remove_stale_pages(pelican.settings)
+
+
+def give_build_state(pelican: Any) -> None:
+    """A build run by Pelican alone (``pelican``, not ``invoke``) gets a state of its own."""
+    if STATE_KEY not in pelican.settings:
+        pelican.settings[STATE_KEY] = BuildState()
 
 
 def get_generators(_pelican: Any) -> tuple[type[Generator], ...]:
@@ -146,7 +158,7 @@ def move_links_under_site_path(content: Any) -> None:
         # Its search record and page, now: a build's main process mostly waits for the
         # Markdown workers while Pelican reads the issues, and would make them later,
         # alone, between the last conversion and Pagefind's start.
-        record = issue_record(content, path)
+        record = issue_record(content, path, build_state(content.settings).part(SearchCaches))
         if record is not None:
             record.page  # noqa: B018 -- a cached property, read for its side effect
 
@@ -159,11 +171,10 @@ def preview_writer(pelican: Any) -> type[PreviewWriter] | None:
 def register() -> None:
     signals.get_generators.connect(get_generators)
     signals.get_writer.connect(preview_writer)
-    signals.article_generator_finalized.connect(earlyindex.start_early)
+    signals.initialized.connect(give_build_state)
     signals.all_generators_finalized.connect(start_search_index)
     signals.finalized.connect(remove_stale_pages)
     signals.finalized.connect(start_preview_index)
     signals.content_object_init.connect(move_links_under_site_path)
     signals.article_generator_init.connect(keptarticles.keep_articles)
-    quickpreview.register()
     staticlinks.register()

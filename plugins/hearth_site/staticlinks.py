@@ -20,19 +20,23 @@ from collections.abc import Callable
 from pelican.contents import Content
 
 from hearth_core.memo import KeptByKey
+from hearth_core.state import build_state
 
+# Pelican's own methods, which these stand in for.
 _SCAN: Callable[[Content], set[str]] = Content.get_static_links
-_SCANNED: KeptByKey[frozenset[str]] = KeptByKey()
+_REWRITE: Callable[[Content, str, str], str] = Content._update_content
+
+
+class ScannedLinks(KeptByKey[frozenset[str]]):
+    """A part of the build state (``hearth_core.state``): the last scan of each file."""
 
 
 def static_links(content: Content) -> set[str]:
     """What Pelican's ``Content.get_static_links`` returns, scanned once per text and file."""
     settings = content.settings
+    scanned = build_state(settings).part(ScannedLinks)
     key = (content.source_path, settings.get("PATH"), settings.get("INTRASITE_LINK_REGEX"))
-    return set(_SCANNED.get(key, content._content, lambda: frozenset(_SCAN(content))))
-
-
-_REWRITE: Callable[[Content, str, str], str] = Content._update_content
+    return set(scanned.get(key, content._content, lambda: frozenset(_SCAN(content))))
 
 
 def rewrite_links(content: Content, text: str, siteurl: str) -> str:
@@ -43,7 +47,7 @@ def rewrite_links(content: Content, text: str, siteurl: str) -> str:
     return _REWRITE(content, text, siteurl)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=16)
 def _intrasite(regex: str) -> re.Pattern[str]:
     return re.compile(regex, re.X)  # as Pelican compiles it, within its own pattern
 

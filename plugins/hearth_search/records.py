@@ -1,11 +1,11 @@
-"""Full-text search: issues, member links and discussions, indexed by Pagefind at build time.
+"""Search records: what a reader can search for, made from the data the pages are made from.
 
 Records are made from the data the pages are made from, not by re-reading the written pages.
 Each issue is a record of its own; member links and discussions are grouped into one record
 per month, each link or discussion a section of it (a part) that the search page shows as a
-result of its own, with its own title, address, date, topics and label. Pagefind splits the
-index into small chunks that the browser fetches per query, so one search stays small however
-large the archive grows.
+result of its own, with its own title, address, date, topics and label. Pagefind
+(``hearth_search.pagefind``) splits the index into small chunks that the browser fetches per
+query, so one search stays small however large the archive grows.
 """
 
 from __future__ import annotations
@@ -13,29 +13,20 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import re
-import shutil
-import subprocess
-import tempfile
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from html import escape
-from pathlib import Path
-from typing import Any
-
-import pagefind_bin
+from typing import TYPE_CHECKING, Any
 
 from hearth_core.months import group_by_month, month_name
 from hearth_members.views import month_url
 
+if TYPE_CHECKING:
+    from hearth_search.pagefind import SearchIndexJob
+
 KINDS = {"issue": "Issue", "link": "Link", "discussion": "Discussion"}
-
-
-class SearchIndexFailed(Exception):
-    """Pagefind could not index the site; the message carries Pagefind's own."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +60,8 @@ class SearchRecord:
 
     @functools.cached_property
     def page(self) -> str:
-        """What Pagefind reads (``record_html``), made once: a build makes the links' and
-        discussions' while the workers convert the issues, a preview keeps them."""
+        """What Pagefind reads (``record_html``), made once: an issue's as Pelican reads it,
+        the community's with their records; a preview's build state keeps them."""
         return record_html(self)
 
 
@@ -80,28 +71,45 @@ def _shown_line(label: str, tags: Iterable[str]) -> str:
     return f"<p>{escape(' · '.join((label, *tags)))}</p>"
 
 
-def issue_records(articles: Iterable[Any], path: str = "") -> list[SearchRecord]:
-    records = (issue_record(article, path) for article in articles)
+class SearchCaches:
+    """A part of the build state (``hearth_core.state``), one per build or preview."""
+
+    def __init__(self) -> None:
+        # Each issue's record, by its source path, with what it was made from.
+        self.issue_records: dict[str, tuple[tuple, SearchRecord]] = {}
+        # The last member links' and discussions' records, with what they were made from.
+        self.community: tuple[tuple, list[SearchRecord]] | None = None
+        # The index being written into this build's output folder, if any.
+        self.running: SearchIndexJob | None = None
+        # A preview's search generator, whose index starts once its pages are written.
+        self.waiting: Any = None
+
+
+def issue_records(
+    articles: Iterable[Any], path: str = "", caches: SearchCaches | None = None
+) -> list[SearchRecord]:
+    caches = caches or SearchCaches()
+    records = (issue_record(article, path, caches) for article in articles)
     return [record for record in records if record is not None]
 
 
-def issue_record(article: Any, path: str = "") -> SearchRecord | None:
+def issue_record(
+    article: Any, path: str = "", caches: SearchCaches | None = None
+) -> SearchRecord | None:
     """The record of a published issue, made once per issue and content: a build makes
     it as Pelican reads the issue, while the Markdown workers still convert the rest,
-    with its page (``hearth_site.plugin.prepare_issue_record``)."""
+    with its page (``hearth_site.plugin.move_links_under_site_path``)."""
     if article.is_draft:
         return None
+    kept_records = (caches or SearchCaches()).issue_records
     tags = tuple(tag.name for tag in getattr(article, "tags", ()))
     # _content first: an unchanged issue's is the very same string, found equal at once.
     made_from = (article._content, article.title, article.url, article.date, tags, path)
     made_from += (article.summary_text, article.issue.number)
-    kept = _ISSUE_RECORDS.get(article.source_path)
+    kept = kept_records.get(article.source_path)
     if kept is None or kept[0] != made_from:
-        kept = _ISSUE_RECORDS[article.source_path] = (made_from, _issue_record(*made_from))
+        kept = kept_records[article.source_path] = (made_from, _issue_record(*made_from))
     return kept[1]
-
-
-_ISSUE_RECORDS: dict[str, tuple[tuple, SearchRecord]] = {}
 
 
 def _issue_record(
@@ -181,31 +189,31 @@ def discussion_records(discussion_pages: Any) -> list[SearchRecord]:
     return records
 
 
-def search_records(context: dict[str, Any], path: str = "") -> list[SearchRecord]:
+def search_records(
+    context: dict[str, Any], path: str = "", caches: SearchCaches | None = None
+) -> list[SearchRecord]:
     """Everything a reader can search for, from the Pelican context; ``path`` is the site's."""
-    community = community_records(context.get("link_pages"), context.get("discussion_pages"), path)
-    return issue_records(context["articles"], path) + community
+    caches = caches or SearchCaches()
+    link_pages, discussion_pages = context.get("link_pages"), context.get("discussion_pages")
+    community = community_records(link_pages, discussion_pages, path, caches)
+    return issue_records(context["articles"], path, caches) + community
 
 
-# The last member links' and discussions' records, with the pages they came from:
-# a build makes them while the workers convert the issues (hearth_site.build), and
-# a preview's next build, after an edit to an issue's prose, has the same pages.
-_COMMUNITY: list[tuple[Any, Any, str, list[SearchRecord]]] = []
-
-
-def community_records(link_pages: Any, discussion_pages: Any, path: str = "") -> list[SearchRecord]:
-    """The records of the member links and discussions, grouped by month."""
-    if _COMMUNITY:
-        last_links, last_discussions, last_path, records = _COMMUNITY[0]
-        same_pages = last_links is link_pages and last_discussions is discussion_pages
-        if same_pages and last_path == path:
-            return records
+def community_records(
+    link_pages: Any, discussion_pages: Any, path: str = "", caches: SearchCaches | None = None
+) -> list[SearchRecord]:
+    """The records of the member links and discussions, grouped by month; kept while the
+    pages are equal (a preview's next build, after an edit to an issue's prose)."""
+    caches = caches or SearchCaches()
+    made_from = (link_pages, discussion_pages, path)
+    if caches.community is not None and caches.community[0] == made_from:
+        return caches.community[1]
     links = link_records(link_pages, path)
     discussions = discussion_records(discussion_pages)
     records = by_month(links, "Links shared", lambda day: f"{path}/{month_url(day)}") + by_month(
         discussions, "Discussions active", lambda _day: f"{path}/discussions/"
     )
-    _COMMUNITY[:] = [(link_pages, discussion_pages, path, with_pages(records))]
+    caches.community = (made_from, with_pages(records))
     return records
 
 
@@ -300,18 +308,6 @@ def parts_file(record: SearchRecord) -> str:
     return f"{digest.hexdigest()}.json"
 
 
-PARTS_FOLDER = "hearth-parts"
-
-
-def _write_parts(records: list[SearchRecord], folder: Path) -> None:
-    (folder / PARTS_FOLDER).mkdir()
-    for record in records:
-        if record.parts:
-            (folder / PARTS_FOLDER / parts_file(record)).write_text(
-                parts_meta(record), encoding="utf-8"
-            )
-
-
 def search_tags(context: dict[str, Any]) -> list[str]:
     """Every tag a search record carries, for the search page's filter, from the same data."""
     articles = [article for article in context["articles"] if not article.is_draft]
@@ -345,144 +341,3 @@ def record_html(record: SearchRecord) -> str:
     else:
         heading = f"<h1>{escape(record.title)}</h1>"
     return f"<html><head>{''.join(fields)}</head><body>{heading}{record.body_html}</body></html>"
-
-
-class SearchIndexCancelled(Exception):
-    """A newer preview build started its own index: this one stopped part way."""
-
-
-def write_search_index(
-    records: list[SearchRecord],
-    output: Path,
-    language: str,
-    cancelled: threading.Event | None = None,
-    scratch: tempfile.TemporaryDirectory | None = None,
-) -> Path:
-    """Write the Pagefind bundle to ``output``/pagefind, replacing any earlier one.
-
-    ``scratch``, from ``scratch_site(records)``, is Pagefind's input if already written.
-    Setting ``cancelled`` stops it part way, Pagefind included, with SearchIndexCancelled.
-    """
-    cancelled = cancelled or threading.Event()
-    folder = output / "pagefind"
-    # A rebuild in one folder (autoreload) must not serve chunks of the previous index.
-    shutil.rmtree(folder, ignore_errors=True)
-    if not records:
-        return folder  # Pagefind refuses an empty index; the search page says search is off.
-    with scratch or scratch_site(records, cancelled) as site:
-        command = [str(pagefind_bin.get_executable()), "--site", site, "--silent"]
-        command += ["--output-path", str(folder.resolve()), "--force-language", language]
-        returncode, messages = _run_unless_cancelled(command, cancelled)
-    if returncode != 0:
-        raise SearchIndexFailed(f"search: Pagefind could not index the site:\n{messages}")
-    _write_parts(records, folder)
-    return folder
-
-
-def scratch_site(
-    records: list[SearchRecord], cancelled: threading.Event | None = None
-) -> tempfile.TemporaryDirectory:
-    """A folder of one page per record for Pagefind to read, deleted when its ``with`` ends."""
-    scratch = tempfile.TemporaryDirectory(prefix="hearth-search-", dir=_scratch_parent(records))
-    try:
-        for number, record in enumerate(records):
-            if cancelled and cancelled.is_set():
-                raise SearchIndexCancelled
-            Path(scratch.name, f"{number}.html").write_text(record.page, encoding="utf-8")
-    except BaseException:
-        scratch.cleanup()
-        raise
-    return scratch
-
-
-def forget_pages(records: list[SearchRecord]) -> None:
-    """Free the pages a build wrote for Pagefind (14 MiB on 700 issues) while it indexes
-    them; only a live preview, which writes them again after each save, keeps them."""
-    for record in records:
-        record.__dict__.pop("page", None)
-
-
-# Pagefind reads one file per record, written just before and deleted just after.
-# In memory, 22,700 of them take a third of the time they take on disk.
-MEMORY_FOLDER = Path("/dev/shm")
-
-
-def _scratch_parent(records: list[SearchRecord]) -> Path | None:
-    """A memory-backed folder when there is one with room to spare; else the usual temporary one."""
-    needed = sum(len(record.body_html) + 1000 for record in records) * 4
-    try:
-        if os.access(MEMORY_FOLDER, os.W_OK) and shutil.disk_usage(MEMORY_FOLDER).free > needed:
-            return MEMORY_FOLDER
-    except OSError:
-        pass
-    return None
-
-
-def _run_unless_cancelled(command: list[str], cancelled: threading.Event) -> tuple[int, str]:
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as messages:
-        process = subprocess.Popen(command, stdout=messages, stderr=subprocess.STDOUT, text=True)
-        while process.poll() is None:
-            if cancelled.wait(0.05):
-                process.kill()
-                process.wait()
-                raise SearchIndexCancelled
-        messages.seek(0)
-        return process.returncode, messages.read()
-
-
-class SearchIndexJob:
-    """Pagefind indexing on a thread: the build writes its pages on one core meanwhile,
-    and Pagefind, a separate program, runs on the other.
-
-    ``records`` is called on the thread. A live preview starts the job once its
-    pages are written and does not wait for it: the page an author edits reloads
-    at once, and search catches up seconds later. Only one job runs at a time,
-    so two indexes never write the same folder: a new build's job waits for the
-    last one, or with ``supersede`` (the preview's next save) stops it first.
-    """
-
-    running: SearchIndexJob | None = None
-
-    def __init__(
-        self,
-        records: Callable[[], list[SearchRecord]],
-        output: Path,
-        language: str,
-        supersede: bool = False,
-        scratch: tempfile.TemporaryDirectory | None = None,
-    ) -> None:
-        if SearchIndexJob.running:
-            if supersede:
-                SearchIndexJob.running.cancel()
-            SearchIndexJob.running.wait()  # a failure of the last preview's index shows here
-        SearchIndexJob.running = self
-        self._error: Exception | None = None
-        self._cancelled = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, args=(records, output, language, scratch), name="search-index"
-        )
-        self._thread.start()
-
-    def _run(
-        self,
-        records: Callable[[], list[SearchRecord]],
-        output: Path,
-        language: str,
-        scratch: tempfile.TemporaryDirectory | None,
-    ) -> None:
-        try:
-            write_search_index(records(), output, language, self._cancelled, scratch)
-        except SearchIndexCancelled:
-            pass
-        except Exception as error:  # re-raised in the build's own thread by wait()
-            self._error = error
-
-    def cancel(self) -> None:
-        self._cancelled.set()
-
-    def wait(self) -> None:
-        self._thread.join()
-        if SearchIndexJob.running is self:
-            SearchIndexJob.running = None
-        if self._error:
-            raise self._error

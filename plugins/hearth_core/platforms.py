@@ -1,4 +1,4 @@
-"""Recognise a discussion's platform from the shape of its URL.
+"""Recognise a discussion's platform from the shape of its URL, and label a link to it.
 
 Readers decide whether to follow a link by where it goes, so every discussion
 is labelled: "Discourse", "Mastodon" ... or, for an unknown shape, its host.
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 from urllib.parse import SplitResult, urlsplit
 
 PLATFORM_NAMES = {
@@ -111,3 +113,34 @@ def _port_ok(parts: SplitResult) -> bool:
     except ValueError:
         return False
     return True
+
+
+def link_href(url: str) -> str:
+    """``url`` as a valid ``href``: a ``#`` inside the fragment becomes ``%23``.
+
+    Matrix addresses carry one (``https://matrix.to/#/#room:server``), which HTML
+    forbids; ``%23`` is the form the Matrix specification itself writes, and the
+    address stays as written everywhere else (activity, feeds' ids, duplicates).
+    """
+    address, hash_mark, fragment = url.partition("#")
+    return address + hash_mark + fragment.replace("#", "%23")
+
+
+class DiscussionRef(NamedTuple):
+    """What a link to a thread shows beside an issue or a member link (a named
+    tuple, as it is part of hearth_members.views.LinkView); ``platform`` is its label."""
+
+    url: str
+    platform: str
+    replies: int | None = None
+    last_activity: datetime | None = None
+
+    @property
+    def href(self) -> str:
+        return link_href(self.url)
+
+    @property
+    def replies_text(self) -> str:
+        if self.replies is None:
+            return ""
+        return "1 reply" if self.replies == 1 else f"{self.replies} replies"
