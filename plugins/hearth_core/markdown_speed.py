@@ -36,12 +36,23 @@ from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown.util import Registry
 
 from hearth_core.inline_fast import FastInlineProcessor
+from hearth_core.pins import Pin
+
+PIN = Pin(
+    "hearth_core/markdown_speed.py",
+    "block tests, Registry, tree processors and codehilite's Pygments calls",
+    "markdown",
+    "Markdown",
+    "3.11.3",
+)
 
 
 class FastMarkdownExtension(Extension):
     """Load last: it sees what every other extension registered."""
 
     def extendMarkdown(self, md: Markdown) -> None:
+        if not PIN.holds():
+            return  # Python-Markdown's own path: slower, and right for any version
         md.treeprocessors.register(FastInlineProcessor(md), "inline", 20)
         # Before every other preprocessor: the source as the author wrote it.
         md.preprocessors.register(_SourceChecks(md), "hearth_source_checks", 1000)

@@ -13,7 +13,7 @@ from pelican.generators import Generator
 from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
 from hearth_core.stored import store_pending
-from hearth_site import earlyindex, keptarticles, quickpreview, staticlinks
+from hearth_site import earlyindex, keptarticles, pagememo, quickpreview, staticlinks
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
 from hearth_site.pagememo import PreviewWriter
@@ -153,7 +153,9 @@ def move_links_under_site_path(content: Any) -> None:
 
 def preview_writer(pelican: Any) -> type[PreviewWriter] | None:
     """A live preview writes only the pages an edit changes; a build writes them all."""
-    return PreviewWriter if pelican.settings.get("HEARTH_PREVIEW") else None
+    if pelican.settings.get("HEARTH_PREVIEW") and pagememo.PIN.holds():
+        return PreviewWriter
+    return None
 
 
 def register() -> None:

@@ -20,6 +20,15 @@ from collections.abc import Callable
 from pelican.contents import Content
 
 from hearth_core.memo import KeptByKey
+from hearth_core.pins import Pin
+
+PIN = Pin(
+    "hearth_site/staticlinks.py",
+    "Content's private _update_content and its get_static_links",
+    "pelican",
+    "Pelican",
+    "4.12.0",
+)
 
 _SCAN: Callable[[Content], set[str]] = Content.get_static_links
 _SCANNED: KeptByKey[frozenset[str]] = KeptByKey()
@@ -49,5 +58,7 @@ def _intrasite(regex: str) -> re.Pattern[str]:
 
 
 def register() -> None:
+    if not PIN.holds():
+        return  # Pelican's own scan and rewrite: slower, and right for any version
     Content.get_static_links = static_links  # type: ignore[method-assign]
     Content._update_content = rewrite_links  # type: ignore[method-assign]
