@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from hearth_core.errors import HearthError
 
-class SettingsError(Exception):
+
+class SettingsError(HearthError):
     """A Hearth setting in pelicanconf.py is wrong; the message says how to fix it."""
 
 
@@ -44,7 +46,7 @@ def load_settings(config: str | Path, overrides: Mapping[str, Any] | None = None
     """Pelican's settings from ``config``; here, not with the build, so that a command
     needing only the settings (`invoke email`) does not import the whole build."""
     if not Path(config).is_file():
-        raise FileNotFoundError(f"{config} not found: run tasks from the project folder")
+        raise SettingsError(f"{config} not found: run tasks from the project folder")
     # Pelican's package runs as a whole (its generators and readers too): about 0.1 s
     # of `invoke email`, which needs only the settings. Measured in docs/performance.md.
     from pelican.settings import read_settings

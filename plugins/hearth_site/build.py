@@ -18,6 +18,7 @@ from jinja2.bccache import Bucket
 from pelican import Pelican, signals
 from pelican.writers import FileOverwriteFailedError
 
+from hearth_core.errors import HearthError
 from hearth_core.parallel import worker_pool
 from hearth_core.problems import ContentError, display_path, template_error_message
 from hearth_discussions.plugin import discussion_pages
@@ -35,7 +36,7 @@ from hearth_site.quickpreview import forget_rendered_content
 from hearth_site.search import community_records
 
 
-class BuildFailed(Exception):
+class BuildFailed(HearthError):
     """Pelican logged warnings or errors: the output cannot be trusted."""
 
 
