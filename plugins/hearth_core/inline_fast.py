@@ -101,7 +101,7 @@ class FastInlineProcessor(InlineProcessor):
         if "[" in text:
             text = _LINK.sub(lambda match: self._link(match, links), text)
         for link in links:
-            link.text = self._emphasis(link.text)
+            link.text = self._emphasis(link.text or "")
             if link.text is None:
                 return None
         return self._emphasis(text)

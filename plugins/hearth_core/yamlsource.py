@@ -195,6 +195,7 @@ def _load(path: Path, text: str, kind: FileKind) -> tuple[Value | None, list[Pro
             return None, problems
     if node is None:
         return Value(None, 1), []
+    assert isinstance(node, yaml.Node)
     problems = []
     return _convert(path, node, "", problems), problems
 
@@ -246,7 +247,7 @@ def _deepest_event(loader: Any) -> int:
             if isinstance(event, _STARTS):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return event.start_mark.line + 1
+                    return event.start_mark.line + 1 if event.start_mark else 1
             elif isinstance(event, _ENDS):
                 depth -= 1
     except yaml.YAMLError:
@@ -283,7 +284,7 @@ def _question_mark_in_flow(node: yaml.Node, text: str) -> bool:
     PyYAML ends text at a ? there and fails, libyaml reads on: [what? yes]. And
     libyaml puts the empty key of {?} on the line of the }.
     """
-    if isinstance(node, yaml.ScalarNode):
+    if not isinstance(node, yaml.nodes.CollectionNode):
         return False
     if node.flow_style:
         return "?" in text[node.start_mark.index : node.end_mark.index]
@@ -353,13 +354,12 @@ def _convert(
     line = line or node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         return Value(_scalar(node), line, node.value)
-    if isinstance(node, yaml.SequenceNode):
-        items = [
-            _convert(path, item, f"{where}[{index}]", problems)
-            for index, item in enumerate(node.value)
-        ]
-        return Value(items, line)
-    return Value(_mapping(path, node, where, problems), line)
+    if isinstance(node, yaml.MappingNode):
+        return Value(_mapping(path, node, where, problems), line)
+    items = [
+        _convert(path, item, f"{where}[{index}]", problems) for index, item in enumerate(node.value)
+    ]
+    return Value(items, line)
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:

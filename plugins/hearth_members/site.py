@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -40,7 +40,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def member_options(settings: dict[str, Any]) -> dict[str, Any]:
+def member_options(settings: Mapping[str, Any]) -> dict[str, Any]:
     options = plugin_settings(settings, "HEARTH_MEMBERS", DEFAULTS)
     if options["recent_links"] < 1:
         raise SettingsError(
@@ -50,7 +50,7 @@ def member_options(settings: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-def site_today(settings: dict[str, Any]) -> date:
+def site_today(settings: Mapping[str, Any]) -> date:
     """Today where the newsletter lives: a link dated tomorrow there is in the future."""
     return datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC")).date()
 
@@ -123,17 +123,17 @@ def _same_found(old: Issue, new: Issue) -> bool:
     return urls_in_markdown(old.source, old.body, old.body_line) == _featured_in(new)
 
 
-def _folder(settings: dict[str, Any]) -> Path:
+def _folder(settings: Mapping[str, Any]) -> Path:
     return Path(settings["PATH"], member_options(settings)["path"])
 
 
-def _common(settings: dict[str, Any]) -> tuple:
+def _common(settings: Mapping[str, Any]) -> tuple:
     options = member_options(settings)
     return repr(options), site_today(settings), folder_state(_folder(settings), recursive=True)
 
 
 def load_community(
-    settings: dict[str, Any], issues: Sequence[Issue]
+    settings: Mapping[str, Any], issues: Sequence[Issue]
 ) -> tuple[list[Member], list[Problem]]:
     """Every member, checked on its own, against the others and against the issues.
 
@@ -142,8 +142,12 @@ def load_community(
     """
     common, written = _common(settings), _written(issues)
     last = _LAST[0] if _LAST else None
-    unchanged = last and last.common == common
-    if unchanged and last.written != written and _same_addresses(last.issues, issues):
+    if (
+        last is not None
+        and last.common == common
+        and last.written != written
+        and _same_addresses(last.issues, issues)
+    ):
         last.written, last.issues = written, issues
     if not last or (last.common, last.written) != (common, written):
         cache = settings.get("CACHE_PATH")
@@ -162,7 +166,7 @@ def load_community(
 
 
 def _load_community(
-    settings: dict[str, Any], issues: Sequence[Issue]
+    settings: Mapping[str, Any], issues: Sequence[Issue]
 ) -> tuple[list[Member], list[Problem]]:
     options = member_options(settings)
     published = [issue for issue in issues if not issue.is_draft]
@@ -180,18 +184,18 @@ def _load_community(
     return members, problems
 
 
-def record_path(settings: dict[str, Any]) -> Path:
+def record_path(settings: Mapping[str, Any]) -> Path:
     """Where the links of the published issues are recorded (see ``hearth_members.past``)."""
     return _folder(settings) / RECORD_NAME
 
 
-def recorded_links(settings: dict[str, Any]) -> Record:
+def recorded_links(settings: Mapping[str, Any]) -> Record:
     """The links recorded for the published issues; ``invoke check`` reports a broken record."""
     return read_record(record_path(settings))[0] or Record()
 
 
 def record_published(
-    settings: dict[str, Any], issues: Sequence[Issue], members: Sequence[Member]
+    settings: Mapping[str, Any], issues: Sequence[Issue], members: Sequence[Member]
 ) -> list[Issue]:
     """Record the links of the issues published since the last build (see ``past``)."""
     path = record_path(settings)

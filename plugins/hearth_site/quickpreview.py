@@ -56,8 +56,9 @@ def rerender_issues(paths: Iterable[Path]) -> bool:
     if not _LAST:
         return False
     generator = _LAST[0]
-    updates = [_updated(generator, Path(path)) for path in paths]
-    if not updates or None in updates:
+    found = [_updated(generator, Path(path)) for path in paths]
+    updates = [update for update in found if update is not None]
+    if not updates or len(updates) < len(found):
         return False
     forget_rendered_content()
     for article, issue in updates:

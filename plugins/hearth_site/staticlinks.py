@@ -60,5 +60,5 @@ def _intrasite(regex: str) -> re.Pattern[str]:
 def register() -> None:
     if not PIN.holds():
         return  # Pelican's own scan and rewrite: slower, and right for any version
-    Content.get_static_links = static_links  # type: ignore[method-assign]
-    Content._update_content = rewrite_links  # type: ignore[method-assign]
+    Content.get_static_links = static_links
+    Content._update_content = rewrite_links
