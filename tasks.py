@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import gc
+import inspect
 import logging
 import os
 import shutil
@@ -18,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).parent / "plugins"))
 sys.path.insert(1, str(Path(__file__).parent / "benchmarks"))
 
 from hearth_core.console import guard_output
+from hearth_core.errors import HearthError
 from hearth_core.problems import ContentError, display_path
-from hearth_core.settings import SettingsError
 from hearth_site import arguments
 from hearth_site.arguments import ArgumentError
 
@@ -47,6 +49,47 @@ OUTPUT = Path("output")
 PORT = "8000"  # a string, so that tasks read it (invoke's int() takes "١٢" and fails on "²")
 
 
+def failure_message(error: HearthError, failed: str = "", not_done: str = "") -> str:
+    """What a task prints when it fails with ``error``: the problems in content, and
+    ``not_done`` after them; any other failure after ``failed``; a wrong option alone."""
+    if isinstance(error, ContentError) and not_done:
+        return f"{error}\n{not_done}: fix the problems above."
+    if failed and not isinstance(error, ArgumentError):
+        return f"{failed}: {error}"
+    return str(error)
+
+
+def reported(failed: str = "", not_done: str = ""):
+    """Turn each HearthError ``body`` raises into invoke's Exit with its message, code 1:
+    the one place where a task's failures are printed, never as a traceback.
+    ``failed`` may name the task's arguments: "Cannot render issue {issue}"."""
+
+    def decorate(body):
+        signature = inspect.signature(body)
+
+        @functools.wraps(body)
+        def run(*args, **kwargs):
+            try:
+                return body(*args, **kwargs)
+            except HearthError as error:
+                given = signature.bind(*args, **kwargs).arguments
+                context = failed.format_map(
+                    {name: str(value).strip() for name, value in given.items()}
+                )
+                raise Exit(failure_message(error, context, not_done), code=1) from None
+
+        return run
+
+    return decorate
+
+
+def hearth_task(*args, failed: str = "", not_done: str = "", **kwargs):
+    """invoke's ``@task``, with the task's failures printed by ``reported``."""
+    if args and callable(args[0]):  # @hearth_task without arguments
+        return task(reported()(args[0]))
+    return lambda body: task(*args, **kwargs)(reported(failed, not_done)(body))
+
+
 def _settings(config: str = CONFIG, drafts: bool = False, preview: bool = False) -> dict:
     from hearth_core.settings import load_settings
 
@@ -59,23 +102,19 @@ def _settings(config: str = CONFIG, drafts: bool = False, preview: bool = False)
     return load_settings(config, overrides)
 
 
+@reported(failed="Build failed", not_done="The site was not built")
 def _build(config: str = CONFIG, drafts: bool = False, preview: bool = False, state=None) -> None:
     """One build; a live preview passes its process's build state to every build."""
     from pelican.log import init as init_logging
 
-    from hearth_site.build import BuildFailed, build
+    from hearth_site.build import build
 
     init_logging(level=logging.WARNING)
-    try:
-        build(_settings(config, drafts, preview), state)
-    except ContentError as error:
-        raise Exit(f"{error}\nThe site was not built: fix the problems above.", code=1) from None
-    except (BuildFailed, SettingsError, FileNotFoundError) as error:
-        raise Exit(f"Build failed: {error}", code=1) from None
+    build(_settings(config, drafts, preview), state)
     print(f"Built the site in {OUTPUT}/" + (" (with drafts)" if drafts else ""))
 
 
-@task
+@hearth_task
 def clean(c):
     """Remove the generated site in output/ and what builds keep in cache/."""
     for folder in (OUTPUT, Path("cache")):
@@ -83,40 +122,39 @@ def clean(c):
             shutil.rmtree(folder)
 
 
-@task(help={"drafts": "also build draft issues, marked as drafts (local preview only)"})
+@hearth_task(help={"drafts": "also build draft issues, marked as drafts (local preview only)"})
 def build(c, drafts=False):
     """Check the content, then build the site into output/ with pelicanconf.py."""
     _build(CONFIG, drafts)
 
 
-@task(help={"drafts": "also build draft issues, marked as drafts"})
+@hearth_task(help={"drafts": "also build draft issues, marked as drafts"})
 def rebuild(c, drafts=False):
     """Remove output/ and build the site again."""
     clean(c)
     _build(CONFIG, drafts)
 
 
-@task
+@hearth_task
 def check(c):
     """Validate every issue and page without building; list each problem as path:line."""
     from hearth_site.check import check_content
 
-    try:
-        problems = check_content(_settings())
-    except (SettingsError, FileNotFoundError) as error:
-        raise Exit(str(error), code=1) from None
+    problems = check_content(_settings())
     if problems:
         raise Exit("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s) found.", code=1)
     print("No problems found.")
 
 
-@task(help={"port": f"port to listen on (default {PORT})", "bind": "address (default localhost)"})
+@hearth_task(
+    help={"port": f"port to listen on (default {PORT})", "bind": "address (default localhost)"}
+)
 def serve(c, port=PORT, bind="localhost"):
     """Serve output/ at http://localhost:8000 until Ctrl-C."""
     from hearth_site.serve import preview_server
 
-    number = _argument(arguments.port, port)
-    bind = _argument(arguments.bind_address, bind)
+    number = arguments.port(port)
+    bind = arguments.bind_address(bind)
     if not (OUTPUT / "index.html").is_file():
         raise Exit("Nothing to serve: run `invoke build` first.", code=1)
     server = _listening(lambda: preview_server(OUTPUT, bind, number), number, bind)
@@ -140,23 +178,15 @@ def _listening(make_server, port: int, bind: str = "localhost"):
         raise Exit(message, code=1) from None
 
 
-def _argument(read, given):
-    """An option's value read by one of hearth_site.arguments' functions, or the task fails."""
-    try:
-        return read(given)
-    except ArgumentError as error:
-        raise Exit(str(error), code=1) from None
-
-
-@task(help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"})
+@hearth_task(help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"})
 def reserve(c, port=PORT, drafts=False):
     """Build the site, then serve it."""
-    _argument(arguments.port, port)  # before the build, not after it
+    arguments.port(port)  # before the build, not after it
     _build(CONFIG, drafts)
     serve(c, port)
 
 
-@task(help={"drafts": "include drafts"})
+@hearth_task(help={"drafts": "include drafts"})
 def regenerate(c, drafts=False):
     """Build, then rebuild whenever content, theme, plugins or settings change."""
     from watchfiles import watch
@@ -184,7 +214,7 @@ def _build_reporting(drafts: bool, state) -> bool:
     return True
 
 
-@task
+@hearth_task
 def preview(c):
     """Build the site as it will be published (publishconf.py) into output/."""
     _build(PUBLISH_CONFIG)
@@ -193,23 +223,19 @@ def preview(c):
 def _publish(kind: str = "", dry_run: bool = False, push: bool = False) -> None:
     from pelican.log import init as init_logging
 
-    from hearth_site.publish import PublishError
     from hearth_site.publish import publish as publish_site
 
     init_logging(level=logging.WARNING)
-    try:
-        publish_site(PUBLISH_CONFIG, kind=kind, dry_run=dry_run, push=push)
-    except (PublishError, SettingsError, FileNotFoundError) as error:
-        raise Exit(str(error), code=1) from None
+    publish_site(PUBLISH_CONFIG, kind=kind, dry_run=dry_run, push=push)
 
 
-@task(help={"dry-run": "build and check the site, then say how it would be deployed"})
+@hearth_task(help={"dry-run": "build and check the site, then say how it would be deployed"})
 def publish(c, dry_run=False):
     """Build with publishconf.py into a staging folder, check it, then deploy it."""
     _publish(dry_run=dry_run)
 
 
-@task(
+@hearth_task(
     name="gh-pages",
     help={
         "push": "also push the branch to origin (GitHub Pages then serves it)",
@@ -221,7 +247,7 @@ def gh_pages(c, push=False, dry_run=False):
     _publish("gh-pages", dry_run=dry_run, push=push)
 
 
-@task(help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"})
+@hearth_task(help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"})
 def livereload(c, port=PORT, drafts=False):
     """Serve the site, rebuild on every change, and reload the pages open in a browser."""
     from watchfiles import watch
@@ -230,7 +256,7 @@ def livereload(c, port=PORT, drafts=False):
     from hearth_core.stored import store_pending
     from hearth_site.serve import Builds, live_preview_server
 
-    number = _argument(arguments.port, port)
+    number = arguments.port(port)
     state = BuildState()  # one for the preview's process: each save redoes what changed
     _build_reporting(drafts, state)
     builds = Builds()
@@ -250,7 +276,7 @@ def livereload(c, port=PORT, drafts=False):
         store_pending(state)
 
 
-@task(help={"title": "the new issue's title"})
+@hearth_task(help={"title": "the new issue's title"})
 def new_issue(c, title="Untitled"):
     """Create the next numbered issue in content/issues/, dated today, as a draft."""
     from hearth_issues.collect import load_issues
@@ -258,11 +284,8 @@ def new_issue(c, title="Untitled"):
     from hearth_members.community import pending_links
     from hearth_members.site import load_community
 
-    title = _argument(arguments.issue_title, title)
-    try:
-        settings = _settings()
-    except (SettingsError, FileNotFoundError) as error:
-        raise Exit(str(error), code=1) from None
+    title = arguments.issue_title(title)
+    settings = _settings()
     issues_dir = Path(settings["PATH"], settings["ARTICLE_PATHS"][0])
     issues = load_issues(issues_dir)[0]
     members = load_community(settings, issues)[0]
@@ -277,17 +300,14 @@ def new_issue(c, title="Untitled"):
         )
 
 
-@task(help={"issue": "the issue's number"})
+@hearth_task(help={"issue": "the issue's number"}, failed="Cannot render issue {issue}")
 def email(c, issue=""):
     """Render one issue for email into output/email/N.html and N.txt, and run the checks."""
     from hearth_email.checks import preflight
-    from hearth_email.render import EmailError, render_email, write_email
+    from hearth_email.render import render_email, write_email
 
-    number = _argument(arguments.issue_number, issue)
-    try:
-        rendered = render_email(_settings(PUBLISH_CONFIG), number)
-    except (EmailError, SettingsError, FileNotFoundError) as error:
-        raise Exit(f"Cannot render issue {number}: {error}", code=1) from None
+    number = arguments.issue_number(issue)
+    rendered = render_email(_settings(PUBLISH_CONFIG), number)
     for path, size in write_email(rendered, OUTPUT / "email"):
         print(f"Wrote {display_path(path)} ({size / 1024:.1f} KB)")
     failed = preflight(rendered)
@@ -301,7 +321,7 @@ def email(c, issue=""):
     print("All checks passed.")
 
 
-@task(
+@hearth_task(
     help={
         "scale": "archive size: 1 is 700 issues, 200 members, 20,000 links, 2,000 discussions",
         "scaling": "also run at twice the scale and check that every figure at most doubles",
@@ -312,14 +332,14 @@ def bench(c, scale="1", scaling=False, keep=""):
     """Benchmark Hearth against plain Pelican on a synthetic archive; print a table."""
     from hearth_bench.report import bench_command
 
-    size = _argument(arguments.scale, scale)
+    size = arguments.scale(scale)
     try:
         print(bench_command(Path.cwd(), size, scaling, Path(keep) if keep else None))
     except ValueError as error:
         raise Exit(f"invoke bench: {error}", code=1) from None
 
 
-@task(
+@hearth_task(
     help={
         "author": "the pull request author's GitHub login",
         "base": "the branch it merges into (default: origin/main if fetched, else main)",
@@ -330,24 +350,21 @@ def bench(c, scale="1", scaling=False, keep=""):
 def check_pr(c, author="", base="", pr=""):
     """Check a pull request: own member file only, others' links kept, the past unchanged,
     the weekly limit. With --pr, read it from git without running its code."""
-    from hearth_members.pullrequest import PullRequestError, check_pull_request, uncommitted_paths
+    from hearth_members.pullrequest import check_pull_request, uncommitted_paths
     from hearth_site.check import check_content
 
     if not author:
         raise Exit("Pass the pull request author's login: invoke check-pr --author <login>", code=1)
-    try:
-        problems = check_pull_request(
-            Path.cwd(),
-            _settings(),
-            author,
-            base or None,
-            check_content=check_content,
-            pr=pr or None,
-            config=CONFIG,
-        )
-        pending = [] if pr else uncommitted_paths(Path.cwd())
-    except (PullRequestError, SettingsError, FileNotFoundError) as error:
-        raise Exit(str(error), code=1) from None
+    problems = check_pull_request(
+        Path.cwd(),
+        _settings(),
+        author,
+        base or None,
+        check_content=check_content,
+        pr=pr or None,
+        config=CONFIG,
+    )
+    pending = [] if pr else uncommitted_paths(Path.cwd())
     if pending:
         # The check reads commits, but `invoke check` reads the files as they are now.
         print(
@@ -360,33 +377,28 @@ def check_pr(c, author="", base="", pr=""):
     print("No problems found.")
 
 
-@task(
+@hearth_task(
     iterable=["platform"],
     help={
         "platform": "only sync this platform: discourse, mastodon, reddit or github "
         "(repeat it, or separate names with commas); others keep their data",
         "dry-run": "list the requests a sync would make; make none and write nothing",
     },
+    not_done="Nothing was synced",
 )
 def sync_discussions(c, platform=None, dry_run=False):
     """Fetch discussion threads' titles, replies and last activity into activity.json."""
-    from hearth_discussions.sync import SyncError
     from hearth_discussions.sync import sync_discussions as sync
 
     names = [name.strip() for given in platform or [] for name in given.split(",")]
     if platform and not any(names):  # not "no filter": that would sync every platform
         raise Exit("--platform is empty: name one, like --platform github", code=1)
-    try:
-        code = sync(_settings(), platforms=[name for name in names if name], dry_run=dry_run)
-    except ContentError as error:
-        raise Exit(f"{error}\nNothing was synced: fix the problems above.", code=1) from None
-    except (SettingsError, SyncError, FileNotFoundError) as error:
-        raise Exit(str(error), code=1) from None
+    code = sync(_settings(), platforms=[name for name in names if name], dry_run=dry_run)
     if code:
         raise Exit(code=code)
 
 
-@task(
+@hearth_task(
     iterable=["preview"],
     help={
         "issue": "the number of the issue to send",
@@ -401,31 +413,24 @@ def sync_discussions(c, platform=None, dry_run=False):
 )
 def send(c, issue="", preview=None, schedule="", now=False, yes=False, force=False, dry_run=False):
     """Create or update issue N as a Buttondown draft; preview, schedule or send it."""
-    from hearth_buttondown.commands import FAILURES, send_issue, terminal_confirm
+    from hearth_buttondown.commands import send_issue, terminal_confirm
 
-    number = _argument(arguments.issue_number, issue)
-    try:
-        send_issue(
-            _settings(PUBLISH_CONFIG),
-            number,
-            preview=preview or [],
-            schedule=schedule,
-            now=now,
-            force=force,
-            dry_run=dry_run,
-            confirm=terminal_confirm(yes),
-        )
-    except FAILURES as error:
-        raise Exit(str(error), code=1) from None
+    number = arguments.issue_number(issue)
+    send_issue(
+        _settings(PUBLISH_CONFIG),
+        number,
+        preview=preview or [],
+        schedule=schedule,
+        now=now,
+        force=force,
+        dry_run=dry_run,
+        confirm=terminal_confirm(yes),
+    )
 
 
-@task(help={"dry-run": "print the requests it would make; make none and write nothing"})
+@hearth_task(help={"dry-run": "print the requests it would make; make none and write nothing"})
 def import_buttondown(c, dry_run=False):
     """Import the sent emails of a Buttondown archive into content/issues/."""
-    from hearth_buttondown.commands import FAILURES
     from hearth_buttondown.commands import import_buttondown as run_import
 
-    try:
-        run_import(_settings(PUBLISH_CONFIG), dry_run=dry_run)
-    except FAILURES as error:
-        raise Exit(str(error), code=1) from None
+    run_import(_settings(PUBLISH_CONFIG), dry_run=dry_run)

@@ -43,3 +43,15 @@ def test_code_is_linted_and_formatted():
             [sys.executable, "-m", "ruff", *command], cwd=ROOT, capture_output=True, text=True
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_types_check_with_mypy():
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ci_checks_the_types_after_the_tests():
+    ci = (ROOT / ".ci/run").read_text().splitlines()
+    assert ci.index(".venv/bin/mypy") > ci.index(quick_start_commands()[1])

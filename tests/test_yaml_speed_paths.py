@@ -1,4 +1,4 @@
-"""Template-shaped files are read line by line and others by libyaml, exactly as PyYAML would."""
+"""Files are read by libyaml where it reads exactly as PyYAML would, and by PyYAML otherwise."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import random
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from hearth_core import yamlsource
 from hearth_core.yamlsource import Value, load_yaml
@@ -51,16 +54,7 @@ def shape(value: Value | None) -> object:
 def in_python(text: str) -> tuple[object, list]:
     """What load_yaml says when PyYAML's pure-Python scanner reads every file."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(yamlsource, "_read_simple_lines", lambda text: yamlsource._UNSURE)
         patch.setattr(yamlsource, "_compose_in_c", lambda text: yamlsource._UNSURE)
-        value, problems = load_yaml(PATH, text)
-    return shape(value), problems
-
-
-def in_libyaml(text: str) -> tuple[object, list]:
-    """What load_yaml says without the line-by-line reader."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(yamlsource, "_read_simple_lines", lambda text: yamlsource._UNSURE)
         value, problems = load_yaml(PATH, text)
     return shape(value), problems
 
@@ -151,7 +145,7 @@ def test_changed_files_read_the_same_both_ways():
 
 
 ORDINARY = ["Ada", "A good post", "https://a.example/p?q=1#top", "2025-10-08", "[design]"]
-TYPED = [  # values the line-by-line reader takes, which YAML may read as no text
+TYPED = [  # values a member may write, which YAML may read as no text
     *("yes", "No", "on", "OFF", "true", "null", "Null", "~", "", "1984", "+1", "1.5", "1e3"),
     *("1.5e+3", ".inf", "0x1f", "0o17", "0b101", "1_000", "1:30", "<<", "=", "2024-02-29"),
     *("2025-13-45", "2025-1-5", "2024-02-29 10:00:00", "2024-02-29t10:00Z", "a:b", "a :b"),
@@ -159,7 +153,7 @@ TYPED = [  # values the line-by-line reader takes, which YAML may read as no tex
     *("x" * 1030, "[a, b]", "[a,b]", "[]", "[a-, 1984, yes, 2025-01-01, 0x1f, No]"),
     *("'a'", '"a"', "''", '""', '"1984"', "'yes'", '" a: b # c "', "'a\\b'", '"@a@b.example"'),
 ]
-ODD = [  # values it leaves to libyaml and PyYAML
+ODD = [  # values that need quotes, or are not what they seem
     *(" ", "-1", "a: b", "a:", "a #b", "# c", "a ", "'it''s'", '"a\\"b"', '"a\\tb"', "'a' b"),
     *('"a" #c', "'a", '"a', "-a", "- a", "?a", ":a"),
     *(",a", "*a*", "&a", "!a", "|", ">", "%a", "@a", "`a", "{a}", "[a, ]", "[a b]", "[-a]"),
@@ -209,10 +203,9 @@ def template_member(links: int) -> str:
         "fediverse: \"@ada@social.example\"\nname: '1984'\nbio: 'a: b # c \\ '\nnote: \"\"\n",
     ],
 )
-def test_template_shaped_files_are_read_line_by_line_as_libyaml_reads_them(text):
-    tree = yamlsource._read_simple_lines(text)
-    assert tree is not yamlsource._UNSURE
-    assert (shape(tree), []) == as_loaded(text) == in_libyaml(text) == in_python(text)
+def test_template_shaped_files_are_read_by_libyaml_as_pyyaml_reads_them(text):
+    assert yamlsource._compose_in_c(text) is not yamlsource._UNSURE
+    assert as_loaded(text) == in_python(text)
 
 
 @pytest.mark.parametrize(
@@ -264,12 +257,11 @@ def test_template_shaped_files_are_read_line_by_line_as_libyaml_reads_them(text)
         "x" * 65 + ": long key\n",
     ],
 )
-def test_other_files_are_left_to_libyaml_and_pyyaml(text):
-    assert yamlsource._read_simple_lines(text) is yamlsource._UNSURE
-    assert as_loaded(text) == in_libyaml(text) == in_python(text)
+def test_files_off_the_template_s_shape_read_the_same_either_way(text):
+    assert as_loaded(text) == in_python(text)
 
 
-def test_each_odd_value_and_key_reads_the_same_line_by_line_as_without():
+def test_each_odd_value_and_key_reads_the_same_either_way():
     """Every odd value as a field, a link's first field and a later one; every odd key."""
     files = [
         "name: Ada\n{}: {}\nlinks:\n  - url: x\n    title: y\n",
@@ -279,13 +271,10 @@ def test_each_odd_value_and_key_reads_the_same_line_by_line_as_without():
     for key, value in [*(("a", value) for value in TYPED + ODD), *((key, "b") for key in ODD_KEYS)]:
         for file in files:
             text = file.format(key, value).replace(": \n", ":\n")  # "bio:" when empty
-            if key == "a":  # the grammar takes exactly the TYPED values
-                fast = yamlsource._read_simple_lines(text) is not yamlsource._UNSURE
-                assert fast is (value in TYPED), text
-            assert as_loaded(text) == in_libyaml(text) == in_python(text), text
+            assert as_loaded(text) == in_python(text), text
 
 
-def test_generated_files_read_the_same_line_by_line_as_without():
+def test_generated_files_read_the_same_either_way():
     """Files in the template's shape with odd values, keys and indentation mixed in."""
     rng = random.Random(2026)
 
@@ -317,9 +306,9 @@ def test_generated_files_read_the_same_line_by_line_as_without():
         lines += mapping(top[2:], "", "") if rng.random() < 0.5 else []
         end = pick(["\n"], ["\r\n", "\n\n", " \n"])
         text = end.join(lines) + pick(["\n", ""], [end, "\n..."])
-        fast += yamlsource._read_simple_lines(text) is not yamlsource._UNSURE
-        assert as_loaded(text) == in_libyaml(text) == in_python(text), text
-    assert fast > 100, "too few files reached the line-by-line reader to test it"
+        fast += yamlsource._compose_in_c(text) is not yamlsource._UNSURE
+        assert as_loaded(text) == in_python(text), text
+    assert fast > 100, "too few files reached the libyaml path to test it"
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -332,3 +321,49 @@ def test_the_cycle_collector_is_left_as_it_was(enabled):
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def flow_depth(loader: yaml.SafeLoader | yaml.CSafeLoader) -> int:
+    """How deep ``[ ]`` and ``{ }`` nest, as the parser reads them up to any mistake."""
+    depth = deepest = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.CollectionStartEvent) and event.flow_style:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif isinstance(event, yaml.CollectionEndEvent) and depth:
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return deepest
+
+
+FLOW_PIECES = ["[", "]", "{", "}", "'", '"', "#", "!", "a", " ", ",", "\n", ": ", "- ", "\\"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FLOW_PIECES), max_size=60).map("".join))
+@example("['a]', [b]]")  # brackets hidden in quotes,
+@example('["a}", {b: [c]}]')
+@example("[a, #]\n [b]]")  # in a comment
+@example("[!a] [b]]")  # and in a tag
+@example("[a: [b: [c: d]]]")  # three [, six levels
+def test_the_bracket_count_is_never_below_the_depth_either_parser_reads(text):
+    # Past MAX_DEPTH libyaml would overflow the C stack, so the bound that spares the
+    # second parse of nearly every file must never be under what a parser reaches.
+    # Each [ may hold the mapping of a "[key: value]" entry too.
+    bound = 2 * yamlsource._flow_depth_bound(text)
+    assert bound >= flow_depth(yaml.SafeLoader(text))
+    assert bound >= flow_depth(yaml.CSafeLoader(text))
+
+
+def test_a_member_file_of_a_thousand_links_is_parsed_once(monkeypatch):
+    # Its "tags: [a, b]" lines count one level each, not a thousand.
+    def second_parse(loader):
+        raise AssertionError("the depth was counted by a second parse")
+
+    monkeypatch.setattr(yamlsource, "_deepest_event", second_parse)
+    value, problems = load_yaml(PATH, template_member(1000))
+    assert problems == [] and len(value.data["links"].data) == 1000

@@ -170,8 +170,8 @@ def write_archive(content: Path, shape: ArchiveShape, pages_from: Path | None = 
     thread_files = shape.discussions - issue_talks - link_talks
     threads: list[tuple[str, date]] = []
     for number in range(1, shape.issues + 1):
-        talked = number > shape.issues - issue_talks
-        url = _issue_discussion(number) if talked else None
+        discussed = number > shape.issues - issue_talks
+        url = _issue_discussion(number) if discussed else None
         path = issues / issue_file_name(number, f"issue-{number}")
         path.write_text(issue_text(number, shape.issues, url))
         if url:

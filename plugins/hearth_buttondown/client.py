@@ -320,7 +320,8 @@ class ButtondownClient:
         The answer is read as it streams in, so a huge or endless one costs no more memory
         than the cap, and a server dripping bytes is dropped at the deadline.
         """
-        request = self._http.build_request(method, url, params=params, json=json, headers=headers)
+        query = None if params is None else tuple(params)
+        request = self._http.build_request(method, url, params=query, json=json, headers=headers)
         started = time.monotonic()
         response = self._http.send(request, stream=True)
         try:

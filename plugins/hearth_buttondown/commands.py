@@ -1,6 +1,6 @@
 """What ``invoke send`` and ``invoke import-buttondown`` run: settings in, one message out.
 
-Every failure the tasks expect is one of FAILURES, whose messages are safe to print:
+Every failure the tasks expect is a HearthError, whose message is safe to print:
 none holds the API key. Here the tasks' output leaves Hearth for the terminal, so
 here it passes through the redactor once more, whatever produced it.
 """
@@ -15,16 +15,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from hearth_buttondown.client import KEY_VARIABLE, URL_VARIABLE, from_environment
-from hearth_buttondown.errors import ButtondownError, SendError
+from hearth_buttondown.errors import SendError
 from hearth_buttondown.importer import dry_run_lines, import_archive
 from hearth_buttondown.send import Confirm, SendOptions, parse_schedule, send_email
-from hearth_buttondown.state import StateError, state_path
-from hearth_core.problems import ContentError
+from hearth_buttondown.state import state_path
+from hearth_core.errors import HearthError
 from hearth_core.redaction import Redactor
-from hearth_core.settings import SettingsError
 from hearth_email.model import RenderedEmail
-
-FAILURES = (ButtondownError, StateError, ContentError, SettingsError, FileNotFoundError)
 
 
 def terminal_confirm(yes: bool, stdin: TextIO | None = None) -> Confirm:
@@ -128,7 +125,7 @@ def secret_kept(environ: Mapping[str, str]) -> Iterator[Redactor]:
     redact = Redactor((environ.get(KEY_VARIABLE, "").strip(),))
     try:
         yield redact
-    except FAILURES as error:
+    except HearthError as error:
         said = str(error)
         if redact(said) == said:
             raise

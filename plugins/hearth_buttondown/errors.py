@@ -6,8 +6,10 @@ the network library says before it reaches one of these.
 
 from __future__ import annotations
 
+from hearth_core.errors import HearthError
 
-class ButtondownError(Exception):
+
+class ButtondownError(HearthError):
     """Base class: every failure of the Buttondown client."""
 
 

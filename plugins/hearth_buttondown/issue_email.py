@@ -192,7 +192,7 @@ class IssueEmail:
 
     def confirmed_publish(
         self, current: Mapping[str, Any], when: datetime | None, key: str, confirm: Confirm
-    ) -> dict[str, Any]:
+    ) -> dict[str, Any] | None:
         """Buttondown wants the key's first live send confirmed: only with the author's yes."""
         asked = "Buttondown asks you to confirm the first live send from this API key. " + (
             question(self.email, f"for {utc_timestamp(when)}") if when else "Send it now?"

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from hearth_buttondown.answers import EMAIL_ID
+from hearth_core.errors import HearthError
 from hearth_core.files import read_text_file, replace_if_changed
 from hearth_core.problems import display_path
 from hearth_core.redaction import NO_SECRETS, Redactor
@@ -49,7 +50,7 @@ FIELDS = tuple(field.name for field in fields(Record))
 REQUIRED = tuple(name for name in FIELDS if name != "publish_date")
 
 
-class StateError(Exception):
+class StateError(HearthError):
     """The state file cannot be read; the message names it and says how to fix it."""
 
 

@@ -8,7 +8,7 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from hearth_core.problems import Problem, display_path, problem
 
@@ -18,7 +18,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     write_atomically_with(path, lambda handle: handle.write(data))
 
 
-def write_atomically_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+def write_atomically_with(path: Path, write: Callable[[IO[bytes]], object]) -> None:
     """``write_atomically``, for data that ``write`` writes to the file bit by bit."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(

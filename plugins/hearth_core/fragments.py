@@ -111,8 +111,8 @@ class Fragments:
         """Each item's HTML, from one render of the template in a loop, or None if an
         item's own HTML holds the separator."""
         assert self._batch is not None
-        parts = self._batch.render(SITEURL=siteurl, hearth_items=items, **options)
-        parts = parts.split(_SEPARATOR)
+        rendered = self._batch.render(SITEURL=siteurl, hearth_items=items, **options)
+        parts = rendered.split(_SEPARATOR)
         return parts[:-1] if len(parts) == len(items) + 1 else None
 
     def _batch_template(self, env: Environment) -> Template | None:

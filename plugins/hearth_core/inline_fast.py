@@ -18,6 +18,17 @@ import xml.etree.ElementTree as etree
 from markdown import Markdown, inlinepatterns, util
 from markdown.treeprocessors import InlineProcessor
 
+from hearth_core.pins import Pin
+
+# It overrides InlineProcessor's name-mangled __handleInline and calls its __stashNode.
+PIN = Pin(
+    "hearth_core/inline_fast.py",
+    "inline patterns (InlineProcessor's private __handleInline and __stashNode)",
+    "markdown",
+    "Markdown",
+    "3.11.3",
+)
+
 # The patterns, in Python-Markdown's order, whose rules the fast path follows. A
 # renderer may lack some of them (member notes drop HTML and images); any other
 # pattern, or another order, and every text takes Python-Markdown's own path.
@@ -63,7 +74,7 @@ class FastInlineProcessor(InlineProcessor):
         # Checked at the first run, not as this loads: extensions loaded after it, and
         # a renderer's own changes (member notes drop patterns), come before that.
         if self._fast is None:
-            self._fast = _follows_known_rules(self.md)
+            self._fast = PIN.holds() and _follows_known_rules(self.md)
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
@@ -90,7 +101,7 @@ class FastInlineProcessor(InlineProcessor):
         if "[" in text:
             text = _LINK.sub(lambda match: self._link(match, links), text)
         for link in links:
-            link.text = self._emphasis(link.text)
+            link.text = self._emphasis(link.text or "")
             if link.text is None:
                 return None
         return self._emphasis(text)

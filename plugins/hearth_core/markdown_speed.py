@@ -36,12 +36,23 @@ from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from markdown.util import Registry
 
 from hearth_core.inline_fast import FastInlineProcessor
+from hearth_core.pins import Pin
+
+PIN = Pin(
+    "hearth_core/markdown_speed.py",
+    "block tests, Registry, tree processors and codehilite's Pygments calls",
+    "markdown",
+    "Markdown",
+    "3.11.3",
+)
 
 
 class FastMarkdownExtension(Extension):
     """Load last: it sees what every other extension registered."""
 
     def extendMarkdown(self, md: Markdown) -> None:
+        if not PIN.holds():
+            return  # Python-Markdown's own path: slower, and right for any version
         md.treeprocessors.register(FastInlineProcessor(md), "inline", 20)
         # Before every other preprocessor: the source as the author wrote it.
         md.preprocessors.register(_SourceChecks(md), "hearth_source_checks", 1000)
@@ -69,7 +80,7 @@ class FastMarkdownExtension(Extension):
                 block = known[tag] = isinstance(tag, str) and tag.lower().rstrip("/") in names
                 return block
 
-        self.md.is_block_level = is_block_level  # type: ignore[method-assign]
+        self.md.is_block_level = is_block_level
 
 
 class _SourceChecks(Preprocessor):
@@ -85,7 +96,7 @@ class _SourceChecks(Preprocessor):
             marker = toc.hearth_marker
             # Only a speed-up: with the marker kept, toc finds out for itself.
             toc.marker = marker if marker and marker in source else ""
-        self.md.hearth_has_brace = "{" in source  # type: ignore[attr-defined]
+        self.md.hearth_has_brace = "{" in source
         return lines
 
 
@@ -101,7 +112,7 @@ def _skip_without_braces(md: Markdown, processor: Treeprocessor) -> None:
             full_run(root)
 
     run.hearth_skips = True  # type: ignore[attr-defined]
-    processor.run = run  # type: ignore[method-assign]
+    processor.run = run
 
 
 def _unescape_only_escapes(processor: Treeprocessor) -> None:
@@ -116,7 +127,7 @@ def _unescape_only_escapes(processor: Treeprocessor) -> None:
         return unescape(text) if util.STX in text else text
 
     only_escapes.hearth_checks = True  # type: ignore[attr-defined]
-    processor.unescape = only_escapes  # type: ignore[method-assign]
+    processor.unescape = only_escapes
 
 
 class _ListedRegistry(Registry):
@@ -175,7 +186,7 @@ def _skip_test_without_needles(processor: BlockProcessor) -> None:
         return search(block) is not None and full_test(parent, block)
 
     test.hearth_needles = needles  # type: ignore[attr-defined]
-    processor.test = test  # type: ignore[method-assign]
+    processor.test = test
 
 
 def _cache_code_highlighters() -> None:

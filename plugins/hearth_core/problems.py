@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from hearth_core.errors import HearthError
+
 
 def display_path(path: str | Path) -> str:
     """Return ``path`` relative to the working directory when it lies below it.
@@ -41,7 +43,7 @@ def problem(path: str | Path, line: int, field: str, message: str) -> Problem:
     return Problem(display_path(path), line, field, message)
 
 
-class ContentError(Exception):
+class ContentError(HearthError):
     """Content that cannot be built; carries every problem found, one per line."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:

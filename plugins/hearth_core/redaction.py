@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TextIO, cast
 
 REDACTED = "[redacted]"
 
@@ -33,7 +33,8 @@ class Redactor:
 
     def stream(self, out: TextIO) -> TextIO:
         """``out``, with every write redacted on its way through."""
-        return _RedactedStream(out, self)
+        # A TextIOBase, which typeshed does not count as a TextIO.
+        return cast(TextIO, _RedactedStream(out, self))
 
 
 # For code that may run without a secret: changes nothing.

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import sys
 import traceback
 from collections.abc import Mapping
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+from hearth_core.errors import HearthError
 
-class SettingsError(Exception):
+
+class SettingsError(HearthError):
     """A Hearth setting in pelicanconf.py is wrong; the message says how to fix it."""
 
 
@@ -48,8 +46,11 @@ def load_settings(config: str | Path, overrides: Mapping[str, Any] | None = None
     """Pelican's settings from ``config``; here, not with the build, so that a command
     needing only the settings (`invoke email`) does not import the whole build."""
     if not Path(config).is_file():
-        raise FileNotFoundError(f"{config} not found: run tasks from the project folder")
-    read_settings = _pelican_settings().read_settings
+        raise SettingsError(f"{config} not found: run tasks from the project folder")
+    # Pelican's package runs as a whole (its generators and readers too): about 0.1 s
+    # of `invoke email`, which needs only the settings. Measured in docs/performance.md.
+    from pelican.settings import read_settings
+
     try:
         return read_settings(str(config), override=dict(overrides or {}))
     except Exception as error:  # the settings files are Python: any mistake in them
@@ -72,24 +73,3 @@ def _where(error: Exception, config: str | Path) -> str:
         f"{place}: {type(error).__name__}: {reason}. "
         "Fix the settings file there, then run the task again."
     )
-
-
-def _pelican_settings() -> ModuleType:
-    """Pelican's own ``pelican.settings``, without running ``pelican/__init__.py`` when
-    Pelican is not imported yet: that imports all of Pelican (its generators, readers,
-    docutils, feed writers), a fifth of `invoke email`, which needs only the settings.
-    """
-    if "pelican" in sys.modules:
-        import pelican.settings
-
-        return pelican.settings
-    spec = importlib.util.find_spec("pelican")
-    if spec is None:
-        raise ModuleNotFoundError("Pelican is not installed: pip install -e .", name="pelican")
-    sys.modules["pelican"] = importlib.util.module_from_spec(spec)  # the package, not run
-    try:
-        return importlib.import_module("pelican.settings")
-    finally:
-        # A later `import pelican` imports the whole package afresh, as it would have.
-        for name in [name for name in sys.modules if name.partition(".")[0] == "pelican"]:
-            del sys.modules[name]

@@ -16,7 +16,7 @@ import pickle
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 from hearth_core.files import write_atomically_with
 from hearth_core.state import STATE_KEY, BuildState, build_state
@@ -69,7 +69,7 @@ def store(path: Path, key: Any, value: Any) -> None:
 
     # Pickled into the file as it goes, not into bytes first and then a second copy
     # with the header: 12 MB each for 700 issues, while Pagefind's memory peaks.
-    def write(handle: BinaryIO) -> None:
+    def write(handle: IO[bytes]) -> None:
         pickle.dump((CODE_VERSION, key), handle, pickle.HIGHEST_PROTOCOL)
         pickle.dump(value, handle, pickle.HIGHEST_PROTOCOL)
 

@@ -81,7 +81,9 @@ def checked_in_full(url: str, *, hash_in_fragment: bool = False) -> str:
         raise ValueError(
             f"{url!r} needs two slashes after {scheme}: write {scheme}://{rest.lstrip('/')}"
         )
-    authority = _AUTHORITY.match(rest, 2)[0]
+    found = _AUTHORITY.match(rest, 2)
+    assert found is not None  # it matches even an empty text
+    authority = found[0]
     after = rest[2 + len(authority) :]
     _check_authority(url, authority)
     _check_code_points(url, after, hash_in_fragment)

@@ -3,14 +3,12 @@
 ``yaml.safe_load`` forgets where each value was, silently keeps the last of two
 equal keys and turns ``name: yes`` into ``True``. Members and authors edit
 these files by hand, so Hearth composes PyYAML's node tree itself (SafeLoader,
-no ruamel) and reports every surprise with its line and field. A file in the
-template's plain shape is read line by line instead, to the same values.
+no ruamel) and reports every surprise with its line and field.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
 import gc
 import re
 from dataclasses import dataclass
@@ -52,30 +50,6 @@ _NODE_PROPERTY = re.compile(r"[\n\-?:,\[{] *[&*!%]")
 # libyaml reads and PyYAML refuses.
 _HEADER_COMMENT = re.compile(r"[|>][0-9+-]*#")
 _UNSURE = object()
-
-# Nearly every member file is the template filled in: "key: value" lines, and "links:"
-# with items "  - key: value" whose other fields line up under the first. On such lines
-# YAML can only mean one thing, so _read_simple_lines reads them without composing nodes,
-# in under half the time libyaml and _convert take. Any other line (a block scalar, a
-# value continued on the next line, odd indentation, a comment after a value...) sends
-# the whole file down the paths above; tests/test_yaml_speed_paths.py compares. A key
-# longer than 1024 characters is no key to PyYAML. A value must be one of: nothing (null),
-# a plain scalar (_plain_text), a quoted one with nothing to unescape, or [a, b] of words.
-_SIMPLE_LINE = re.compile(r"( *)(- )?([a-z_]{1,64}):(?: +(.*))?")
-_NOTHING_LINE = re.compile(r" *(?:#.*)?")  # blank, or a comment: no line here continues a value
-# What a plain scalar cannot start with: an indicator, or a space it would have been cut at.
-_NOT_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@` ")
-# [a, b-c, d]: words that cannot hold a flow indicator, so nothing libyaml reads unlike PyYAML.
-_WORD = "[A-Za-z0-9][A-Za-z0-9-]*"
-_FLOW_WORDS = re.compile(rf"\[({_WORD}(?:, ?{_WORD})*)?\]")
-_FLOW_COMMA = re.compile(", ?")
-# 'text' or "text" with nothing to unescape: always text, exactly what is between the quotes.
-_QUOTED = re.compile(r"'([^']*)'|\"([^\"\\]*)\"")
-# libyaml and PyYAML both ask this resolver what a plain scalar is: text unless its
-# first character starts one of the patterns for bool, int, float, null, date and so on.
-_RESOLVER = yaml.resolver.Resolver()
-_PATTERNS = _RESOLVER.yaml_implicit_resolvers  # by first character
-assert None not in _PATTERNS  # patterns for any first character, which _plain would miss
 
 # PyYAML's wording, matched to advice a member can act on; the first match wins.
 HINTS = (
@@ -126,6 +100,8 @@ MEMBER_FILES = FileKind(
 MAX_DEPTH = 32
 # Spaces, "- " and "? " that start a line: the most its nodes can nest in block style.
 _LINE_START = re.compile(r"^[ \t?-]*", re.MULTILINE)
+# Brackets, and what can hide one from a parser: quotes, comments, tags.
+_FLOW_MARK = re.compile(r"[\[\]{}'\"#!]")
 _STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
@@ -205,9 +181,6 @@ def _load(path: Path, text: str, kind: FileKind) -> tuple[Value | None, list[Pro
             f"for a {kind.noun} file: shorten it"
         )
         return None, [problem(path, 1, "", message)]
-    tree = _read_simple_lines(text)
-    if tree is not _UNSURE:
-        return tree, []
     too_deep = _too_deep(text)
     if too_deep:
         message = (
@@ -222,19 +195,20 @@ def _load(path: Path, text: str, kind: FileKind) -> tuple[Value | None, list[Pro
             return None, problems
     if node is None:
         return Value(None, 1), []
+    assert isinstance(node, yaml.Node)
     problems = []
     return _convert(path, node, "", problems), problems
 
 
 def _too_deep(text: str) -> int:
     """The line where nesting first passes MAX_DEPTH, or 0; without composing any node."""
-    # A bound first, from the brackets and the starts of lines, which small files stay
-    # below; only past it are the parser's events counted. Every [ and { counts: a ]
-    # in quotes closes nothing, so counting closing brackets would not be a bound.
-    flow = text.count("[") + text.count("{")
+    # A bound first, from the brackets and the starts of lines, which nearly every file
+    # stays below; only past it are the parser's events counted, a second parse.
+    flow = _flow_depth_bound(text)
     block = max(map(len, _LINE_START.findall(text)), default=0)
-    # A list may start in its key's column, so each column can hold two levels.
-    if flow + 2 * block + 2 <= MAX_DEPTH:
+    # A list may start in its key's column, so each column can hold two levels; and a
+    # [ two, with the mapping of a "[key: value]" entry.
+    if 2 * flow + 2 * block + 2 <= MAX_DEPTH:
         return 0
     try:
         return _deepest_event(yaml.CSafeLoader(text))
@@ -244,6 +218,28 @@ def _too_deep(text: str) -> int:
         return _deepest_event(yaml.SafeLoader(text))
 
 
+def _flow_depth_bound(text: str) -> int:
+    """The most ``[`` and ``{`` that can be open at once in ``text``, without a parser.
+
+    Inside a real [ or {, a bracket is text only in quotes, a comment or a tag (the
+    others end a plain scalar there). So a ] or } closes the bracket counted last unless
+    a quote, # or ! came after that bracket: then it stays counted, to the file's end.
+    In a file of ``tags: [a, b]`` lines the bound stays 1.
+    """
+    opened: list[bool] = []  # each [ or { still counted: whether a quote, # or ! followed
+    deepest = 0
+    for mark in _FLOW_MARK.findall(text):
+        if mark in "[{":
+            opened.append(False)
+            deepest = max(deepest, len(opened))
+        elif mark in "]}":
+            if opened and not opened[-1]:
+                opened.pop()
+        elif opened:
+            opened[-1] = True
+    return deepest
+
+
 def _deepest_event(loader: Any) -> int:
     depth = 0
     try:
@@ -251,7 +247,7 @@ def _deepest_event(loader: Any) -> int:
             if isinstance(event, _STARTS):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return event.start_mark.line + 1
+                    return event.start_mark.line + 1 if event.start_mark else 1
             elif isinstance(event, _ENDS):
                 depth -= 1
     except yaml.YAMLError:
@@ -259,90 +255,6 @@ def _deepest_event(loader: Any) -> int:
     finally:
         loader.dispose()
     return 0
-
-
-def _read_simple_lines(text: str) -> Value | object:
-    """The tree of a file in the template's plain shape, or ``_UNSURE`` for any other file.
-
-    Each value takes its line as _convert gives it: a field's value, even a list, its
-    key's line; an item of a list the line of its "- ".
-    """
-    if _PYTHON_ONLY_CHARACTER.search(text):
-        return _UNSURE
-    root: dict[str, Value] = {}
-    root_line = 0
-    empty = ""  # the field at column 0 just read, when it has no value: items may follow
-    items: list[Value] | None = None  # the list that lines starting "- " add to
-    item: dict[str, Value] | None = None  # the item that the lines under a "- " add to
-    dash_column = 0
-    for number, line in enumerate(text.split("\n"), 1):
-        match = _SIMPLE_LINE.fullmatch(line)
-        if match is None:
-            if _NOTHING_LINE.fullmatch(line):
-                continue
-            return _UNSURE
-        indent, dash, key, written = match.groups()
-        if not indent and not dash:
-            # A field at column 0 ends any list above it.
-            fields = root
-            root_line = root_line or number
-            items = item = None
-            empty = "" if written else key
-        elif dash and indent and (empty or (items is not None and len(indent) == dash_column)):
-            if empty:
-                items = []
-                root[empty] = Value(items, root[empty].line)
-                dash_column = len(indent)
-                empty = ""
-            item = fields = {}
-            items.append(Value(item, number))
-        elif not dash and item is not None and len(indent) == dash_column + 2:
-            fields = item
-        else:
-            return _UNSURE
-        if key in fields or _tag(key) != _STR:
-            return _UNSURE  # twice, or a key like yes: let _mapping word the problem
-        if written is None:
-            fields[key] = _plain("", number)  # null
-        elif _plain_text(written):
-            fields[key] = _plain(written, number)
-        elif quoted := _QUOTED.fullmatch(written):
-            inside = quoted[1] if quoted[2] is None else quoted[2]
-            fields[key] = Value(inside, number, inside)
-        elif flow := _FLOW_WORDS.fullmatch(written):
-            words = _FLOW_COMMA.split(flow[1]) if flow[1] else []
-            fields[key] = Value([_plain(word, number) for word in words], number)
-        else:
-            return _UNSURE
-    if not root:
-        return _UNSURE
-    return Value(root, root_line)
-
-
-def _plain_text(written: str) -> bool:
-    """Whether ``written`` is one plain scalar, all of it, as libyaml and PyYAML read it."""
-    return (
-        written != ""  # only spaces after the colon
-        and written[0] not in _NOT_FIRST
-        and written[-1] not in ": "
-        and ": " not in written
-        and " #" not in written
-    )
-
-
-@functools.lru_cache(maxsize=256)
-def _tag(key: str) -> str:
-    """What a plain key is; the same few keys repeat on every link."""
-    return _RESOLVER.resolve(yaml.ScalarNode, key, (True, False))
-
-
-def _plain(text: str, line: int) -> Value:
-    """A plain scalar as libyaml and PyYAML resolve it and _scalar makes it."""
-    # What Resolver.resolve does for a plain scalar, without its path resolvers (unused).
-    for tag, pattern in _PATTERNS.get(text[:1], ()):
-        if pattern.match(text):
-            return Value(_scalar(yaml.ScalarNode(tag, text)), line, text)
-    return Value(text, line, text)
 
 
 def _compose_in_c(text: str) -> yaml.Node | object | None:
@@ -372,7 +284,7 @@ def _question_mark_in_flow(node: yaml.Node, text: str) -> bool:
     PyYAML ends text at a ? there and fails, libyaml reads on: [what? yes]. And
     libyaml puts the empty key of {?} on the line of the }.
     """
-    if isinstance(node, yaml.ScalarNode):
+    if not isinstance(node, yaml.nodes.CollectionNode):
         return False
     if node.flow_style:
         return "?" in text[node.start_mark.index : node.end_mark.index]
@@ -442,13 +354,12 @@ def _convert(
     line = line or node.start_mark.line + 1
     if isinstance(node, yaml.ScalarNode):
         return Value(_scalar(node), line, node.value)
-    if isinstance(node, yaml.SequenceNode):
-        items = [
-            _convert(path, item, f"{where}[{index}]", problems)
-            for index, item in enumerate(node.value)
-        ]
-        return Value(items, line)
-    return Value(_mapping(path, node, where, problems), line)
+    if isinstance(node, yaml.MappingNode):
+        return Value(_mapping(path, node, where, problems), line)
+    items = [
+        _convert(path, item, f"{where}[{index}]", problems) for index, item in enumerate(node.value)
+    ]
+    return Value(items, line)
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 import httpx
 
+from hearth_core.errors import HearthError
 from hearth_core.http_limits import PublicOnly, Resolver, origin_of, system_resolver
 from hearth_core.platforms import DiscussionUrl, recognise
 from hearth_core.problems import ContentError, display_path
@@ -49,7 +50,7 @@ class Plan:
     left: list[str] = field(default_factory=list)
 
 
-class SyncError(Exception):
+class SyncError(HearthError):
     """A sync that cannot start as asked; the message says what to ask instead."""
 
 

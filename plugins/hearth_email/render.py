@@ -23,6 +23,7 @@ from jinja2 import (
 )
 
 from hearth_core.dates import format_date
+from hearth_core.errors import HearthError
 from hearth_core.files import write_atomically
 from hearth_core.problems import template_error_message
 from hearth_core.settings import absolute_site_url
@@ -42,7 +43,7 @@ from hearth_members.views import LinkView, build_link_pages, link_anchor
 INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 
 
-class EmailError(Exception):
+class EmailError(HearthError):
     """The email cannot be rendered; the message says what to fix."""
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Protocol
+from pathlib import Path
+from typing import Protocol, TypeVar
 
 from hearth_core.problems import Problem, problem
 from hearth_members.model import Link
@@ -13,10 +14,19 @@ from hearth_members.urls import normalize_url
 
 
 class IssueLike(Protocol):
-    number: int
-    date: datetime
-    community: tuple[str, ...] | None
-    source: object
+    """What this module reads of an issue (hearth_issues' Issue, read-only)."""
+
+    @property
+    def number(self) -> int: ...
+    @property
+    def date(self) -> datetime: ...
+    @property
+    def community(self) -> tuple[str, ...] | None: ...
+    @property
+    def source(self) -> str | Path: ...
+
+
+AnIssue = TypeVar("AnIssue", bound=IssueLike)
 
 
 def _newest_first(links: Sequence[Link]) -> tuple[Link, ...]:
@@ -93,9 +103,9 @@ def _named(urls: Sequence[str], by_url: dict[str, Link]) -> list[Link]:
 
 
 def unknown_community_urls(
-    issues: Sequence[IssueLike],
+    issues: Sequence[AnIssue],
     links: Sequence[Link],
-    published: Callable[[IssueLike], bool] = lambda issue: False,
+    published: Callable[[AnIssue], bool] = lambda issue: False,
 ) -> list[Problem]:
     """A ``Community:`` URL that no member shared is a typo in an issue still to come.
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from hearth_core.errors import HearthError
 from hearth_core.problems import Problem, display_path, problem
 from hearth_issues.model import Issue
 from hearth_issues.source import parse_issue
@@ -60,7 +61,7 @@ LARGEST_FILE = 8 * 1024 * 1024
 LINK_FIELDS = ("url", "title", "date", "note", "tags", "discussion")
 
 
-class PullRequestError(Exception):
+class PullRequestError(HearthError):
     """The change cannot be checked at all (no git, unknown base); the message says what to do."""
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def member_options(settings: dict[str, Any]) -> dict[str, Any]:
+def member_options(settings: Mapping[str, Any]) -> dict[str, Any]:
     options = plugin_settings(settings, "HEARTH_MEMBERS", DEFAULTS)
     if options["recent_links"] < 1:
         raise SettingsError(
@@ -50,7 +50,7 @@ def member_options(settings: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-def site_today(settings: dict[str, Any]) -> date:
+def site_today(settings: Mapping[str, Any]) -> date:
     """Today where the newsletter lives: a link dated tomorrow there is in the future."""
     return datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC")).date()
 
@@ -105,17 +105,17 @@ def _same_found(old: Issue, new: Issue, caches: MemberCaches) -> bool:
     return urls_in_markdown(old.source, old.body, old.body_line) == _featured_in(new, caches)
 
 
-def _folder(settings: dict[str, Any]) -> Path:
+def _folder(settings: Mapping[str, Any]) -> Path:
     return Path(settings["PATH"], member_options(settings)["path"])
 
 
-def _common(settings: dict[str, Any]) -> tuple:
+def _common(settings: Mapping[str, Any]) -> tuple:
     options = member_options(settings)
     return repr(options), site_today(settings), folder_state(_folder(settings), recursive=True)
 
 
 def load_community(
-    settings: dict[str, Any], issues: Sequence[Issue]
+    settings: Mapping[str, Any], issues: Sequence[Issue]
 ) -> tuple[list[Member], list[Problem]]:
     """Every member, checked on its own, against the others and against the issues.
 
@@ -125,10 +125,14 @@ def load_community(
     caches = build_state(settings).part(MemberCaches)
     common, written = _common(settings), _written(issues, caches)
     last = caches.answer
-    unchanged = last and last.common == common
-    if unchanged and last.written != written and _same_addresses(last.issues, issues, caches):
+    if (
+        last is not None
+        and last.common == common
+        and last.written != written
+        and _same_addresses(last.issues, issues, caches)
+    ):
         last.written, last.issues = written, list(issues)
-    if not last or (last.common, last.written) != (common, written):
+    if last is None or (last.common, last.written) != (common, written):
         cache = settings.get("CACHE_PATH")
         stored = Path(cache, "hearth-members.pickle") if cache else None
         kept = load_stored(stored, (common, written)) if stored else None
@@ -141,13 +145,13 @@ def load_community(
         else:
             result, parsed = kept
             caches.parsed.update(parsed)
-        caches.answer = CommunityAnswer(common, list(issues), written, result)
-    members, problems = caches.answer.result
+        last = caches.answer = CommunityAnswer(common, list(issues), written, result)
+    members, problems = last.result
     return list(members), list(problems)
 
 
 def _load_community(
-    settings: dict[str, Any], issues: Sequence[Issue], caches: MemberCaches
+    settings: Mapping[str, Any], issues: Sequence[Issue], caches: MemberCaches
 ) -> tuple[list[Member], list[Problem]]:
     options = member_options(settings)
     published = [issue for issue in issues if not issue.is_draft]
@@ -166,18 +170,18 @@ def _load_community(
     return members, problems
 
 
-def record_path(settings: dict[str, Any]) -> Path:
+def record_path(settings: Mapping[str, Any]) -> Path:
     """Where the links of the published issues are recorded (see ``hearth_members.past``)."""
     return _folder(settings) / RECORD_NAME
 
 
-def recorded_links(settings: dict[str, Any]) -> Record:
+def recorded_links(settings: Mapping[str, Any]) -> Record:
     """The links recorded for the published issues; ``invoke check`` reports a broken record."""
     return read_record(record_path(settings))[0] or Record()
 
 
 def record_published(
-    settings: dict[str, Any], issues: Sequence[Issue], members: Sequence[Member]
+    settings: Mapping[str, Any], issues: Sequence[Issue], members: Sequence[Member]
 ) -> list[Issue]:
     """Record the links of the issues published since the last build (see ``past``)."""
     path = record_path(settings)

@@ -104,8 +104,10 @@ def issue_record(
     kept_records = (caches or SearchCaches()).issue_records
     tags = tuple(tag.name for tag in getattr(article, "tags", ()))
     # _content first: an unchanged issue's is the very same string, found equal at once.
-    made_from = (article._content, article.title, article.url, article.date, tags, path)
-    made_from += (article.summary_text, article.issue.number)
+    made_from = (
+        *(article._content, article.title, article.url, article.date, tags, path),
+        *(article.summary_text, article.issue.number),
+    )
     kept = kept_records.get(article.source_path)
     if kept is None or kept[0] != made_from:
         kept = kept_records[article.source_path] = (made_from, _issue_record(*made_from))

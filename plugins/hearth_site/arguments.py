@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
+from hearth_core.errors import HearthError
 from hearth_core.headers import required_text
 from hearth_core.text import describe, first_forbidden
 
@@ -24,7 +25,7 @@ HOST_NAME = re.compile(
 TITLE_LENGTH = 200
 
 
-class ArgumentError(ValueError):
+class ArgumentError(HearthError, ValueError):
     """An option's value cannot be used; the message names the option and what to give."""
 
 

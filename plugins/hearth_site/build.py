@@ -18,6 +18,7 @@ from pelican import Pelican, signals
 from pelican.contents import Content
 from pelican.writers import FileOverwriteFailedError
 
+from hearth_core.errors import HearthError
 from hearth_core.parallel import worker_pool
 from hearth_core.problems import ContentError, display_path, template_error_message
 from hearth_core.state import BuildState, build_state, with_state
@@ -30,7 +31,7 @@ from hearth_members.site import record_published
 from hearth_site.check import load_site_content
 
 
-class BuildFailed(Exception):
+class BuildFailed(HearthError):
     """Pelican logged warnings or errors: the output cannot be trusted."""
 
 

@@ -30,7 +30,16 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from hearth_core.fragments import theme_version
+from hearth_core.pins import Pin
 from hearth_core.state import build_state
+
+PIN = Pin(
+    "hearth_site/pagememo.py",
+    "Writer (its private _written_files and _overridden_files)",
+    "pelican",
+    "Pelican",
+    "4.12.0",
+)
 
 # What an issue's page never shows of another issue: its text, and what is made from it.
 _BODY_FIELDS = frozenset({"issue", "summary", "summary_text"})

@@ -23,7 +23,7 @@ from hearth_search.records import (
     search_tags,
     with_pages,
 )
-from hearth_site import keptarticles, staticlinks
+from hearth_site import keptarticles, pagememo, staticlinks
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
 from hearth_site.pagememo import PreviewWriter
@@ -165,7 +165,9 @@ def move_links_under_site_path(content: Any) -> None:
 
 def preview_writer(pelican: Any) -> type[PreviewWriter] | None:
     """A live preview writes only the pages an edit changes; a build writes them all."""
-    return PreviewWriter if pelican.settings.get("HEARTH_PREVIEW") else None
+    if pelican.settings.get("HEARTH_PREVIEW") and pagememo.PIN.holds():
+        return PreviewWriter
+    return None
 
 
 def register() -> None:

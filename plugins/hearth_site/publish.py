@@ -27,6 +27,7 @@ from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 from lxml import html as lxml_html
 
+from hearth_core.errors import HearthError
 from hearth_core.problems import ContentError
 from hearth_core.settings import SettingsError, absolute_site_url, load_settings, plugin_settings
 from hearth_site.build import BuildFailed, build
@@ -49,7 +50,7 @@ MEANING = {
 }
 
 
-class PublishError(Exception):
+class PublishError(HearthError):
     """Nothing was deployed, or the deployed site is as it was; the message says what to do."""
 
 

@@ -20,7 +20,16 @@ from collections.abc import Callable
 from pelican.contents import Content
 
 from hearth_core.memo import KeptByKey
+from hearth_core.pins import Pin
 from hearth_core.state import build_state
+
+PIN = Pin(
+    "hearth_site/staticlinks.py",
+    "Content's private _update_content and its get_static_links",
+    "pelican",
+    "Pelican",
+    "4.12.0",
+)
 
 # Pelican's own methods, which these stand in for.
 _SCAN: Callable[[Content], set[str]] = Content.get_static_links
@@ -53,5 +62,7 @@ def _intrasite(regex: str) -> re.Pattern[str]:
 
 
 def register() -> None:
-    Content.get_static_links = static_links  # type: ignore[method-assign]
-    Content._update_content = rewrite_links  # type: ignore[method-assign]
+    if not PIN.holds():
+        return  # Pelican's own scan and rewrite: slower, and right for any version
+    Content.get_static_links = static_links
+    Content._update_content = rewrite_links
