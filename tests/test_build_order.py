@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
@@ -13,6 +12,7 @@ import hearth_members.plugin as members_plugin
 import hearth_search.records as search
 import hearth_site.build as build_module
 from hearth_core import parallel
+from hearth_search.pagefind import indexed_pages
 from tests.sites import ROOT, build_site
 
 PELICAN_RUNNING: list[bool] = [False]
@@ -144,8 +144,7 @@ def _index_events(monkeypatch) -> list[str]:
 
 
 def _indexed_pages(output) -> int:
-    entry = json.loads((output / "pagefind" / "pagefind-entry.json").read_text())
-    return sum(language["page_count"] for language in entry["languages"].values())
+    return indexed_pages(output / "pagefind")
 
 
 def test_the_search_index_starts_from_ready_records_once_every_context_is_made(

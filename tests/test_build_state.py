@@ -234,4 +234,4 @@ def test_two_builds_in_one_process_with_a_reset_in_between_give_the_same_output(
     kept = build_site(content, tmp_path / "kept/output", state)  # with what the last one kept
     finish_search(state)
     assert _site_files(first) == _site_files(second) == _site_files(kept)
-    assert (second / "pagefind/pagefind-entry.json").is_file()
+    assert (second / "pagefind/parts.json").is_file()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from datetime import date
 
@@ -13,6 +12,7 @@ from hearth_search.pagefind import (
     SearchIndexCancelled,
     SearchIndexJob,
     _run_unless_cancelled,
+    indexed_pages,
     write_search_index,
 )
 from hearth_search.records import SearchCaches, SearchRecord
@@ -57,8 +57,7 @@ def test_each_save_shows_in_the_next_preview_build(previewed):
     community = page(output, "/issues/1/").css_first("section.community").text()
     assert "One tiny app" in community
     finish_search(state)
-    entry = json.loads((output / "pagefind/pagefind-entry.json").read_text())
-    assert entry["languages"], "the index of the last save is complete"
+    assert indexed_pages(output / "pagefind"), "the index of the last save is complete"
 
 
 def records(count):
@@ -99,8 +98,7 @@ def test_a_new_preview_index_replaces_the_running_one(tmp_path):
     assert first._cancelled.is_set(), "the earlier save's index is out of date"
     second.wait()
     assert caches.running is None
-    entry = json.loads((tmp_path / "pagefind/pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == 1, "the index holds the last save's records"
+    assert indexed_pages(tmp_path / "pagefind") == 1, "the index holds the last save's records"
 
 
 def test_the_index_is_written_whether_or_not_a_memory_folder_has_room(tmp_path, monkeypatch):
@@ -112,7 +110,6 @@ def test_the_index_is_written_whether_or_not_a_memory_folder_has_room(tmp_path, 
     assert search._scratch_parent(records(2)) == tmp_path / "memory"
     for output in (tmp_path / "with", tmp_path / "without"):
         write_search_index(records(2), output, "en")
-        entry = json.loads((output / "pagefind/pagefind-entry.json").read_text())
-        assert entry["languages"]["en"]["page_count"] == 2
+        assert indexed_pages(output / "pagefind") == 2
         monkeypatch.setattr(search, "MEMORY_FOLDER", tmp_path / "none")
     assert list((tmp_path / "memory").iterdir()) == [], "the records are deleted after"

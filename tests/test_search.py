@@ -12,7 +12,14 @@ import pytest
 
 from hearth_issues.source import issue_file_name
 from hearth_search.pagefind import write_search_index
-from hearth_search.records import SearchRecord, by_month, parts_file, parts_meta, record_html
+from hearth_search.records import (
+    SearchRecord,
+    by_month,
+    part_name,
+    parts_file,
+    parts_meta,
+    record_html,
+)
 from tests.sites import build_site, issue, page, served, write_content
 
 # One query on a 700-issue archive: Pagefind's script and WebAssembly, and the index chunks.
@@ -47,11 +54,15 @@ def write_issues(folder: Path, count: int) -> None:
         (folder / issue_file_name(n, f"issue-{n}")).write_text(header + BODY.format(n=n))
 
 
-def test_the_build_indexes_the_site_under_pagefind(demo_site):
+def test_the_build_indexes_the_site_under_pagefind_in_one_part_a_year(demo_site):
     bundle = demo_site / "pagefind"
-    assert (bundle / "pagefind.js").is_file()
-    assert list((bundle / "fragment").iterdir())
-    assert not (bundle / "playground").exists()
+    parts = json.loads((bundle / "parts.json").read_text())["parts"]
+    assert parts == sorted(parts, reverse=True) and len(parts) > 1, "newest year first"
+    assert (bundle / parts[0] / "pagefind.js").is_file()
+    for part in parts:
+        assert list((bundle / part / "fragment").iterdir())
+        assert not (bundle / part / "playground").exists()
+        assert not (bundle / part / "pagefind-ui.js").exists(), "the page has its own"
 
 
 def test_search_page_leads_to_the_archive_without_javascript(demo_site):
@@ -302,8 +313,9 @@ def test_a_group_s_parts_are_a_file_beside_the_index_which_its_metadata_names(tm
     assert len(names) == 2, "one file per group"
     for group in groups:
         # Pagefind keeps only the file's name: the parts would cost it a third of its time.
-        assert f'meta="parts[content]" content="{parts_file(group)}"' in record_html(group)
-        stored = folder / "hearth-parts" / parts_file(group)
+        where = f"{part_name(group)}/hearth-parts/{parts_file(group)}"
+        assert f'meta="parts[content]" content="{where}"' in record_html(group)
+        stored = folder / part_name(group) / "hearth-parts" / parts_file(group)
         assert stored.read_text(encoding="utf-8") == parts_meta(group)
 
 

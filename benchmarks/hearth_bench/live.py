@@ -24,7 +24,7 @@ def _free_port() -> int:
 
 
 def _wait_for_search_index(project: Path, started: float) -> None:
-    entry = project / "output/pagefind/pagefind-entry.json"
+    entry = project / "output/pagefind/parts.json"
     deadline = time.monotonic() + SETTLE_SECONDS
     while not (entry.is_file() and entry.stat().st_mtime >= started):
         if time.monotonic() > deadline:

@@ -1,42 +1,101 @@
-"""The Pagefind index of the search records, written on a thread beside the build.
+"""The Pagefind index of the search records, in parts, written on a thread beside the build.
 
-Pagefind reads one scratch page per record (``record_html``) and writes its bundle into
-the site's ``pagefind/`` folder; each group's parts go beside it (``parts_meta``).
+Pagefind has no incremental mode: it indexes everything it is given, every time. So the
+records are split into parts that change independently, one per year (``part_name``),
+and each part is its own Pagefind bundle in ``pagefind/<part>/``. The search page loads
+the newest part and merges the others in the browser with Pagefind's ``mergeIndex``;
+``pagefind/parts.json`` lists them, newest first. A part whose records, Pagefind's
+version and options are unchanged is not indexed again: its bundle is kept in the
+cache folder under a digest of exactly those (``part_key``) and copied from there.
+
+Pagefind reads one scratch page per record (``record_html``); each group's parts go
+beside its part's bundle (``parts_meta``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import json
+import logging
 import os
 import shutil
 import subprocess
 import tempfile
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pagefind_bin
 
-from hearth_search.records import SearchCaches, SearchRecord, parts_file, parts_meta
+from hearth_core.files import write_atomically
+from hearth_search.records import (
+    PARTS_FOLDER,
+    SearchCaches,
+    SearchRecord,
+    part_name,
+    parts_file,
+    parts_meta,
+)
+
+logger = logging.getLogger(__name__)
+
+PAGEFIND_VERSION = importlib.metadata.version("pagefind-bin")
+# What the search page reads: the parts, newest first.
+PARTS_LIST = "parts.json"
+# Each cached part lists its files with their digests; a part that does not match is rebuilt.
+MANIFEST = "hearth-part.json"
+# Pagefind's ready-made interfaces: the search page has its own, and never loads these.
+UNUSED = [
+    *("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css"),
+    *("pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js"),
+]
 
 
 class SearchIndexFailed(Exception):
     """Pagefind could not index the site; the message carries Pagefind's own."""
 
 
-PARTS_FOLDER = "hearth-parts"
-
-
-def _write_parts(records: list[SearchRecord], folder: Path) -> None:
-    (folder / PARTS_FOLDER).mkdir()
-    for record in records:
-        if record.parts:
-            (folder / PARTS_FOLDER / parts_file(record)).write_text(
-                parts_meta(record), encoding="utf-8"
-            )
-
-
 class SearchIndexCancelled(Exception):
     """A newer preview build started its own index: this one stopped part way."""
+
+
+@dataclass(frozen=True)
+class IndexPart:
+    """One part of the index: its records, and the digest of all its bundle depends on."""
+
+    name: str
+    records: tuple[SearchRecord, ...]
+    key: str
+
+
+def pagefind_options(language: str) -> list[str]:
+    """The options every part is indexed with; they are part of each part's key."""
+    return ["--silent", "--force-language", language]
+
+
+def part_key(records: tuple[SearchRecord, ...], language: str) -> str:
+    """A digest of exactly what a part's bundle is made from: its records' pages and
+    parts files, in order, Pagefind's version and the options it is run with."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(json.dumps([PAGEFIND_VERSION, pagefind_options(language)]).encode())
+    for record in records:
+        for text in (record.page, parts_meta(record) if record.parts else ""):
+            encoded = text.encode()
+            digest.update(len(encoded).to_bytes(8, "little") + encoded)
+    return digest.hexdigest()
+
+
+def plan_parts(records: list[SearchRecord], language: str) -> list[IndexPart]:
+    """``records`` split into parts, newest first; the pages must still be there."""
+    by_part: dict[str, list[SearchRecord]] = {}
+    for record in records:
+        by_part.setdefault(part_name(record), []).append(record)
+    return [
+        IndexPart(name, tuple(group), part_key(tuple(group), language))
+        for name, group in sorted(by_part.items(), reverse=True)
+    ]
 
 
 def write_search_index(
@@ -45,38 +104,159 @@ def write_search_index(
     language: str,
     cancelled: threading.Event | None = None,
     scratch: tempfile.TemporaryDirectory | None = None,
+    cache: Path | None = None,
+    parts: list[IndexPart] | None = None,
+    missing: list[IndexPart] | None = None,
 ) -> Path:
-    """Write the Pagefind bundle to ``output``/pagefind, replacing any earlier one.
+    """Write the parts of the index to ``output``/pagefind, replacing any earlier index.
 
-    ``scratch``, from ``scratch_site(records)``, is Pagefind's input if already written.
-    Setting ``cancelled`` stops it part way, Pagefind included, with SearchIndexCancelled.
+    ``parts``, ``missing`` and ``scratch``, from ``plan_parts``, ``missing_parts`` and
+    ``scratch_site(missing)``, are used if already made. A part found in ``cache`` is
+    copied from there; the others are indexed and kept there. Setting ``cancelled``
+    stops it part way, Pagefind included, with SearchIndexCancelled.
     """
     cancelled = cancelled or threading.Event()
     folder = output / "pagefind"
-    # A rebuild in one folder (autoreload) must not serve chunks of the previous index.
-    shutil.rmtree(folder, ignore_errors=True)
-    if not records:
-        return folder  # Pagefind refuses an empty index; the search page says search is off.
-    with scratch or scratch_site(records, cancelled) as site:
-        command = [str(pagefind_bin.get_executable()), "--site", site, "--silent"]
-        command += ["--output-path", str(folder.resolve()), "--force-language", language]
-        returncode, messages = _run_unless_cancelled(command, cancelled)
-    if returncode != 0:
-        raise SearchIndexFailed(f"search: Pagefind could not index the site:\n{messages}")
-    _write_parts(records, folder)
+    parts = plan_parts(records, language) if parts is None else parts
+    if not parts:
+        # A rebuild in one folder (autoreload) must not serve chunks of the previous index;
+        # Pagefind refuses an empty index, and the search page says search is off.
+        shutil.rmtree(folder, ignore_errors=True)
+        return folder
+    with tempfile.TemporaryDirectory(prefix="hearth-parts-") as built_here:
+        store = cache or Path(built_here)
+        missing = missing_parts(parts, store) if missing is None else missing
+        if missing:
+            with scratch or scratch_site(missing, cancelled) as site:
+                for part in missing:
+                    _index_part(part, Path(site) / part.name, store, language, cancelled)
+        _publish(parts, store, folder)
+    if cache is not None:
+        _forget_other_parts(cache, {part.key for part in parts})
     return folder
 
 
+def missing_parts(parts: list[IndexPart], cache: Path | None) -> list[IndexPart]:
+    """The parts that ``cache`` holds no whole bundle of: those Pagefind must index."""
+    if cache is None:
+        return list(parts)
+    return [part for part in parts if not _cached_part(cache / part.key)]
+
+
+def _index_part(
+    part: IndexPart, site: Path, store: Path, language: str, cancelled: threading.Event
+) -> None:
+    """Index one part into ``store``/key: built beside it, then renamed into place whole."""
+    store.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{part.key}.", dir=store))
+    try:
+        bundle = building / "bundle"
+        command = [str(pagefind_bin.get_executable()), "--site", str(site)]
+        command += ["--output-path", str(bundle), *pagefind_options(language)]
+        returncode, messages = _run_unless_cancelled(command, cancelled)
+        if returncode != 0:
+            raise SearchIndexFailed(f"search: Pagefind could not index the site:\n{messages}")
+        for name in UNUSED:
+            (bundle / name).unlink(missing_ok=True)
+        _write_parts(part.records, bundle)
+        _write_manifest(bundle)
+        shutil.rmtree(store / part.key, ignore_errors=True)
+        os.replace(bundle, store / part.key)
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+
+
+def _write_parts(records: tuple[SearchRecord, ...], folder: Path) -> None:
+    (folder / PARTS_FOLDER).mkdir()
+    for record in records:
+        if record.parts:
+            (folder / PARTS_FOLDER / parts_file(record)).write_text(
+                parts_meta(record), encoding="utf-8"
+            )
+
+
+def _files(bundle: Path) -> dict[str, str]:
+    return {
+        path.relative_to(bundle).as_posix(): hashlib.blake2b(
+            path.read_bytes(), digest_size=16
+        ).hexdigest()
+        for path in sorted(bundle.rglob("*"))
+        if path.is_file() and path.name != MANIFEST
+    }
+
+
+def _write_manifest(bundle: Path) -> None:
+    write_atomically(bundle / MANIFEST, json.dumps(_files(bundle)).encode())
+
+
+def _cached_part(bundle: Path) -> bool:
+    """Whether ``bundle`` is a whole part, every file as it was written."""
+    if not bundle.is_dir():
+        return False
+    try:
+        whole = json.loads((bundle / MANIFEST).read_text(encoding="utf-8")) == _files(bundle)
+    except (OSError, ValueError):
+        whole = False
+    if not whole:
+        logger.warning("search: the cached index part %s is damaged; indexing it again", bundle)
+        shutil.rmtree(bundle, ignore_errors=True)
+    return whole
+
+
+def _publish(parts: list[IndexPart], store: Path, folder: Path) -> None:
+    """Copy the parts into ``folder`` as a whole: written beside it, then swapped in."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=".pagefind.", dir=folder.parent))
+    try:
+        for part in parts:
+            shutil.copytree(store / part.key, fresh / part.name)
+            (fresh / part.name / MANIFEST).unlink()
+        names = [part.name for part in parts]
+        (fresh / PARTS_LIST).write_text(json.dumps({"parts": names}), encoding="utf-8")
+        os.chmod(fresh, 0o755)
+        old = folder.with_name(f".{folder.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            os.replace(folder, old)
+        os.replace(fresh, folder)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _forget_other_parts(cache: Path, keep: set[str]) -> None:
+    """The cache keeps the parts of the last index only: it does not grow build by build."""
+    for entry in cache.iterdir() if cache.is_dir() else ():
+        if entry.name not in keep and not entry.name.startswith("."):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def indexed_pages(folder: Path) -> int:
+    """How many records the index in ``folder`` holds, over all its parts."""
+    names = json.loads((folder / PARTS_LIST).read_text(encoding="utf-8"))["parts"]
+    total = 0
+    for name in names:
+        entry = json.loads((folder / name / "pagefind-entry.json").read_text(encoding="utf-8"))
+        total += sum(language["page_count"] for language in entry["languages"].values())
+    return total
+
+
 def scratch_site(
-    records: list[SearchRecord], cancelled: threading.Event | None = None
+    parts: list[IndexPart], cancelled: threading.Event | None = None
 ) -> tempfile.TemporaryDirectory:
-    """A folder of one page per record for Pagefind to read, deleted when its ``with`` ends."""
+    """A folder of one page per record, a folder per part, for Pagefind to read;
+    deleted when its ``with`` ends."""
+    records = [record for part in parts for record in part.records]
     scratch = tempfile.TemporaryDirectory(prefix="hearth-search-", dir=_scratch_parent(records))
     try:
-        for number, record in enumerate(records):
-            if cancelled and cancelled.is_set():
-                raise SearchIndexCancelled
-            Path(scratch.name, f"{number}.html").write_text(record.page, encoding="utf-8")
+        for part in parts:
+            (Path(scratch.name) / part.name).mkdir()
+            for number, record in enumerate(part.records):
+                if cancelled and cancelled.is_set():
+                    raise SearchIndexCancelled
+                Path(scratch.name, part.name, f"{number}.html").write_text(
+                    record.page, encoding="utf-8"
+                )
     except BaseException:
         scratch.cleanup()
         raise
@@ -137,6 +317,8 @@ class SearchIndexJob:
         caches: SearchCaches,
         supersede: bool = False,
         scratch: tempfile.TemporaryDirectory | None = None,
+        cache: Path | None = None,
+        parts: tuple[list[IndexPart], list[IndexPart]] | None = None,
     ) -> None:
         running = caches.running
         if running:
@@ -148,7 +330,9 @@ class SearchIndexJob:
         self._error: Exception | None = None
         self._cancelled = threading.Event()
         self._thread = threading.Thread(
-            target=self._run, args=(records, output, language, scratch), name="search-index"
+            target=self._run,
+            args=(records, output, language, scratch, cache, parts),
+            name="search-index",
         )
         self._thread.start()
 
@@ -158,9 +342,15 @@ class SearchIndexJob:
         output: Path,
         language: str,
         scratch: tempfile.TemporaryDirectory | None,
+        cache: Path | None,
+        parts: tuple[list[IndexPart], list[IndexPart]] | None,
     ) -> None:
+        """``parts`` are all the parts and those missing from ``cache``, if known."""
         try:
-            write_search_index(records(), output, language, self._cancelled, scratch)
+            every, missing = parts or (None, None)
+            made = records()
+            cancelled = self._cancelled
+            write_search_index(made, output, language, cancelled, scratch, cache, every, missing)
         except SearchIndexCancelled:
             pass
         except Exception as error:  # re-raised in the build's own thread by wait()

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from hearth_search.pagefind import SearchIndexJob
 
 KINDS = {"issue": "Issue", "link": "Link", "discussion": "Discussion"}
+# Beside each part's Pagefind bundle: the parts files of its groups (``parts_file``).
+PARTS_FOLDER = "hearth-parts"
 
 
 @dataclass(frozen=True)
@@ -300,6 +302,17 @@ def parts_meta(record: SearchRecord) -> str:
     return json.dumps(compact, separators=(",", ":"), ensure_ascii=False)
 
 
+def part_name(record: SearchRecord) -> str:
+    """The part of the index a record belongs to: the year of its date.
+
+    Years are parts that change independently: a new issue, a member's new link or a
+    thread's new activity change this year's part, and last year's stay as indexed.
+    They hold no dates in common either, so results sorted by date are the parts'
+    own sorted results one part after the other, newest part first.
+    """
+    return f"{record.date.year:04d}"
+
+
 def parts_file(record: SearchRecord) -> str:
     """The name of the file that holds a group's ``parts_meta``, beside Pagefind's bundle.
 
@@ -338,7 +351,8 @@ def record_html(record: SearchRecord) -> str:
         # No <h1>: a group's title is no result, and a query that matched it would
         # give the search page a group with no link in it to show.
         fields.append(field("data-pagefind-meta", "title", record.title))
-        fields.append(field("data-pagefind-meta", "parts", parts_file(record)))
+        where = f"{part_name(record)}/{PARTS_FOLDER}/{parts_file(record)}"
+        fields.append(field("data-pagefind-meta", "parts", where))
         heading = ""
     else:
         heading = f"<h1>{escape(record.title)}</h1>"

@@ -14,7 +14,13 @@ from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
 from hearth_core.state import STATE_KEY, BuildState, build_state
 from hearth_core.stored import store_pending
-from hearth_search.pagefind import SearchIndexJob, forget_pages, scratch_site
+from hearth_search.pagefind import (
+    SearchIndexJob,
+    forget_pages,
+    missing_parts,
+    plan_parts,
+    scratch_site,
+)
 from hearth_search.records import (
     SearchCaches,
     SearchRecord,
@@ -92,11 +98,30 @@ class SearchGenerator(Generator):
         they would wait their turns with the writing of the pages.
         """
         records = with_pages(self.records())
-        scratch = scratch_site(records) if records else None
+        output, language, cache = (
+            Path(self.output_path),
+            self.settings["DEFAULT_LANG"],
+            self.cache(),
+        )
+        parts = plan_parts(records, language)
+        missing = missing_parts(parts, cache)
+        scratch = scratch_site(missing) if missing else None
         forget_pages(records)  # a preview does not come here: it keeps them
-        output, language = Path(self.output_path), self.settings["DEFAULT_LANG"]
-        self.job = SearchIndexJob(lambda: records, output, language, self.caches, scratch=scratch)
+        self.job = SearchIndexJob(
+            lambda: records,
+            output,
+            language,
+            self.caches,
+            scratch=scratch,
+            cache=cache,
+            parts=(parts, missing),
+        )
         return self.job
+
+    def cache(self) -> Path | None:
+        """Where the index's parts are kept from one build to the next, if anywhere."""
+        folder = self.settings.get("CACHE_PATH")
+        return Path(folder, "search-parts") if folder else None
 
     def generate_output(self, writer: Any) -> None:
         writer.write_file(
@@ -131,7 +156,9 @@ def start_preview_index(pelican: Any) -> None:
     generator, caches.waiting = caches.waiting, None
     if generator is not None:
         output, language = Path(generator.output_path), generator.settings["DEFAULT_LANG"]
-        generator.job = SearchIndexJob(generator.records, output, language, caches, supersede=True)
+        generator.job = SearchIndexJob(
+            generator.records, output, language, caches, supersede=True, cache=generator.cache()
+        )
 
 
 def remove_stale_pages(pelican: Any) -> None:

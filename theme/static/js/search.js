@@ -1,4 +1,6 @@
 // The /search/ page: Pagefind's API, loaded from this site, behind a plain form.
+// The index is in parts, one per year (hearth_search/pagefind.py): parts.json lists
+// them newest first; the newest part's Pagefind loads, and merges the others.
 const form = document.querySelector(".search-form");
 const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
@@ -34,7 +36,7 @@ function score(section) {
 
 // A grouped record (a month of member links) holds one result per section the
 // query matched, kept to the chosen topic: the record's topics are all of theirs.
-// Its parts are written compactly to a file of its own (hearth_site/search.py,
+// Its parts are written compactly to a file of its own (hearth_search/records.py,
 // parts_meta), which data.meta.parts names: each part is
 // [day, label number, tag numbers, address if not the record's page and anchor].
 function partsOf(data, wanted) {
@@ -70,7 +72,7 @@ function withParts(data) {
   if (!data.meta.parts) return data;
   const name = data.meta.parts;
   if (!partsFiles.has(name)) {
-    const url = `${form.dataset.bundle}hearth-parts/${name}`;
+    const url = `${form.dataset.bundle}${name}`;
     partsFiles.set(name, fetch(url).then((response) => response.json()));
   }
   return partsFiles.get(name).then((parts) => ({ ...data, parts }));
@@ -80,10 +82,35 @@ function byDate(direction) {
   return (a, b) => (direction === "asc" ? a.date.localeCompare(b.date) : b.date.localeCompare(a.date));
 }
 
+// Each part carries a filter of its own name, so that a search can ask one part alone.
+async function loadParts() {
+  const response = await fetch(`${form.dataset.bundle}parts.json`);
+  const { parts } = await response.json();
+  const pagefind = await import(`${form.dataset.bundle}${parts[0]}/pagefind.js`);
+  await pagefind.options({ mergeFilter: { part: parts[0] } });
+  const base = new URL(form.dataset.bundle, location.href).href;
+  await Promise.all(
+    parts.slice(1).map((name) => pagefind.mergeIndex(`${base}${name}/`, { mergeFilter: { part: name } })),
+  );
+  return { pagefind, parts };
+}
+
+// Sorted by date, the merged results would interleave the parts by their rank in each
+// (Pagefind's merge orders by score, and a sorted part's score is its rank): the parts
+// hold no dates in common, so the sorted results are each part's, one part after another.
+async function sortedSearch(pagefind, parts, query, options) {
+  const order = options.sort.date === "asc" ? [...parts].reverse() : parts;
+  const searches = order.map((part) =>
+    pagefind.search(query, { ...options, filters: { ...options.filters, part } }),
+  );
+  const found = await Promise.all(searches);
+  return { results: found.flatMap((search) => (search ? search.results : [])) };
+}
+
 async function start() {
-  let pagefind;
+  let pagefind, parts;
   try {
-    pagefind = await import(form.dataset.bundle + "pagefind.js");
+    ({ pagefind, parts } = await loadParts());
   } catch {
     status.textContent = "Search could not load. Browse the issues, topics and links instead.";
     return;
@@ -135,7 +162,9 @@ async function start() {
       return;
     }
     const asked = ++latest;
-    const search = await pagefind.search(wanted.query, options);
+    const search = wanted.sort
+      ? await sortedSearch(pagefind, parts, wanted.query, options)
+      : await pagefind.search(wanted.query, options);
     if (asked !== latest || !search) return;
     // Pagefind matches words in a record's metadata too (a month's title, its parts'
     // topics); such a record has no words in its text and no section to show, and
