@@ -15,7 +15,6 @@ from hearth_search.pagefind import write_search_index
 from hearth_search.records import (
     SearchRecord,
     by_month,
-    part_name,
     parts_file,
     parts_meta,
     record_html,
@@ -313,9 +312,8 @@ def test_a_group_s_parts_are_a_file_beside_the_index_which_its_metadata_names(tm
     assert len(names) == 2, "one file per group"
     for group in groups:
         # Pagefind keeps only the file's name: the parts would cost it a third of its time.
-        where = f"{part_name(group)}/hearth-parts/{parts_file(group)}"
-        assert f'meta="parts[content]" content="{where}"' in record_html(group)
-        stored = folder / part_name(group) / "hearth-parts" / parts_file(group)
+        assert f'meta="parts[content]" content="{parts_file(group)}"' in record_html(group)
+        stored = folder / "hearth-parts" / parts_file(group)
         assert stored.read_text(encoding="utf-8") == parts_meta(group)
 
 

@@ -87,11 +87,14 @@ def part_key(records: tuple[SearchRecord, ...], language: str) -> str:
     return digest.hexdigest()
 
 
-def plan_parts(records: list[SearchRecord], language: str) -> list[IndexPart]:
-    """``records`` split into parts, newest first; the pages must still be there."""
+def plan_parts(
+    records: list[SearchRecord], language: str, split: Callable[[SearchRecord], str] = part_name
+) -> list[IndexPart]:
+    """``records`` split into parts by ``split``, the newest part (the greatest name)
+    first; the records' pages must still be there."""
     by_part: dict[str, list[SearchRecord]] = {}
     for record in records:
-        by_part.setdefault(part_name(record), []).append(record)
+        by_part.setdefault(split(record), []).append(record)
     return [
         IndexPart(name, tuple(group), part_key(tuple(group), language))
         for name, group in sorted(by_part.items(), reverse=True)
@@ -107,6 +110,7 @@ def write_search_index(
     cache: Path | None = None,
     parts: list[IndexPart] | None = None,
     missing: list[IndexPart] | None = None,
+    split: Callable[[SearchRecord], str] = part_name,
 ) -> Path:
     """Write the parts of the index to ``output``/pagefind, replacing any earlier index.
 
@@ -117,7 +121,7 @@ def write_search_index(
     """
     cancelled = cancelled or threading.Event()
     folder = output / "pagefind"
-    parts = plan_parts(records, language) if parts is None else parts
+    parts = plan_parts(records, language, split) if parts is None else parts
     if not parts:
         # A rebuild in one folder (autoreload) must not serve chunks of the previous index;
         # Pagefind refuses an empty index, and the search page says search is off.
@@ -211,8 +215,15 @@ def _publish(parts: list[IndexPart], store: Path, folder: Path) -> None:
         for part in parts:
             shutil.copytree(store / part.key, fresh / part.name)
             (fresh / part.name / MANIFEST).unlink()
+            # The parts files of all of them together, where the search page looks.
+            shutil.copytree(
+                fresh / part.name / PARTS_FOLDER, fresh / PARTS_FOLDER, dirs_exist_ok=True
+            )
+            shutil.rmtree(fresh / part.name / PARTS_FOLDER)
         names = [part.name for part in parts]
-        (fresh / PARTS_LIST).write_text(json.dumps({"parts": names}), encoding="utf-8")
+        pages = {part.name: len(part.records) for part in parts}
+        listed = json.dumps({"parts": names, "pages": pages})
+        (fresh / PARTS_LIST).write_text(listed, encoding="utf-8")
         os.chmod(fresh, 0o755)
         old = folder.with_name(f".{folder.name}.old")
         shutil.rmtree(old, ignore_errors=True)
@@ -251,16 +262,24 @@ def scratch_site(
     try:
         for part in parts:
             (Path(scratch.name) / part.name).mkdir()
-            for number, record in enumerate(part.records):
+            for record in part.records:
                 if cancelled and cancelled.is_set():
                     raise SearchIndexCancelled
-                Path(scratch.name, part.name, f"{number}.html").write_text(
-                    record.page, encoding="utf-8"
-                )
+                page = Path(scratch.name, part.name, scratch_name(record))
+                while page.exists():  # two records alike in all of kind, address and title
+                    page = page.with_name(f"{page.stem}-.html")
+                page.write_text(record.page, encoding="utf-8")
     except BaseException:
         scratch.cleanup()
         raise
     return scratch
+
+
+def scratch_name(record: SearchRecord) -> str:
+    """The file Pagefind reads a record from, named the same in any part: the record's
+    id in the index comes from it, and the search page orders equal scores by id."""
+    digest = hashlib.blake2b(f"{record.kind} {record.url} {record.title}".encode(), digest_size=10)
+    return f"{digest.hexdigest()}.html"
 
 
 def forget_pages(records: list[SearchRecord]) -> None:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from hearth_search.pagefind import SearchIndexJob
 
 KINDS = {"issue": "Issue", "link": "Link", "discussion": "Discussion"}
-# Beside each part's Pagefind bundle: the parts files of its groups (``parts_file``).
+# Beside the index's parts: the parts files of every group (``parts_file``).
 PARTS_FOLDER = "hearth-parts"
 
 
@@ -351,8 +351,7 @@ def record_html(record: SearchRecord) -> str:
         # No <h1>: a group's title is no result, and a query that matched it would
         # give the search page a group with no link in it to show.
         fields.append(field("data-pagefind-meta", "title", record.title))
-        where = f"{part_name(record)}/{PARTS_FOLDER}/{parts_file(record)}"
-        fields.append(field("data-pagefind-meta", "parts", where))
+        fields.append(field("data-pagefind-meta", "parts", parts_file(record)))
         heading = ""
     else:
         heading = f"<h1>{escape(record.title)}</h1>"

@@ -72,7 +72,7 @@ function withParts(data) {
   if (!data.meta.parts) return data;
   const name = data.meta.parts;
   if (!partsFiles.has(name)) {
-    const url = `${form.dataset.bundle}${name}`;
+    const url = `${form.dataset.bundle}hearth-parts/${name}`;
     partsFiles.set(name, fetch(url).then((response) => response.json()));
   }
   return partsFiles.get(name).then((parts) => ({ ...data, parts }));
@@ -82,17 +82,57 @@ function byDate(direction) {
   return (a, b) => (direction === "asc" ? a.date.localeCompare(b.date) : b.date.localeCompare(a.date));
 }
 
+// Scores that ignore a record's length: a length counts against the average of the
+// record's own part, which one index would not have (see ranked below).
+const RANKING = { pageLength: 0 };
+
 // Each part carries a filter of its own name, so that a search can ask one part alone.
 async function loadParts() {
   const response = await fetch(`${form.dataset.bundle}parts.json`);
-  const { parts } = await response.json();
+  const { parts, pages } = await response.json();
   const pagefind = await import(`${form.dataset.bundle}${parts[0]}/pagefind.js`);
-  await pagefind.options({ mergeFilter: { part: parts[0] } });
+  await pagefind.options({ mergeFilter: { part: parts[0] }, ranking: RANKING });
   const base = new URL(form.dataset.bundle, location.href).href;
   await Promise.all(
-    parts.slice(1).map((name) => pagefind.mergeIndex(`${base}${name}/`, { mergeFilter: { part: name } })),
+    parts
+      .slice(1)
+      .map((name) => pagefind.mergeIndex(`${base}${name}/`, { mergeFilter: { part: name }, ranking: RANKING })),
   );
-  return { pagefind, parts };
+  return { pagefind, parts, pages };
+}
+
+// Pagefind's BM25 weighs each word by its rarity among the records of one index
+// (pagefind_web's calculate_idf): merged parts would each weigh it by their own, and
+// a word common in one year and rare in another would rank that year's records first.
+// So the page weighs each word once over all the parts, as one index would: it asks
+// each part for the word alone, counts the records that hold it, and moves each
+// record's score from its part's weight to the whole index's. A record's score for
+// one word is its part's weight times what does not depend on the part (with page
+// lengths ignored, RANKING), so the ranking is the same in one part or in many.
+function rarity(total, holding) {
+  return Math.log((total - holding + 0.5) / (holding + 0.5) + 1);
+}
+
+async function ranked(pagefind, parts, pages, query, results) {
+  const words = [...new Set(query.toLowerCase().split(/\s+/).filter(Boolean))];
+  const total = parts.reduce((sum, part) => sum + pages[part], 0);
+  const scores = new Map();
+  for (const word of words) {
+    const byPart = await Promise.all(
+      parts.map((part) => pagefind.search(word, { filters: { part } })),
+    );
+    const holding = byPart.reduce((sum, found) => sum + (found ? found.results.length : 0), 0);
+    byPart.forEach((found, index) => {
+      const own = rarity(pages[parts[index]], found ? found.results.length : 0);
+      for (const result of found ? found.results : []) {
+        const moved = own > 0 ? (result.score / own) * rarity(total, holding) : 0;
+        scores.set(result.id, (scores.get(result.id) || 0) + moved);
+      }
+    });
+  }
+  const score = (result) => scores.get(result.id) || 0;
+  // Equal scores in the order of the records' ids, which do not depend on the parts.
+  return [...results].sort((a, b) => score(b) - score(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 // Sorted by date, the merged results would interleave the parts by their rank in each
@@ -108,9 +148,9 @@ async function sortedSearch(pagefind, parts, query, options) {
 }
 
 async function start() {
-  let pagefind, parts;
+  let pagefind, parts, pages;
   try {
-    ({ pagefind, parts } = await loadParts());
+    ({ pagefind, parts, pages } = await loadParts());
   } catch {
     status.textContent = "Search could not load. Browse the issues, topics and links instead.";
     return;
@@ -169,7 +209,12 @@ async function start() {
     // Pagefind matches words in a record's metadata too (a month's title, its parts'
     // topics); such a record has no words in its text and no section to show, and
     // fetching them all found nothing and cost a megabyte. Its text says all it shows.
-    const results = search.results.filter((result) => result.words.length > 0);
+    let results = search.results.filter((result) => result.words.length > 0);
+    // A quoted phrase is matched, not weighed: its records come as Pagefind gives them.
+    if (!wanted.sort && !wanted.query.includes('"')) {
+      results = await ranked(pagefind, parts, pages, wanted.query, results);
+      if (asked !== latest) return;
+    }
     const state = { asked, wanted, results, next: 0, entries: [], shown: SHOWN };
     await fill(state, SHOWN);
     if (asked !== latest) return;
