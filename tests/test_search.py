@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from hearth_issues.source import issue_file_name
-from hearth_search.pagefind import write_search_index
+from hearth_search.pagefind import indexed_pages, part_key, write_search_index
 from hearth_search.records import (
     SearchRecord,
     by_month,
@@ -53,11 +54,11 @@ def write_issues(folder: Path, count: int) -> None:
         (folder / issue_file_name(n, f"issue-{n}")).write_text(header + BODY.format(n=n))
 
 
-def test_the_build_indexes_the_site_under_pagefind_in_one_part_a_year(demo_site):
+def test_the_build_indexes_the_site_under_pagefind_in_a_recent_part_and_an_archive(demo_site):
     bundle = demo_site / "pagefind"
     parts = json.loads((bundle / "parts.json").read_text())["parts"]
-    assert parts == sorted(parts, reverse=True) and len(parts) > 1, "newest year first"
-    assert (bundle / parts[0] / "pagefind.js").is_file()
+    assert parts == ["recent", "archive"], "the newest first"
+    assert (bundle / "recent" / "pagefind.js").is_file()
     for part in parts:
         assert list((bundle / part / "fragment").iterdir())
         assert not (bundle / part / "playground").exists()
@@ -384,3 +385,179 @@ def test_issues_are_indexed_without_their_inline_tags_into_the_very_same_index(t
         for n, record in zip((1, 2), records, strict=True)
     ]
     assert index(records, tmp_path / "stripped") == index(as_written, tmp_path / "as-written")
+
+
+# The benchmark's queries: words of its archive (hearth_bench.archive.VOCABULARY), alone and
+# in pairs, as readers of that newsletter would type them.
+BENCHMARK_QUERIES = [
+    *("kilns", "fonts", "keyboards", "birdhouses", "typography", "contrast", "notebooks"),
+    *("zines", "quilts budgets", "shipping late", "weekend project", "paper folds"),
+]
+
+
+@pytest.fixture(scope="module")
+def parts_and_one_index(tmp_path_factory):
+    """The benchmark's archive, a few hundred records over six years, built once; and
+    the same site with its records in one index instead of a recent part and an archive."""
+    from hearth_bench.archive import WEEKLY_LINK_LIMIT, ArchiveShape, write_archive
+    from hearth_core.state import BuildState
+    from hearth_search.records import SearchCaches
+    from pelicanconf import HEARTH_MEMBERS
+
+    root = tmp_path_factory.mktemp("parts")
+    write_archive(
+        root / "content", ArchiveShape(issues=300, members=20, links=2000, discussions=200)
+    )
+    state = BuildState()
+    members = {**HEARTH_MEMBERS, "weekly_link_limit": WEEKLY_LINK_LIMIT}
+    parts = build_site(root / "content", root / "parts", state, HEARTH_MEMBERS=members)
+    caches = state.part(SearchCaches)
+    assert caches.community is not None
+    records = [record for _made, record in caches.issue_records.values()] + caches.community[1]
+    one = shutil.copytree(parts, root / "one", ignore=shutil.ignore_patterns("pagefind"))
+    write_search_index(records, one, "en", split=lambda _record: "all")
+    return parts, one
+
+
+def first_ten(search_page, url, query):
+    tab, _requested = search_page(url)
+    search(tab, query)
+    return result_links(tab)[:10]
+
+
+def test_parts_merged_give_the_first_10_results_of_one_index(search_page, parts_and_one_index):
+    parts, one = parts_and_one_index
+    assert json.loads((parts / "pagefind/parts.json").read_text())["parts"] == ["recent", "archive"]
+    assert indexed_pages(parts / "pagefind") == indexed_pages(one / "pagefind") > 300
+    with served(parts) as in_parts, served(one) as in_one:
+        for query in BENCHMARK_QUERIES:
+            expected = first_ten(search_page, in_one, query)
+            assert len(expected) == 10, query
+            assert set(first_ten(search_page, in_parts, query)) == set(expected), query
+
+
+def test_one_query_over_the_parts_of_the_benchmark_s_archive_transfers_under_300_kb(
+    search_page, parts_and_one_index
+):
+    parts, _one = parts_and_one_index
+    with served(parts) as url:
+        tab, requested = search_page(url)
+        assert search(tab, "weekend project").count() == 10
+        tab.wait_for_load_state("networkidle")
+    search_files = [r for r in requested if urlsplit(r.url).path.startswith("/pagefind/")]
+    sizes = [r.sizes() for r in search_files]
+    transferred = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
+    detail = "\n".join(
+        f"{s['responseBodySize']} {r.url}" for r, s in zip(search_files, sizes, strict=True)
+    )
+    assert transferred < BUDGET, f"{transferred} bytes in {len(search_files)} requests\n{detail}"
+    assert {urlsplit(r.url).netloc for r in requested} == {urlsplit(url).netloc}
+
+
+def year_records(years: range, per_year: int = 3) -> list[SearchRecord]:
+    return [
+        SearchRecord(
+            f"/issues/{year}-{n}/",
+            f"Kilns of {year}, {n}",
+            "issue",
+            date(year, 3, n + 1),
+            ("kilns",),
+            f"<p>Firing notes {year} {n}.</p>",
+            f"Issue {n}",
+        )
+        for year in years
+        for n in range(per_year)
+    ]
+
+
+def by_year(record: SearchRecord) -> str:
+    return str(record.date.year)
+
+
+def cached_parts(cache: Path) -> dict[str, int]:
+    """Each cached part's folder, by name, with its inode: the same while it is kept as is."""
+    return {path.name: path.stat().st_ino for path in cache.iterdir()}
+
+
+def test_an_unchanged_part_is_not_indexed_again_and_a_changed_one_is(tmp_path):
+    cache, records = tmp_path / "cache", year_records(range(2021, 2025))
+    write_search_index(records, tmp_path / "first", "en", cache=cache, split=by_year)
+    before = cached_parts(cache)
+    assert len(before) == 4, "a part a year"
+    edited = [replace(records[0], title="Kilns, edited"), *records[1:]]
+    assert records[0].date.year == 2021
+    folder = write_search_index(edited, tmp_path / "second", "en", cache=cache, split=by_year)
+    after = cached_parts(cache)
+    kept = {name: inode for name, inode in after.items() if before.get(name) == inode}
+    assert len(kept) == 3 and len(after) == 4, "the three other years were copied, not redone"
+    assert json.loads((folder / "parts.json").read_text()) == {
+        "parts": ["2024", "2023", "2022", "2021"],
+        "pages": {"2024": 3, "2023": 3, "2022": 3, "2021": 3},
+    }
+    assert indexed_pages(folder) == 12
+    # Pagefind's bytes differ run to run: the years kept are the very bundles of the first.
+    first, second = _bundle_files(tmp_path / "first/pagefind"), _bundle_files(folder)
+    for year in ("2022", "2023", "2024"):
+        assert {n: b for n, b in first.items() if n.startswith(year)} == {
+            n: b for n, b in second.items() if n.startswith(year)
+        }
+    assert {n for n in first if n.startswith("2021/fragment")} != {
+        n for n in second if n.startswith("2021/fragment")
+    }, "the edited year is indexed again"
+
+
+def _bundle_files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_part_s_key_is_its_records_pagefind_s_version_and_options(monkeypatch):
+    from hearth_search import pagefind
+
+    records = tuple(year_records(range(2024, 2025)))
+    key = part_key(records, "en")
+    assert part_key(records, "en") == key
+    assert part_key(records[:2], "en") != key
+    assert part_key((replace(records[0], body_html="<p>other</p>"), *records[1:]), "en") != key
+    assert part_key(records, "de") != key, "another option"
+    monkeypatch.setattr(pagefind, "PAGEFIND_VERSION", "0.0.1")
+    assert part_key(records, "en") != key, "another Pagefind"
+
+
+def test_a_damaged_cached_part_is_ignored_with_a_note_and_indexed_again(tmp_path, caplog):
+    cache, records = tmp_path / "cache", year_records(range(2023, 2025))
+    write_search_index(records, tmp_path / "first", "en", cache=cache, split=by_year)
+    damaged = next(cache.iterdir())
+    chunk = next((damaged / "fragment").iterdir())
+    chunk.write_bytes(chunk.read_bytes()[:5])
+    folder = write_search_index(records, tmp_path / "second", "en", cache=cache, split=by_year)
+    notes = [r.getMessage() for r in caplog.records if "damaged" in r.getMessage()]
+    assert len(notes) == 1 and "\n" not in notes[0], notes
+    assert indexed_pages(folder) == 6
+    assert _bundle_files(folder).keys() == _bundle_files(tmp_path / "first/pagefind").keys()
+    assert (cache / damaged.name / "hearth-part.json").is_file(), "kept whole again"
+
+
+def test_a_part_half_written_into_the_cache_is_never_used(tmp_path, caplog):
+    # A build killed while Pagefind wrote: the folder beside the part, never the part.
+    cache, records = tmp_path / "cache", year_records(range(2024, 2025))
+    write_search_index(records, tmp_path / "first", "en", cache=cache)
+    (part,) = cache.iterdir()
+    (part / "hearth-part.json").unlink()
+    folder = write_search_index(records, tmp_path / "second", "en", cache=cache)
+    assert indexed_pages(folder) == 3
+    assert any("damaged" in r.getMessage() for r in caplog.records)
+
+
+def test_the_recent_part_begins_with_the_quarter_of_the_newest_issue():
+    from hearth_search.records import index_parts
+
+    issues = [SearchRecord(f"/i/{m}/", "t", "issue", date(2025, m, 5), (), "", "") for m in (1, 8)]
+    talk = SearchRecord("/discussions/", "t", "discussion", date(2026, 2, 1), (), "", "")
+    part = index_parts([*issues, talk])
+    assert [part(record) for record in (*issues, talk)] == ["archive", "recent", "recent"]
+    assert part(replace(issues[0], date=date(2025, 7, 1))) == "recent"
+    assert part(replace(issues[0], date=date(2025, 6, 30))) == "archive"

@@ -1,15 +1,16 @@
 """The Pagefind index of the search records, in parts, written on a thread beside the build.
 
 Pagefind has no incremental mode: it indexes everything it is given, every time. So the
-records are split into parts that change independently, one per year (``part_name``),
-and each part is its own Pagefind bundle in ``pagefind/<part>/``. The search page loads
-the newest part and merges the others in the browser with Pagefind's ``mergeIndex``;
+records are split into parts that change independently, the recent quarter and the
+archive before it (``index_parts``), and each part is its own Pagefind bundle in
+``pagefind/<part>/``. The search page loads the newest part and merges the others in
+the browser with Pagefind's ``mergeIndex``;
 ``pagefind/parts.json`` lists them, newest first. A part whose records, Pagefind's
 version and options are unchanged is not indexed again: its bundle is kept in the
 cache folder under a digest of exactly those (``part_key``) and copied from there.
 
-Pagefind reads one scratch page per record (``record_html``); each group's parts go
-beside its part's bundle (``parts_meta``).
+Pagefind reads one scratch page per record (``record_html``); the groups' parts files
+(``parts_meta``) go together in ``pagefind/hearth-parts/``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from hearth_search.records import (
     PARTS_FOLDER,
     SearchCaches,
     SearchRecord,
-    part_name,
+    index_parts,
     parts_file,
     parts_meta,
 )
@@ -87,17 +88,24 @@ def part_key(records: tuple[SearchRecord, ...], language: str) -> str:
     return digest.hexdigest()
 
 
+Split = Callable[[SearchRecord], str]
+
+
 def plan_parts(
-    records: list[SearchRecord], language: str, split: Callable[[SearchRecord], str] = part_name
+    records: list[SearchRecord], language: str, split: Split | None = None
 ) -> list[IndexPart]:
-    """``records`` split into parts by ``split``, the newest part (the greatest name)
-    first; the records' pages must still be there."""
+    """``records`` split into parts by ``split`` (``index_parts`` unless given), the part
+    with the newest record first; the records' pages must still be there."""
+    split = split or index_parts(records)
     by_part: dict[str, list[SearchRecord]] = {}
     for record in records:
         by_part.setdefault(split(record), []).append(record)
+    newest_first = sorted(
+        by_part.items(), key=lambda item: max(record.date for record in item[1]), reverse=True
+    )
     return [
         IndexPart(name, tuple(group), part_key(tuple(group), language))
-        for name, group in sorted(by_part.items(), reverse=True)
+        for name, group in newest_first
     ]
 
 
@@ -110,7 +118,7 @@ def write_search_index(
     cache: Path | None = None,
     parts: list[IndexPart] | None = None,
     missing: list[IndexPart] | None = None,
-    split: Callable[[SearchRecord], str] = part_name,
+    split: Split | None = None,
 ) -> Path:
     """Write the parts of the index to ``output``/pagefind, replacing any earlier index.
 

@@ -1,6 +1,6 @@
 // The /search/ page: Pagefind's API, loaded from this site, behind a plain form.
-// The index is in parts, one per year (hearth_search/pagefind.py): parts.json lists
-// them newest first; the newest part's Pagefind loads, and merges the others.
+// The index is in parts, the recent quarter and the archive (hearth_search/pagefind.py):
+// parts.json lists them newest first; the newest part's Pagefind loads, and merges the others.
 const form = document.querySelector(".search-form");
 const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
@@ -103,7 +103,7 @@ async function loadParts() {
 
 // Pagefind's BM25 weighs each word by its rarity among the records of one index
 // (pagefind_web's calculate_idf): merged parts would each weigh it by their own, and
-// a word common in one year and rare in another would rank that year's records first.
+// a word common in one part and rare in another would rank that part's records first.
 // So the page weighs each word once over all the parts, as one index would: it asks
 // each part for the word alone, counts the records that hold it, and moves each
 // record's score from its part's weight to the whole index's. A record's score for
