@@ -537,7 +537,9 @@ def test_a_damaged_cached_part_is_ignored_with_a_note_and_indexed_again(tmp_path
     notes = [r.getMessage() for r in caplog.records if "damaged" in r.getMessage()]
     assert len(notes) == 1 and "\n" not in notes[0], notes
     assert indexed_pages(folder) == 6
-    assert _bundle_files(folder).keys() == _bundle_files(tmp_path / "first/pagefind").keys()
+    # Pagefind names its metadata differently run to run; its records keep their names.
+    fragments = {name for name in _bundle_files(folder) if "/fragment/" in name}
+    assert fragments == {n for n in _bundle_files(tmp_path / "first/pagefind") if "/fragment/" in n}
     assert (cache / damaged.name / "hearth-part.json").is_file(), "kept whole again"
 
 
