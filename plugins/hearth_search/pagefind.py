@@ -135,6 +135,7 @@ def write_search_index(
         # Pagefind refuses an empty index, and the search page says search is off.
         shutil.rmtree(folder, ignore_errors=True)
         return folder
+    cache = cache if cache is None or _writable(cache) else None
     with tempfile.TemporaryDirectory(prefix="hearth-parts-") as built_here:
         store = cache or Path(built_here)
         missing = missing_parts(parts, store) if missing is None else missing
@@ -148,9 +149,19 @@ def write_search_index(
     return folder
 
 
+def _writable(cache: Path) -> bool:
+    """Whether parts can be kept in ``cache``: a read-only project still builds, as
+    ``hearth_core.stored`` does, with every part indexed."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(cache, os.W_OK)
+
+
 def missing_parts(parts: list[IndexPart], cache: Path | None) -> list[IndexPart]:
     """The parts that ``cache`` holds no whole bundle of: those Pagefind must index."""
-    if cache is None:
+    if cache is None or not _writable(cache):
         return list(parts)
     return [part for part in parts if not _cached_part(cache / part.key)]
 

@@ -130,7 +130,8 @@ async function ranked(pagefind, parts, pages, query, results) {
       }
     });
   }
-  const score = (result) => scores.get(result.id) || 0;
+  // To ten digits: the same score reached through two parts' weights may differ in its last bits.
+  const score = (result) => Number((scores.get(result.id) || 0).toPrecision(10));
   // Equal scores in the order of the records' ids, which do not depend on the parts.
   return [...results].sort((a, b) => score(b) - score(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
