@@ -48,10 +48,10 @@ PARTS_LIST = "parts.json"
 # Each cached part lists its files with their digests; a part that does not match is rebuilt.
 MANIFEST = "hearth-part.json"
 # Pagefind's ready-made interfaces: the search page has its own, and never loads these.
-UNUSED = [
+UNUSED = (
     *("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css"),
     *("pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js"),
-]
+)
 
 
 class SearchIndexFailed(Exception):
