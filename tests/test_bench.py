@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 
-from hearth_bench.archive import WEEKLY_LINK_LIMIT, ArchiveShape, write_archive
+import pelicanconf
+from hearth_bench.archive import WEEKLY_LINK_LIMIT, ArchiveShape, issue_text, write_archive
 from hearth_bench.measure import Measurement, measure
 from hearth_bench.report import bench_command, growth_table
 from hearth_bench.run import YARDSTICK, Figure, Report, cold_builds, format_report
+from hearth_issues.bodies import markdown_renderer
 from hearth_site.check import load_site_content
 from pelicanconf import HEARTH_MEMBERS
 from tests.sites import ROOT, settings_for
@@ -35,6 +39,59 @@ def test_the_same_scale_writes_the_same_files(tmp_path):
     one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*.*")}
     two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*.*")}
     assert one == two
+
+
+# What each kind of Markdown a real archive holds turns into, with the demo's MARKDOWN
+# setting: every extension it names (extra's parts, codehilite, toc) has work to do.
+VARIED_HTML = {
+    "nested lists": r"<li>[^<]*(<[^/][^>]*>[^<]*</[^>]*>[^<]*)*\n<(ul|ol)>",
+    "loose lists": r"<li>\n<p>",
+    "tables": r"<table>",
+    "aligned columns": r'<th style="text-align: (left|right|center);"',
+    "footnotes": r'<div class="footnote">',
+    "reference-style links": r'<a href="[^"]+"( title="[^"]*")?>[^<]*</a>',
+    "inline HTML": r"<kbd>|<mark>|<abbr title",
+    "HTML blocks with Markdown inside": r'<div class="callout">\n<p>',
+    "abbreviations": r'<abbr title="HyperText Markup Language">HTML</abbr>',
+    "definition lists": r"<dl>\n<dt>",
+    "attribute lists": r'<p class="(note|aside|lede)">',
+    "highlighted code": r'<div class="highlight"><pre><span></span><code><span class="',
+    "highlighted lines": r'<span class="hll">',
+    "headings with ids": r'<h[2-4] id="[a-z$£€%×0-9.-]+-\d+-\d+">',
+    "permalinks": r'<a class="headerlink" href="#',
+    "a table of contents": r'<div class="toc">',
+    "quotes": r"<blockquote>",
+    "images": r'<img alt="[^"]*" src="https://img',
+    "emoji": r"[\U0001F300-\U0001FAFF]",
+    "non-Latin text": r"[\u0370-\u04ff\u0600-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]",
+    "long lines": r"<p>[^\n]{1500,}</p>",
+}
+
+
+def test_the_archive_s_markdown_is_as_varied_as_a_real_archive_s():
+    renderer = markdown_renderer(pelicanconf.MARKDOWN)
+    sources = [issue_text(number, 700, None).split("\n\n", 1)[1] for number in range(640, 700)]
+    html = []
+    for source in sources:
+        renderer.reset()
+        html.append(renderer.convert(source))
+    missing = [name for name, shape in VARIED_HTML.items() if not re.search(shape, "".join(html))]
+    assert missing == []
+    fences = Counter(re.findall(r"^(?:```|~~~)(\w+)", "\n".join(sources), re.MULTILINE))
+    assert len(fences) >= 6, f"code in several languages, not {sorted(fences)}"
+
+
+def test_the_archive_s_shapes_vary_from_block_to_block():
+    # A fast path tuned to one generated shape must not be what the benchmark measures:
+    # lists, tables and paragraphs differ in their markers, widths and lengths.
+    text = "\n".join(issue_text(number, 700, None) for number in range(600, 700))
+    markers = Counter(re.findall(r"^ *([-*+]|\d+\.) ", text, re.MULTILINE))
+    assert {"-", "*", "+"} <= set(markers) and any(m[0].isdigit() for m in markers)
+    columns = {line.count("|") for line in text.splitlines() if line.startswith("|")}
+    assert len(columns) >= 4
+    lengths = [len(line) for line in text.splitlines() if line]
+    assert min(lengths) < 20 and max(lengths) > 2_000
+    assert len(set(re.findall(r"^\s*\[\^\d+\]: ", text, re.MULTILINE))) > 1
 
 
 def test_scale_one_is_the_issue_s_archive_and_two_doubles_it():
