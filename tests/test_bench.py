@@ -11,7 +11,9 @@ import pytest
 
 import pelicanconf
 from hearth_bench.archive import WEEKLY_LINK_LIMIT, ArchiveShape, issue_text, write_archive
+from hearth_bench.fresh import EDITED, FreshRebuilds, fresh_rebuilds
 from hearth_bench.measure import Measurement, measure
+from hearth_bench.rebuild import NEW_LINK
 from hearth_bench.report import bench_command, growth_table
 from hearth_bench.run import YARDSTICK, Figure, Report, cold_builds, format_report
 from hearth_issues.bodies import markdown_renderer
@@ -103,7 +105,7 @@ def _report(scale: float, build: float) -> Report:
     figures = (
         Figure("cold full build", "s", build, 10.0, "≤ 0.6 × plain", build <= 6.0),
         Figure("invoke email, one issue", "s", 0.5, None, "≤ 1 s", True),
-        Figure("memory against a yardstick", "MiB", 300.0, 200.0, YARDSTICK, None),
+        Figure("memory against plain Pelican alone", "MiB", 300.0, 200.0, YARDSTICK, None),
     )
     return Report(scale, ArchiveShape.at_scale(scale), figures)
 
@@ -112,20 +114,29 @@ def test_the_report_gives_ratios_and_marks_missed_targets():
     table = format_report(_report(1, 12.0))
     assert "| cold full build | 12.00 s | 10.00 s | 1.20 × | ≤ 0.6 × plain | **no** |" in table
     assert "| invoke email, one issue | 0.50 s |  |  | ≤ 1 s | yes |" in table
-    assert "| memory against a yardstick | 300 MiB | 200 MiB | 1.50 × | (a yardstick) |  |" in table
+    assert (
+        "| memory against plain Pelican alone | 300 MiB | 200 MiB | 1.50 × | (for comparison) |  |"
+        in table
+    )
 
 
 def test_growth_beyond_linear_is_marked():
     table = growth_table(_report(1, 10.0), _report(2, 25.0))
     assert "| cold full build | 2.50 × | **no** |" in table
     assert "| invoke email, one issue | 1.00 × | yes |" in table
-    assert "yardstick" not in table, "a yardstick's Hearth figure has a row of its own"
+    assert "alone" not in table, "a comparison's Hearth figure has a row of its own"
 
 
 @pytest.mark.parametrize(("scale", "message"), [(0, "above 0"), (-1, "above 0")])
 def test_a_scale_that_is_not_positive_is_refused(scale, message):
     with pytest.raises(ValueError, match=message):
         bench_command(ROOT, scale, False, None)
+
+
+@pytest.mark.parametrize("saves", ["0", "-1", "1.5", "²", "10001"])
+def test_a_number_of_saves_that_is_not_a_whole_number_from_one_is_refused(saves):
+    with pytest.raises(ValueError, match="--saves"):
+        bench_command(ROOT, 1, False, None, saves)
 
 
 def test_a_keep_folder_that_exists_is_refused(tmp_path):
@@ -137,8 +148,9 @@ def test_invoke_bench_measures_every_figure_on_a_small_archive(tmp_path):
     # Real runs of pelican, invoke build, invoke email and preview rebuilds; no
     # figure is held to a time here: that is what the benchmark itself is for.
     keep = tmp_path / "bench"
+    command = ["bench", "--scale", "0.01", "--keep", str(keep), "--saves", "3"]
     result = subprocess.run(
-        [sys.executable, "-m", "invoke", "bench", "--scale", "0.01", "--keep", str(keep)],
+        [sys.executable, "-m", "invoke", *command],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -147,24 +159,54 @@ def test_invoke_bench_measures_every_figure_on_a_small_archive(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     for figure in (
         "cold full build",
-        "peak memory, cold build",
-        "peak memory, against plain Pelican then Pagefind over its pages",
+        "invoke build after a first build, no change",
+        "invoke build after a first build, one issue edited",
+        "invoke build after a first build, one member link added",
+        "peak memory, cold build, against plain Pelican then Pagefind over its pages",
+        "peak memory, against plain Pelican alone",
         "rebuild after editing one issue",
         "rebuild after adding one member link",
         "live preview shows an edit",
+        "live preview's memory after 3 saves, against after one",
         "invoke email, one issue, after a build",
         "invoke email, one issue, nothing cached",
     ):
         assert f"| {figure} |" in result.stdout
+    assert "× Pelican's cached rebuild |" in result.stdout
     assert (keep / "project" / "output" / "index.html").is_file()
     assert (keep / "plain" / "index.html").is_file()
     assert (keep / "plain-pagefind" / "pagefind-entry.json").is_file()
-    # Each of the rebuilds' runs puts back what it edited, for the next.
+    assert any((keep / "plain-cache").iterdir()), "plain Pelican's rebuild used its cache"
+    # Each rebuild, fresh or in one process, and the preview put back what they edited.
     edited = sorted((keep / "project" / "content" / "issues").glob("*.md"))[-1]
-    assert "written while the preview runs" not in edited.read_text()
+    assert "written" not in edited.read_text() and "Save 3" not in edited.read_text()
     member = keep / "project" / "content" / "members" / "member1.yml"
     assert "added-during-the-benchmark" not in member.read_text()
     assert (keep / "project" / "output" / "email").is_dir()
+
+
+def test_fresh_rebuilds_take_turns_with_pelican_and_put_the_files_back(tmp_path):
+    # Each timed build sees the edit it is named after, and only that one.
+    content = tmp_path / "content"
+    write_archive(content, ArchiveShape.at_scale(0.01))
+    newest = sorted((content / "issues").glob("*.md"))[-1]
+    member = content / "members" / "member1.yml"
+    before = newest.read_text(), member.read_text()
+    seen = []
+
+    def build():
+        seen.append((EDITED in newest.read_text(), NEW_LINK in member.read_text()))
+        return float(len(seen))
+
+    def pelican():
+        seen.append("pelican")
+        return 100.0
+
+    fresh = fresh_rebuilds(tmp_path, pelican, build, rounds=2)
+    one_round = ["pelican", (False, False), (True, False), (True, True), (False, False)]
+    assert seen == [(False, False)] + one_round * 2
+    assert (newest.read_text(), member.read_text()) == before
+    assert fresh == FreshRebuilds(100.0, 5.5, 6.5, 7.5)
 
 
 def test_a_timed_run_is_never_the_run_whose_memory_is_sampled(tmp_path):
