@@ -18,6 +18,7 @@ HTML to what Python-Markdown gives without this extension.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -38,26 +39,38 @@ from markdown.util import Registry
 from hearth_core.inline_fast import FastInlineProcessor
 
 
+# For measuring only: the tweaks named here (comma-separated) stay off, so that the
+# benchmark can time a build without each (benchmarks/hearth_bench/tweaks.py).
+OFF = frozenset(os.environ.get("HEARTH_MARKDOWN_TWEAKS_OFF", "").split(","))
+
+
 class FastMarkdownExtension(Extension):
     """Load last: it sees what every other extension registered."""
 
     def extendMarkdown(self, md: Markdown) -> None:
-        md.treeprocessors.register(FastInlineProcessor(md), "inline", 20)
+        if "inline" not in OFF:
+            md.treeprocessors.register(FastInlineProcessor(md), "inline", 20)
         # Before every other preprocessor: the source as the author wrote it.
         md.preprocessors.register(_SourceChecks(md), "hearth_source_checks", 1000)
         md.registerExtension(self)
         self.md = md
-        for processor in md.parser.blockprocessors:
-            _skip_test_without_needles(processor)
-        _list_once(md.parser.blockprocessors)
-        for processor in md.treeprocessors:
-            _unescape_only_escapes(processor)
-        if "attr_list" in md.treeprocessors:
+        if "needles" not in OFF:
+            for processor in md.parser.blockprocessors:
+                _skip_test_without_needles(processor)
+        if "registry" not in OFF:
+            _list_once(md.parser.blockprocessors)
+        if "unescape" not in OFF:
+            for processor in md.treeprocessors:
+                _unescape_only_escapes(processor)
+        if "attr_list" in md.treeprocessors and "attr_list" not in OFF:
             _skip_without_braces(md, md.treeprocessors["attr_list"])
-        _cache_code_highlighters()
+        if "highlighters" not in OFF:
+            _cache_code_highlighters()
         self.reset()
 
     def reset(self) -> None:
+        if "block_level" in OFF:
+            return
         # Made again for each document: an extension may add a name to the list later.
         names = frozenset(self.md.block_level_elements)
         known: dict[Any, bool] = {}  # by tag: a document has a few dozen kinds
@@ -78,7 +91,7 @@ class _SourceChecks(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         source = "\n".join(lines)
-        if "toc" in self.md.treeprocessors:  # a Registry, which has no get()
+        if "toc" in self.md.treeprocessors and "toc" not in OFF:  # a Registry: no get()
             toc = self.md.treeprocessors["toc"]
             if not hasattr(toc, "hearth_marker"):
                 toc.hearth_marker = toc.marker
