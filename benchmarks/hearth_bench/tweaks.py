@@ -26,8 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 from statistics import median
+from typing import Any
 
-from hearth_bench.archive import ArchiveShape
+from hearth_bench.archive import ArchiveShape, issue_text
 from hearth_bench.measure import _descendants, measure
 from hearth_bench.run import _environment, _python, make_project
 
@@ -106,6 +107,57 @@ def _timed(project: Path, off: str) -> tuple[float, float, float]:
     return wall, cpu, markdown
 
 
+def _convert_with(off: str, renderer: Any, body: str) -> float:
+    """CPU seconds to convert ``body`` with the tweak ``off`` turned off ("" for none)."""
+    import markdown.extensions.codehilite as codehilite
+
+    from hearth_core import markdown_speed
+
+    kept = codehilite.get_lexer_by_name, codehilite.get_formatter_by_name
+    markdown_speed.OFF = frozenset({off})  # read again by reset() and the source checks
+    if off == "highlighters":  # Pygments' own, made anew for each code block
+        codehilite.get_lexer_by_name = kept[0].__wrapped__
+        codehilite.get_formatter_by_name = kept[1].__wrapped__
+    try:
+        start = time.process_time()
+        renderer.reset()
+        renderer.convert(body)
+        return time.process_time() - start
+    finally:
+        codehilite.get_lexer_by_name, codehilite.get_formatter_by_name = kept
+        markdown_speed.OFF = frozenset()
+
+
+def markdown_in_turn(count: int, rounds: int) -> dict[str, list[float]]:
+    """CPU seconds to convert ``count`` issues with each tweak off, in one process: each
+    issue is converted with every variant in turn, so a drift in the machine's speed
+    meets them all alike. One total per variant and round, after a round to warm up."""
+    import pelicanconf
+    from hearth_core import markdown_speed
+    from hearth_issues.bodies import markdown_renderer
+
+    bodies = [issue_text(number, count, None).split("\n\n", 1)[1] for number in range(1, count + 1)]
+    renderers = {}
+    for name in ("", *TWEAKS):
+        markdown_speed.OFF = frozenset({name})
+        renderers[name] = markdown_renderer(pelicanconf.MARKDOWN)
+    markdown_speed.OFF = frozenset()
+    names = list(renderers)
+    totals: dict[str, list[float]] = {name: [] for name in renderers}
+    for round_ in range(rounds + 1):  # the first warms up: compiled patterns, lexers
+        spent = dict.fromkeys(renderers, 0.0)
+        for index, body in enumerate(bodies):
+            # Whoever goes first on a text meets colder caches: each goes first in turn.
+            turn = index % len(names)
+            for name in names[turn:] + names[:turn]:
+                spent[name] += _convert_with(name, renderers[name], body)
+        for name, seconds in spent.items():
+            if round_:
+                totals[name].append(seconds)
+        print({name: round(seconds, 2) for name, seconds in spent.items()}, file=sys.stderr)
+    return totals
+
+
 def _cell(runs: list[float], base: float) -> str:
     gain = (median(runs) - base) / base
     return f"{median(runs):.2f} s ({min(runs):.2f}–{max(runs):.2f}) | {100 * gain:+.1f}%"
@@ -136,6 +188,18 @@ def main(scale: float, rounds: int) -> None:
         print(_row(name, runs[name], base))
 
 
+def main_markdown(count: int, rounds: int) -> None:
+    totals = markdown_in_turn(count, rounds)
+    base = median(totals[""])
+    print("| Tweak off | Issues' Markdown, CPU (spread) | Gain |")
+    print("|---|---|---|")
+    for name, runs in totals.items():
+        print(f"| {name or 'none (all on)'} | {_cell(runs, base)} |")
+
+
 if __name__ == "__main__":
-    arguments = [*sys.argv[1:], "1", str(ROUNDS)][:2]
-    main(float(arguments[0]), int(arguments[1]))
+    if sys.argv[1:2] == ["markdown"]:
+        main_markdown(int(sys.argv[2]), int(sys.argv[3]))
+    else:
+        arguments = [*sys.argv[1:], "1", str(ROUNDS)][:2]
+        main(float(arguments[0]), int(arguments[1]))
