@@ -32,16 +32,9 @@ from hearth_bench.archive import ArchiveShape, issue_text
 from hearth_bench.measure import _descendants, measure
 from hearth_bench.run import _environment, _python, make_project
 
-TWEAKS = (
-    "inline",
-    "block_level",
-    "highlighters",
-    "needles",
-    "toc",
-    "attr_list",
-    "unescape",
-    "registry",
-)
+# The tweaks markdown_speed.py has. Seven more were measured with this script on the
+# varied archive and removed, each under 3% of the cold build: docs/performance.md.
+TWEAKS = ("inline",)
 ROUNDS = 3
 
 
@@ -109,23 +102,10 @@ def _timed(project: Path, off: str) -> tuple[float, float, float]:
 
 def _convert_with(off: str, renderer: Any, body: str) -> float:
     """CPU seconds to convert ``body`` with the tweak ``off`` turned off ("" for none)."""
-    import markdown.extensions.codehilite as codehilite
-
-    from hearth_core import markdown_speed
-
-    kept = codehilite.get_lexer_by_name, codehilite.get_formatter_by_name
-    markdown_speed.OFF = frozenset({off})  # read again by reset() and the source checks
-    if off == "highlighters":  # Pygments' own, made anew for each code block
-        codehilite.get_lexer_by_name = kept[0].__wrapped__
-        codehilite.get_formatter_by_name = kept[1].__wrapped__
-    try:
-        start = time.process_time()
-        renderer.reset()
-        renderer.convert(body)
-        return time.process_time() - start
-    finally:
-        codehilite.get_lexer_by_name, codehilite.get_formatter_by_name = kept
-        markdown_speed.OFF = frozenset()
+    start = time.process_time()
+    renderer.reset()
+    renderer.convert(body)
+    return time.process_time() - start
 
 
 def markdown_in_turn(count: int, rounds: int) -> dict[str, list[float]]:
