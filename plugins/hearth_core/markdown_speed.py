@@ -1,7 +1,7 @@
 """Python-Markdown made faster on a newsletter archive, with the very same output.
 
 One tweak is left: the inline patterns take a fast path for simple texts
-(inline_fast.py), which saves about 8% of the issues' Markdown time and 3.4% of the
+(inline_fast.py), which saves about 8% of the issues' Markdown time and 3.1% of the
 benchmark's cold build on its varied archive. Seven more were measured on that archive
 and removed, each saving under 3% of the cold build (docs/performance.md has the
 table). Tests hold the HTML to what Python-Markdown gives without this extension.
