@@ -99,15 +99,24 @@ def seconds_to_show_an_edit(project: Path, command: list[str], environment: dict
         return seconds
 
 
+def _feeds_show(feeds: Path, marker: str) -> bool:
+    for feed in feeds.glob("issues.*"):  # not the writer's temporary files, named ".issues..."
+        try:
+            if marker in feed.read_text("utf-8", "replace"):
+                return True
+        except FileNotFoundError:
+            continue  # replaced between the listing and the read
+    return False
+
+
 def _save_and_wait(preview: Preview, original: str, save: int, settle: bool) -> None:
     """Save the newest issue with a new line, and wait until the full build has it:
     the issues' feed, which only the full build writes, shows the saved text."""
     marker = f"Save {save} of the preview's session."
     started = time.time()
     preview.newest_issue().write_text(f"{original}\n{marker}\n", encoding="utf-8")
-    feeds = preview.project / "output/feeds"
     deadline = time.monotonic() + SETTLE_SECONDS
-    while not any(marker in feed.read_text("utf-8", "replace") for feed in feeds.glob("*.*")):
+    while not _feeds_show(preview.project / "output/feeds", marker):
         if time.monotonic() > deadline:
             raise TimeoutError(f"the live preview never built save {save}")
         time.sleep(0.05)

@@ -265,15 +265,18 @@ def run_benchmark(
         f"{TIMED_ROUNDS} timed runs each, in turn, then each one's memory sampled"
     )
     plain, cold = cold_builds(plain_pelican(scratch, project / "content"), hearth_build(project))
+    progress(f"  {plain} (plain Pelican), {cold} (Hearth)")
     progress("Pagefind over plain Pelican's pages, its memory sampled")
     # Run after Pelican, as such a site runs it: the peak is the larger of the two.
     with_search = max(plain.peak_mib, pagefind_over_plain(scratch))
+    progress(f"  {with_search:.0f} MiB")
     progress(
         "Rebuilds in a fresh process after a first build: plain Pelican with its content "
         "cache, then Hearth's invoke build with no change, one issue edited, one member link "
         f"added ({TIMED_ROUNDS} rounds, in turn)"
     )
     fresh = hearth_fresh_rebuilds(scratch, project)
+    progress(f"  {fresh}")
     progress(
         f"Hearth, invoke email --issue {shape.issues}: after the build ({TIMED_ROUNDS} timed "
         f"runs), then with no cache ({TIMED_ROUNDS} more)"
@@ -290,8 +293,10 @@ def run_benchmark(
         f"({TIMED_ROUNDS} such processes)"
     )
     rebuilds = hearth_rebuilds(project)
+    progress(f"  email {email:.2f} s, {email_alone:.2f} s nothing cached; rebuilds {rebuilds}")
     progress("Hearth, invoke livereload: from saving an edit to the open page's reload")
     shown = hearth_live_preview(project)
+    progress(f"  {shown:.2f} s")
     progress(f"Hearth, invoke livereload: its memory after one save and after {saves}")
     memory = hearth_preview_memory(project, saves)
     figures = (
