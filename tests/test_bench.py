@@ -179,7 +179,8 @@ def test_invoke_bench_measures_every_figure_on_a_small_archive(tmp_path):
     assert any((keep / "plain-cache").iterdir()), "plain Pelican's rebuild used its cache"
     # Each rebuild, fresh or in one process, and the preview put back what they edited.
     edited = sorted((keep / "project" / "content" / "issues").glob("*.md"))[-1]
-    assert "written" not in edited.read_text() and "Save 3" not in edited.read_text()
+    text = edited.read_text()
+    assert not any(edit in text for edit in ("written", "Saved while", "Save 3"))
     member = keep / "project" / "content" / "members" / "member1.yml"
     assert "added-during-the-benchmark" not in member.read_text()
     assert (keep / "project" / "output" / "email").is_dir()

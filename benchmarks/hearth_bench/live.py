@@ -84,16 +84,19 @@ def seconds_to_show_an_edit(project: Path, command: list[str], environment: dict
     """Start the live preview with ``command``, edit the newest issue, time the reload."""
     with running_preview(project, command, environment) as preview:
         url = f"{preview.base}/_hearth/reload?build=0"
-        with urllib.request.urlopen(url, timeout=120) as stream:
-            newest = preview.newest_issue()
-            edited = newest.read_text(encoding="utf-8") + "\nSaved while a page was open.\n"
-            saved = time.perf_counter()
-            newest.write_text(edited, encoding="utf-8")
-            while stream.readline() != b"data: reload\n":
-                pass
-            seconds = time.perf_counter() - saved
-        number = int(newest.name.split("-", 1)[0])
-        page = urllib.request.urlopen(f"{preview.base}/issues/{number}/", timeout=60).read()
+        newest = preview.newest_issue()
+        original = newest.read_text(encoding="utf-8")
+        try:
+            with urllib.request.urlopen(url, timeout=120) as stream:
+                saved = time.perf_counter()
+                newest.write_text(f"{original}\nSaved while a page was open.\n", encoding="utf-8")
+                while stream.readline() != b"data: reload\n":
+                    pass
+                seconds = time.perf_counter() - saved
+            number = int(newest.name.split("-", 1)[0])
+            page = urllib.request.urlopen(f"{preview.base}/issues/{number}/", timeout=60).read()
+        finally:
+            newest.write_text(original, encoding="utf-8")  # for the next measurement
         if "Saved while a page was open." not in page.decode():
             raise RuntimeError("the preview reloaded without the edit")
         return seconds
