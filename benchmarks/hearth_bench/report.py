@@ -43,8 +43,10 @@ def _run(repo: Path, scale: float, keep: Path | None, saves: int) -> Report:
 
 def _saves(given: object) -> int:
     text = str(given).strip()
-    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 10_000):
-        raise ValueError(f"--saves {given!r}: give a whole number from 1 to 10000, like 100")
+    # At most five digits before int(), which refuses a number of over 4,300 digits.
+    if not (text.isascii() and text.isdigit() and len(text) <= 5 and 1 <= int(text) <= 10_000):
+        shown = text if len(text) <= 20 else text[:20] + "..."
+        raise ValueError(f"--saves {shown!r}: give a whole number from 1 to 10000, like 100")
     return int(text)
 
 
