@@ -326,15 +326,16 @@ def email(c, issue=""):
         "scale": "archive size: 1 is 700 issues, 200 members, 20,000 links, 2,000 discussions",
         "scaling": "also run at twice the scale and check that every figure at most doubles",
         "keep": "keep the generated project in this folder instead of a temporary one",
+        "saves": "saves of one issue in the live preview before its memory is measured again",
     }
 )
-def bench(c, scale="1", scaling=False, keep=""):
+def bench(c, scale="1", scaling=False, keep="", saves="100"):
     """Benchmark Hearth against plain Pelican on a synthetic archive; print a table."""
     from hearth_bench.report import bench_command
 
     size = arguments.scale(scale)
     try:
-        print(bench_command(Path.cwd(), size, scaling, Path(keep) if keep else None))
+        print(bench_command(Path.cwd(), size, scaling, Path(keep) if keep else None, saves))
     except ValueError as error:
         raise Exit(f"invoke bench: {error}", code=1) from None
 

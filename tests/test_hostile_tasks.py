@@ -58,6 +58,7 @@ HOSTILE = {
     ("livereload", "--port"): (["²"], "--port"),
     ("bench", "--scale"): (["nan", "1_0"], "--scale"),
     ("bench", "--keep"): (["tasks.py", "/proc/self/no/such/folder"], "--keep"),
+    ("bench", "--saves"): (["0", "²", "1e3", "9" * 5000], "--saves"),
     ("new-issue", "--title"): (["Spring\rDate: 1873-01-01", "\u202egnirpS"], "--title"),
     ("sync-discussions", "--platform"): (["::error::x", "", " , "], "--platform"),
     ("check-pr", "--author"): (["::error::x", "a/../b", "\u202ex", "a" * 300], "--author"),

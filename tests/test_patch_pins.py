@@ -11,14 +11,14 @@ import pytest
 from pelican.contents import Content
 
 import pelicanconf
-from hearth_core import inline_fast, markdown_speed
+from hearth_core import inline_fast
 from hearth_core.inline_fast import FastInlineProcessor
 from hearth_core.pins import Pin
 from hearth_issues.bodies import markdown_renderer
 from hearth_site import pagememo, plugin, staticlinks
 from tests.sites import ROOT
 
-PINS = [inline_fast.PIN, markdown_speed.PIN, pagememo.PIN, staticlinks.PIN]
+PINS = [inline_fast.PIN, pagememo.PIN, staticlinks.PIN]
 PERFORMANCE = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
 
 
@@ -74,11 +74,9 @@ TEXT = "A [*good* read](https://a.example/x): `x < y`.\n\n## Then\n\n> quoted\n"
 
 def test_markdown_of_another_version_takes_its_own_path(another_version):
     fast_html = markdown_renderer(pelicanconf.MARKDOWN).convert(TEXT)
-    another_version(markdown_speed)
     another_version(inline_fast)
     renderer = markdown_renderer(pelicanconf.MARKDOWN)
     assert not isinstance(renderer.treeprocessors["inline"], FastInlineProcessor)
-    assert not hasattr(renderer.parser.blockprocessors["hashheader"].test, "hearth_needles")
     assert renderer.convert(TEXT) == fast_html
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from hearth_bench import prose
 from hearth_issues.source import issue_file_name
 
 # The newest issue's date: fixed, so the archive is the same whatever day it is
@@ -72,22 +73,6 @@ def _issue_size(number: int, count: int) -> int:
     return int(SMALLEST_ISSUE + (LARGEST_ISSUE - SMALLEST_ISSUE) * share**1.6)
 
 
-def _section(rng: random.Random, number: int, index: int) -> str:
-    lines = [f"## {_sentence(rng, 4)[:-1]}", "", _sentence(rng, 16), ""]
-    for item in range(rng.randint(8, 14)):
-        url = f"https://site{rng.randint(1, 900)}.example/{number}/{index}-{item}"
-        lines.append(
-            f"- [{_sentence(rng, 5)[:-1]}]({url}): {_sentence(rng, 4)[:-1]} "
-            f"*{rng.choice(WORDS)}* and `{rng.choice(WORDS)}`."
-        )
-    lines += ["", f"{_sentence(rng, 8)} [More]({url}#more) and {_sentence(rng, 10)}", ""]
-    if index % 3 == 0:
-        lines += [f"> {_sentence(rng, 20)}", ""]
-    if index % 5 == 0:
-        lines += ["```python", f"print({_sentence(rng, 4)!r})", "```", ""]
-    return "\n".join(lines)
-
-
 def issue_text(number: int, count: int, discussion: str | None) -> str:
     rng = random.Random(number)
     header = [
@@ -98,13 +83,7 @@ def issue_text(number: int, count: int, discussion: str | None) -> str:
     ]
     if discussion:
         header.append(f"Discussion: {discussion}")
-    body = [_sentence(rng, 40), ""]
-    size, index = sum(map(len, body)), 0
-    while size < _issue_size(number, count):
-        body.append(_section(rng, number, index))
-        size += len(body[-1])
-        index += 1
-    return "\n".join(header) + "\n\n" + "\n".join(body)
+    return "\n".join(header) + "\n\n" + prose.body(rng, number, _issue_size(number, count))
 
 
 def _issue_discussion(number: int) -> str:

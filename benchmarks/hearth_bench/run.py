@@ -2,7 +2,8 @@
 
 Every figure is a real command run as its own process, as an author runs it:
 `invoke build`, `invoke email`, `invoke livereload`, and `pelican` itself with
-no settings file (its default theme and settings) on the same issue files.
+no settings file (its default theme and settings, and for its cached rebuild its
+content cache on) on the same issue files.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pathlib import Path
 from statistics import median
 
 from hearth_bench.archive import WEEKLY_LINK_LIMIT, ArchiveShape, write_archive
-from hearth_bench.live import seconds_to_show_an_edit
+from hearth_bench.fresh import FreshRebuilds, fresh_rebuilds, pelican_cached
+from hearth_bench.live import SAVES, PreviewMemory, preview_memory, seconds_to_show_an_edit
 from hearth_bench.measure import Measurement, measure
 
 # What a Hearth project needs beside its content; linked, not copied, so the
@@ -26,18 +28,19 @@ PROJECT_FILES = ("pelicanconf.py", "publishconf.py", "tasks.py", "theme", "plugi
 
 @dataclass(frozen=True)
 class Figure:
-    """One row of the report: Hearth's figure, plain Pelican's if any, and the target."""
+    """One row of the report: Hearth's figure, the figure it is held against if any
+    (plain Pelican's, unless the name or the target names another), and the target."""
 
     name: str
     unit: str
     hearth: float
-    plain: float | None
+    against: float | None
     target: str
     met: bool | None
 
     @property
     def ratio(self) -> float | None:
-        return self.hearth / self.plain if self.plain else None
+        return self.hearth / self.against if self.against else None
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ def cold_builds(plain: BuildRun, hearth: BuildRun, rounds: int = TIMED_ROUNDS) -
 
 def pagefind_over_plain(scratch: Path) -> float:
     """Peak MiB of Pagefind indexing plain Pelican's pages, as a Pelican site adds search:
-    not a target, a yardstick for the memory that Hearth's search index needs."""
+    the yardstick that Hearth's peak memory is held to, search index and all."""
     import pagefind_bin
 
     index = scratch / "plain-pagefind"
@@ -168,12 +171,28 @@ def hearth_live_preview(project: Path) -> float:
     return seconds_to_show_an_edit(project, _python("-m", "invoke", "livereload"), _environment())
 
 
-_WITH_SEARCH = "peak memory, against plain Pelican then Pagefind over its pages"
-YARDSTICK = "(a yardstick)"
+def hearth_preview_memory(project: Path, saves: int) -> PreviewMemory:
+    command = _python("-m", "invoke", "livereload")
+    return preview_memory(project, command, _environment(), saves)
 
 
-def _ratio_figure(name: str, unit: str, hearth: float, plain: float, limit: float) -> Figure:
-    return Figure(name, unit, hearth, plain, f"≤ {limit} × plain", hearth <= limit * plain)
+def hearth_fresh_rebuilds(scratch: Path, project: Path) -> FreshRebuilds:
+    pelican = pelican_cached(scratch, project / "content", _python(), _environment())
+
+    def build() -> float:
+        return measure(_python("-m", "invoke", "build"), project, _environment()).seconds
+
+    return fresh_rebuilds(project, pelican, build, TIMED_ROUNDS)
+
+
+YARDSTICK = "(for comparison)"
+PELICAN_CACHED = "Pelican's cached rebuild"
+
+
+def _ratio_figure(
+    name: str, unit: str, hearth: float, against: float, limit: float, what: str = "plain"
+) -> Figure:
+    return Figure(name, unit, hearth, against, f"≤ {limit} × {what}", hearth <= limit * against)
 
 
 def _limit_figure(name: str, unit: str, hearth: float, limit: float | None = None) -> Figure:
@@ -182,8 +201,58 @@ def _limit_figure(name: str, unit: str, hearth: float, limit: float | None = Non
     return Figure(name, unit, hearth, None, f"≤ {limit:g} {unit}", hearth <= limit)
 
 
+def _fresh_figures(fresh: FreshRebuilds) -> tuple[Figure, ...]:
+    cached = fresh.pelican_cached
+    prefix = "invoke build after a first build"
+    return (
+        _ratio_figure(f"{prefix}, no change", "s", fresh.no_change, cached, 0.3, PELICAN_CACHED),
+        _ratio_figure(
+            f"{prefix}, one issue edited", "s", fresh.issue_edited, cached, 0.3, PELICAN_CACHED
+        ),
+        _ratio_figure(
+            f"{prefix}, one member link added", "s", fresh.link_added, cached, 0.5, PELICAN_CACHED
+        ),
+    )
+
+
+def _memory_figures(cold: ColdBuild, plain: ColdBuild, with_search: float) -> tuple[Figure, ...]:
+    return (
+        _ratio_figure(
+            "peak memory, cold build, against plain Pelican then Pagefind over its pages",
+            "MiB",
+            cold.peak_mib,
+            with_search,
+            3,
+            "the yardstick",
+        ),
+        Figure(
+            "peak memory, against plain Pelican alone",
+            "MiB",
+            cold.peak_mib,
+            plain.peak_mib,
+            YARDSTICK,
+            None,
+        ),
+    )
+
+
+def _preview_memory_figure(memory: PreviewMemory) -> Figure:
+    return _ratio_figure(
+        f"live preview's memory after {memory.saves} saves, against after one",
+        "MiB",
+        memory.after_last_save,
+        memory.after_first_save,
+        1.1,
+        "after one",
+    )
+
+
 def run_benchmark(
-    repo: Path, scratch: Path, scale: float, progress: Callable[[str], None] = print
+    repo: Path,
+    scratch: Path,
+    scale: float,
+    saves: int = SAVES,
+    progress: Callable[[str], None] = print,
 ) -> Report:
     shape = ArchiveShape.at_scale(scale)
     progress(
@@ -196,9 +265,18 @@ def run_benchmark(
         f"{TIMED_ROUNDS} timed runs each, in turn, then each one's memory sampled"
     )
     plain, cold = cold_builds(plain_pelican(scratch, project / "content"), hearth_build(project))
+    progress(f"  {plain} (plain Pelican), {cold} (Hearth)")
     progress("Pagefind over plain Pelican's pages, its memory sampled")
     # Run after Pelican, as such a site runs it: the peak is the larger of the two.
     with_search = max(plain.peak_mib, pagefind_over_plain(scratch))
+    progress(f"  {with_search:.0f} MiB")
+    progress(
+        "Rebuilds in a fresh process after a first build: plain Pelican with its content "
+        "cache, then Hearth's invoke build with no change, one issue edited, one member link "
+        f"added ({TIMED_ROUNDS} rounds, in turn)"
+    )
+    fresh = hearth_fresh_rebuilds(scratch, project)
+    progress(f"  {fresh}")
     progress(
         f"Hearth, invoke email --issue {shape.issues}: after the build ({TIMED_ROUNDS} timed "
         f"runs), then with no cache ({TIMED_ROUNDS} more)"
@@ -215,17 +293,22 @@ def run_benchmark(
         f"({TIMED_ROUNDS} such processes)"
     )
     rebuilds = hearth_rebuilds(project)
+    progress(f"  email {email:.2f} s, {email_alone:.2f} s nothing cached; rebuilds {rebuilds}")
     progress("Hearth, invoke livereload: from saving an edit to the open page's reload")
     shown = hearth_live_preview(project)
+    progress(f"  {shown:.2f} s")
+    progress(f"Hearth, invoke livereload: its memory after one save and after {saves}")
+    memory = hearth_preview_memory(project, saves)
     figures = (
         _ratio_figure("cold full build", "s", cold.seconds, plain.seconds, 0.6),
-        _ratio_figure("peak memory, cold build", "MiB", cold.peak_mib, plain.peak_mib, 1.2),
-        Figure(_WITH_SEARCH, "MiB", cold.peak_mib, with_search, YARDSTICK, None),
+        *_fresh_figures(fresh),
+        *_memory_figures(cold, plain, with_search),
         _limit_figure("rebuild after editing one issue", "s", rebuilds["edit one issue"], 1.0),
         _limit_figure(
             "rebuild after adding one member link", "s", rebuilds["add one member link"], None
         ),
         _limit_figure("live preview shows an edit", "s", shown, 1.0),
+        _preview_memory_figure(memory),
         _limit_figure("invoke email, one issue, after a build", "s", email, 1.0),
         _limit_figure("invoke email, one issue, nothing cached", "s", email_alone),
     )
@@ -242,15 +325,15 @@ def format_report(report: Report) -> str:
         f"Archive at scale {report.scale:g}: {shape.issues} issues, {shape.members} members, "
         f"{shape.links} links, {shape.discussions} discussions; {os.cpu_count()} cores",
         "",
-        "| Figure | Hearth | Plain Pelican | Ratio | Target | Met |",
+        "| Figure | Hearth | Against | Ratio | Target | Met |",
         "|---|---|---|---|---|---|",
     ]
     for figure in report.figures:
-        plain = _number(figure.plain, figure.unit) if figure.plain else ""
+        against = _number(figure.against, figure.unit) if figure.against else ""
         ratio = f"{figure.ratio:.2f} ×" if figure.ratio else ""
         met = {True: "yes", False: "**no**", None: ""}[figure.met]
         lines.append(
-            f"| {figure.name} | {_number(figure.hearth, figure.unit)} | {plain} | {ratio} "
+            f"| {figure.name} | {_number(figure.hearth, figure.unit)} | {against} | {ratio} "
             f"| {figure.target} | {met} |"
         )
     return "\n".join(lines)
