@@ -14,7 +14,6 @@ import os
 from markdown import Markdown
 from markdown.extensions import Extension
 
-from hearth_core import inline_fast
 from hearth_core.inline_fast import FastInlineProcessor
 
 # For measuring only: the tweaks named here (comma-separated) stay off, so that the
@@ -26,6 +25,7 @@ class FastMarkdownExtension(Extension):
     """Load last: it sees what every other extension registered."""
 
     def extendMarkdown(self, md: Markdown) -> None:
-        # Another Markdown than the fast path was made for: its own path, slower and right.
-        if "inline" not in OFF and inline_fast.PIN.holds():
+        # Under another Markdown than it was made for, it takes Markdown's own path
+        # (inline_fast.PIN).
+        if "inline" not in OFF:
             md.treeprocessors.register(FastInlineProcessor(md), "inline", 20)
