@@ -276,28 +276,50 @@ def livereload(c, port=PORT, drafts=False):
         store_pending(state)
 
 
-@hearth_task(help={"title": "the new issue's title"})
-def new_issue(c, title="Untitled"):
-    """Create the next numbered issue in content/issues/, dated today, as a draft."""
+@hearth_task(help={"title": "the new issue's title (asked for when left out on a terminal)"})
+def new_issue(c, title=None):
+    """Create the next numbered issue in content/issues/, dated today, as a draft.
+
+    Example: invoke new-issue --title "Spring cleaning"
+    """
     from hearth_issues.collect import load_issues
     from hearth_issues.newissue import create_issue
     from hearth_members.community import pending_links
     from hearth_members.site import load_community
 
-    title = arguments.issue_title(title)
+    title = arguments.issue_title(_asked_title() if title is None else title)
     settings = _settings()
     issues_dir = Path(settings["PATH"], settings["ARTICLE_PATHS"][0])
     issues = load_issues(issues_dir)[0]
     members = load_community(settings, issues)[0]
     published = [issue for issue in issues if not issue.is_draft]
     pending = pending_links(published, [link for m in members for link in m.links])
-    path = create_issue(issues_dir, title, date.today(), [link.url for link in pending])
+    topics = _topics_in_use(settings, issues)
+    path = create_issue(issues_dir, title, date.today(), [link.url for link in pending], topics)
     print(f"Created {display_path(path)}: edit it, then remove `Status: draft` to publish it.")
     if pending:
         print(
             f"Its Community: header lists the {len(pending)} member link(s) shared since the "
             "last issue; remove any this issue should not feature."
         )
+
+
+def _asked_title() -> str:
+    """The title, asked for on a terminal; elsewhere (CI, a script) --title is required."""
+    if not sys.stdin.isatty():
+        raise Exit('Give the new issue a title: invoke new-issue --title "Spring cleaning"', code=1)
+    try:
+        return input("Title of the new issue: ")
+    except (EOFError, KeyboardInterrupt):
+        print()
+        raise Exit("No title given: no issue was created.", code=1) from None
+
+
+def _topics_in_use(settings: dict, issues: list) -> list[str]:
+    """The issues' topics, then the member links' configured ones, each once."""
+    configured = settings.get("HEARTH_MEMBERS", {}).get("tags", [])
+    found = [tag for issue in issues for tag in issue.tags] + list(configured)
+    return list(dict.fromkeys(found))
 
 
 @hearth_task(help={"issue": "the issue's number"}, failed="Cannot render issue {issue}")
