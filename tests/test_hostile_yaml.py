@@ -207,3 +207,10 @@ def test_a_mis_indented_thread_file_gets_plain_words(project):
     line = next(line for line in result.stderr.splitlines() if "contrast-checkers" in line)
     plain([line], thread.read_text())
     assert line.startswith("content/discussions/contrast-checkers.yml:3: invalid YAML:")
+
+
+def test_a_comment_after_a_date_or_a_number_is_only_a_comment(project):
+    text = MEMBER.replace("date: 2026-02-01", "date: 2026-02-01  # found it that day")
+    (project / "content/members/ada.yml").write_text(text)
+    result = invoke(project, "check")
+    assert "ada.yml" not in result.stderr, result.stderr

@@ -477,6 +477,10 @@ _EXPLAINED = (
 )
 
 
+# Values a comment can cut short or empty; after a date or a number it is only a comment.
+_TEXT_TAGS = frozenset({_STR, _TAG + "null"})
+
+
 def _comments_after_values(path: Path, root: yaml.Node, text: str) -> list[Problem]:
     """A # after a plain value starts a comment, which YAML silently leaves out:
     "title: Issue #1 review" is the title "Issue". Each one is reported."""
@@ -484,13 +488,15 @@ def _comments_after_values(path: Path, root: yaml.Node, text: str) -> list[Probl
     pending: list[tuple[yaml.Node, str]] = [(root, "")]
     while pending:
         node, where = pending.pop()
+        if not where and isinstance(node, yaml.ScalarNode):
+            continue  # a file of one value: refused as such by its checks
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 name = key.value if isinstance(key, yaml.ScalarNode) else "?"
                 pending.append((value, f"{where}.{name}" if where else str(name)))
         elif isinstance(node, yaml.SequenceNode):
             pending += [(item, f"{where}[{index}]") for index, item in enumerate(node.value)]
-        elif isinstance(node, yaml.ScalarNode) and not node.style and where:
+        elif isinstance(node, yaml.ScalarNode) and not node.style and node.tag in _TEXT_TAGS:
             end = node.end_mark.index
             rest = text[end : text.find("\n", end) % (len(text) + 1)]
             if rest.lstrip().startswith("#"):
