@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pty
+import select
 import subprocess
 import sys
 
@@ -27,6 +28,8 @@ def _new_issue_on_a_terminal(project, answer: bytes) -> tuple[int, str]:
     os.close(terminal)
     seen = b""
     while b"Title of the new issue:" not in seen:
+        ready, _, _ = select.select([controller], [], [], 60)
+        assert ready, f"no prompt for a title within a minute: {seen!r}"
         seen += os.read(controller, 1024)
     os.write(controller, answer)
     output = b""
