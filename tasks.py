@@ -83,10 +83,20 @@ def reported(failed: str = "", not_done: str = ""):
     return decorate
 
 
-def hearth_task(*args, failed: str = "", not_done: str = "", **kwargs):
-    """invoke's ``@task``, with the task's failures printed by ``reported``."""
+def hearth_task(
+    *args, failed: str = "", not_done: str = "", values: dict[str, str] | None = None, **kwargs
+):
+    """invoke's ``@task``, with the task's failures printed by ``reported``.
+
+    ``values`` names what each option takes: {"preview": "EMAIL"} makes its help read
+    "EMAIL: ...". invoke itself shows only STRING or INT beside an option, and nothing
+    beside one that may be repeated, which then reads like a plain flag.
+    """
     if args and callable(args[0]):  # @hearth_task without arguments
         return task(reported()(args[0]))
+    if values:
+        given = kwargs.get("help", {})
+        kwargs["help"] = given | {name: f"{value}: {given[name]}" for name, value in values.items()}
     return lambda body: task(*args, **kwargs)(reported(failed, not_done)(body))
 
 
@@ -116,7 +126,10 @@ def _build(config: str = CONFIG, drafts: bool = False, preview: bool = False, st
 
 @hearth_task
 def clean(c):
-    """Remove the generated site in output/ and what builds keep in cache/."""
+    """Remove the generated site in output/ and what builds keep in cache/.
+
+    Example: invoke clean
+    """
     for folder in (OUTPUT, Path("cache")):
         if folder.is_dir():
             shutil.rmtree(folder)
@@ -124,20 +137,29 @@ def clean(c):
 
 @hearth_task(help={"drafts": "also build draft issues, marked as drafts (local preview only)"})
 def build(c, drafts=False):
-    """Check the content, then build the site into output/ with pelicanconf.py."""
+    """Check the content, then build the site into output/ with pelicanconf.py.
+
+    Example: invoke build --drafts
+    """
     _build(CONFIG, drafts)
 
 
 @hearth_task(help={"drafts": "also build draft issues, marked as drafts"})
 def rebuild(c, drafts=False):
-    """Remove output/ and build the site again."""
+    """Remove output/ and build the site again.
+
+    Example: invoke rebuild
+    """
     clean(c)
     _build(CONFIG, drafts)
 
 
 @hearth_task
 def check(c):
-    """Validate every issue and page without building; list each problem as path:line."""
+    """Validate every issue and page without building; list each problem as path:line.
+
+    Example: invoke check
+    """
     from hearth_site.check import check_content
 
     problems = check_content(_settings())
@@ -147,10 +169,14 @@ def check(c):
 
 
 @hearth_task(
-    help={"port": f"port to listen on (default {PORT})", "bind": "address (default localhost)"}
+    values={"port": "PORT", "bind": "ADDRESS"},
+    help={"port": f"port to listen on (default {PORT})", "bind": "address (default localhost)"},
 )
 def serve(c, port=PORT, bind="localhost"):
-    """Serve output/ at http://localhost:8000 until Ctrl-C."""
+    """Serve output/ at http://localhost:8000 until Ctrl-C.
+
+    Example: invoke serve --port 8001
+    """
     from hearth_site.serve import preview_server
 
     number = arguments.port(port)
@@ -178,9 +204,15 @@ def _listening(make_server, port: int, bind: str = "localhost"):
         raise Exit(message, code=1) from None
 
 
-@hearth_task(help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"})
+@hearth_task(
+    values={"port": "PORT"},
+    help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"},
+)
 def reserve(c, port=PORT, drafts=False):
-    """Build the site, then serve it."""
+    """Build the site, then serve it.
+
+    Example: invoke reserve --drafts --port 8001
+    """
     arguments.port(port)  # before the build, not after it
     _build(CONFIG, drafts)
     serve(c, port)
@@ -188,7 +220,10 @@ def reserve(c, port=PORT, drafts=False):
 
 @hearth_task(help={"drafts": "include drafts"})
 def regenerate(c, drafts=False):
-    """Build, then rebuild whenever content, theme, plugins or settings change."""
+    """Build, then rebuild whenever content, theme, plugins or settings change.
+
+    Example: invoke regenerate --drafts
+    """
     from watchfiles import watch
 
     from hearth_core.state import BuildState
@@ -216,7 +251,10 @@ def _build_reporting(drafts: bool, state) -> bool:
 
 @hearth_task
 def preview(c):
-    """Build the site as it will be published (publishconf.py) into output/."""
+    """Build the site as it will be published (publishconf.py) into output/.
+
+    Example: invoke preview && invoke serve
+    """
     _build(PUBLISH_CONFIG)
 
 
@@ -231,7 +269,10 @@ def _publish(kind: str = "", dry_run: bool = False, push: bool = False) -> None:
 
 @hearth_task(help={"dry-run": "build and check the site, then say how it would be deployed"})
 def publish(c, dry_run=False):
-    """Build with publishconf.py into a staging folder, check it, then deploy it."""
+    """Build with publishconf.py into a staging folder, check it, then deploy it.
+
+    Example: invoke publish --dry-run
+    """
     _publish(dry_run=dry_run)
 
 
@@ -243,13 +284,22 @@ def publish(c, dry_run=False):
     },
 )
 def gh_pages(c, push=False, dry_run=False):
-    """Build and check the site, then commit it to the gh-pages branch with ghp-import."""
+    """Build and check the site, then commit it to the gh-pages branch with ghp-import.
+
+    Example: invoke gh-pages --push
+    """
     _publish("gh-pages", dry_run=dry_run, push=push)
 
 
-@hearth_task(help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"})
+@hearth_task(
+    values={"port": "PORT"},
+    help={"port": f"port to listen on (default {PORT})", "drafts": "include drafts"},
+)
 def livereload(c, port=PORT, drafts=False):
-    """Serve the site, rebuild on every change, and reload the pages open in a browser."""
+    """Serve the site, rebuild on every change, and reload the pages open in a browser.
+
+    Example: invoke livereload --drafts
+    """
     from watchfiles import watch
 
     from hearth_core.state import BuildState
@@ -276,22 +326,29 @@ def livereload(c, port=PORT, drafts=False):
         store_pending(state)
 
 
-@hearth_task(help={"title": "the new issue's title"})
-def new_issue(c, title="Untitled"):
-    """Create the next numbered issue in content/issues/, dated today, as a draft."""
+@hearth_task(
+    values={"title": "TITLE"},
+    help={"title": "the new issue's title (asked for when left out on a terminal)"},
+)
+def new_issue(c, title=None):
+    """Create the next numbered issue in content/issues/, dated today, as a draft.
+
+    Example: invoke new-issue --title "Spring cleaning"
+    """
     from hearth_issues.collect import load_issues
     from hearth_issues.newissue import create_issue
     from hearth_members.community import pending_links
     from hearth_members.site import load_community
 
-    title = arguments.issue_title(title)
+    title = arguments.issue_title(_asked_title() if title is None else title)
     settings = _settings()
     issues_dir = Path(settings["PATH"], settings["ARTICLE_PATHS"][0])
     issues = load_issues(issues_dir)[0]
     members = load_community(settings, issues)[0]
     published = [issue for issue in issues if not issue.is_draft]
     pending = pending_links(published, [link for m in members for link in m.links])
-    path = create_issue(issues_dir, title, date.today(), [link.url for link in pending])
+    topics = _topics_in_use(settings, issues)
+    path = create_issue(issues_dir, title, date.today(), [link.url for link in pending], topics)
     print(f"Created {display_path(path)}: edit it, then remove `Status: draft` to publish it.")
     if pending:
         print(
@@ -300,9 +357,34 @@ def new_issue(c, title="Untitled"):
         )
 
 
-@hearth_task(help={"issue": "the issue's number"}, failed="Cannot render issue {issue}")
+def _asked_title() -> str:
+    """The title, asked for on a terminal; elsewhere (CI, a script) --title is required."""
+    if not sys.stdin.isatty():
+        raise Exit('Give the new issue a title: invoke new-issue --title "Spring cleaning"', code=1)
+    try:
+        return input("Title of the new issue: ")
+    except (EOFError, KeyboardInterrupt):
+        print()
+        raise Exit("No title given: no issue was created.", code=1) from None
+
+
+def _topics_in_use(settings: dict, issues: list) -> list[str]:
+    """The issues' topics, then the member links' configured ones, each once."""
+    configured = settings.get("HEARTH_MEMBERS", {}).get("tags", [])
+    found = [tag for issue in issues for tag in issue.tags] + list(configured)
+    return list(dict.fromkeys(found))
+
+
+@hearth_task(
+    values={"issue": "N"},
+    help={"issue": "the issue's number"},
+    failed="Cannot render issue {issue}",
+)
 def email(c, issue=""):
-    """Render one issue for email into output/email/N.html and N.txt, and run the checks."""
+    """Render one issue for email into output/email/N.html and N.txt, and run the checks.
+
+    Example: invoke email --issue 12
+    """
     from hearth_email.checks import preflight
     from hearth_email.render import render_email, write_email
 
@@ -322,15 +404,19 @@ def email(c, issue=""):
 
 
 @hearth_task(
+    values={"scale": "SCALE", "keep": "FOLDER", "saves": "N"},
     help={
         "scale": "archive size: 1 is 700 issues, 200 members, 20,000 links, 2,000 discussions",
         "scaling": "also run at twice the scale and check that every figure at most doubles",
         "keep": "keep the generated project in this folder instead of a temporary one",
         "saves": "saves of one issue in the live preview before its memory is measured again",
-    }
+    },
 )
 def bench(c, scale="1", scaling=False, keep="", saves="100"):
-    """Benchmark Hearth against plain Pelican on a synthetic archive; print a table."""
+    """Benchmark Hearth against plain Pelican on a synthetic archive; print a table.
+
+    Example: invoke bench --scale 0.1
+    """
     from hearth_bench.report import bench_command
 
     size = arguments.scale(scale)
@@ -341,16 +427,20 @@ def bench(c, scale="1", scaling=False, keep="", saves="100"):
 
 
 @hearth_task(
+    values={"author": "LOGIN", "base": "BRANCH", "pr": "COMMIT"},
     help={
         "author": "the pull request author's GitHub login",
         "base": "the branch it merges into (default: origin/main if fetched, else main)",
         "pr": "the pull request's commit or branch, read from git without running any of "
         "its code (run from a checkout of main): what moderators use",
-    }
+    },
 )
 def check_pr(c, author="", base="", pr=""):
     """Check a pull request: own member file only, others' links kept, the past unchanged,
-    the weekly limit. With --pr, read it from git without running its code."""
+    the weekly limit. With --pr, read it from git without running its code.
+
+    Example: invoke check-pr --author ada --pr origin/pr/42
+    """
     from hearth_members.pullrequest import check_pull_request, uncommitted_paths
     from hearth_site.check import check_content
 
@@ -379,6 +469,7 @@ def check_pr(c, author="", base="", pr=""):
 
 
 @hearth_task(
+    values={"platform": "NAME"},
     iterable=["platform"],
     help={
         "platform": "only sync this platform: discourse, mastodon, reddit or github "
@@ -388,7 +479,10 @@ def check_pr(c, author="", base="", pr=""):
     not_done="Nothing was synced",
 )
 def sync_discussions(c, platform=None, dry_run=False):
-    """Fetch discussion threads' titles, replies and last activity into activity.json."""
+    """Fetch discussion threads' titles, replies and last activity into activity.json.
+
+    Example: invoke sync-discussions --platform github --dry-run
+    """
     from hearth_discussions.sync import sync_discussions as sync
 
     names = [name.strip() for given in platform or [] for name in given.split(",")]
@@ -400,6 +494,7 @@ def sync_discussions(c, platform=None, dry_run=False):
 
 
 @hearth_task(
+    values={"issue": "N", "preview": "EMAIL", "schedule": "DATETIME"},
     iterable=["preview"],
     help={
         "issue": "the number of the issue to send",
@@ -413,7 +508,10 @@ def sync_discussions(c, platform=None, dry_run=False):
     },
 )
 def send(c, issue="", preview=None, schedule="", now=False, yes=False, force=False, dry_run=False):
-    """Create or update issue N as a Buttondown draft; preview, schedule or send it."""
+    """Create or update issue N as a Buttondown draft; preview, schedule or send it.
+
+    Example: invoke send --issue 12 --preview you@example.com
+    """
     from hearth_buttondown.commands import send_issue, terminal_confirm
 
     number = arguments.issue_number(issue)
@@ -431,7 +529,10 @@ def send(c, issue="", preview=None, schedule="", now=False, yes=False, force=Fal
 
 @hearth_task(help={"dry-run": "print the requests it would make; make none and write nothing"})
 def import_buttondown(c, dry_run=False):
-    """Import the sent emails of a Buttondown archive into content/issues/."""
+    """Import the sent emails of a Buttondown archive into content/issues/.
+
+    Example: invoke import-buttondown --dry-run
+    """
     from hearth_buttondown.commands import import_buttondown as run_import
 
     run_import(_settings(PUBLISH_CONFIG), dry_run=dry_run)

@@ -115,32 +115,30 @@ def test_the_template_is_a_valid_thread_and_each_optional_line_works_once_uncomm
     [
         (
             "title: 'Show and tell\n",
-            "content/discussions/show-and-tell.yml:2: invalid YAML: found unexpected end of "
-            "stream (while scanning a quoted scalar that started on line 1) — close the quote; "
-            "inside 'single quotes' write a ' as ''",
+            "content/discussions/show-and-tell.yml:1: invalid YAML: the quote opened on line 1 "
+            "is never closed — close it on the same line; inside 'single quotes' write a ' as ''",
         ),
         (
             f"title: Show and tell: January\nurl: {THREAD}\n",
-            "content/discussions/show-and-tell.yml:1: invalid YAML: mapping values are not "
-            'allowed here — text that contains ": " must be in "quotes"; otherwise check the '
-            "indentation",
+            "content/discussions/show-and-tell.yml:1: invalid YAML: the value of title on line 1 "
+            'holds ": ", which YAML reads as the start of another field — put the whole value '
+            'in quotes: title: "Show and tell: January"',
         ),
         (
             "title: Show\n\tstarted: 2026-01-05\n",
-            "content/discussions/show-and-tell.yml:2: invalid YAML: found character '\\t' that "
-            "cannot start any token — indent with spaces, never tabs",
+            "content/discussions/show-and-tell.yml:2: invalid YAML: line 2 holds a tab — indent "
+            "with spaces, never tabs",
         ),
         (
             f"title: Show\nurl: {THREAD}\n---\ntitle: Other\n",
-            "content/discussions/show-and-tell.yml:3: invalid YAML: expected a single document "
-            "in the stream but found another document — remove the second --- line: one "
-            "thread per file",
+            "content/discussions/show-and-tell.yml:3: invalid YAML: the --- on line 3 starts a "
+            "second document — remove it: one thread per file",
         ),
         (
             f"url: {THREAD}\ntags: [apps\nstarted: 2026-01-05\n",
-            "content/discussions/show-and-tell.yml:3: invalid YAML: expected ',' or ']', but got "
-            "':' (while parsing a flow sequence that started on line 2) — close the [ or { "
-            "bracket, and separate items with commas",
+            "content/discussions/show-and-tell.yml:3: invalid YAML: the [ or { opened on line 2 "
+            "is not closed before line 3 — close the bracket on its own line, and separate "
+            "items with commas",
         ),
     ],
 )

@@ -345,9 +345,8 @@ def test_bio_pipe_hash_x_is_refused_on_every_yaml_path():
     assert as_loaded(text) == in_python(text)
     value, problems = load_yaml(MEMBER, text)
     assert value is None and [str(p) for p in problems] == [
-        "content/members/eve.yml:2: invalid YAML: expected chomping or indentation "
-        "indicators, but found '#' — check the indentation: each field of a link starts in "
-        "the same column as url:"
+        "content/members/eve.yml:2: invalid YAML: the | or > on line 2 must end its line (a "
+        'comment after it needs a space before the #) — or put the value in "quotes"'
     ]
 
 

@@ -158,47 +158,46 @@ def test_optional_fields_left_empty_count_as_absent():
     [
         (
             "fediverse: @ada@social.example\n",
-            "content/members/ada.yml:1: invalid YAML: found character '@' that cannot start any "
-            'token — text that starts with @ or ` must be in "quotes", like "@ada@social.example"',
+            "content/members/ada.yml:1: invalid YAML: a value on line 1 starts with @, which "
+            'YAML reserves — put the whole value in quotes, like "@ada@social.example"',
         ),
         (
             "name: Ada\nlinks:\n  - url: https://example.org/post\n    note: *Really* good\n",
-            "content/members/ada.yml:4: invalid YAML: expected alphabetic or numeric character, "
-            "but found '*' — text that starts with * or & must be in "
-            '"quotes", like note: "*Really* good"',
+            "content/members/ada.yml:4: invalid YAML: a value on line 4 starts with *, which "
+            'YAML reserves — put the whole value in quotes, like note: "*Really* good"',
         ),
         (
             "name: Ada: the sequel\n",
-            "content/members/ada.yml:1: invalid YAML: mapping values are not allowed here — "
-            'text that contains ": " must be in "quotes"; otherwise check the indentation',
+            'content/members/ada.yml:1: invalid YAML: the value of name on line 1 holds ": ", '
+            "which YAML reads as the start of another field — put the whole value in quotes: "
+            'name: "Ada: the sequel"',
         ),
         (
             "name: Ada\n\tbio: x\n",
-            "content/members/ada.yml:2: invalid YAML: found character '\\t' that cannot start "
-            "any token — indent with spaces, never tabs",
+            "content/members/ada.yml:2: invalid YAML: line 2 holds a tab — indent with spaces, "
+            "never tabs",
         ),
         (
             "name: 'Ada\n",
-            "content/members/ada.yml:2: invalid YAML: found unexpected end of stream (while "
-            "scanning a quoted scalar that started on line 1) — close the quote; inside "
-            "'single quotes' write a ' as ''",
+            "content/members/ada.yml:1: invalid YAML: the quote opened on line 1 is never "
+            "closed — close it on the same line; inside 'single quotes' write a ' as ''",
         ),
         (
             "name: Ada\nlinks:\n  - url: https://example.org/post\n   title: T\n",
-            "content/members/ada.yml:4: invalid YAML: expected <block end>, but found "
-            "'<block mapping start>' (while parsing a block collection that started on line 3) "
-            "— check the indentation: each field of a link starts in the same column as url:",
+            "content/members/ada.yml:4: invalid YAML: title: on line 4 starts in column 4, but "
+            "url: on line 3 starts in column 5 — align title: with url: (or whichever is out "
+            "of line), as each field of a link starts in the same column as url:",
         ),
         (
             "name: Ada\nlinks:\n  - url: https://example.org/post\n    title T\n    date: x\n",
-            "content/members/ada.yml:4: invalid YAML: could not find expected ':' — "
-            "each line needs a field name and a colon, like title: "
-            "A good post; a long value continues on lines indented under its field",
+            "content/members/ada.yml:4: invalid YAML: line 4 has no field name and colon — "
+            "each line needs one, like title: A good post; a long value continues on lines "
+            "indented under its field",
         ),
         (
             "name: Ada\n---\nname: Bo\n",
-            "content/members/ada.yml:2: invalid YAML: expected a single document in the stream "
-            "but found another document — remove the second --- line: one member per file",
+            "content/members/ada.yml:2: invalid YAML: the --- on line 2 starts a second "
+            "document — remove it: one member per file",
         ),
         (
             "name: 'Ada\x07'\n",

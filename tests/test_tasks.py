@@ -55,13 +55,15 @@ def test_new_issue_starts_the_next_number_as_a_draft_dated_today(project):
     created = project / "content/issues/0016-hello-spring.md"
     assert created.is_file()
     header = created.read_text().split("\n\n")[0].splitlines()
-    assert header[:3] == [
+    assert header[:5] == [
         "Title: Hello, spring!",
         f"Date: {date.today().isoformat()}",
         "Status: draft",
+        "Summary:",
+        "Tags:",
     ]
     # The member links shared since the last published issue (2026-01-23), newest first.
-    assert header[3:] == [
+    assert header[5:] == [
         "Community: https://fieldnote-app.example/changelog,",
         "    https://loupaper.example/notes/pencil-changelog,",
         "    https://wenmakes.example/pocket-ledger/changelog,",
@@ -163,7 +165,7 @@ def test_a_mistake_in_the_settings_names_its_file_and_line_without_a_traceback(p
     lines = settings.read_text().count("\n")
     for mistake, reason in (("SITEURL = ", "SyntaxError"), ("THEME = themes", "NameError")):
         settings.write_text(settings.read_text() + mistake + "\n")
-        for task in (["build"], ["check"], ["new-issue"]):
+        for task in (["build"], ["check"], ["new-issue", "--title", "Spring"]):
             result = invoke(project, *task)
             assert result.returncode == 1
             assert f"pelicanconf.py:{lines + 1}: {reason}" in result.stdout + result.stderr

@@ -77,6 +77,20 @@ def send_issue(
             api_url=environ.get(URL_VARIABLE, ""),
             out=redact.stream(out or sys.stdout),
         )
+        if dry_run:
+            _say_if_key_missing(environ, out or sys.stdout)
+
+
+def _say_if_key_missing(environ: Mapping[str, str], out: TextIO) -> None:
+    """After a dry run's plan: whether the real command would stop for want of the key.
+    Only whether it is set, never any of it."""
+    if not environ.get(KEY_VARIABLE, "").strip():
+        print(
+            f"{KEY_VARIABLE} is not set: the real command would stop before any request. "
+            "Set it to your Buttondown API key (Settings → API on buttondown.com) in your "
+            "shell or as a CI secret.",
+            file=out,
+        )
 
 
 def _addresses(preview: Sequence[str]) -> tuple[str, ...]:
@@ -113,6 +127,7 @@ def import_buttondown(
         if dry_run:
             issues_dir = Path(settings["PATH"], settings["ARTICLE_PATHS"][0])
             print("\n".join(dry_run_lines(environ.get(URL_VARIABLE, ""), issues_dir)), file=out)
+            _say_if_key_missing(environ, out)
             return []
         with from_environment(environ, **(client_options or {})) as client:
             return import_archive(client, settings, out=out)

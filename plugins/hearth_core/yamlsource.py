@@ -51,30 +51,6 @@ _NODE_PROPERTY = re.compile(r"[\n\-?:,\[{] *[&*!%]")
 _HEADER_COMMENT = re.compile(r"[|>][0-9+-]*#")
 _UNSURE = object()
 
-# PyYAML's wording, matched to advice a member can act on; the first match wins.
-HINTS = (
-    ("'\\t'", "indent with spaces, never tabs"),
-    ("alias", 'text that starts with * or & must be in "quotes", like note: "*Really* good"'),
-    (
-        "cannot start any",
-        'text that starts with @ or ` must be in "quotes", like "@ada@social.example"',
-    ),
-    (
-        "mapping values are not allowed",
-        'text that contains ": " must be in "quotes"; otherwise check the indentation',
-    ),
-    ("quoted scalar", "close the quote; inside 'single quotes' write a ' as ''"),
-    ("flow", "close the [ or { bracket, and separate items with commas"),
-    ("single document", "remove the second --- line: one {noun} per file"),
-    (
-        "expected ':'",
-        "each line needs a field name and a colon, like title: A good post; "
-        "a long value continues on lines indented under its field",
-    ),
-    ("block", "check the indentation: {indentation}"),
-)
-DEFAULT_HINT = "check the quoting and indentation here; {template} shows every field"
-
 
 @dataclass(frozen=True)
 class FileKind:
@@ -197,7 +173,10 @@ def _load(path: Path, text: str, kind: FileKind) -> tuple[Value | None, list[Pro
         return Value(None, 1), []
     assert isinstance(node, yaml.Node)
     problems = []
-    return _convert(path, node, "", problems), problems
+    value = _convert(path, node, "", problems)
+    if "#" in text:
+        problems += _comments_after_values(path, node, text)
+    return value, problems
 
 
 def _too_deep(text: str) -> int:
@@ -299,7 +278,7 @@ def _compose_in_python(
         loader = _Loader(text)
         node = _compose(loader)
     except yaml.MarkedYAMLError as error:
-        return None, [_invalid(path, error, kind)]
+        return None, [_invalid(path, text, error, kind)]
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         message = (
@@ -330,21 +309,213 @@ def _compose(loader: _Loader) -> yaml.Node | None:
         loader.dispose()
 
 
-def _invalid(path: Path, error: yaml.MarkedYAMLError, kind: FileKind) -> Problem:
+def _invalid(path: Path, text: str, error: yaml.MarkedYAMLError, kind: FileKind) -> Problem:
+    """A YAML mistake in plain words, at its line: PyYAML's own wording ("expected
+    <block end>, but found '?'") means nothing to a member, so it never reaches one."""
     mark = error.problem_mark or error.context_mark
     if error.context == "while scanning a simple key":
         # A line without its colon: PyYAML notices only on the next line.
         mark = error.context_mark or mark
-    what = error.problem or error.context or "cannot be read"
-    if error.context and error.problem and not error.context.startswith("while"):
-        what = f"{error.context} {error.problem}"
-    elif error.context and error.context_mark and mark and error.context_mark.line != mark.line:
-        what += f" ({error.context} that started on line {error.context_mark.line + 1})"
+    line = (mark.line + 1) if mark else 1
+    started = (error.context_mark.line + 1) if error.context_mark else line
+    column = mark.column if mark else 0
+    mistake = _Mistake(text.splitlines() or [""], line, started, column, kind)
     wording = f"{error.problem} {error.context}"
-    hint = next((hint for key, hint in HINTS if key in wording), DEFAULT_HINT)
-    for name, value in vars(kind).items():
-        hint = hint.replace(f"{{{name}}}", str(value))
-    return problem(path, (mark.line + 1) if mark else 1, "", f"invalid YAML: {what} — {hint}")
+    explain = next((explain for key, explain in _EXPLAINED if key in wording), _Mistake.unclear)
+    where, message = explain(mistake)
+    return problem(path, where, "", f"invalid YAML: {message}")
+
+
+# A line's field name and what follows its colon: "  - url: https://..." or "title:x".
+_FIELD = re.compile(r"^(?P<indent>[ ]*(?:- +)*)(?P<key>[^\s:#\-\[{'\"][^:#]*?):(?P<rest>.*)$")
+
+
+@dataclass(frozen=True)
+class _Mistake:
+    """Where PyYAML stopped in a file, and how to say what is wrong there."""
+
+    lines: list[str]
+    line: int  # 1-based, where PyYAML stopped
+    started: int  # 1-based, where what it was reading started
+    column: int  # 0-based, where PyYAML stopped on its line
+    kind: FileKind
+
+    def text_of(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    def tab(self) -> tuple[int, str]:
+        line = next((n for n in range(self.started, self.line + 1) if "\t" in self.text_of(n)), 0)
+        line = line or self.line
+        return line, f"line {line} holds a tab — indent with spaces, never tabs"
+
+    def reserved_start(self) -> tuple[int, str]:
+        character = self.text_of(self.line)[self.column : self.column + 1].strip() or "it"
+        example = '"@ada@social.example"' if character in "@`" else 'note: "*Really* good"'
+        return self.line, (
+            f"a value on line {self.line} starts with {character}, which YAML reserves — "
+            f"put the whole value in quotes, like {example}"
+        )
+
+    def colon_in_value(self) -> tuple[int, str]:
+        field = _FIELD.match(self.text_of(self.line))
+        if field and ": " in field["rest"].strip():
+            value = field["rest"].strip()
+            shown = value if len(value) <= 40 else value[:37] + "..."
+            return self.line, (
+                f'the value of {field["key"].strip()} on line {self.line} holds ": ", which '
+                "YAML reads as the start of another field — put the whole value in quotes: "
+                f'{field["key"].strip()}: "{shown.replace(chr(34), chr(39))}"'
+            )
+        return self.misaligned()
+
+    def misaligned(self) -> tuple[int, str]:
+        here = self.line
+        above = next(
+            (n for n in range(here - 1, 0, -1) if self._content(n)),
+            0,
+        )
+        if not above:
+            return here, f"line {here} is indented, but nothing is above it — start it in column 1"
+        name, column = self._field_at(here)
+        above_name, above_column = self._field_at(above)
+        if column == above_column:
+            return here, (
+                f"line {here} does not line up with the lines around it — {self.kind.indentation}"
+            )
+        return here, (
+            f"{name} on line {here} starts in column {column}, but {above_name} on line "
+            f"{above} starts in column {above_column} — align {name} with {above_name} "
+            f"(or whichever is out of line), as {self.kind.indentation}"
+        )
+
+    def quote_trouble(self) -> tuple[int, str]:
+        return self.line, (
+            f"line {self.line} has text after a closing quote, or a quote opened above it "
+            "closes only here — put a value that holds quotes in quotes as a whole, like "
+            "title: \"It's 'done'\", and close each quote on its own line; inside 'single "
+            "quotes' write a ' as ''"
+        )
+
+    def block_trouble(self) -> tuple[int, str]:
+        before = self.text_of(self.line)[: self.column].rstrip()
+        if before.endswith(("'", '"')):
+            return self.quote_trouble()
+        return self.misaligned()
+
+    def no_colon(self) -> tuple[int, str]:
+        line = self.started
+        field = _FIELD.match(self.text_of(line))
+        if field and field["rest"] and not field["rest"][0].isspace():
+            key = field["key"].strip()
+            return line, (
+                f"line {line} has no space after {key}: — write {key}: and then the value, "
+                "with a space between"
+            )
+        return line, (
+            f"line {line} has no field name and colon — each line needs one, like "
+            "title: A good post; a long value continues on lines indented under its field"
+        )
+
+    def unclosed_quote(self) -> tuple[int, str]:
+        return self.started, (
+            f"the quote opened on line {self.started} is never closed — close it on the same "
+            "line; inside 'single quotes' write a ' as ''"
+        )
+
+    def unclosed_bracket(self) -> tuple[int, str]:
+        return self.line, (
+            f"the [ or {{ opened on line {self.started} is not closed before line {self.line} "
+            "— close the bracket on its own line, and separate items with commas"
+        )
+
+    def second_document(self) -> tuple[int, str]:
+        return self.line, (
+            f"the --- on line {self.line} starts a second document — remove it: one "
+            f"{self.kind.noun} per file"
+        )
+
+    def block_header(self) -> tuple[int, str]:
+        return self.line, (
+            f"the | or > on line {self.line} must end its line (a comment after it needs a "
+            'space before the #) — or put the value in "quotes"'
+        )
+
+    def unclear(self) -> tuple[int, str]:
+        return self.line, (
+            f"line {self.line} cannot be read — check its quotes and indentation; "
+            f"{self.kind.template} shows every field"
+        )
+
+    def _content(self, line: int) -> bool:
+        stripped = self.text_of(line).strip()
+        return bool(stripped) and not stripped.startswith("#")
+
+    def _field_at(self, line: int) -> tuple[str, int]:
+        """The field a line starts (or "the text") and its column, 1-based, after any "- "."""
+        text = self.text_of(line)
+        field = _FIELD.match(text)
+        if field:
+            return field["key"].strip() + ":", len(field["indent"]) + 1
+        stripped = text.lstrip(" -")
+        return "the text", len(text) - len(stripped) + 1
+
+
+# PyYAML's wording, matched to what it means for a member; the first match wins.
+_EXPLAINED = (
+    ("'\\t'", _Mistake.tab),
+    ("alias", _Mistake.reserved_start),
+    ("anchor", _Mistake.reserved_start),
+    ("cannot start any", _Mistake.reserved_start),
+    ("mapping values are not allowed", _Mistake.colon_in_value),
+    ("quoted scalar", _Mistake.unclosed_quote),
+    ("flow", _Mistake.unclosed_bracket),
+    ("single document", _Mistake.second_document),
+    ("chomping", _Mistake.block_header),
+    ("expected ':'", _Mistake.no_colon),
+    ("simple key", _Mistake.no_colon),
+    ("block", _Mistake.block_trouble),
+)
+
+
+# Values a comment can cut short or empty; after a date or a number it is only a comment.
+_TEXT_TAGS = frozenset({_STR, _TAG + "null"})
+
+
+def _comments_after_values(path: Path, root: yaml.Node, text: str) -> list[Problem]:
+    """A # after a plain value starts a comment, which YAML silently leaves out:
+    "title: Issue #1 review" is the title "Issue". Each one is reported."""
+    found = []
+    pending: list[tuple[yaml.Node, str]] = [(root, "")]
+    while pending:
+        node, where = pending.pop()
+        if not where and isinstance(node, yaml.ScalarNode):
+            continue  # a file of one value: refused as such by its checks
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                pending.append((value, f"{where}.{name}" if where else str(name)))
+        elif isinstance(node, yaml.SequenceNode):
+            pending += [(item, f"{where}[{index}]") for index, item in enumerate(node.value)]
+        elif isinstance(node, yaml.ScalarNode) and not node.style and node.tag in _TEXT_TAGS:
+            end = node.end_mark.index
+            rest = text[end : text.find("\n", end) % (len(text) + 1)]
+            if rest.lstrip().startswith("#"):
+                found.append(_comment_in_value(path, node, where, rest))
+    return sorted(found, key=lambda found: found.line)
+
+
+def _comment_in_value(path: Path, node: yaml.ScalarNode, where: str, rest: str) -> Problem:
+    line = node.end_mark.line + 1
+    key = where.rsplit(".", 1)[-1].split("[", 1)[0]
+    meant = f"{node.value} {rest.strip()}".strip().replace('"', "'")
+    shown = meant if len(meant) <= 40 else meant[:37] + "..."
+    return problem(
+        path,
+        line,
+        where,
+        f'YAML reads the " #" on line {line} and all after it as a comment and leaves it '
+        f'out of the value: put the whole value in quotes, like {key}: "{shown}"',
+    )
 
 
 def _convert(

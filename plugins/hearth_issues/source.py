@@ -60,8 +60,16 @@ def parse_discussion(value: str) -> str:
     return thread.url
 
 
+def optional_text(value: str) -> str:
+    """A single-line text value; ``Summary:`` with nothing after it is no summary."""
+    return value
+
+
 def parse_tags(value: str) -> tuple[str, ...]:
-    """Topics, each with a letter or digit for the address of its page (topics/<slug>/)."""
+    """Topics, each with a letter or digit for the address of its page (topics/<slug>/).
+    ``Tags:`` with nothing after it (as `invoke new-issue` writes it) is no topic."""
+    if not value:
+        return ()
     tags = comma_list(value)
     for tag in tags:
         if not tag_slug(tag):
@@ -89,7 +97,7 @@ ISSUE_FIELDS = {
     for spec in (
         FieldSpec("Title", required=True, parse=required_text),
         FieldSpec("Date", required=True, parse=parse_date),
-        FieldSpec("Summary", parse=required_text, max_length=1000),
+        FieldSpec("Summary", parse=optional_text, max_length=1000),
         FieldSpec("Tags", parse=parse_tags),
         FieldSpec("Discussion", parse=parse_discussion),
         FieldSpec("Status", parse=parse_status),
@@ -195,7 +203,23 @@ def _parse_issue(path: Path, text: str) -> tuple[Issue | None, list[Problem]]:
     return _issue(doc, values, int(name["number"]), name["slug"]), []
 
 
+# `invoke new-issue` starts the body with a note listing the topics in use (a header
+# has no comments). It is for the author only: the reader drops it, so no page, feed
+# or email shows it, even when the author leaves it in.
+TOPICS_NOTE_START = "<!-- Topics in use:"
+_TOPICS_NOTE = re.compile(r"\A\s*" + re.escape(TOPICS_NOTE_START) + r".*?-->[ \t]*\n*", re.DOTALL)
+
+
+def without_topics_note(body: str) -> tuple[str, int]:
+    """``body`` without new-issue's note on topics, and how many lines it took."""
+    note = _TOPICS_NOTE.match(body)
+    if not note:
+        return body, 0
+    return body[note.end() :], body.count("\n", 0, note.end())
+
+
 def _issue(doc: SourceDocument, values: dict, number: int, slug: str) -> Issue:
+    body, note_lines = without_topics_note(doc.body)
     return Issue(
         number=number,
         slug=slug,
@@ -206,9 +230,9 @@ def _issue(doc: SourceDocument, values: dict, number: int, slug: str) -> Issue:
         discussion=values.get("discussion"),
         status=values.get("status", "published"),
         community=values.get("community"),
-        body=doc.body,
+        body=body,
         source=doc.path,
-        body_line=doc.body_line,
+        body_line=doc.body_line + note_lines,
     )
 
 

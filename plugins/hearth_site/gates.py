@@ -37,15 +37,29 @@ def outside_requests(site: Path, site_url: str = "") -> list[str]:
     return found
 
 
+CHECKER_MISSING = (
+    "the Nu HTML Checker is not installed: install Java (apt-get install "
+    "default-jre-headless) and run `npm install --no-package-lock --ignore-scripts`"
+)
+
+
+def _installed_vnu() -> Path | None:
+    return next((place() / VNU for place in VNU_PLACES if (place() / VNU).is_file()), None)
+
+
+def html_checker_missing() -> str:
+    """What to install for the Nu HTML Checker to run, or "" when it can."""
+    if shutil.which("java") is None or _installed_vnu() is None:
+        return CHECKER_MISSING
+    return ""
+
+
 def html_errors(site: Path, site_url: str = "", vnu: Path | None = None) -> list[str]:
     """``page:line: message`` from the Nu HTML Checker; the tools' absence is itself a problem."""
     java = shutil.which("java")
-    vnu = vnu or next((place() / VNU for place in VNU_PLACES if (place() / VNU).is_file()), None)
+    vnu = vnu or _installed_vnu()
     if java is None or vnu is None:
-        return [
-            "the Nu HTML Checker is not installed: install Java (apt-get install "
-            "default-jre-headless) and run `npm install --no-package-lock --ignore-scripts`"
-        ]
+        return [CHECKER_MISSING]
     site = site.resolve()
     pages = [str(path) for path in sorted(site.rglob("*.html"))]
     result = subprocess.run(
