@@ -135,7 +135,7 @@ def load_community(
     if last is None or (last.common, last.written) != (common, written):
         cache = settings.get("CACHE_PATH")
         stored = Path(cache, "hearth-members.pickle") if cache else None
-        kept = load_stored(stored, (common, written)) if stored else None
+        kept = load_stored(stored, (common, written), settings) if stored else None
         if kept is None:
             result = _load_community(settings, issues, caches)
             if stored:
