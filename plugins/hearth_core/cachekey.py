@@ -5,7 +5,8 @@ here and used again only when the key is equal. A version number would not do: a
 author edits a template or a plugin without changing one, and `pip install -U` moves
 a library under a pinned Hearth. So the key is a digest of
 
-- every file under ``plugins/`` (Hearth's code, whatever its version says);
+- every file under ``plugins/`` (Hearth's code, whatever its version says), and
+  under any other folder of the settings' PLUGIN_PATHS;
 - every file of the theme;
 - the settings as Pelican loaded them (pelicanconf.py or publishconf.py, with the
   environment they read and the overrides a task gives);
@@ -81,10 +82,10 @@ def stable(value: Any) -> str:
         items = sorted((str(key), stable(item)) for key, item in value.items())
         return "{" + ", ".join(f"{key!r}: {item}" for key, item in items) + "}"
     if isinstance(value, list | tuple | set | frozenset):
-        items = [stable(item) for item in value]
+        listed = [stable(item) for item in value]
         if isinstance(value, set | frozenset):
-            items.sort()
-        return f"{type(value).__name__}[{', '.join(items)}]"
+            listed.sort()
+        return f"{type(value).__name__}[{', '.join(listed)}]"
     if callable(value) and hasattr(value, "__qualname__"):
         return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
     return _ADDRESS.sub("", repr(value))
@@ -100,11 +101,20 @@ def theme_folder(settings: Mapping[str, Any]) -> Path:
     return Path(str(settings.get("THEME") or ""))
 
 
+def plugin_folders(settings: Mapping[str, Any]) -> list[Path]:
+    """The folders Pelican loads plugins from, besides Hearth's own."""
+    folders = {Path(folder).resolve() for folder in settings.get("PLUGIN_PATHS") or ()}
+    return sorted(folders - {PLUGINS})
+
+
 def build_key(settings: Mapping[str, Any], code: bytes | None = None) -> bytes:
-    """Everything besides the content that can change what a build writes."""
+    """Everything besides the content that can change what a build writes: Hearth's
+    code and libraries (``code``, ``code_version()`` by default), any other plugin,
+    the theme and the settings."""
     code = code if code is not None else code_version()
+    plugins = [files_digest(folder) for folder in plugin_folders(settings)]
     theme = files_digest(theme_folder(settings))
-    return _new_with(code, theme, settings_digest(settings))
+    return _new_with(code, *plugins, theme, settings_digest(settings))
 
 
 def _new_with(*parts: bytes) -> bytes:

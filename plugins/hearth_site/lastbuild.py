@@ -28,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hearth_core.cachekey import build_key, files_digest
+from hearth_core.state import BuildState, with_state
 from hearth_core.stored import load_stored, store
 
 RECORD_NAME = "hearth-build.pickle"
@@ -48,6 +49,9 @@ class BuildRecord:
 def build_unless_unchanged(settings: dict[str, Any]) -> bool:
     """Build, unless the cache proves the output folder holds what the build would
     write; return whether it built. Raises what ``hearth_site.build.build`` raises."""
+    # One state for the check and the build: one note, if any, for a cache not trusted.
+    state = BuildState()
+    settings = with_state(settings, state)
     inputs = build_inputs(settings)
     if inputs is not None and up_to_date(settings, inputs):
         return False
@@ -55,7 +59,7 @@ def build_unless_unchanged(settings: dict[str, Any]) -> bool:
     from hearth_site.build import build
 
     started = site_now(settings)
-    issues = build(settings)
+    issues = build(settings, state)
     if inputs is not None:
         record_build(settings, inputs, (issue.date for issue in issues), started)
     return True
