@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -311,3 +312,19 @@ def test_stores_are_atomic(tmp_path: Path) -> None:
     path = tmp_path / "cache" / RECORD_NAME
     store(path, "key", ["value"])
     assert [p.name for p in path.parent.iterdir()] == [RECORD_NAME]
+
+
+def test_ci_restores_and_saves_the_build_cache_before_building() -> None:
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "deploy.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    uses = [step.get("uses", "") for step in steps]
+    cached = next(i for i, name in enumerate(uses) if name.startswith("actions/cache@"))
+    built = next(i for i, step in enumerate(steps) if "invoke publish" in step.get("run", ""))
+    assert cached < built
+    step = steps[cached]["with"]
+    assert step["path"] == "cache"
+    for source in ("content/**", "plugins/**", "theme/**", "pelicanconf.py", "publishconf.py"):
+        assert f"'{source}'" in step["key"], source
+    assert "'constraints.txt'" in step["key"]
+    # An older cache is restored too: the build trusts only what it proves unchanged.
+    assert step["restore-keys"].strip() in step["key"]
