@@ -18,8 +18,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any
 
-from hearth_core.cachekey import code_version
+from hearth_core.cachekey import build_key, code_version
 from hearth_core.files import write_atomically_with
+from hearth_core.fragments import Fragments
 from hearth_core.parallel import TextMemo
 from hearth_core.state import STATE_KEY, BuildState, build_state
 
@@ -138,3 +139,23 @@ def store_results(settings: Mapping[str, Any], memo: TextMemo, name: str) -> Non
         results = memo.results()
         if not memo.stored_is(results):
             store(Path(settings["CACHE_PATH"], name), name, results)
+
+
+def load_fragments(settings: Mapping[str, Any], fragments: list[Fragments], name: str) -> None:
+    """Give each of ``fragments`` what the last build stored for it in the cache as ``name``.
+
+    Only if that build had the same settings and theme: a fragment is rendered in the
+    build's template environment, whose filters and options the settings choose."""
+    if settings.get("CACHE_PATH"):
+        key = (name, build_key(settings))
+        kept = load_stored(Path(settings["CACHE_PATH"], name), key, settings) or {}
+        for each in fragments:
+            if each.name in kept:
+                each.use_kept(kept[each.name])
+
+
+def store_fragments(settings: Mapping[str, Any], fragments: list[Fragments], name: str) -> None:
+    """Store what ``fragments`` rendered, when any rendered something new."""
+    if settings.get("CACHE_PATH") and any(each.changed for each in fragments):
+        kept = {each.name: each.kept() for each in fragments}
+        store(Path(settings["CACHE_PATH"], name), (name, build_key(settings)), kept)

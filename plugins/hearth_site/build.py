@@ -19,10 +19,12 @@ from pelican.contents import Content
 from pelican.writers import FileOverwriteFailedError
 
 from hearth_core.errors import HearthError
+from hearth_core.fragments import Fragments
 from hearth_core.parallel import worker_pool
 from hearth_core.problems import ContentError, display_path, template_error_message
 from hearth_core.state import BuildState, build_state, with_state
-from hearth_core.stored import load_results, store_results
+from hearth_core.stored import load_fragments, load_results, store_fragments, store_results
+from hearth_discussions.caches import DiscussionCaches
 from hearth_issues.bodies import markdown_options
 from hearth_issues.caches import IssueCaches
 from hearth_issues.collect import load_site_issues
@@ -36,6 +38,16 @@ from hearth_site.check import load_site_content
 # cache (CACHE_PATH) from one build to the next.
 MARKDOWN_STORED = "hearth-markdown.pickle"
 NOTES_STORED = "hearth-notes.pickle"
+# The member links', community sections' and discussions' HTML, as the theme renders them.
+FRAGMENTS_STORED = "hearth-fragments.pickle"
+
+
+def _kept_fragments(state: BuildState) -> list[Fragments]:
+    """The fragments whose items are values, the same in the next process; not the
+    issues' entries, whose items are Pelican's articles of this build."""
+    members = state.part(MemberCaches)
+    discussions = state.part(DiscussionCaches)
+    return [members.link_html, members.community_html, discussions.discussion_html]
 
 
 class BuildFailed(HearthError):
@@ -140,6 +152,7 @@ def _build(settings: dict[str, Any]) -> list[Issue]:
         if not settings.get("HEARTH_PREVIEW"):  # a preview keeps them in memory
             load_results(settings, body_html, MARKDOWN_STORED)
             load_results(settings, note_html, NOTES_STORED)
+            load_fragments(settings, _kept_fragments(state), FRAGMENTS_STORED)
         body_html.start(options, (issue.body for issue in issues[0]), pool)
         content = load_site_content(settings, issues)
         if content.problems:
@@ -173,4 +186,5 @@ def _build(settings: dict[str, Any]) -> list[Issue]:
     if not settings.get("HEARTH_PREVIEW"):
         store_results(settings, body_html, MARKDOWN_STORED)
         store_results(settings, note_html, NOTES_STORED)
+        store_fragments(settings, _kept_fragments(state), FRAGMENTS_STORED)
     return issues[0]
