@@ -328,3 +328,43 @@ def test_ci_restores_and_saves_the_build_cache_before_building() -> None:
     assert "'constraints.txt'" in step["key"]
     # An older cache is restored too: the build trusts only what it proves unchanged.
     assert step["restore-keys"].strip() in step["key"]
+
+
+def _rewrite_stored(path: Path, change: Any) -> None:
+    with path.open("rb") as handle:
+        header = pickle.load(handle)
+        value = pickle.load(handle)
+    change(value)
+    with path.open("wb") as handle:
+        pickle.dump(header, handle)
+        pickle.dump(value, handle)
+
+
+def test_a_fresh_build_uses_the_markdown_and_fragments_kept_in_the_cache(
+    project: Project,
+) -> None:
+    """What the cache holds is what the next process shows: it converts and renders nothing
+    again (shown by planting HTML no converter would make)."""
+    output = project.warm_build()
+    cache = project.root / "cache"
+
+    def plant_body(results: dict[bytes, str]) -> None:
+        for digest, html in results.items():
+            results[digest] = html.replace("</p>", " PLANTED-BODY</p>", 1)
+
+    def plant_link(kept: dict[str, Any]) -> None:
+        _theme, rendered = kept["_link.html"]
+        for items in rendered.values():
+            for item, html in items.items():
+                items[item] = html.replace("</a>", " PLANTED-LINK</a>", 1)
+
+    _rewrite_stored(cache / "hearth-markdown.pickle", plant_body)
+    _rewrite_stored(cache / "hearth-fragments.pickle", plant_link)
+    (output / "index.html").unlink()  # so that it builds
+    assert build_unless_unchanged(project.settings(output, cache)) is True
+    issue_pages = list((output / "issues").rglob("index.html"))
+    assert any("PLANTED-BODY" in page.read_text() for page in issue_pages)
+    assert "PLANTED-LINK" in (output / "links" / "index.html").read_text()
+    # Put the true cache back for the tests after this one.
+    shutil.rmtree(cache)
+    project.warm_build()
