@@ -368,3 +368,13 @@ def test_a_fresh_build_uses_the_markdown_and_fragments_kept_in_the_cache(
     # Put the true cache back for the tests after this one.
     shutil.rmtree(cache)
     project.warm_build()
+
+
+def test_an_email_rendered_after_the_build_does_not_make_the_next_build_run(
+    project: Project,
+) -> None:
+    """`invoke email` writes output/email/, which no build writes or removes."""
+    output = project.warm_build()
+    (output / "email").mkdir(exist_ok=True)
+    (output / "email" / "1.html").write_text("<p>An email</p>")
+    assert build_unless_unchanged(project.settings(output, project.root / "cache")) is False

@@ -33,6 +33,8 @@ from hearth_core.stored import load_stored, store
 
 RECORD_NAME = "hearth-build.pickle"
 
+# What other commands write into the output folder.
+OTHER_COMMANDS = frozenset({"email"})
 # Each file of the output folder, by its path in it: its size and time of last change.
 Written = dict[str, tuple[int, int]]
 
@@ -74,15 +76,19 @@ def build_inputs(settings: Mapping[str, Any]) -> bytes | None:
 
 
 def written_files(output: Path) -> Written:
-    """Every file under ``output``, by its path there, with its size and change time."""
+    """Every file under ``output``, by its path there, with its size and change time;
+    not those of `invoke email` (``email/``), which no build writes or removes."""
     found: Written = {}
     pending = [output]
     while pending:
+        folder = pending.pop()
         try:
-            entries = list(os.scandir(pending.pop()))
+            entries = list(os.scandir(folder))
         except OSError:
             continue  # no output folder yet
         for entry in entries:
+            if folder == output and entry.name in OTHER_COMMANDS:
+                continue
             if entry.is_dir(follow_symlinks=False):
                 pending.append(Path(entry.path))
             else:
