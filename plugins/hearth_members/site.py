@@ -135,19 +135,35 @@ def load_community(
     if last is None or (last.common, last.written) != (common, written):
         cache = settings.get("CACHE_PATH")
         stored = Path(cache, "hearth-members.pickle") if cache else None
-        kept = load_stored(stored, (common, written), settings) if stored else None
-        if kept is None:
+        result = _stored_answer(settings, stored, (common, written), caches)
+        if result is None:
             result = _load_community(settings, issues, caches)
             if stored:
                 folder = _folder(settings)
                 parsed = {p: entry for p, entry in caches.parsed.items() if p.parent == folder}
-                store_later(settings, stored, (common, written), (result, parsed))
-        else:
-            result, parsed = kept
-            caches.parsed.update(parsed)
+                store_later(settings, stored, STORED_KEY, ((common, written), result, parsed))
         last = caches.answer = CommunityAnswer(common, list(issues), written, result)
     members, problems = last.result
     return list(members), list(problems)
+
+
+# The stored answer carries what it was computed from (the member files' state, the day,
+# the issues' texts), beside the member files' own parses, which are kept by each file's
+# text: after one file or one issue changed, the other files need no parsing again.
+STORED_KEY = "members"
+
+
+def _stored_answer(
+    settings: Mapping[str, Any], stored: Path | None, asked: tuple, caches: MemberCaches
+) -> tuple[list[Member], list[Problem]] | None:
+    """The stored answer if it was computed from ``asked``; its parses in any case."""
+    kept = load_stored(stored, STORED_KEY, settings) if stored else None
+    if kept is None:
+        return None
+    computed_from, result, parsed = kept
+    for path, entry in parsed.items():
+        caches.parsed.setdefault(path, entry)  # each checked against its file when used
+    return result if computed_from == asked else None
 
 
 def _load_community(
