@@ -22,6 +22,7 @@ from hearth_core.cachekey import build_key, code_version
 from hearth_core.files import write_atomically_with
 from hearth_core.fragments import Fragments
 from hearth_core.parallel import TextMemo
+from hearth_core.problems import display_path
 from hearth_core.state import STATE_KEY, BuildState, build_state
 
 # Hearth's code and the libraries it runs on (hearth_core.cachekey): a file stored by
@@ -50,7 +51,7 @@ def note_ignored(settings: Mapping[str, Any] | None, path: Path, why: str) -> No
     notes = build_state(settings or {}).part(CacheNotes)
     if not notes.said:
         notes.said = True
-        print(f"Note: {path} {why}: ignored, and made again.", file=sys.stderr)
+        print(f"Note: {display_path(path)} {why}: ignored, and made again.", file=sys.stderr)
 
 
 def load_stored(path: Path, key: Any, settings: Mapping[str, Any] | None = None) -> Any | None:
