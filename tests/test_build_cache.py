@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hearth_core import cachekey
+from hearth_core.problems import ContentError
 from hearth_core.stored import store
 from hearth_site.lastbuild import RECORD_NAME, build_inputs, build_unless_unchanged, up_to_date
 from tests.sites import ROOT, settings_for
@@ -104,6 +105,12 @@ def edit(project: Project, kind: str, index: int, word: str) -> None:
     if kind == "issue text":
         path = _pick(content / "issues", index, ".md")
         path.write_text(path.read_text(encoding="utf-8") + f"\nEdited: {word}.\n")
+    elif kind == "issue links a member's link":
+        # The members' check reads the addresses in the issues, not their prose.
+        member = _pick(content / "members", index, ".yml").read_text(encoding="utf-8")
+        url = re.findall(r"^  - url: (\S+)$", member, flags=re.MULTILINE)[0]
+        path = _pick(content / "issues", index + 1, ".md")
+        path.write_text(path.read_text(encoding="utf-8") + f"\nSee [{word}]({url}).\n")
     elif kind == "issue header":
         path = _pick(content / "issues", index, ".md")
         _replace_first(path, r"^Title: (.*)$", f"Title: A {word} issue")
@@ -136,6 +143,7 @@ def edit(project: Project, kind: str, index: int, word: str) -> None:
 
 EDITS = [
     "issue text",
+    "issue links a member's link",
     "issue header",
     "member file",
     "thread file",
@@ -185,6 +193,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 # anyway and hide it; then random ones.
 @example(edits=[("output page deleted", 2, "x"), ("issue text", 1, "ö"), ("member file", 3, "b")])
 @example(edits=[("issue header", 4, "é"), ("thread file", 1, "c"), ("activity.json", 5, "")])
+@example(edits=[("issue links a member's link", 2, "w")])
 @example(edits=[("template", 0, "t")])
 @example(edits=[("setting", 0, "s")])
 @example(edits=[("plugin version", 0, "2")])
@@ -378,3 +387,21 @@ def test_an_email_rendered_after_the_build_does_not_make_the_next_build_run(
     (output / "email").mkdir(exist_ok=True)
     (output / "email" / "1.html").write_text("<p>An email</p>")
     assert build_unless_unchanged(project.settings(output, project.root / "cache")) is False
+
+
+def test_an_issue_that_newly_features_a_members_later_link_is_refused_warm_as_cold(
+    project: Project,
+) -> None:
+    """The members' check is kept by the addresses in the issues: an edit that adds one
+    must check the members again, not reuse the stored answer."""
+    project.warm_build()
+    first_issue = sorted((project.root / "content" / "issues").glob("0001-*.md"))[0]
+    original = first_issue.read_text(encoding="utf-8")
+    link = "https://anneke-type.example/harbour/lowercase-g"  # shared in November 2025
+    first_issue.write_text(original + f"\nSee [the g's]({link}).\n", encoding="utf-8")
+    try:
+        with pytest.raises(ContentError, match="was already featured in"):
+            project.warm_build()
+    finally:
+        first_issue.write_text(original, encoding="utf-8")
+    project.warm_build()
