@@ -117,11 +117,19 @@ def _build(config: str = CONFIG, drafts: bool = False, preview: bool = False, st
     """One build; a live preview passes its process's build state to every build."""
     from pelican.log import init as init_logging
 
-    from hearth_site.build import build
+    from hearth_site.lastbuild import build_unless_unchanged
 
     init_logging(level=logging.WARNING)
-    build(_settings(config, drafts, preview), state)
-    print(f"Built the site in {OUTPUT}/" + (" (with drafts)" if drafts else ""))
+    settings = _settings(config, drafts, preview)
+    drafted = " (with drafts)" if drafts else ""
+    if state is not None:  # a live preview: its state keeps what it needs
+        from hearth_site.build import build
+
+        build(settings, state)
+    elif not build_unless_unchanged(settings):
+        print(f"Nothing changed since the last build: {OUTPUT}/ is up to date{drafted}")
+        return
+    print(f"Built the site in {OUTPUT}/{drafted}")
 
 
 @hearth_task

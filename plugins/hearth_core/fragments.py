@@ -59,6 +59,26 @@ class Fragments:
         self._rendered: dict[tuple, dict[Hashable, str]] = {}
         self._batch: Template | None = None
         self._batch_checked: bool | None = None
+        # Whether anything was rendered since the last ``use_kept``, and every item asked
+        # for since: what to store for the next process (``kept``).
+        self.changed = False
+        self._used: set[Hashable] = set()
+
+    def kept(self) -> tuple[bytes, dict[tuple, dict[Hashable, str]]]:
+        """What to store for the next process: the theme, and each item asked for since
+        this state was made, as rendered for it (not the links an edit replaced)."""
+        used = self._used
+        rendered = {
+            shared: {item: html for item, html in items.items() if item in used}
+            for shared, items in self._rendered.items()
+        }
+        return self._theme, rendered
+
+    def use_kept(self, kept: tuple[bytes, dict[tuple, dict[Hashable, str]]]) -> None:
+        """Use what an earlier process rendered; before ``start_build``, which drops it
+        if the theme is not the one it was rendered with. Items are values (named
+        tuples of text and dates), equal from one process to the next."""
+        self._theme, self._rendered = kept
 
     def start_build(self, env: Environment) -> None:
         """Call once per build, before rendering: a changed theme starts afresh."""
@@ -79,11 +99,13 @@ class Fragments:
         shared = (siteurl, *sorted(options.items()))
         rendered = self._rendered.setdefault(shared, {})
         items = tuple(items)
+        self._used.update(items)
         try:
             return "".join(map(rendered.__getitem__, items))  # rendered on an earlier page
         except KeyError:
             pass
         missing = [item for item in dict.fromkeys(items) if item not in rendered]
+        self.changed = True
         rendered.update(zip(missing, self._render(siteurl, missing, options), strict=True))
         return "".join(map(rendered.__getitem__, items))
 

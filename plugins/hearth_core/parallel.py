@@ -10,10 +10,11 @@ bulk of its Markdown while the main process reads the members' files.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -22,6 +23,11 @@ from typing import Any
 # Texts go to workers in batches of about this many characters: few round trips,
 # yet enough batches to keep every worker busy until the end.
 BATCH_CHARACTERS = 200_000
+
+
+def digest(options: str, text: str) -> bytes:
+    """What a stored result is found by: its options and text, not kept in full."""
+    return hashlib.blake2b(f"{options}\0{text}".encode(), digest_size=16).digest()
 
 
 def _apply(function: Callable[[str, str], str], options: str, texts: list[str]) -> list[str]:
@@ -37,6 +43,8 @@ class TextMemo:
         # in one build hashes once, where a digest would be computed every time.
         self._done: dict[tuple[str, str], str] = {}
         self._pending: dict[tuple[str, str], tuple[Future[list[str]], int]] = {}
+        # Results an earlier process stored (hearth_core.stored), by ``digest``.
+        self._stored: Mapping[bytes, str] = {}
 
     @staticmethod
     def _key(options: str, text: str) -> tuple[str, str]:
@@ -44,13 +52,34 @@ class TextMemo:
 
     def get(self, options: str, text: str) -> str:
         key = self._key(options, text)
-        if key not in self._done:
+        if key not in self._done and not self._found_stored(key):
             self._done[key] = self._from_worker(key) or self.function(options, text)
         return self._done[key]
 
     def knows(self, options: str, text: str) -> bool:
         key = self._key(options, text)
-        return key in self._done or key in self._pending
+        return key in self._done or key in self._pending or self._found_stored(key)
+
+    def use_stored(self, stored: Mapping[bytes, str]) -> None:
+        """Results an earlier process kept, by ``digest(options, text)``: used as if done here."""
+        self._stored = stored
+
+    def results(self) -> dict[bytes, str]:
+        """Every result known here, by ``digest(options, text)``: what to store."""
+        return {digest(*key): result for key, result in self._done.items()}
+
+    def stored_is(self, results: Mapping[bytes, str]) -> bool:
+        """Whether ``results`` are those given to ``use_stored``: nothing to store."""
+        return results.keys() == self._stored.keys()
+
+    def _found_stored(self, key: tuple[str, str]) -> bool:
+        if not self._stored:
+            return False
+        found = self._stored.get(digest(*key))
+        if found is None:
+            return False
+        self._done[key] = found
+        return True
 
     def remember(self, options: str, text: str, result: str) -> None:
         """``result`` is ``function(options, text)``, found by a quicker way."""
@@ -81,7 +110,7 @@ class TextMemo:
         new: dict[tuple[str, str], str] = {}
         for text in texts:
             key = self._key(options, text)
-            if key not in self._done and key not in self._pending:
+            if key not in self._done and key not in self._pending and not self._found_stored(key):
                 new[key] = text
         if sum(map(len, new.values())) < BATCH_CHARACTERS:
             return False

@@ -11,27 +11,23 @@ from __future__ import annotations
 import contextlib
 import copyreg
 import gc
-import hashlib
 import pickle
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any
 
+from hearth_core.cachekey import build_key, code_version
 from hearth_core.files import write_atomically_with
+from hearth_core.fragments import Fragments
+from hearth_core.parallel import TextMemo
+from hearth_core.problems import display_path
 from hearth_core.state import STATE_KEY, BuildState, build_state
 
-PLUGINS = Path(__file__).resolve().parents[1]
-
-
-def _code_version() -> bytes:
-    digest = hashlib.blake2b(digest_size=16)
-    for source in sorted(PLUGINS.rglob("*.py")):
-        digest.update(source.read_bytes())
-    return digest.digest()
-
-
-CODE_VERSION = _code_version()
+# Hearth's code and the libraries it runs on (hearth_core.cachekey): a file stored by
+# another version of either is not used.
+CODE_VERSION = code_version()
 
 
 # The models keep each field's line in a read-only mapping, which pickle cannot
@@ -43,8 +39,27 @@ def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
 copyreg.pickle(MappingProxyType, lambda mapping: (_read_only, (dict(mapping),)))
 
 
-def load_stored(path: Path, key: Any) -> Any | None:
-    """The value stored in ``path`` under an equal ``key``, or None."""
+class CacheNotes:
+    """A part of the build state: whether this build has said it ignores a stored file."""
+
+    def __init__(self) -> None:
+        self.said = False
+
+
+def note_ignored(settings: Mapping[str, Any] | None, path: Path, why: str) -> None:
+    """One line, once a build, when a file in the cache cannot be trusted."""
+    notes = build_state(settings or {}).part(CacheNotes)
+    if not notes.said:
+        notes.said = True
+        print(f"Note: {display_path(path)} {why}: ignored, and made again.", file=sys.stderr)
+
+
+def load_stored(path: Path, key: Any, settings: Mapping[str, Any] | None = None) -> Any | None:
+    """The value stored in ``path`` under an equal ``key``, or None.
+
+    A file from another version of Hearth or its libraries, or one that cannot be read
+    whole, is never trusted: a one-line note says so (once for the build of ``settings``).
+    """
     # Loading makes a container per link and no garbage: a cycle collection
     # while it runs would only scan them all again, more often the more there are.
     collecting = gc.isenabled()
@@ -54,10 +69,16 @@ def load_stored(path: Path, key: Any) -> Any | None:
             # The file is this project's own, written by store() below: as
             # trusted as tasks.py, which runs from the same folder.
             code, stored_key = pickle.load(stored)
-            if code != CODE_VERSION or stored_key != key:
-                return None  # without reading the value, most of the file
+            if code != CODE_VERSION:
+                note_ignored(settings, path, "was made by another Hearth or other libraries")
+                return None
+            if stored_key != key:
+                return None  # made from other inputs; without reading most of the file
             return pickle.load(stored)
-    except Exception:  # absent, half-written by an older version, or unreadable
+    except FileNotFoundError:
+        return None
+    except Exception:  # truncated, damaged, or not a file this code can read
+        note_ignored(settings, path, "cannot be read whole")
         return None
     finally:
         if collecting:
@@ -104,3 +125,38 @@ def store_pending(state: BuildState) -> None:
     while pending:
         path, (key, value) = pending.popitem()
         store(path, key, value)
+
+
+def load_results(settings: Mapping[str, Any], memo: TextMemo, name: str) -> None:
+    """Give ``memo`` the results the last build stored in the cache as ``name``."""
+    if settings.get("CACHE_PATH"):
+        memo.use_stored(load_stored(Path(settings["CACHE_PATH"], name), name, settings) or {})
+
+
+def store_results(settings: Mapping[str, Any], memo: TextMemo, name: str) -> None:
+    """Store ``memo``'s results as ``name``, when they are not those it was given:
+    only what this build used, so a removed text does not stay for ever."""
+    if settings.get("CACHE_PATH"):
+        results = memo.results()
+        if not memo.stored_is(results):
+            store(Path(settings["CACHE_PATH"], name), name, results)
+
+
+def load_fragments(settings: Mapping[str, Any], fragments: list[Fragments], name: str) -> None:
+    """Give each of ``fragments`` what the last build stored for it in the cache as ``name``.
+
+    Only if that build had the same settings and theme: a fragment is rendered in the
+    build's template environment, whose filters and options the settings choose."""
+    if settings.get("CACHE_PATH"):
+        key = (name, build_key(settings))
+        kept = load_stored(Path(settings["CACHE_PATH"], name), key, settings) or {}
+        for each in fragments:
+            if each.name in kept:
+                each.use_kept(kept[each.name])
+
+
+def store_fragments(settings: Mapping[str, Any], fragments: list[Fragments], name: str) -> None:
+    """Store what ``fragments`` rendered, when any rendered something new."""
+    if settings.get("CACHE_PATH") and any(each.changed for each in fragments):
+        kept = {each.name: each.kept() for each in fragments}
+        store(Path(settings["CACHE_PATH"], name), (name, build_key(settings)), kept)

@@ -37,7 +37,7 @@ def load_site_issues(settings: Mapping[str, Any]) -> tuple[list[Issue], list[Pro
     caches = build_state(settings).part(IssueCaches)
     stored = Path(settings["CACHE_PATH"], STORED_NAME) if settings.get("CACHE_PATH") else None
     if stored and stored not in caches.stored:
-        caches.stored[stored] = load_stored(stored, STORED_NAME) or {}
+        caches.stored[stored] = load_stored(stored, STORED_NAME, settings) or {}
         for path, parse in caches.stored[stored].items():
             caches.parsed.setdefault(path, parse)
     issues: list[Issue] = []

@@ -135,19 +135,67 @@ def load_community(
     if last is None or (last.common, last.written) != (common, written):
         cache = settings.get("CACHE_PATH")
         stored = Path(cache, "hearth-members.pickle") if cache else None
-        kept = load_stored(stored, (common, written)) if stored else None
-        if kept is None:
+        result, found = _stored_answer(settings, stored, (common, written), issues, caches)
+        if result is None:
             result = _load_community(settings, issues, caches)
-            if stored:
-                folder = _folder(settings)
-                parsed = {p: entry for p, entry in caches.parsed.items() if p.parent == folder}
-                store_later(settings, stored, (common, written), (result, parsed))
-        else:
-            result, parsed = kept
-            caches.parsed.update(parsed)
+            found = {str(issue.source): _featured_in(issue, caches) for issue in issues}
+        if stored and found is not None:
+            folder = _folder(settings)
+            parsed = {p: entry for p, entry in caches.parsed.items() if p.parent == folder}
+            kept = ((common, written), result, parsed, found)
+            store_later(settings, stored, STORED_KEY, kept)
         last = caches.answer = CommunityAnswer(common, list(issues), written, result)
     members, problems = last.result
     return list(members), list(problems)
+
+
+# The stored answer carries what it was computed from (the member files' state, the day,
+# the issues' texts), beside the member files' own parses, which are kept by each file's
+# text: after one file or one issue changed, the other files need no parsing again.
+STORED_KEY = "members"
+
+
+# What the stored answer keeps of each issue: the addresses in its text, by its path.
+FoundAddresses = dict[str, list[Featured]]
+
+
+def _stored_answer(
+    settings: Mapping[str, Any],
+    stored: Path | None,
+    asked: tuple,
+    issues: Sequence[Issue],
+    caches: MemberCaches,
+) -> tuple[tuple[list[Member], list[Problem]] | None, FoundAddresses | None]:
+    """The stored answer if it holds for ``asked``, and the addresses to store with it
+    (None when the stored ones are those); the member files' parses in any case.
+
+    As in one process (``_same_addresses``), an answer holds for issues whose texts
+    changed if they hold the same addresses: an issue's prose is edited all the time.
+    Only those issues are searched again.
+    """
+    kept = load_stored(stored, STORED_KEY, settings) if stored else None
+    if kept is None:
+        return None, None
+    (common, written), result, parsed, found = kept
+    for path, entry in parsed.items():
+        caches.parsed.setdefault(path, entry)  # each checked against its file when used
+    if (common, written) == asked:
+        return result, None
+    if common != asked[0] or _without_texts(written) != _without_texts(asked[1]):
+        return None, None
+    texts_before = {key[0]: key[-1] for key in written}
+    changed = [
+        issue for issue in issues if _body_key(issue, caches) != texts_before[str(issue.source)]
+    ]
+    now = {str(issue.source): _featured_in(issue, caches) for issue in changed}
+    if any(found.get(source) != addresses for source, addresses in now.items()):
+        return None, None
+    return result, {**found, **now}
+
+
+def _without_texts(written: tuple) -> tuple:
+    # Each issue's key from ``_written`` without its text's digest, which comes last.
+    return tuple(key[:-1] for key in written)
 
 
 def _load_community(

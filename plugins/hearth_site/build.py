@@ -19,16 +19,35 @@ from pelican.contents import Content
 from pelican.writers import FileOverwriteFailedError
 
 from hearth_core.errors import HearthError
+from hearth_core.fragments import Fragments
 from hearth_core.parallel import worker_pool
 from hearth_core.problems import ContentError, display_path, template_error_message
 from hearth_core.state import BuildState, build_state, with_state
+from hearth_core.stored import load_fragments, load_results, store_fragments, store_results
+from hearth_discussions.caches import DiscussionCaches
 from hearth_issues.bodies import markdown_options
 from hearth_issues.caches import IssueCaches
 from hearth_issues.collect import load_site_issues
+from hearth_issues.model import Issue
 from hearth_members.caches import MemberCaches
 from hearth_members.render import start_notes
 from hearth_members.site import record_published
 from hearth_site.check import load_site_content
+
+# The HTML of every issue's and page's Markdown, and of the members' notes, kept in the
+# cache (CACHE_PATH) from one build to the next.
+MARKDOWN_STORED = "hearth-markdown.pickle"
+NOTES_STORED = "hearth-notes.pickle"
+# The member links', community sections' and discussions' HTML, as the theme renders them.
+FRAGMENTS_STORED = "hearth-fragments.pickle"
+
+
+def _kept_fragments(state: BuildState) -> list[Fragments]:
+    """The fragments whose items are values, the same in the next process; not the
+    issues' entries, whose items are Pelican's articles of this build."""
+    members = state.part(MemberCaches)
+    discussions = state.part(DiscussionCaches)
+    return [members.link_html, members.community_html, discussions.discussion_html]
 
 
 class BuildFailed(HearthError):
@@ -84,8 +103,9 @@ def _address(error: FileOverwriteFailedError) -> str:
     )
 
 
-def build(settings: dict[str, Any], state: BuildState | None = None) -> None:
+def build(settings: dict[str, Any], state: BuildState | None = None) -> list[Issue]:
     """Validate, then build; raise ContentError or BuildFailed instead of writing a bad site.
+    Returns the issues it built.
 
     ``state`` keeps what this build computes for the next: a live preview passes the
     same one to every build; without it, the build starts from nothing.
@@ -101,7 +121,7 @@ def build(settings: dict[str, Any], state: BuildState | None = None) -> None:
     if pause:
         gc.disable()
     try:
-        _build(with_state(settings, state or BuildState()))
+        return _build(with_state(settings, state or BuildState()))
     finally:
         if pause:
             gc.enable()
@@ -114,7 +134,7 @@ def forget_rendered_content() -> None:
         Content.__dict__[method].cache.clear()
 
 
-def _build(settings: dict[str, Any]) -> None:
+def _build(settings: dict[str, Any]) -> list[Issue]:
     state = build_state(settings)
     jinja = settings.get("JINJA_ENVIRONMENT", {})
     # The theme marks the HTML the build made as safe and escapes the rest by default:
@@ -128,6 +148,11 @@ def _build(settings: dict[str, Any]) -> None:
         issues = load_site_issues(settings)
         options = markdown_options(settings["MARKDOWN"])
         body_html = state.part(IssueCaches).body_html
+        note_html = state.part(MemberCaches).note_html
+        if not settings.get("HEARTH_PREVIEW"):  # a preview keeps them in memory
+            load_results(settings, body_html, MARKDOWN_STORED)
+            load_results(settings, note_html, NOTES_STORED)
+            load_fragments(settings, _kept_fragments(state), FRAGMENTS_STORED)
         body_html.start(options, (issue.body for issue in issues[0]), pool)
         content = load_site_content(settings, issues)
         if content.problems:
@@ -136,7 +161,7 @@ def _build(settings: dict[str, Any]) -> None:
         # which no member file changes after that (hearth_members.past).
         record_published(settings, content.issues, content.members)
         notes = (link.note for member in content.members for link in member.links if link.note)
-        start_notes(notes, pool, state.part(MemberCaches).note_html)
+        start_notes(notes, pool, note_html)
         forget_rendered_content()
 
         def stop_workers(_generators: Any) -> None:
@@ -158,3 +183,8 @@ def _build(settings: dict[str, Any]) -> None:
     if records:
         messages = "\n".join(f"{r.levelname.lower()}: {r.getMessage()}" for r in records)
         raise BuildFailed(f"the build logged {len(records)} warning(s) or error(s):\n{messages}")
+    if not settings.get("HEARTH_PREVIEW"):
+        store_results(settings, body_html, MARKDOWN_STORED)
+        store_results(settings, note_html, NOTES_STORED)
+        store_fragments(settings, _kept_fragments(state), FRAGMENTS_STORED)
+    return issues[0]
