@@ -185,14 +185,17 @@ def serve(c, port=PORT, bind="localhost"):
 
     Example: invoke serve --port 8001
     """
+    from hearth_site.meta import site_path
     from hearth_site.serve import preview_server
 
     number = arguments.port(port)
     bind = arguments.bind_address(bind)
     if not (OUTPUT / "index.html").is_file():
         raise Exit("Nothing to serve: run `invoke build` first.", code=1)
-    server = _listening(lambda: preview_server(OUTPUT, bind, number), number, bind)
-    print(f"Serving {OUTPUT}/ at http://{bind}:{number}/ (Ctrl-C to stop)")
+    # After `invoke preview`, pages link below the public address's path, if it has one.
+    below = site_path(_settings(PUBLISH_CONFIG))
+    server = _listening(lambda: preview_server(OUTPUT, bind, number, below), number, bind)
+    print(f"Serving {OUTPUT}/ at http://{bind}:{number}{below}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
