@@ -394,15 +394,19 @@ def _topics_in_use(settings: dict, issues: list) -> list[str]:
 def email(c, issue=""):
     """Render one issue for email into output/email/N.html and N.txt, and run the checks.
 
+    N.html shows its images from copies beside it, in output/email/images/.
+
     Example: invoke email --issue 12
     """
-    from hearth_email.checks import preflight
+    from hearth_email.checks import preflight, warnings
     from hearth_email.render import render_email, write_email
 
     number = arguments.issue_number(issue)
     rendered = render_email(_settings(PUBLISH_CONFIG), number)
     for path, size in write_email(rendered, OUTPUT / "email"):
         print(f"Wrote {display_path(path)} ({size / 1024:.1f} KB)")
+    for warning in warnings(rendered):
+        print(f"Warning: {warning}", file=sys.stderr)
     failed = preflight(rendered)
     if failed:
         listed = "\n".join(f"- {check}" for check in failed)

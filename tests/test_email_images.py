@@ -1,0 +1,197 @@
+"""SVG images in an email: Gmail and Outlook show none, so the email shows a PNG of each.
+
+`invoke email` warns and shows the PNG the build publishes beside the SVG; its local
+preview shows copies that exist; `invoke send` warns while the PNG is not live. Each as a
+process in a copy of the project, with Buttondown and the public site played on loopback.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+from hearth_core.settings import load_settings
+from hearth_email.checks import preflight, warnings
+from hearth_email.render import render_email
+from hearth_site.serve import preview_server
+from tests.buttondown_fake import API_KEY, running
+from tests.sites import ROOT, free_port, invoke, serving
+
+PUBLIC = "https://theworkbench.example"
+SWATCHES = "images/contrast-swatches"  # issue 13's SVG
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    return struct.unpack(">II", data[16:24])
+
+
+def svg_width(svg: Path) -> int:
+    return int(re.search(r'<svg[^>]*\swidth="(\d+)"', svg.read_text())[1])
+
+
+def send_task(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "send", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
+    assert "Traceback" not in result.stderr and API_KEY not in result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture
+def public_site(tmp_path, monkeypatch):
+    """A loopback server standing in for the public site, serving its folder (empty until
+    the test deploys there); HEARTH_SITEURL names it, so publishconf.py's addresses do."""
+    folder = tmp_path / "public"
+    folder.mkdir()
+    with serving(preview_server(folder, "127.0.0.1", 0)) as url:
+        monkeypatch.setenv("HEARTH_SITEURL", url)
+        yield folder, url
+
+
+@pytest.fixture
+def buttondown(monkeypatch):
+    with running() as fake:
+        monkeypatch.setenv("BUTTONDOWN_API_URL", fake.url)
+        monkeypatch.setenv("BUTTONDOWN_API_KEY", API_KEY)
+        yield fake
+
+
+def test_email_of_the_demo_issue_with_an_svg_warns_and_shows_a_png(project):
+    result = invoke(project, "email", "--issue", "13")
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"Warning: the image {PUBLIC}/{SWATCHES}.svg is an SVG, which Gmail and Outlook do "
+        f"not show: the email shows {PUBLIC}/{SWATCHES}.png instead"
+    ) in result.stderr
+    assert result.stdout.splitlines()[-1] == "All checks passed."
+    preview = HTMLParser((project / "output/email/13.html").read_text())
+    sources = [img.attributes["src"] for img in preview.css("img")]
+    assert sources == [f"{SWATCHES}.png"]
+
+
+def test_the_sent_email_carries_the_png_at_its_public_address_at_the_svg_s_size(tmp_path):
+    settings = load_settings(ROOT / "publishconf.py", {"CACHE_PATH": str(tmp_path / "cache")})
+    email = render_email(settings, 13)
+    [img] = HTMLParser(email.body_html).css("img")
+    assert img.attributes["src"] == f"{PUBLIC}/{SWATCHES}.png"
+    width = svg_width(ROOT / "content" / f"{SWATCHES}.svg")
+    assert img.attributes["width"] == str(width)
+    assert ".svg" not in email.html
+    assert preflight(email) == [] and len(warnings(email)) == 1
+    [image] = email.images
+    assert png_size(image.file.read_bytes())[0] == 2 * width  # sharp on dense screens
+
+
+def test_the_local_email_preview_s_images_exist(project):
+    for number in (1, 3, 13):
+        assert invoke(project, "email", "--issue", str(number)).returncode == 0
+        folder = project / "output/email"
+        preview = HTMLParser((folder / f"{number}.html").read_text())
+        sources = [img.attributes["src"] for img in preview.css("img")]
+        assert sources, number
+        for src in sources:
+            assert not src.startswith(("http:", "https:", "/")), src
+            image = folder / src
+            assert image.is_file(), src
+            png_size(image.read_bytes())
+
+
+def test_the_built_site_publishes_the_png_beside_each_svg(project):
+    result = invoke(project, "preview", timeout=300)
+    assert result.returncode == 0, result.stderr
+    images = project / "output/images"
+    svgs = sorted(images.glob("*.svg"))
+    assert svgs
+    for svg in svgs:
+        png = svg.with_suffix(".png")
+        assert png.is_file(), png
+        assert png_size(png.read_bytes())[0] == 2 * svg_width(svg)
+    # The very PNG the email shows.
+    assert invoke(project, "email", "--issue", "13").returncode == 0
+    emailed = project / "output/email" / f"{SWATCHES}.png"
+    assert emailed.read_bytes() == (project / "output" / f"{SWATCHES}.png").read_bytes()
+
+
+def test_rasterised_pngs_are_kept_by_digest_so_a_rebuild_makes_none(project):
+    assert invoke(project, "build").returncode == 0
+    kept = sorted((project / "cache/email-images").glob("*.png"))
+    assert len(kept) == len(list((project / "content/images").glob("*.svg")))
+    times = {path: path.stat().st_mtime_ns for path in kept}
+    assert invoke(project, "email", "--issue", "13").returncode == 0
+    shutil.rmtree(project / "output")  # as publishconf.py's builds do: a whole new site
+    assert invoke(project, "build").returncode == 0
+    assert {path: path.stat().st_mtime_ns for path in kept} == times
+    assert (project / "output" / f"{SWATCHES}.png").is_file()
+    svg = project / "content" / f"{SWATCHES}.svg"
+    svg.write_text(svg.read_text().replace("</svg>", '<rect width="1" height="1"/></svg>'))
+    assert invoke(project, "build").returncode == 0
+    assert len(list((project / "cache/email-images").glob("*.png"))) == len(kept) + 1
+
+
+def test_an_authors_own_png_beside_the_svg_is_the_one_the_email_shows(project):
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + struct.pack(">II", 7, 5) + b"\x08\x02\0\0\0"
+    (project / "content" / f"{SWATCHES}.png").write_bytes(png)
+    result = invoke(project, "email", "--issue", "13")
+    assert result.returncode == 0, result.stderr
+    assert (project / "output/email" / f"{SWATCHES}.png").read_bytes() == png
+    assert invoke(project, "build").returncode == 0
+    assert (project / "output" / f"{SWATCHES}.png").read_bytes() == png
+
+
+def test_an_svg_that_cannot_be_drawn_fails_the_email_check_but_not_the_build(project):
+    (project / "content" / f"{SWATCHES}.svg").write_text("<svg this is not")
+    result = invoke(project, "email", "--issue", "13")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        f"the image {PUBLIC}/{SWATCHES}.svg is an SVG, which Gmail and Outlook do not show, "
+        "and content/images/contrast-swatches.svg is not an SVG that can be drawn"
+    ) in result.stderr
+    assert invoke(project, "build").returncode == 0
+    assert not (project / "output" / f"{SWATCHES}.png").exists()
+
+
+def test_send_warns_when_the_png_is_not_live_yet_and_not_once_it_is(
+    project, public_site, buttondown, monkeypatch
+):
+    deployed, site = public_site
+    result = send_task(project, "--issue", "13")
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"Warning: the image {site}/{SWATCHES}.png is not live yet (the site answers 404): "
+        "publish the site (`invoke publish`) before the email goes out"
+    ) in result.stdout
+    assert buttondown.issue_emails(13)  # a warning: the draft is made all the same
+    # Published: the site serves what `invoke preview` built for its address.
+    assert invoke(project, "preview", timeout=300).returncode == 0
+    shutil.copytree(project / "output", deployed, dirs_exist_ok=True)
+    result = send_task(project, "--issue", "13")
+    assert result.returncode == 0, result.stderr
+    assert "not live yet" not in result.stdout
+    # Nobody answers at the site's address at all.
+    monkeypatch.setenv("HEARTH_SITEURL", f"http://127.0.0.1:{free_port()}")
+    result = send_task(project, "--issue", "13")
+    assert result.returncode == 0, result.stderr
+    assert f"{SWATCHES}.png is not live yet (cannot reach it: " in result.stdout
+
+
+def test_send_says_the_demo_s_example_address_is_never_live(project, buttondown, monkeypatch):
+    monkeypatch.delenv("HEARTH_SITEURL", raising=False)
+    result = send_task(project, "--issue", "13")
+    assert result.returncode == 0, result.stderr
+    assert "theworkbench.example is a name reserved for examples, never a live site" in (
+        result.stdout
+    )
