@@ -108,28 +108,26 @@ def inbox_images(
     PNG, and every image of the email with the file that shows it in a local preview."""
     if "<img" not in html:
         return html, []
-    content = Path(settings["PATH"])
-    static_paths = list(settings.get("STATIC_PATHS") or [])
     wrapper = lxml.html.fragment_fromstring(html, create_parent="div")
-    images: list[EmailImage] = []
+    images = []
     for element in wrapper.iter("img"):
-        url = element.get("src") or ""
-        found = site_image(url, site_url, content, static_paths)
-        if not is_svg(urlsplit(url).path):
-            images.append(
-                EmailImage(url, found.path if found else "", found.source if found else None)
-            )
-            continue
-        image = _inbox_svg(url, found, site_url, settings)
+        image = _email_image(element.get("src") or "", site_url, settings)
         images.append(image)
-        if image.file is not None:
+        if image.svg and image.file is not None:
             element.set("src", image.url)
             if not element.get("width") and image.width:
                 element.set("width", str(image.width))
     text = wrapper.text or ""
-    return text + "".join(
-        lxml.html.tostring(child, encoding="unicode") for child in wrapper
-    ), images
+    inner = "".join(lxml.html.tostring(child, encoding="unicode") for child in wrapper)
+    return text + inner, images
+
+
+def _email_image(url: str, site_url: str, settings: Mapping[str, Any]) -> EmailImage:
+    content, static_paths = Path(settings["PATH"]), settings.get("STATIC_PATHS") or []
+    found = site_image(url, site_url, content, static_paths)
+    if is_svg(urlsplit(url).path):
+        return _inbox_svg(url, found, site_url, settings)
+    return EmailImage(url, found.path, found.source) if found else EmailImage(url, "", None)
 
 
 def _inbox_svg(
