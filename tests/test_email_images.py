@@ -7,11 +7,16 @@ process in a copy of the project, with Buttondown and the public site played on 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
+import socket
 import struct
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +24,8 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from hearth_core.settings import load_settings
 from hearth_email.checks import preflight, warnings
+from hearth_email.model import EmailImage, RenderedEmail
+from hearth_email.published import unpublished_images
 from hearth_email.render import render_email
 from hearth_site.serve import preview_server
 from tests.buttondown_fake import API_KEY, running
@@ -195,3 +202,66 @@ def test_send_says_the_demo_s_example_address_is_never_live(project, buttondown,
     assert "theworkbench.example is a name reserved for examples, never a live site" in (
         result.stdout
     )
+
+
+def an_email_showing(png_url: str) -> RenderedEmail:
+    return RenderedEmail(
+        number=1,
+        subject="One",
+        description="",
+        slug="1-one",
+        canonical_url="",
+        html="",
+        body_html="",
+        text="",
+        images=(EmailImage(png_url, "images/a.png", Path("a.png"), svg="x.svg"),),
+    )
+
+
+@contextlib.contextmanager
+def a_host_that(answer: bytes | None) -> Iterator[str]:
+    """A loopback host that reads a request, then sends ``answer`` (None: never answers)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                if answer is None:
+                    stop.wait(30)
+                else:
+                    connection.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        listener.close()
+
+
+def test_a_site_that_never_answers_holds_send_up_for_the_deadline_only():
+    with a_host_that(None) as site:
+        started = time.monotonic()
+        [warning] = unpublished_images(an_email_showing(f"{site}/images/a.png"), deadline=1.0)
+        assert time.monotonic() - started < 5
+    assert "is not live yet (no answer within 1 s)" in warning
+
+
+def test_a_site_s_garbled_answer_is_reported_in_hearth_s_words_only():
+    with a_host_that(b"\x1b[2J\x1b]0;EVIL\x07 HTTP/9 whatever\r\n\r\n") as site:
+        [warning] = unpublished_images(an_email_showing(f"{site}/images/a.png"))
+    assert "EVIL" not in warning and "\x1b" not in warning
+    assert "is not live yet (cannot reach it: the answer is not HTTP" in warning
+
+
+def test_a_redirect_off_the_site_to_a_private_address_is_not_followed():
+    redirect = b"HTTP/1.1 302 Found\r\nLocation: http://10.0.0.1/a.png\r\nContent-Length: 0\r\n\r\n"
+    with a_host_that(redirect) as site:
+        [warning] = unpublished_images(an_email_showing(f"{site}/images/a.png"))
+    assert "10.0.0.1 is not a public address" in warning

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import httpx
 
-from hearth_core.http_limits import PublicOnly, origin_of
+from hearth_core.http_limits import AddressRefused, PublicOnly, origin_of
 from hearth_email.model import RenderedEmail
 
 # The whole check, every image together: `invoke send` waits no longer than this.
@@ -79,7 +79,20 @@ async def _missing(client: httpx.AsyncClient, url: str) -> str:
             async with client.stream("GET", url) as response:
                 pass  # the status is all that is asked: the body is never read
     except httpx.HTTPError as error:
-        return f"cannot reach it: {str(error)[:200] or type(error).__name__}"
+        return f"cannot reach it: {_why(error)}"
     if response.status_code != 200:
         return f"the site answers {response.status_code}"
     return ""
+
+
+def _why(error: httpx.HTTPError) -> str:
+    """In Hearth's words: an error's own text may quote what the host sent."""
+    if isinstance(error, AddressRefused):
+        return str(error)
+    if isinstance(error, httpx.ConnectError):
+        return "no connection"
+    if isinstance(error, httpx.TimeoutException):
+        return "no answer in time"
+    if isinstance(error, httpx.TooManyRedirects):
+        return f"more than {MAX_REDIRECTS} redirects"
+    return f"the answer is not HTTP ({type(error).__name__})"
