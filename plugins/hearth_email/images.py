@@ -60,8 +60,11 @@ def rasterised(svg_file: Path, cache: Path) -> Path:
     if kept.is_file():
         return kept
     try:
-        # No resources_dir: an SVG's references to other files are not followed.
-        png = resvg_py.svg_to_bytes(svg_string=text, zoom=ZOOM)
+        # No resources_dir: an SVG's references to other files are not followed. Loading
+        # the system's fonts is most of the time to draw one: only text needs them.
+        png = resvg_py.svg_to_bytes(
+            svg_string=text, zoom=ZOOM, skip_system_fonts="<text" not in text
+        )
     except (ValueError, RuntimeError) as error:
         raise RasterError(f"is not an SVG that can be drawn ({error})") from None
     write_atomically(kept, bytes(png))
