@@ -20,10 +20,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from hearth_core.settings import load_settings
 from hearth_email.checks import preflight, warnings
+from hearth_email.images import site_image
 from hearth_email.model import EmailImage, RenderedEmail
 from hearth_email.published import unpublished_images
 from hearth_email.render import render_email
@@ -265,3 +269,16 @@ def test_a_redirect_off_the_site_to_a_private_address_is_not_followed():
     with a_host_that(redirect) as site:
         [warning] = unpublished_images(an_email_showing(f"{site}/images/a.png"))
     assert "10.0.0.1 is not a public address" in warning
+
+
+@given(st.text(alphabet=st.sampled_from("/.%2e5fabcimgs.svg\\:?#"), max_size=40))
+@examples(max_examples=300, deadline=None)
+def test_no_address_maps_to_a_file_outside_the_site_s_static_folders(tmp_path_factory, tail):
+    content = tmp_path_factory.getbasetemp() / "mapped-content"
+    (content / "images").mkdir(parents=True, exist_ok=True)
+    (content / "images/a.svg").write_text("<svg/>")
+    (content / "secret.svg").write_text("<svg/>")
+    found = site_image(f"https://n.example/{tail}", "https://n.example", content, ["images"])
+    if found is not None:
+        assert found.source.resolve().is_relative_to((content / "images").resolve())
+        assert found.source.is_file()

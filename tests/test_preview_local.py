@@ -20,7 +20,10 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from hearth_site.serve import below_site_path
 from tests.sites import ROOT, free_port, invoke, page
 
 PUBLIC = "https://theworkbench.example"
@@ -219,3 +222,15 @@ def test_preview_below_a_path_is_served_there_on_localhost(
 
 def page_canonical(output: Path) -> str:
     return page(output, "/issues/13/").css_first('link[rel="canonical"]').attributes["href"]
+
+
+@given(
+    st.sampled_from(["", "/news", "/a/b"]),
+    st.text(alphabet=st.sampled_from("/anews.?=%"), max_size=30),
+)
+def test_the_preview_server_finds_each_page_below_the_site_s_path_as_in_output(below, rest):
+    """What a page links below the site's path is what output/ holds at the root."""
+    path = "/" + rest.lstrip("/")
+    assert below_site_path(below + path, below) == path
+    if below and not path.startswith((below + "/", below + "?")) and path != below:
+        assert below_site_path(path, below) == path  # the root stays served as it is
