@@ -193,7 +193,7 @@ def serve(c, port=PORT, bind="localhost"):
     if not (OUTPUT / "index.html").is_file():
         raise Exit("Nothing to serve: run `invoke build` first.", code=1)
     # After `invoke preview`, pages link below the public address's path, if it has one.
-    below = site_path(_settings(PUBLISH_CONFIG))
+    below = site_path(_settings(PUBLISH_CONFIG)) if Path(PUBLISH_CONFIG).is_file() else ""
     server = _listening(lambda: preview_server(OUTPUT, bind, number, below), number, bind)
     print(f"Serving {OUTPUT}/ at http://{bind}:{number}{below}/ (Ctrl-C to stop)")
     try:
