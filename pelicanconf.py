@@ -115,6 +115,8 @@ PLUGINS = [
     "hearth_discussions",
     "hearth_feeds",
     "hearth_site",
+    # Publishes a PNG beside each SVG image: emails show it, as inboxes show no SVG.
+    "hearth_email",
 ]
 READERS = {"rst": None, "html": None, "htm": None}
 # Each build makes a new template environment, so checking the theme files for

@@ -6,13 +6,17 @@ or edit PUBLIC_URL below before publishing your own newsletter.
 
 import os
 import sys
+from urllib.parse import urlsplit
 
 sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: F403
 
 PUBLIC_URL = "https://theworkbench.example"
-SITEURL = os.environ.get("HEARTH_SITEURL", PUBLIC_URL).rstrip("/")
-FEED_DOMAIN = SITEURL
+# Addresses read elsewhere (feeds, canonical links, the sitemap, link cards) are absolute.
+FEED_DOMAIN = os.environ.get("HEARTH_SITEURL", PUBLIC_URL).rstrip("/")
+# Everything a browser loads or follows is root-relative ("/issues/3/", or "/news/issues/3/"
+# below https://owner.github.io/news): the same pages work live and in `invoke serve`.
+SITEURL = urlsplit(FEED_DOMAIN).path.rstrip("/")
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 HEARTH_ISSUES = {"show_drafts": False}

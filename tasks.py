@@ -185,14 +185,17 @@ def serve(c, port=PORT, bind="localhost"):
 
     Example: invoke serve --port 8001
     """
+    from hearth_site.meta import site_path
     from hearth_site.serve import preview_server
 
     number = arguments.port(port)
     bind = arguments.bind_address(bind)
     if not (OUTPUT / "index.html").is_file():
         raise Exit("Nothing to serve: run `invoke build` first.", code=1)
-    server = _listening(lambda: preview_server(OUTPUT, bind, number), number, bind)
-    print(f"Serving {OUTPUT}/ at http://{bind}:{number}/ (Ctrl-C to stop)")
+    # After `invoke preview`, pages link below the public address's path, if it has one.
+    below = site_path(_settings(PUBLISH_CONFIG)) if Path(PUBLISH_CONFIG).is_file() else ""
+    server = _listening(lambda: preview_server(OUTPUT, bind, number, below), number, bind)
+    print(f"Serving {OUTPUT}/ at http://{bind}:{number}{below}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -391,15 +394,19 @@ def _topics_in_use(settings: dict, issues: list) -> list[str]:
 def email(c, issue=""):
     """Render one issue for email into output/email/N.html and N.txt, and run the checks.
 
+    N.html shows its images from copies beside it, in output/email/images/.
+
     Example: invoke email --issue 12
     """
-    from hearth_email.checks import preflight
+    from hearth_email.checks import preflight, warnings
     from hearth_email.render import render_email, write_email
 
     number = arguments.issue_number(issue)
     rendered = render_email(_settings(PUBLISH_CONFIG), number)
     for path, size in write_email(rendered, OUTPUT / "email"):
         print(f"Wrote {display_path(path)} ({size / 1024:.1f} KB)")
+    for warning in warnings(rendered):
+        print(f"Warning: {warning}", file=sys.stderr)
     failed = preflight(rendered)
     if failed:
         listed = "\n".join(f"- {check}" for check in failed)

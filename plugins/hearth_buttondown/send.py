@@ -23,6 +23,7 @@ from hearth_buttondown.plan import dry_run_lines
 from hearth_buttondown.state import read_state
 from hearth_core.problems import display_path
 from hearth_email.model import RenderedEmail
+from hearth_email.published import unpublished_images
 
 __all__ = ["Confirm", "SendError", "SendOptions", "parse_schedule", "send_email"]
 
@@ -94,6 +95,8 @@ def send_email(
         plan = dry_run_lines(email, records.get(email.number), options, api_url, state_file)
         print("\n".join(plan), file=out)
         return
+    for warning in unpublished_images(email):
+        print(f"Warning: {warning}", file=out)
     if options.now and not confirm(question(email, "to every subscriber now")):
         raise SendError(
             f"Issue {email.number} was not sent: confirm at the prompt, "

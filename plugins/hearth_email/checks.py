@@ -32,9 +32,21 @@ def preflight(email: RenderedEmail) -> list[str]:
         *_draft(email),
         *_size(email),
         *_images_without_alt(tree),
+        *_svg_images_left(email),
         *_relative_urls(tree),
         *_markers(email),
         *_tracking(tree),
+    ]
+
+
+def warnings(email: RenderedEmail) -> list[str]:
+    """What the author should know before sending, though the email may go as it is."""
+    return [
+        f"the image {image.svg} is an SVG, which Gmail and Outlook do not show: the email "
+        f"shows {image.url} instead, a PNG of it that the site publishes beside it (publish "
+        "the site before the email goes out)"
+        for image in email.images
+        if image.svg and image.file is not None
     ]
 
 
@@ -78,6 +90,15 @@ def _images_without_alt(tree: lxml.html.HtmlElement) -> list[str]:
         "for readers who see no images"
         for image in tree.iter("img")
         if not (image.get("alt") or "").strip()
+    ]
+
+
+def _svg_images_left(email: RenderedEmail) -> list[str]:
+    return [
+        f"the image {image.svg} is an SVG, which Gmail and Outlook do not show, and "
+        f"{image.problem}: use a PNG or JPEG, or put a valid SVG in the site's images folder"
+        for image in email.images
+        if image.problem
     ]
 
 

@@ -10,6 +10,24 @@ HTML_MODE = "<!-- buttondown-editor-mode: fancy -->"
 
 
 @dataclass(frozen=True)
+class EmailImage:
+    """An image in the email: where inboxes load it, and what shows it in a local preview."""
+
+    # Absolute, as the email carries it: for an SVG of the site, the PNG published beside it.
+    url: str
+    # Its path in the built site ("images/chart.png"); "" for an image of another site.
+    path: str
+    # The file with its bytes here (the content's image, or the PNG made of an SVG), if any.
+    file: Path | None
+    # The SVG's address, for an image made of (or left as) an SVG.
+    svg: str = ""
+    # Why an SVG was left as it is: no PNG could be made of it.
+    problem: str = ""
+    # The width to show a PNG made at twice the SVG's size at; 0 to leave it as it is.
+    width: int = 0
+
+
+@dataclass(frozen=True)
 class RenderedEmail:
     """Issue ``number`` ready for inboxes; every URL in it is absolute."""
 
@@ -27,6 +45,7 @@ class RenderedEmail:
     # The issue's file, so checks can point at the line to fix.
     source: Path | None = None
     is_draft: bool = False
+    images: tuple[EmailImage, ...] = ()
 
     @property
     def buttondown_body(self) -> str:

@@ -8,6 +8,7 @@ does not wait for a site build.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from hearth_core.files import write_atomically
 from hearth_core.problems import template_error_message
 from hearth_core.settings import absolute_site_url
 from hearth_discussions.collect import discussion_ref, load_activity
+from hearth_email.images import inbox_images
 from hearth_email.links import absolute_html, absolute_url
 from hearth_email.model import RenderedEmail
 from hearth_email.text import markdown_as_text
@@ -82,6 +84,7 @@ def _render(settings: dict[str, Any], number: int) -> RenderedEmail:
     page_url = f"{site_url}/issues/{issue.number}/"
     markdown = markdown_renderer(settings["MARKDOWN"])
     content = absolute_html(markdown.convert(issue.body), page_url, site_url)
+    content, images = inbox_images(content, site_url, settings)
     activity = load_activity(settings)[0]
     community = _community(settings, issue, issues, activity)
     discussion = discussion_ref(issue.discussion, activity) if issue.discussion else None
@@ -113,6 +116,7 @@ def _render(settings: dict[str, Any], number: int) -> RenderedEmail:
         text=text,
         source=issue.source,
         is_draft=issue.is_draft,
+        images=tuple(images),
     )
 
 
@@ -181,11 +185,31 @@ def _body(document: str) -> str:
 
 
 def write_email(email: RenderedEmail, folder: Path) -> list[tuple[Path, int]]:
-    """Write ``N.html`` and ``N.txt`` into ``folder``; return each path with its size in bytes."""
+    """Write ``N.html`` and ``N.txt`` into ``folder``; return each path with its size in bytes.
+
+    ``N.html`` is the email as sent, but for its images: a browser opening it shows the
+    copies written beside it (``images/chart.png``), since the public ones may not be
+    live yet. What is sent (``email.html``) keeps their public addresses.
+    """
     written = []
-    for suffix, text in ((".html", email.html), (".txt", email.text)):
+    for suffix, text in ((".html", local_preview(email, folder)), (".txt", email.text)):
         path = folder / f"{email.number}{suffix}"
         data = text.encode("utf-8")
         write_atomically(path, data)
         written.append((path, len(data)))
     return written
+
+
+def local_preview(email: RenderedEmail, folder: Path) -> str:
+    """The email's HTML with each image of the site shown from a copy in ``folder``,
+    at the same path as in the site; other sites' images keep their addresses."""
+    html = email.html
+    for image in email.images:
+        if image.file is None or not image.path:
+            continue
+        copy = folder / image.path
+        data = image.file.read_bytes()
+        if not copy.is_file() or copy.read_bytes() != data:
+            write_atomically(copy, data)
+        html = html.replace(f'src="{escape(image.url)}"', f'src="{escape(image.path)}"')
+    return html

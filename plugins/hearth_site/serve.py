@@ -1,5 +1,9 @@
 """A local preview server: the output folder, with the site's own 404 page.
 
+A site published below a path (``https://owner.github.io/news``) links root-relative
+below that path ("/news/issues/3/"): the server answers there too, so that what
+`invoke preview` built works on localhost as it will at the public address.
+
 The live preview (``invoke livereload``) adds one thing to each page it serves,
 never to the files in output/: a script that listens on this same server for
 the end of the next build, and reloads the page then.
@@ -12,6 +16,7 @@ import threading
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 RELOAD_PATH = "/_hearth/reload"
@@ -24,6 +29,13 @@ KEEPALIVE_SECONDS = 10
 
 class PreviewHandler(SimpleHTTPRequestHandler):
     """Serves like a static host: ``/issues/3/`` maps to ``issues/3/index.html``."""
+
+    def __init__(self, *args: Any, site_path: str = "", **kwargs: Any) -> None:
+        self.site_path = site_path  # before the base class handles the request
+        super().__init__(*args, **kwargs)
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path(below_site_path(path, self.site_path))
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(self.directory, "404.html")
@@ -42,8 +54,19 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def preview_server(output: Path, host: str = "localhost", port: int = 8000) -> ThreadingHTTPServer:
-    handler = functools.partial(PreviewHandler, directory=str(output))
+def below_site_path(path: str, site_path: str) -> str:
+    """``path`` as the output folder holds it: "/news/issues/3/" is "/issues/3/" below "/news"."""
+    if site_path and (path == site_path or path.startswith((f"{site_path}/", f"{site_path}?"))):
+        rest = path[len(site_path) :]
+        return rest if rest.startswith("/") else f"/{rest}"
+    return path
+
+
+def preview_server(
+    output: Path, host: str = "localhost", port: int = 8000, site_path: str = ""
+) -> ThreadingHTTPServer:
+    """``site_path`` is the path the site is published below ("" at a domain's root)."""
+    handler = functools.partial(PreviewHandler, directory=str(output), site_path=site_path)
     return ThreadingHTTPServer((host, port), handler)
 
 
