@@ -477,6 +477,41 @@ def check_pr(c, author="", base="", pr=""):
 
 
 @hearth_task(
+    values={"author": "LOGIN", "body-file": "FILE", "comment-file": "FILE"},
+    help={
+        "author": "the GitHub login of the issue's author: the link goes into their file",
+        "body-file": "the issue's body, as GitHub renders the Share a link form",
+        "comment-file": "also write the problems here, as a Markdown comment for the issue",
+    },
+)
+def submission(c, author="", body_file="", comment_file=""):
+    """Add the link shared with the Share a link issue form to content/members/LOGIN.yml,
+    checked as `invoke check` checks a member file; list the problems otherwise.
+
+    Example: invoke submission --author ada --body-file issue.md
+    """
+    from hearth_core.files import write_atomically
+    from hearth_members.submission import add_shared_link, comment_markdown, shown
+    from hearth_site.check import check_content
+
+    if not author or not body_file:
+        raise Exit(
+            "Pass the issue's author and body: invoke submission --author LOGIN --body-file FILE",
+            code=1,
+        )
+    body = Path(body_file)
+    outcome = add_shared_link(_settings(), author, body, check_content=check_content)
+    if outcome.problems:
+        if comment_file:
+            markdown = comment_markdown(outcome.problems, body)
+            write_atomically(Path(comment_file), markdown.encode("utf-8"))
+        listed = "\n".join(shown(found, body) for found in outcome.problems)
+        raise Exit(f"{listed}\n{len(outcome.problems)} problem(s): the link was not added.", code=1)
+    added = "a new file for" if outcome.created else "the file of"
+    print(f"Added the link to {display_path(outcome.path)}, {added} {author}.")
+
+
+@hearth_task(
     values={"platform": "NAME"},
     iterable=["platform"],
     help={

@@ -577,7 +577,7 @@ def _content_problems_at(
         (copy / content_dir).mkdir(parents=True, exist_ok=True)
         at_head = {**settings, "PATH": str(copy / content_dir), "CACHE_PATH": ""}
         for found in check_content(at_head):
-            problems.append(_moved(found, copy, change.root))
+            problems.append(moved_problem(found, copy, change.root))
     return problems
 
 
@@ -590,13 +590,18 @@ _NOT_A_FILE = "is a symbolic link or a submodule, not a file: commit the file it
 _TOO_LARGE = f"is over {LARGEST_FILE // 2**20} MB: no content file is this large; remove it"
 
 
-def _moved(found: Problem, copy: Path, root: Path) -> Problem:
-    """A problem in the copied content, named by the file's path in the repository."""
+def moved_problem(found: Problem, copy: Path, root: Path) -> Problem:
+    """A problem in the copy ``copy`` of ``root``, named by the original's paths, in
+    its message too ("was already shared by ana in content/members/ana.yml:3")."""
+    message = found.message
+    named = display_path(root / "_")[:-1]  # "" for the working folder, else "content/"
+    for folder in dict.fromkeys((str(copy), str(copy.resolve()))):
+        message = message.replace(f"{folder}/", named)
     try:
         relative = Path(found.path).resolve().relative_to(copy.resolve())
     except ValueError:
-        return found
-    return Problem(display_path(root / relative), found.line, found.field, found.message)
+        return Problem(found.path, found.line, found.field, message)
+    return Problem(display_path(root / relative), found.line, found.field, message)
 
 
 def _member_file_problems(change: _Change, path: str, status: str) -> list[Problem]:
