@@ -296,7 +296,7 @@ def _last_line(node: yaml.Node) -> int:
     elif isinstance(node, yaml.SequenceNode):
         children = list(node.value)
     ends = [_last_line(child) for child in children]
-    if isinstance(node, yaml.ScalarNode) or node.flow_style:
+    if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False):
         mark = node.end_mark
         ends.append(mark.line if mark.column > 0 else mark.line - 1)
     return max(ends, default=node.start_mark.line)
@@ -439,3 +439,44 @@ def comment_markdown(problems: Sequence[Problem], body_path: Path) -> str:
         "Edit this issue to fix the fields named above: the check runs again after each "
         "edit. docs/members.md explains each rule.\n"
     )
+
+
+# The form itself.
+
+
+def form_problems(form_text: str, topics: Sequence[str]) -> list[str]:
+    """How the issue form differs from what ``parse_body`` reads and from the topics
+    configured (``HEARTH_MEMBERS["tags"]``): each difference, with what to change."""
+    try:
+        form = yaml.safe_load(form_text)
+    except yaml.YAMLError as error:
+        return [f"{FORM}: is not YAML ({error}): fix it"]
+    body = form.get("body") if isinstance(form, dict) else None
+    if not isinstance(body, list):
+        return [f"{FORM}: has no body: list of fields: restore it"]
+    fields = [item for item in body if isinstance(item, dict) and item.get("type") != "markdown"]
+    found = [_described(item) for item in fields]
+    wanted = [(f.key, f.kind, f.label, f.required) for f in FIELDS]
+    problems = []
+    if found != wanted:
+        problems.append(
+            f"{FORM}: its fields are {found}, but invoke submission reads {wanted} "
+            "(id, type, label, required): make them the same"
+        )
+    options = next(
+        (item.get("attributes", {}).get("options") for item in fields if item.get("id") == "tags"),
+        None,
+    )
+    labels = [o.get("label") for o in options or [] if isinstance(o, dict)]
+    if labels != list(topics):
+        problems.append(
+            f"{FORM}: its topics are {labels}, but pelicanconf.py's HEARTH_MEMBERS['tags'] "
+            f"are {list(topics)}: list the same topics, in the same order, as the options"
+        )
+    return problems
+
+
+def _described(item: dict[str, Any]) -> tuple[Any, Any, Any, bool]:
+    attributes = item.get("attributes") or {}
+    validations = item.get("validations") or {}
+    return (item.get("id"), item.get("type"), attributes.get("label"), bool(validations.get("required")))
