@@ -496,7 +496,8 @@ def submission(c, author="", body_file="", comment_file=""):
 
     if not author or not body_file:
         raise Exit(
-            "Pass the issue's author and body: invoke submission --author LOGIN --body-file FILE",
+            "Pass the login of the issue's author and the issue's body: "
+            "invoke submission --author LOGIN --body-file FILE",
             code=1,
         )
     body = Path(body_file)

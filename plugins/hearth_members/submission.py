@@ -218,6 +218,11 @@ def _ticked(path: Path, section: str, heading: int) -> tuple[tuple[str, ...], li
 _STR, _DATE = "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"
 
 
+# Line breaks other than "\n", which PyYAML writes unescaped inside single quotes and
+# then reads as a break; and what else no member can see: escaped in double quotes.
+_ESCAPED = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
 def _node(value: Any) -> yaml.Node:
     """A link's value as a YAML node. PyYAML's emitter writes a text plain only where
     it reads back as the same text (never "yes" or "1984" or "a: b"), else in quotes; a
@@ -228,7 +233,8 @@ def _node(value: Any) -> yaml.Node:
         return yaml.SequenceNode(
             "tag:yaml.org,2002:seq", [_node(v) for v in value], flow_style=True
         )
-    return yaml.ScalarNode(_STR, value, style="|" if "\n" in value else None)
+    style = '"' if _ESCAPED.search(value) else "|" if "\n" in value else None
+    return yaml.ScalarNode(_STR, value, style=style)
 
 
 def link_block(link: dict[str, Any], column: int) -> str:
@@ -420,7 +426,11 @@ def shown(found: Problem, body_path: Path) -> str:
     """One problem as a member reads it: a form field's by its label alone."""
     text = str(found)
     if found.path == display_path(body_path):
-        text = f"{found.field}: {found.message}" if found.field else found.message
+        text = (
+            f"{found.field}: {found.message}"
+            if found.field
+            else f"The issue's text {found.message}"
+        )
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
 
 
@@ -479,4 +489,9 @@ def form_problems(form_text: str, topics: Sequence[str]) -> list[str]:
 def _described(item: dict[str, Any]) -> tuple[Any, Any, Any, bool]:
     attributes = item.get("attributes") or {}
     validations = item.get("validations") or {}
-    return (item.get("id"), item.get("type"), attributes.get("label"), bool(validations.get("required")))
+    return (
+        item.get("id"),
+        item.get("type"),
+        attributes.get("label"),
+        bool(validations.get("required")),
+    )
