@@ -437,7 +437,7 @@ def bench(c, scale="1", scaling=False, keep="", saves="100"):
 @hearth_task(
     values={"author": "LOGIN", "base": "BRANCH", "pr": "COMMIT"},
     help={
-        "author": "the pull request author's GitHub login",
+        "author": "the pull request author's GitHub login, as GitHub shows it",
         "base": "the branch it merges into (default: origin/main if fetched, else main)",
         "pr": "the pull request's commit or branch, read from git without running any of "
         "its code (run from a checkout of main): what moderators use",
@@ -445,7 +445,9 @@ def bench(c, scale="1", scaling=False, keep="", saves="100"):
 )
 def check_pr(c, author="", base="", pr=""):
     """Check a pull request: own member file only, others' links kept, the past unchanged,
-    the weekly limit. With --pr, read it from git without running its code.
+    the weekly limit. With --pr, read it from git without running its code. A bot's pull
+    request (--author github-actions[bot]) is checked as the member its commits name in
+    a Shared-by line, for that member's file only.
 
     Example: invoke check-pr --author ada --pr origin/pr/42
     """
