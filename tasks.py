@@ -502,12 +502,21 @@ def submission(c, author="", body_file="", comment_file=""):
             "invoke submission --author LOGIN --body-file FILE",
             code=1,
         )
-    body = Path(body_file)
+    body, comment = Path(body_file), Path(comment_file) if comment_file else None
+    if not body.is_file():
+        message = f"--body-file {body_file!r}: no such file: pass the file with the issue's body"
+        raise Exit(message, code=1)
+    if comment is not None and (comment.is_dir() or not comment.parent.is_dir()):
+        raise Exit(
+            f"--comment-file {comment_file!r}: not a file in an existing folder: "
+            "pass where to write the comment, like --comment-file comment.md",
+            code=1,
+        )
     outcome = add_shared_link(_settings(), author, body, check_content=check_content)
     if outcome.problems:
-        if comment_file:
+        if comment is not None:
             markdown = comment_markdown(outcome.problems, body)
-            write_atomically(Path(comment_file), markdown.encode("utf-8"))
+            write_atomically(comment, markdown.encode("utf-8"))
         listed = "\n".join(shown(found, body) for found in outcome.problems)
         raise Exit(f"{listed}\n{len(outcome.problems)} problem(s): the link was not added.", code=1)
     added = "a new file for" if outcome.created else "the file of"
