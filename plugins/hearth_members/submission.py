@@ -30,6 +30,7 @@ import yaml
 from hearth_core.errors import HearthError
 from hearth_core.files import read_text_file, write_atomically
 from hearth_core.problems import Problem, display_path, problem
+from hearth_core.state import BuildState, with_state
 from hearth_members.pullrequest import LOGIN, ContentCheck, moved_problem
 from hearth_members.site import member_options, site_today
 from hearth_members.validate import parse_member
@@ -401,9 +402,10 @@ def _problems_with(
         copy = Path(folder, "content")
         shutil.copytree(content, copy, symlinks=True, ignore=shutil.ignore_patterns(".*"))
         at_copy = {**settings, "PATH": str(copy), "CACHE_PATH": ""}
-        before = set(check_content(at_copy))
+        # Each check with a state of its own: nothing the first one kept is used again.
+        before = set(check_content(with_state(at_copy, BuildState())))
         (copy / relative).write_text(text, encoding="utf-8")
-        after = check_content(at_copy)
+        after = check_content(with_state(at_copy, BuildState()))
         return [moved_problem(p, copy, content) for p in after if p not in before]
 
 
