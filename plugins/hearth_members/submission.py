@@ -196,7 +196,7 @@ def _values(lines: list[str], headings: dict[str, int]) -> dict[str, str]:
 
 def _ticked(path: Path, section: str, heading: int) -> tuple[tuple[str, ...], list[Problem]]:
     tags, problems = [], []
-    for offset, line in enumerate(section.split("\n")):
+    for line in section.split("\n"):
         found = _CHECKBOX.match(line.strip())
         if found and found["mark"] in "xX":
             tags.append(found["label"].strip())
@@ -204,7 +204,7 @@ def _ticked(path: Path, section: str, heading: int) -> tuple[tuple[str, ...], li
             problems.append(
                 problem(
                     path,
-                    heading + offset + 3,
+                    heading + 1,
                     LABELS["tags"],
                     f"cannot read {line.strip()[:80]!r} as a topic: edit the issue and tick "
                     "the topics in the form",
@@ -217,8 +217,6 @@ def _ticked(path: Path, section: str, heading: int) -> tuple[tuple[str, ...], li
 
 
 _STR, _DATE = "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"
-
-
 # Line breaks other than "\n", which PyYAML writes unescaped inside single quotes and
 # then reads as a break; and what else no member can see: escaped in double quotes.
 _ESCAPED = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
