@@ -264,3 +264,20 @@ def test_workflow_reads_a_body_larger_than_the_environment_holds(clone, tmp_path
     assert say_what_happened(work, env, outcomes) == "result=problems"
     comment = (Path(env["RUNNER_TEMP"]) / "share" / "comment.md").read_text()
     assert "Why it is worth reading: is 75000 characters long, over the limit of 500" in comment
+
+
+def test_workflow_says_so_when_the_site_itself_fails_the_checks(clone, tmp_path):
+    """main's own content broken: no pull request, and no log echoed to the issue."""
+    work, git = clone
+    broken = work / "content/issues/0003-the-one-screen-app.md"
+    broken.write_text(broken.read_text().replace("Date:", "Dated:", 1))
+    git(work, "commit", "--quiet", "-am", "broken on main")
+    git(work, "push", "--quiet", "origin", "HEAD:refs/heads/broken")
+    git(work, "fetch", "--quiet", "origin", "+refs/heads/broken:refs/remotes/origin/main")
+    env = job_env(tmp_path, rendered())
+    outcomes = run_steps(work, "check", env, CHECK_STEPS)
+    assert outcomes[CHECK_STEPS[2]] == "failure"
+    assert say_what_happened(work, env, outcomes) == "result=failed"
+    comment = (Path(env["RUNNER_TEMP"]) / "share" / "comment.md").read_text()
+    assert comment.startswith("Thank you for sharing! Something other than your link stopped")
+    assert "0003" not in comment
