@@ -444,7 +444,7 @@ def bench(c, scale="1", scaling=False, keep="", saves="100"):
 @hearth_task(
     values={"author": "LOGIN", "base": "BRANCH", "pr": "COMMIT"},
     help={
-        "author": "the pull request author's GitHub login",
+        "author": "the pull request author's GitHub login, as GitHub shows it",
         "base": "the branch it merges into (default: origin/main if fetched, else main)",
         "pr": "the pull request's commit or branch, read from git without running any of "
         "its code (run from a checkout of main): what moderators use",
@@ -452,7 +452,9 @@ def bench(c, scale="1", scaling=False, keep="", saves="100"):
 )
 def check_pr(c, author="", base="", pr=""):
     """Check a pull request: own member file only, others' links kept, the past unchanged,
-    the weekly limit. With --pr, read it from git without running its code.
+    the weekly limit. With --pr, read it from git without running its code. A bot's pull
+    request (--author github-actions[bot]) is checked as the member its commits name in
+    a Shared-by line, for that member's file only.
 
     Example: invoke check-pr --author ada --pr origin/pr/42
     """
@@ -481,6 +483,51 @@ def check_pr(c, author="", base="", pr=""):
     if problems:
         raise Exit("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s) found.", code=1)
     print("No problems found.")
+
+
+@hearth_task(
+    values={"author": "LOGIN", "body-file": "FILE", "comment-file": "FILE"},
+    help={
+        "author": "the GitHub login of the issue's author: the link goes into their file",
+        "body-file": "the issue's body, as GitHub renders the Share a link form",
+        "comment-file": "also write the problems here, as a Markdown comment for the issue",
+    },
+)
+def submission(c, author="", body_file="", comment_file=""):
+    """Add the link shared with the Share a link issue form to content/members/LOGIN.yml,
+    checked as `invoke check` checks a member file; list the problems otherwise.
+
+    Example: invoke submission --author ada --body-file issue.md
+    """
+    from hearth_core.files import write_atomically
+    from hearth_members.submission import add_shared_link, comment_markdown, shown
+    from hearth_site.check import check_content
+
+    if not author or not body_file:
+        raise Exit(
+            "Pass the login of the issue's author and the issue's body: "
+            "invoke submission --author LOGIN --body-file FILE",
+            code=1,
+        )
+    body, comment = Path(body_file), Path(comment_file) if comment_file else None
+    if not body.is_file():
+        message = f"--body-file {body_file!r}: no such file: pass the file with the issue's body"
+        raise Exit(message, code=1)
+    if comment is not None and (comment.is_dir() or not comment.parent.is_dir()):
+        raise Exit(
+            f"--comment-file {comment_file!r}: not a file in an existing folder: "
+            "pass where to write the comment, like --comment-file comment.md",
+            code=1,
+        )
+    outcome = add_shared_link(_settings(), author, body, check_content=check_content)
+    if outcome.problems:
+        if comment is not None:
+            markdown = comment_markdown(outcome.problems, body)
+            write_atomically(comment, markdown.encode("utf-8"))
+        listed = "\n".join(shown(found, body) for found in outcome.problems)
+        raise Exit(f"{listed}\n{len(outcome.problems)} problem(s): the link was not added.", code=1)
+    added = "a new file for" if outcome.created else "the file of"
+    print(f"Added the link to {display_path(outcome.path)}, {added} {author}.")
 
 
 @hearth_task(

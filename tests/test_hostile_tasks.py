@@ -64,6 +64,9 @@ HOSTILE = {
     ("check-pr", "--author"): (["::error::x", "a/../b", "\u202ex", "a" * 300], "--author"),
     ("check-pr", "--pr"): (["-x", "--output=/tmp/x", "no-such-ref"], "--pr"),
     ("check-pr", "--base"): (["-x", "no-such-ref"], "base"),
+    ("submission", "--author"): (["../../etc/passwd", "::error::x", "a" * 300], "--author"),
+    ("submission", "--body-file"): (["/proc/self/no/such", "content"], "--body-file"),
+    ("submission", "--comment-file"): (["/proc/self/no/such/c.md", "content"], "--comment-file"),
 }
 NOT_BIND_ADDRESSES = ["a" * 300, "x" * 64 + ".ex", "bad host", "::error::x", "²", ""]
 NOT_HERE: set[str] = set()
@@ -73,6 +76,7 @@ ALSO = {
     "bench": {"--scale": "0.001"},
     "sync-discussions": {"--dry-run": None},  # should a value get through: no requests
     "check-pr": {"--author": "ada", "--pr": "HEAD"},
+    "submission": {"--author": "ada", "--body-file": "tasks.py"},
 }
 
 

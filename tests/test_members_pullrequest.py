@@ -341,3 +341,83 @@ def test_check_pr_task_explains_a_missing_base(project):
     assert result.stderr.strip() == (
         "base ref 'origin/main' not found: fetch it (git fetch origin main) or pass --base"
     )
+
+
+# A bot's pull request: the Share a link workflow opens it for the member its commits
+# name in a Shared-by line (.github/workflows/share-a-link.yml).
+
+BOT = "github-actions[bot]"
+BO_NEW = member(
+    "bo", ("https://bo.example/first", "2025-02-01"), ("https://bo.example/new", "2025-04-01")
+)
+
+
+def shared_by(login: str) -> str:
+    return f"Share a link for {login} (#7)\n\nShared-by: {login}"
+
+
+def test_bot_pull_request_is_checked_as_the_recorded_member(repo):
+    write(repo, {f"{MEMBERS}/bo.yml": BO_NEW}, shared_by("bo"))
+    assert check(repo, BOT) == []
+
+
+def test_bot_pull_request_without_a_recorded_login_is_refused(repo):
+    write(repo, {f"{MEMBERS}/bo.yml": BO_NEW}, "Share a link")
+    [found] = check(repo, BOT)
+    assert found.startswith(f"{BOT} opened this pull request, so it is checked as the member")
+    assert "names no member: refuse this pull request" in found
+
+
+def test_bot_pull_request_only_for_that_members_file(repo):
+    write(repo, {f"{MEMBERS}/bo.yml": BO_NEW, f"{MEMBERS}/ana.yml": ANA + "# x\n"}, shared_by("bo"))
+    assert check(repo, BOT) == [
+        "content/members/ana.yml:1: bo may change only content/members/bo.yml, not this file: "
+        "undo the change, or ask ana or a moderator (mara) to make it"
+    ]
+
+
+def test_bot_pull_request_for_a_moderator_is_no_moderators(repo):
+    write(repo, {"theme.css": "body{}", f"{MEMBERS}/mara.yml": BO_NEW}, shared_by("mara"))
+    found = check(repo, BOT)
+    assert found[0].startswith("theme.css: only a moderator may change files outside")
+    assert any("mara may change only content/members/mara.yml" in p for p in found)
+
+
+def test_bot_pull_request_naming_two_members_is_refused(repo):
+    write(repo, {f"{MEMBERS}/bo.yml": BO_NEW}, shared_by("bo"))
+    write(repo, {f"{MEMBERS}/ana.yml": ANA + "# hi\n"}, shared_by("ana"))
+    [found] = check(repo, BOT)
+    assert "its commits name several members (ana, bo): refuse it" in found
+
+
+def test_bot_pull_request_with_a_commit_naming_nobody_is_refused(repo):
+    write(repo, {f"{MEMBERS}/bo.yml": BO_NEW}, shared_by("bo"))
+    write(repo, {f"{MEMBERS}/bo.yml": BO_NEW + "# later\n"}, "a commit pushed on top")
+    [found] = check(repo, BOT)
+    assert "names no member" in found
+
+
+def test_a_persons_pull_request_is_theirs_whatever_it_records(repo):
+    write(repo, {f"{MEMBERS}/bo.yml": BO_NEW}, shared_by("bo"))
+    assert check(repo, "ana") == [
+        "content/members/bo.yml:1: ana may change only content/members/ana.yml, not this file: "
+        "undo the change, or ask bo or a moderator (mara) to make it"
+    ]
+
+
+def test_moderator_checks_a_bot_pull_request_from_main_with_and_without_the_login(project):
+    """As docs/moderators.md says: from main, the pull request read from git only."""
+    path = project / MEMBERS / "anneke.yml"
+    git(project, "checkout", "--quiet", "main")
+    git(project, "checkout", "--quiet", "-b", "share-a-link/7")
+    write(project, {f"{MEMBERS}/anneke.yml": path.read_text() + NEW_LINK}, shared_by("anneke"))
+    git(project, "branch", "unrecorded", "HEAD")
+    git(project, "checkout", "--quiet", "unrecorded")
+    git(project, "commit", "--quiet", "--amend", "-m", "Share a link")
+    git(project, "checkout", "--quiet", "main")
+    good = check_pr(project, "--author", BOT, "--pr", "share-a-link/7", "--base", "main")
+    assert (good.returncode, good.stdout.strip()) == (0, "No problems found."), good.stderr
+    bad = check_pr(project, "--author", BOT, "--pr", "unrecorded", "--base", "main")
+    assert bad.returncode == 1
+    assert "names no member: refuse this pull request" in bad.stderr
+    assert "Traceback" not in bad.stderr

@@ -51,6 +51,9 @@ ContentCheck = Callable[[dict[str, Any]], list[Problem]]
 
 # A GitHub login, and "[bot]" for apps such as dependabot: they get the same answers.
 LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:\[bot\])?$")
+# The line in each commit of a bot's pull request that names the member it is for: the
+# Share a link workflow writes it (.github/workflows/share-a-link.yml).
+SHARED_BY = "Shared-by"
 STATUS = {"A": "added", "M": "modified", "D": "deleted", "T": "modified"}
 # Git's modes for a file and an executable file; a symbolic link (120000) or a
 # submodule (160000) is never content.
@@ -445,6 +448,13 @@ def check_pull_request(
             moderators = options["moderators"]
     else:
         moderators = options["moderators"]
+    refused: list[Problem | str] = []
+    if is_bot(author):
+        member, refused = recorded_member(repo, start, head, author)
+        if member is not None:
+            # A bot acts for one member, on that member's file only: never as a moderator.
+            author = member
+            moderators = [m for m in moderators if m.lower() != member.lower()]
     now = now or site_now(settings.get("TIMEZONE"))
     issues_dir = _relative(root, Path(settings["PATH"], settings["ARTICLE_PATHS"][0]))
     change = _Change(
@@ -459,8 +469,9 @@ def check_pull_request(
         # The issues the change merges into: out since the branch was made counts too.
         newest=newest_published(issues_at(repo, root, base, issues_dir), now),
     )
-    changes = changed_paths(repo, start, head)
-    problems: list[Problem | str] = [
+    changes = {} if refused else changed_paths(repo, start, head)
+    problems: list[Problem | str] = [*refused]
+    problems += [
         p if isinstance(p, str) else problem(root / p.path, p.line, p.field, p.message)
         for p in permission_problems(changes, author, moderators, members_dir=members_dir)
     ]
@@ -472,9 +483,65 @@ def check_pull_request(
         problems += check_content(settings)
     else:
         problems += _content_problems_at(change, settings, content_dir, check_content)
+    return _in_order(problems)
+
+
+def _in_order(problems: Iterable[Problem | str]) -> list[Problem | str]:
+    # Repository-level problems (plain strings) first, then file problems by file and line.
     return sorted({p for p in problems if isinstance(p, str)}) + sorted(
         {p for p in problems if isinstance(p, Problem)}
     )
+
+
+def is_bot(login: str) -> bool:
+    """An app's account, such as github-actions[bot]: it opens pull requests for others."""
+    return login.lower().endswith("[bot]")
+
+
+def recorded_member(
+    repo: Path, start: str, head: str, bot: str
+) -> tuple[str | None, list[Problem | str]]:
+    """The member a bot's pull request is for: the one login every commit of it names
+    in a ``Shared-by:`` line, or None and why the pull request is refused.
+
+    A person's pull request is always checked as its author's, whatever its commits
+    say: only a bot's, which GitHub shows as opened by the bot, is checked as the
+    member's it records (the Share a link workflow opens them for members).
+    """
+    output = git(
+        repo,
+        "log",
+        "--no-merges",
+        f"--format=%H%x00%(trailers:key={SHARED_BY},valueonly,unfold,separator=%x00)%x1e",
+        f"{start}..{head}",
+        "--",
+    )
+    named: dict[str, set[str]] = {}
+    for entry in output.split("\x1e"):
+        commit, *values = entry.strip("\n").split("\0")
+        if commit:
+            named[commit] = {value.strip() for value in values if value.strip()}
+    how = (
+        f"{bot} opened this pull request, so it is checked as the member its commits name "
+        f"in a '{SHARED_BY}: <login>' line, as the Share a link workflow writes it"
+    )
+    for commit, found in named.items():
+        if len(found) != 1:
+            names = "no member" if not found else "several members"
+            return None, [
+                f"{how}, but commit {commit[:12]} names {names}: refuse this pull request; "
+                "the member can share the link again"
+            ]
+    logins = {login.lower(): login for found in named.values() for login in found}
+    if not logins:
+        return None, [f"{how}, but it has no commits: close it"]
+    if len(logins) > 1:
+        listed = ", ".join(sorted(logins.values()))
+        return None, [f"{how}, but its commits name several members ({listed}): refuse it"]
+    member = next(iter(logins.values()))
+    if not LOGIN.match(member) or is_bot(member):
+        return None, [f"{how}, but {member[:60]!r} is not a member's login: refuse it"]
+    return member, []
 
 
 def resolve_commit(repo: Path, ref: str) -> str:
@@ -577,7 +644,7 @@ def _content_problems_at(
         (copy / content_dir).mkdir(parents=True, exist_ok=True)
         at_head = {**settings, "PATH": str(copy / content_dir), "CACHE_PATH": ""}
         for found in check_content(at_head):
-            problems.append(_moved(found, copy, change.root))
+            problems.append(moved_problem(found, copy, change.root))
     return problems
 
 
@@ -590,13 +657,18 @@ _NOT_A_FILE = "is a symbolic link or a submodule, not a file: commit the file it
 _TOO_LARGE = f"is over {LARGEST_FILE // 2**20} MB: no content file is this large; remove it"
 
 
-def _moved(found: Problem, copy: Path, root: Path) -> Problem:
-    """A problem in the copied content, named by the file's path in the repository."""
+def moved_problem(found: Problem, copy: Path, root: Path) -> Problem:
+    """A problem in the copy ``copy`` of ``root``, named by the original's paths, in
+    its message too ("was already shared by ana in content/members/ana.yml:3")."""
+    message = found.message
+    named = display_path(root / "_")[:-1]  # "" for the working folder, else "content/"
+    for folder in dict.fromkeys((str(copy), str(copy.resolve()))):
+        message = message.replace(f"{folder}/", named)
     try:
         relative = Path(found.path).resolve().relative_to(copy.resolve())
     except ValueError:
-        return found
-    return Problem(display_path(root / relative), found.line, found.field, found.message)
+        return Problem(found.path, found.line, found.field, message)
+    return Problem(display_path(root / relative), found.line, found.field, message)
 
 
 def _member_file_problems(change: _Change, path: str, status: str) -> list[Problem]:
