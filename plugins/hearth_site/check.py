@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,7 @@ def load_site_content(
     # A link in a folder of members is reported by the folder's reader and the scan.
     drafts = _draft_sources(issues, pages, problems)
     left_out = _with_problems(problems, drafts)
-    bodies = [_body(item) for item in [*issues, *pages]]
+    bodies = [_body(issue) for issue in issues] + [_body(page) for page in pages]
     draft_bodies = [body for body in bodies if body.source in drafts]
     problems += pelican_warnings(settings, draft_bodies, left_out)
     left_out = _with_problems(problems, drafts)
@@ -159,7 +160,7 @@ def pelican_warnings(
     problems: list[Problem] = []
     attached: list[tuple[Path, Path]] = []
     for body in bodies:
-        problems += body_problems(body, lambda b=body: html(b.text), files, pattern)
+        problems += body_problems(body, partial(html, body.text), files, pattern)
         if may_warn(body.text):
             attached += [(body.source, t) for t in attach_targets(body, html(body.text), files)]
     for source, target, first in attached_twice(attached):
