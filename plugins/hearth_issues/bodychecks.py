@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -32,8 +32,15 @@ DEFAULT_INTRASITE = "[{|](?P<what>.*?)[|}]"
 LINK_TEMPLATE = r"""
     (?P<markup><[^\>]+(?:href|src|poster|data|cite|formaction|action|content)\s*=\s*)
     (?P<quote>["\'])(?P<path>{}(?P<value>.*?))(?P=quote)"""
-# Only a body with one of these can hold either: the others need no HTML.
-MAY_WARN = re.compile(r"!\[|<img|[{|][^\s{}|]*[|}]", re.IGNORECASE)
+# Only a body with one of these can hold either, and most bodies have none: they need
+# no HTML. An image written with nothing between its brackets or an empty alt
+# attribute; a link's destination (Markdown's `](`, a reference's `]:`, an attribute's
+# `="`) that starts with `{` or `|`, as Pelican's intrasite links do.
+MAY_WARN = (
+    re.compile(r"!\[\s*\]"),
+    re.compile(r"[Aa][Ll][Tt]\s*=\s*(?:\"\"|'')"),
+    re.compile(r"(?:\]\(|\]:|=\s*[\"'])\s*<?[{|]"),
+)  # three searches: one pattern of the three alternatives takes three times as long
 
 KNOWN_LINKS = {"filename", "static", "attach", "tag", "category", "author", "index"}
 
@@ -64,7 +71,7 @@ def link_pattern(intrasite: str = DEFAULT_INTRASITE) -> re.Pattern[str]:
 
 def may_warn(body: str) -> bool:
     """Whether ``body`` can hold an image or an intrasite link; most bodies cannot."""
-    return MAY_WARN.search(body) is not None
+    return any(pattern.search(body) for pattern in MAY_WARN)
 
 
 def empty_alt_images(page_html: str) -> list[str]:
@@ -78,15 +85,10 @@ def intrasite_links(page_html: str, pattern: re.Pattern[str]) -> list[tuple[str,
 
 
 def body_problems(
-    body: Body,
-    page_html: Callable[[], str],
-    files: SiteFiles,
-    pattern: re.Pattern[str] | None = None,
+    body: Body, rendered: str, files: SiteFiles, pattern: re.Pattern[str] | None = None
 ) -> list[Problem]:
-    """What Pelican would warn about in ``body``, at the line to change."""
-    if not may_warn(body.text):
-        return []
-    rendered = page_html()
+    """What Pelican would warn about in ``body``, whose HTML is ``rendered``, at the line
+    to change."""
     problems = [
         problem(body.source, _line_of(body, src, EMPTY_ALT_SOURCE), "image", _alt_message(src))
         for src in empty_alt_images(rendered)
@@ -109,10 +111,12 @@ def attached_twice(links: Iterable[tuple[Path, Path]]) -> Iterator[tuple[Path, P
             yield source, target, earlier
 
 
-def attach_targets(body: Body, page_html: str, files: SiteFiles) -> list[Path]:
+def attach_targets(
+    body: Body, page_html: str, files: SiteFiles, pattern: re.Pattern[str] | None = None
+) -> list[Path]:
     """The files ``body`` links with ``{attach}``, resolved."""
     found = []
-    for what, value in intrasite_links(page_html, link_pattern()):
+    for what, value in intrasite_links(page_html, pattern or link_pattern()):
         if what == "attach":
             target = _target(value, body.source, files.root)
             if target is not None:

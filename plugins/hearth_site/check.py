@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -153,16 +152,19 @@ def pelican_warnings(
 ) -> list[Problem]:
     """What Pelican would warn about, and so refuse, in these bodies: images without
     alt text and intrasite links it cannot resolve (``hearth_issues.bodychecks``)."""
+    suspects = [body for body in bodies if may_warn(body.text)]
+    if not suspects:  # most sites: nothing to render, nothing to resolve
+        return []
     left_out = frozenset(left_out)
     files = SiteFiles(Path(settings["PATH"]).resolve(), _documents(settings, left_out), left_out)
     html = _renderer(settings)
     pattern = link_pattern(settings.get("INTRASITE_LINK_REGEX") or "[{|](?P<what>.*?)[|}]")
     problems: list[Problem] = []
     attached: list[tuple[Path, Path]] = []
-    for body in bodies:
-        problems += body_problems(body, partial(html, body.text), files, pattern)
-        if may_warn(body.text):
-            attached += [(body.source, t) for t in attach_targets(body, html(body.text), files)]
+    for body in suspects:
+        page_html = html(body.text)
+        problems += body_problems(body, page_html, files, pattern)
+        attached += [(body.source, t) for t in attach_targets(body, page_html, files, pattern)]
     for source, target, first in attached_twice(attached):
         problems.append(
             problem(
