@@ -364,6 +364,10 @@ PELICAN_RECORDS = {
         ("Something new about %s", "pages/about.md"),
         "content/pages/about.md:1: Pelican: Something new about pages/about.md",
     ),
+    "anything else starting with a file": (
+        ("pages/about.md: Pelican cannot read this kind of file",),
+        "content/pages/about.md:1: Pelican: pages/about.md: Pelican cannot read",
+    ),
     "anything else naming a setting": (
         ('There is no "%s" attribute in "%s". Defaulting to ARTICLE_ORDER_BY', "x", "y"),
         'pelicanconf.py:2: Pelican: There is no "x" attribute in "y". Defaulting to',

@@ -295,8 +295,12 @@ def generic(record: logging.LogRecord, site: Site) -> Problem:
     """A record no message is written for: at the file it names, else the settings."""
     args = record.args if isinstance(record.args, tuple) else ()
     message = one_line(record.getMessage())
-    for arg in args:
-        path = site.path(getattr(arg, "source_path", arg))
+    # A file among the arguments, or at the start of a message made whole beforehand
+    # ("content/pages/x.rst: ..." of a reader that is turned off).
+    named_files = [getattr(arg, "source_path", arg) for arg in args]
+    named_files += re.findall(r"^(\S+?):\s", message)
+    for named in named_files:
+        path = site.path(named)
         if path is not None and path.is_file():
             return problem(path, 1, "", f"Pelican: {message}")
     named = re.findall(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b", message)
