@@ -215,6 +215,48 @@ def test_check_refuses_every_file_the_build_refuses(tmp_path, name):
     assert all(WHERE.match(line) for line in said.splitlines()), said
 
 
+BROKEN_DRAFTS = {
+    "a draft with a date Hearth cannot read": {
+        "issues/0003-x.md": "Title: X\nDate: 3 May\nStatus: draft\n\nHi.\n"
+    },
+    "a draft with an unknown header key": {
+        "issues/0003-x.md": "Title: X\nDate: 2025-02-01\nStatus: Draft\nAuthor: me\n\nHi.\n"
+    },
+    "a draft named like a published issue": {
+        "issues/0001-one-again.md": "Title: X\nDate: 2025-02-01\nStatus: draft\n\nHi.\n"
+    },
+    "a draft page at the address of Hearth's members page": {
+        "pages/members.md": "Title: M\nStatus: draft\n\nUnseen draft.\n"
+    },
+    "a draft page with an image without alt": {
+        "pages/about.md": "Title: A\nStatus: draft\n\nUnseen draft.\n\n![](/images/a.png)\n"
+    },
+}
+
+
+@pytest.mark.parametrize("name", BROKEN_DRAFTS)
+def test_a_broken_draft_is_reported_and_left_out_while_the_site_builds(tmp_path, name):
+    content = _site(tmp_path, ALT)
+    for relative, text in BROKEN_DRAFTS[name].items():
+        (content / relative).parent.mkdir(parents=True, exist_ok=True)
+        (content / relative).write_text(text)
+    found = checked(content, tmp_path)
+    assert found.problems == []
+    assert found.draft_problems, "reported"
+    assert {Path(p.path).name for p in found.draft_problems} == {
+        Path(relative).name for relative in BROKEN_DRAFTS[name]
+    }
+    for drafts in (False, True):
+        output = tmp_path / f"o{drafts}"
+        assert refusal(content, output, HEARTH_ISSUES={"show_drafts": drafts}) == ""
+        assert (output / "issues/1/index.html").is_file()
+        assert not (output / "issues/3").exists()
+        for relative in BROKEN_DRAFTS[name]:
+            written = output / Path(relative).stem / "index.html"
+            if relative.startswith("pages/") and written.exists():
+                assert "Unseen draft." not in written.read_text(), "Hearth's own page"
+
+
 # Pieces of an issue's body an author might write, right and wrong.
 PIECES = st.sampled_from(
     [
