@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -197,8 +197,3 @@ def is_draft_source(text: str) -> bool:
         if key.strip().lower() == "status" and value.strip().lower() == "draft":
             return True
     return False
-
-
-def problems_of(problems: Iterable[Problem], sources: Collection[Path]) -> list[Problem]:
-    """Those of ``problems`` in one of ``sources`` (resolved paths)."""
-    return [p for p in problems if Path(p.path).resolve() in sources]

@@ -73,13 +73,13 @@ def load_site_content(
     problems += unsafe_entries(Path(settings["PATH"]), settings.get("IGNORE_FILES", ()))
     # A link in a folder of members is reported by the folder's reader and the scan.
     drafts = _draft_sources(issues, pages, problems)
-    left_out = _with_problems(problems, drafts)
     bodies = [_body(issue) for issue in issues] + [_body(page) for page in pages]
-    draft_bodies = [body for body in bodies if body.source in drafts]
-    problems += pelican_warnings(settings, draft_bodies, left_out)
+    # The drafts first: a published issue may not link one they leave out.
+    for in_drafts in (True, False):
+        left_out = _with_problems(problems, drafts)
+        checked = [body for body in bodies if (body.source in drafts) == in_drafts]
+        problems += pelican_warnings(settings, checked, left_out)
     left_out = _with_problems(problems, drafts)
-    published = [body for body in bodies if body.source not in drafts]
-    problems += pelican_warnings(settings, published, left_out)
     held_back = [p for p in problems if _source(p) in left_out]
     blocking = [p for p in problems if _source(p) not in left_out]
     return SiteContent(
