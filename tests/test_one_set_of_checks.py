@@ -257,6 +257,20 @@ def test_a_broken_draft_is_reported_and_left_out_while_the_site_builds(tmp_path,
                 assert "Unseen draft." not in written.read_text(), "Hearth's own page"
 
 
+@pytest.mark.parametrize(
+    ("link", "suggested"),
+    [
+        ("{filename}/issues/0002-tw.md", "did you mean {filename}/issues/0002-two.md?"),
+        ("{filename}/issues/0009-two.md", "check its spelling"),
+        ("{static}/images/b.png", "did you mean {static}/images/a.png?"),
+    ],
+)
+def test_a_link_to_no_file_suggests_the_file_meant(tmp_path, link, suggested):
+    content = _site(tmp_path, f"See [it]({link}).\n")
+    [found] = checked(content, tmp_path).problems
+    assert found.message.endswith(suggested), found
+
+
 # Pieces of an issue's body an author might write, right and wrong.
 PIECES = st.sampled_from(
     [

@@ -9,6 +9,7 @@ copied here; tests hold them to Pelican's) and says which line of the source to 
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 from collections.abc import Iterable, Iterator
@@ -150,7 +151,8 @@ def _link_message(what: str, value: str, source: Path, files: SiteFiles) -> str:
     if target is None:
         return (
             f"{written} names no file in {files.root.name}/: a path starting with / "
-            "starts there, any other starts in this file's folder; check its spelling"
+            "starts there, any other starts in this file's folder; "
+            + _suggestion(urlparse(html.unescape(value)).path, what, files)
         )
     is_document = target in files.documents
     if what == "filename" and not is_document:
@@ -160,6 +162,22 @@ def _link_message(what: str, value: str, source: Path, files: SiteFiles) -> str:
     if what != "filename" and is_document:
         return f"{written} is an issue or page: write {{filename}} instead of {{{what}}}"
     return ""
+
+
+def _suggestion(path: str, what: str, files: SiteFiles) -> str:
+    """ "did you mean {filename}/issues/0003-zines.md?" for the issue or page, or the
+    file in the same folder, whose path is nearest; else "check its spelling"."""
+    root = files.root
+    if what == "filename":
+        known = [f"/{p.relative_to(root).as_posix()}" for p in files.documents]
+    else:
+        folder = (root / path.lstrip("/")).parent
+        near = sorted(folder.iterdir()) if path.startswith("/") and folder.is_dir() else []
+        known = [f"/{p.relative_to(root).as_posix()}" for p in near if p.is_file()]
+    number = re.match(r"\d{4}-", path.rsplit("/", 1)[-1])
+    same_number = [k for k in known if number and k.rsplit("/", 1)[-1].startswith(number[0])]
+    close = same_number if number else difflib.get_close_matches(path, known, n=1, cutoff=0.6)
+    return f"did you mean {{{what}}}{close[0]}?" if close else "check its spelling"
 
 
 def _target(value: str, source: Path, root: Path) -> Path | None:
