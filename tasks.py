@@ -164,16 +164,24 @@ def rebuild(c, drafts=False):
 
 @hearth_task
 def check(c):
-    """Validate every issue and page without building; list each problem as path:line.
+    """Check everything a build reads without building; list each problem as path:line.
+
+    Whatever it accepts builds. A problem in a draft is listed too, but only leaves that
+    draft out of builds: it fails neither this check nor a build.
 
     Example: invoke check
     """
-    from hearth_site.check import check_content
+    from hearth_site.check import draft_warning, load_site_content
 
-    problems = check_content(_settings())
-    if problems:
-        raise Exit("\n".join(map(str, problems)) + f"\n{len(problems)} problem(s) found.", code=1)
-    print("No problems found.")
+    content = load_site_content(_settings())
+    if content.draft_problems:
+        print(draft_warning(content.draft_problems), file=sys.stderr)
+    if content.problems:
+        found = "\n".join(map(str, content.problems))
+        raise Exit(f"{found}\n{len(content.problems)} problem(s) found.", code=1)
+    print(
+        "No problems found." if not content.draft_problems else "No problems found outside drafts."
+    )
 
 
 @hearth_task(

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from hearth_core.problems import ContentError
 from hearth_core.settings import SettingsError
-from hearth_site.build import BuildFailed
 from tests.sites import build_site, issue, page, write_content
 
 
@@ -88,7 +88,8 @@ def test_draft_preview_shows_drafts_marked_but_never_in_feeds_or_sitemap(tmp_pat
 def test_pelican_warnings_fail_the_build(tmp_path):
     body = "See [a missing issue]({filename}/issues/0009-missing.md).\n"
     content = write_content(tmp_path, dict([issue(1, "One", "2025-01-03", body=body)]))
-    with pytest.raises(BuildFailed, match=re.escape("0009-missing.md")):
+    # Found by the checks the build runs first, at the link's line (test_one_set_of_checks).
+    with pytest.raises(ContentError, match=r"0001-one\.md:4: link: .*0009-missing\.md"):
         build_site(content, tmp_path / "o")
 
 

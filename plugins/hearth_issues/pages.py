@@ -46,6 +46,8 @@ class Page:
     status: str
     body: str
     source: Path
+    # The line of the file where the body starts, for problems found in it.
+    body_line: int = 1
 
 
 def read_page(path: Path) -> Page:
@@ -80,5 +82,6 @@ def parse_page(path: Path, text: str) -> tuple[Page | None, list[Problem]]:
         status=values.get("status", "published"),
         body=doc.body,
         source=path,
+        body_line=doc.body_line,
     )
     return page, []

@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pelican import signals
-from pelican.generators import ArticlesGenerator
+from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.readers import Readers
 
 from hearth_core.problems import ContentError
 from hearth_core.state import build_state
 from hearth_issues.archive import by_year, link_neighbours
 from hearth_issues.caches import IssueCaches
+from hearth_issues.leftout import LeftOutDrafts, without_left_out
 from hearth_issues.listing import add_entries, issue_list_html
 from hearth_issues.reader import HearthMarkdownReader
 from hearth_issues.source import duplicate_numbers
 
 
-def read_in_path_order(generator: ArticlesGenerator) -> None:
-    """Pelican lists the issue files as a set, in an order that changes from run to run.
-
-    A build's workers convert the bodies in path order (``load_site_issues``): read in
-    that order, each article's body is done or nearly so when Pelican asks for it. In
-    a set's order the build waited on bodies still queued while done ones piled up,
-    then caught up on them with the workers idle (about half a second on 700 issues).
-    """
-    files = generator.get_files
-    generator.get_files = lambda *args, **kwargs: sorted(files(*args, **kwargs), key=Path)
+def read_in_path_order(generator: ArticlesGenerator | PagesGenerator) -> None:
+    """Issues and pages in path order (see ``without_left_out``), without the drafts
+    the build leaves out for their problems."""
+    left_out = build_state(generator.settings).part(LeftOutDrafts).paths
+    generator.get_files = without_left_out(generator.get_files, generator.path, left_out)
 
 
 def use_hearth_reader(readers: Readers) -> None:
@@ -55,5 +49,6 @@ def add_archive_context(generator: ArticlesGenerator) -> None:
 def register() -> None:
     signals.readers_init.connect(use_hearth_reader)
     signals.article_generator_init.connect(read_in_path_order)
+    signals.page_generator_init.connect(read_in_path_order)
     signals.article_generator_pretaxonomy.connect(refuse_duplicate_numbers)
     signals.article_generator_finalized.connect(add_archive_context)

@@ -236,11 +236,18 @@ def _issue(doc: SourceDocument, values: dict, number: int, slug: str) -> Issue:
     )
 
 
+def _published_first(issue: Issue) -> tuple[bool, str]:
+    """The order in which issues claim numbers, names and topic spellings: a draft
+    that clashes with a published issue is the one told to change, and left out of
+    the build until it does (``hearth_site.check``), never the published issue."""
+    return issue.is_draft, issue.source.name
+
+
 def tag_spellings(issues: list[Issue]) -> list[Problem]:
     """One topic, one spelling: "Zines" and "zines" would share one page's address."""
     first_by_slug: dict[str, tuple[str, Issue]] = {}
     problems = []
-    for issue in sorted(issues, key=lambda issue: issue.source.name):
+    for issue in sorted(issues, key=_published_first):
         for tag in issue.tags:
             first, where = first_by_slug.setdefault(tag_slug(tag), (tag, issue))
             if first != tag:
@@ -260,7 +267,7 @@ def duplicate_slugs(issues: list[Issue]) -> list[Problem]:
     """Pelican refuses two issues with one slug, though their numbers differ."""
     first_by_slug: dict[str, Issue] = {}
     problems = []
-    for issue in sorted(issues, key=lambda issue: issue.source.name):
+    for issue in sorted(issues, key=_published_first):
         first = first_by_slug.setdefault(issue.slug, issue)
         if first is not issue:
             problems.append(
@@ -281,7 +288,7 @@ def duplicate_numbers(issues: list[Issue]) -> list[Problem]:
     first_by_number: dict[int, Issue] = {}
     problems = []
     next_free = max((issue.number for issue in issues), default=0) + 1
-    for issue in sorted(issues, key=lambda issue: issue.source.name):
+    for issue in sorted(issues, key=_published_first):
         first = first_by_number.setdefault(issue.number, issue)
         if first is not issue:
             problems.append(

@@ -7,9 +7,6 @@ after logging errors; Hearth treats every Pelican warning or error as fatal.
 from __future__ import annotations
 
 import gc
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from jinja2 import BytecodeCache, TemplateError
@@ -32,7 +29,8 @@ from hearth_issues.model import Issue
 from hearth_members.caches import MemberCaches
 from hearth_members.render import start_notes
 from hearth_members.site import record_published
-from hearth_site.check import load_site_content
+from hearth_site.check import leave_out_drafts, load_site_content, warn_of_drafts
+from hearth_site.pelicanlog import logged_problems, pelican_log
 
 # The HTML of every issue's and page's Markdown, and of the members' notes, kept in the
 # cache (CACHE_PATH) from one build to the next.
@@ -54,24 +52,8 @@ class BuildFailed(HearthError):
     """Pelican logged warnings or errors: the output cannot be trusted."""
 
 
-class _Recorder(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@contextmanager
-def recording_warnings() -> Iterator[list[logging.LogRecord]]:
-    recorder = _Recorder()
-    root = logging.getLogger()
-    root.addHandler(recorder)
-    try:
-        yield recorder.records
-    finally:
-        root.removeHandler(recorder)
+class PelicanWarned(BuildFailed, ContentError):
+    """Pelican warned of something in the content: each said as a problem of its file."""
 
 
 class CompiledTemplates(BytecodeCache):
@@ -157,6 +139,7 @@ def _build(settings: dict[str, Any]) -> list[Issue]:
         content = load_site_content(settings, issues)
         if content.problems:
             raise ContentError(content.problems)
+        leave_out_drafts(settings, content)
         # The first build that finds an issue published records its member links,
         # which no member file changes after that (hearth_members.past).
         record_published(settings, content.issues, content.members)
@@ -171,7 +154,7 @@ def _build(settings: dict[str, Any]) -> list[Issue]:
                 pool.shutdown()
 
         signals.all_generators_finalized.connect(stop_workers)
-        with recording_warnings() as records:
+        with pelican_log() as records:
             try:
                 Pelican(settings).run()
             except FileOverwriteFailedError as error:
@@ -180,9 +163,10 @@ def _build(settings: dict[str, Any]) -> list[Issue]:
                 raise BuildFailed(template_error_message(error)) from None
             finally:
                 signals.all_generators_finalized.disconnect(stop_workers)
-    if records:
-        messages = "\n".join(f"{r.levelname.lower()}: {r.getMessage()}" for r in records)
-        raise BuildFailed(f"the build logged {len(records)} warning(s) or error(s):\n{messages}")
+    failures, in_drafts = logged_problems(records, settings, content.drafts)
+    warn_of_drafts(in_drafts)
+    if failures:
+        raise PelicanWarned(failures)
     if not settings.get("HEARTH_PREVIEW"):
         store_results(settings, body_html, MARKDOWN_STORED)
         store_results(settings, note_html, NOTES_STORED)
