@@ -25,7 +25,7 @@ from hearth_site.serve import preview_server
 
 # Where the tests find the browser (tests/conftest.py): Debian's Chromium.
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars"]
+CHROMIUM_FLAGS = ("--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars")
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def _photograph(browser_path: Path, base_url: str) -> list[bytes]:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=str(browser_path), args=CHROMIUM_FLAGS
+                executable_path=str(browser_path), args=list(CHROMIUM_FLAGS)
             )
             try:
                 return [_shoot(browser, base_url, shot) for shot in SHOTS]
