@@ -86,7 +86,7 @@ def test_without_chromium_the_task_says_how_to_install_it(tmp_path):
         chromium_path(search_path=str(nowhere), fallback=tmp_path / "no-chromium")
     assert str(raised.value) == (
         "Chromium is not installed: install it (apt-get install chromium), then run "
-        "`invoke screenshots` again. No picture was changed."
+        "`invoke screenshots` again"
     )
 
 

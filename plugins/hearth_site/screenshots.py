@@ -55,7 +55,7 @@ def chromium_path(search_path: str | None = None, fallback: Path = DEBIAN_CHROMI
     if not os.path.exists(found):
         raise ScreenshotError(
             "Chromium is not installed: install it (apt-get install chromium), then run "
-            "`invoke screenshots` again. No picture was changed."
+            "`invoke screenshots` again"
         )
     return Path(found)
 
