@@ -606,3 +606,18 @@ def import_buttondown(c, dry_run=False):
     from hearth_buttondown.commands import import_buttondown as run_import
 
     run_import(_settings(PUBLISH_CONFIG), dry_run=dry_run)
+
+
+@hearth_task(failed="No screenshots were taken")
+def screenshots(c):
+    """Build the demo and photograph it with Chromium into docs/screenshots/ for README.
+
+    Example: invoke screenshots
+    """
+    from pelican.log import init as init_logging
+
+    from hearth_site.screenshots import take_screenshots
+
+    init_logging(level=logging.WARNING)
+    for path in take_screenshots(CONFIG, Path("docs/screenshots")):
+        print(f"Wrote {display_path(path)}")

@@ -12,8 +12,8 @@ from tests.sites import free_port, invoke
 
 TASKS = [
     "bench", "build", "check", "clean", "email", "gh-pages", "import-buttondown", "livereload",
-    "new-issue", "preview", "publish", "rebuild", "regenerate", "reserve", "send", "serve",
-    "sync-discussions",
+    "new-issue", "preview", "publish", "rebuild", "regenerate", "reserve", "screenshots", "send",
+    "serve", "sync-discussions",
 ]  # fmt: skip
 
 
