@@ -82,21 +82,19 @@ function byDate(direction) {
   return (a, b) => (direction === "asc" ? a.date.localeCompare(b.date) : b.date.localeCompare(a.date));
 }
 
-// Scores that ignore a record's length: a length counts against the average of the
-// record's own part, which one index would not have (see ranked below).
-const RANKING = { pageLength: 0 };
-
-// Each part carries a filter of its own name, so that a search can ask one part alone.
+// Each part carries a filter of its own name, so that a search can ask one part alone,
+// and ranking settings of its own (hearth_search/ranking.py) that make it compare a
+// record's length with the whole index's average length, not with its own part's.
 async function loadParts() {
   const response = await fetch(`${form.dataset.bundle}parts.json`);
-  const { parts, pages } = await response.json();
+  const { parts, pages, options } = await response.json();
   const pagefind = await import(`${form.dataset.bundle}${parts[0]}/pagefind.js`);
-  await pagefind.options({ mergeFilter: { part: parts[0] }, ranking: RANKING });
+  await pagefind.options({ ...options[parts[0]], mergeFilter: { part: parts[0] } });
   const base = new URL(form.dataset.bundle, location.href).href;
   await Promise.all(
     parts
       .slice(1)
-      .map((name) => pagefind.mergeIndex(`${base}${name}/`, { mergeFilter: { part: name }, ranking: RANKING })),
+      .map((name) => pagefind.mergeIndex(`${base}${name}/`, { ...options[name], mergeFilter: { part: name } })),
   );
   return { pagefind, parts, pages };
 }
@@ -108,7 +106,8 @@ async function loadParts() {
 // each part for the word alone, counts the records that hold it, and moves each
 // record's score from its part's weight to the whole index's. A record's score for
 // one word is its part's weight times what does not depend on the part (with page
-// lengths ignored, RANKING), so the ranking is the same in one part or in many.
+// lengths compared with the whole index's average, loadParts), so the ranking is the
+// same in one part or in many.
 function rarity(total, holding) {
   return Math.log((total - holding + 0.5) / (holding + 0.5) + 1);
 }
@@ -130,8 +129,9 @@ async function ranked(pagefind, parts, pages, query, results) {
       }
     });
   }
-  // To ten digits: the same score reached through two parts' weights may differ in its last bits.
-  const score = (result) => Number((scores.get(result.id) || 0).toPrecision(10));
+  // To six digits: Pagefind computes in 32-bit floats, and the same score reached through
+  // two parts' settings differs in its last bits.
+  const score = (result) => Number((scores.get(result.id) || 0).toPrecision(6));
   // Equal scores in the order of the records' ids, which do not depend on the parts.
   return [...results].sort((a, b) => score(b) - score(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
