@@ -38,7 +38,11 @@ PAGE_LENGTH = 0.75
 MOST_SATURATION = 2.0
 # Words in a record's metadata count as Pagefind counts them (a title match 5 times),
 # except the fields a reader never sees as words: the date, the address, the parts file.
-META_WEIGHTS = {"title": 5.0, "label": 1.0, "date": 0.0, "url": 0.0, "parts": 0.0}
+# Every field is named: one left out counts once in every part, whatever its weight.
+META_WEIGHTS = {
+    **{"title": 5.0, "label": 1.0, "tags": 1.0, "image_alt": 1.0},
+    **{"date": 0.0, "day": 0.0, "month": 0.0, "url": 0.0, "parts": 0.0, "image": 0.0},
+}
 
 
 def part_options(part: tuple[int, int], whole: tuple[int, int]) -> dict[str, Any]:
