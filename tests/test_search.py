@@ -371,6 +371,7 @@ def test_issues_are_indexed_without_their_inline_tags_into_the_very_same_index(t
         SimpleNamespace(
             is_draft=False,
             issue=SimpleNamespace(number=n),
+            locale_date=f"{n} January 2025",
             summary_text="",
             url=f"issues/{n}/",
             title=f"Issue {n}",

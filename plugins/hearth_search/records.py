@@ -60,6 +60,8 @@ class SearchRecord:
     body_html: str
     label: str
     parts: tuple[SearchPart, ...] = ()
+    # The day as the pages write it, where they write it otherwise than "7 June 2022".
+    day: str = ""
 
     @functools.cached_property
     def page(self) -> str:
@@ -109,7 +111,7 @@ def issue_record(
     # _content first: an unchanged issue's is the very same string, found equal at once.
     made_from = (
         *(article._content, article.title, article.url, article.date, tags, path),
-        *(article.summary_text, article.issue.number),
+        *(article.summary_text, article.issue.number, article.locale_date),
     )
     kept = kept_records.get(article.source_path)
     if kept is None or kept[0] != made_from:
@@ -126,6 +128,7 @@ def _issue_record(
     path: str,
     summary: str,
     number: int,
+    day_written: str,
 ) -> SearchRecord:
     label = f"Issue {number}"
     return SearchRecord(
@@ -138,6 +141,7 @@ def _issue_record(
         # excerpt would show ("Issue 12 · tools · weekly").
         body_html=f"<p>{escape(summary or '')}</p>" + _for_pagefind(html),
         label=label,
+        day=day_written,
     )
 
 
@@ -360,7 +364,7 @@ def record_html(record: SearchRecord) -> str:
         field("data-pagefind-sort", "date", record.date.isoformat()),
         field("data-pagefind-meta", "date", record.date.isoformat()),
         # The day as the pages write it; a group's parts are its days of this month.
-        field("data-pagefind-meta", "day", day_text(record.date)),
+        field("data-pagefind-meta", "day", record.day or day_text(record.date)),
         field("data-pagefind-meta", "month", month_name(record.date.replace(day=1))),
         field("data-pagefind-meta", "label", record.label),
         # Pagefind would give the scratch file's address; pages link to the record's own.
