@@ -435,9 +435,13 @@ def parts_and_one_index(tmp_path_factory):
 
 
 def first_ten(search_page, url, query):
-    tab, _requested = search_page(url)
+    """The first ten results' addresses, and the bytes the query fetched from /pagefind/."""
+    tab, requested = search_page(url)
     search(tab, query)
-    return result_links(tab)[:10]
+    tab.wait_for_load_state("networkidle")
+    sizes = [r.sizes() for r in requested if urlsplit(r.url).path.startswith("/pagefind/")]
+    transferred = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
+    return result_links(tab)[:10], transferred
 
 
 def test_parts_merged_give_the_first_10_results_of_one_index(search_page, parts_and_one_index):
@@ -446,9 +450,11 @@ def test_parts_merged_give_the_first_10_results_of_one_index(search_page, parts_
     assert indexed_pages(parts / "pagefind") == indexed_pages(one / "pagefind") > 300
     with served(parts) as in_parts, served(one) as in_one:
         for query in BENCHMARK_QUERIES:
-            expected = first_ten(search_page, in_one, query)
+            expected, _bytes = first_ten(search_page, in_one, query)
             assert len(expected) == 10, query
-            assert set(first_ten(search_page, in_parts, query)) == set(expected), query
+            found, transferred = first_ten(search_page, in_parts, query)
+            assert set(found) == set(expected), query
+            assert transferred < BUDGET, f"{query!r}: {transferred} bytes over the two parts"
 
 
 def test_one_query_over_the_parts_of_the_benchmark_s_archive_transfers_under_300_kb(
