@@ -5,7 +5,9 @@ records are split into parts that change independently, the recent quarter and t
 archive before it (``index_parts``), and each part is its own Pagefind bundle in
 ``pagefind/<part>/``. The search page loads the newest part and merges the others in
 the browser with Pagefind's ``mergeIndex``;
-``pagefind/parts.json`` lists them, newest first. A part whose records, Pagefind's
+``pagefind/parts.json`` lists them, newest first, with the ranking settings that
+make each rank as one index (``hearth_search.ranking``, from the lengths of its
+records that Pagefind counted). A part whose records, Pagefind's
 version and options are unchanged is not indexed again: its bundle is kept in the
 cache folder under a digest of exactly those (``part_key``) and copied from there.
 
