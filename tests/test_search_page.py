@@ -90,7 +90,8 @@ def test_back_restores_the_previous_query_and_forward_the_next(tab, small_site):
     tab.goto(url + "/search/")
     ready(tab)
     type_query(tab, "risograph")
-    tab.wait_for_timeout(1200)  # a pause: the next query is a step of its own
+    # Enter ends the query (as a pause in typing does): the next one is a step of its own.
+    tab.get_by_label(LABEL).press("Enter")
     type_query(tab, "clay")
     assert shown_titles(tab) == ["Clay"]
     tab.go_back()
