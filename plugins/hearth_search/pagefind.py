@@ -5,7 +5,9 @@ records are split into parts that change independently, the recent quarter and t
 archive before it (``index_parts``), and each part is its own Pagefind bundle in
 ``pagefind/<part>/``. The search page loads the newest part and merges the others in
 the browser with Pagefind's ``mergeIndex``;
-``pagefind/parts.json`` lists them, newest first. A part whose records, Pagefind's
+``pagefind/parts.json`` lists them, newest first, with the ranking settings that
+make each rank as one index (``hearth_search.ranking``, from the lengths of its
+records that Pagefind counted). A part whose records, Pagefind's
 version and options are unchanged is not indexed again: its bundle is kept in the
 cache folder under a digest of exactly those (``part_key``) and copied from there.
 
@@ -15,6 +17,7 @@ Pagefind reads one scratch page per record (``record_html``); the groups' parts 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import importlib.metadata
 import json
@@ -31,6 +34,7 @@ from pathlib import Path
 import pagefind_bin
 
 from hearth_core.files import write_atomically
+from hearth_search.ranking import parts_options
 from hearth_search.records import (
     PARTS_FOLDER,
     SearchCaches,
@@ -47,6 +51,8 @@ PAGEFIND_VERSION = importlib.metadata.version("pagefind-bin")
 PARTS_LIST = "parts.json"
 # Each cached part lists its files with their digests; a part that does not match is rebuilt.
 MANIFEST = "hearth-part.json"
+# And its records' count and words, as Pagefind counted them, for the ranking (``ranking.py``).
+LENGTHS = "hearth-lengths.json"
 # Pagefind's ready-made interfaces: the search page has its own, and never loads these.
 UNUSED = (
     *("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css"),
@@ -71,16 +77,30 @@ class IndexPart:
     key: str
 
 
+# A query reads one chunk of each part's word index per word, and Pagefind cuts its
+# chunks at 20,000 word places: two parts read twice that, and a two-word query on the
+# benchmark's archive went over 300 KB. Chunks of 8,000 places keep it near one index's.
+# Pagefind reads this from its environment only (options.rs, "unstable"): its pin
+# (tests/test_search_ranking.py) fails plainly if another Pagefind ignores it.
+INDEX_CHUNK_SIZE = 8000
+
+
 def pagefind_options(language: str) -> list[str]:
     """The options every part is indexed with; they are part of each part's key."""
     return ["--silent", "--force-language", language]
+
+
+def pagefind_environment() -> dict[str, str]:
+    """What Pagefind reads from its environment; part of each part's key too."""
+    return {"PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(INDEX_CHUNK_SIZE)}
 
 
 def part_key(records: tuple[SearchRecord, ...], language: str) -> str:
     """A digest of exactly what a part's bundle is made from: its records' pages and
     parts files, in order, Pagefind's version and the options it is run with."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(json.dumps([PAGEFIND_VERSION, pagefind_options(language)]).encode())
+    setup = [PAGEFIND_VERSION, pagefind_options(language), pagefind_environment(), LENGTHS]
+    digest.update(json.dumps(setup).encode())
     for record in records:
         for text in (record.page, parts_meta(record) if record.parts else ""):
             encoded = text.encode()
@@ -182,11 +202,23 @@ def _index_part(
         for name in UNUSED:
             (bundle / name).unlink(missing_ok=True)
         _write_parts(part.records, bundle)
+        write_atomically(bundle / LENGTHS, json.dumps(_lengths(bundle)).encode())
         _write_manifest(bundle)
         shutil.rmtree(store / part.key, ignore_errors=True)
         os.replace(bundle, store / part.key)
     finally:
         shutil.rmtree(building, ignore_errors=True)
+
+
+def _lengths(bundle: Path) -> tuple[int, int]:
+    """How many records the bundle holds, and how many words, as Pagefind counts them:
+    each record's fragment (gzip of a signature and JSON) has its ``word_count``, and the
+    page length average Pagefind ranks with is their mean (pagefind_web's metadata.rs)."""
+    counts = []
+    for fragment in (bundle / "fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        counts.append(int(json.loads(data)["word_count"]))
+    return len(counts), sum(counts)
 
 
 def _write_parts(records: tuple[SearchRecord, ...], folder: Path) -> None:
@@ -231,17 +263,22 @@ def _publish(parts: list[IndexPart], store: Path, folder: Path) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=".pagefind.", dir=folder.parent))
     try:
+        lengths = {}
         for part in parts:
             shutil.copytree(store / part.key, fresh / part.name, copy_function=_link_or_copy)
             (fresh / part.name / MANIFEST).unlink()
+            records, words = json.loads((fresh / part.name / LENGTHS).read_bytes())
+            lengths[part.name] = (records, words)
+            (fresh / part.name / LENGTHS).unlink()
             # The parts files of all of them together, where the search page looks.
             shutil.copytree(
                 fresh / part.name / PARTS_FOLDER, fresh / PARTS_FOLDER, dirs_exist_ok=True
             )
             shutil.rmtree(fresh / part.name / PARTS_FOLDER)
         names = [part.name for part in parts]
-        pages = {part.name: len(part.records) for part in parts}
-        listed = json.dumps({"parts": names, "pages": pages})
+        pages = {name: records for name, (records, _words) in lengths.items()}
+        options = parts_options(lengths)
+        listed = json.dumps({"parts": names, "pages": pages, "options": options})
         (fresh / PARTS_LIST).write_text(listed, encoding="utf-8")
         os.chmod(fresh, 0o755)
         old = folder.with_name(f".{folder.name}.old")
@@ -336,7 +373,10 @@ def _scratch_parent(records: list[SearchRecord]) -> Path | None:
 
 def _run_unless_cancelled(command: list[str], cancelled: threading.Event) -> tuple[int, str]:
     with tempfile.TemporaryFile("w+", encoding="utf-8") as messages:
-        process = subprocess.Popen(command, stdout=messages, stderr=subprocess.STDOUT, text=True)
+        environment = {**os.environ, **pagefind_environment()}
+        process = subprocess.Popen(
+            command, stdout=messages, stderr=subprocess.STDOUT, text=True, env=environment
+        )
         while process.poll() is None:
             if cancelled.wait(0.05):
                 process.kill()

@@ -20,6 +20,7 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from hearth_core.dates import day_text
 from hearth_core.months import group_by_month, month_name
 from hearth_members.views import month_url
 
@@ -59,6 +60,8 @@ class SearchRecord:
     body_html: str
     label: str
     parts: tuple[SearchPart, ...] = ()
+    # The day as the pages write it, where they write it otherwise than "7 June 2022".
+    day: str = ""
 
     @functools.cached_property
     def page(self) -> str:
@@ -108,7 +111,7 @@ def issue_record(
     # _content first: an unchanged issue's is the very same string, found equal at once.
     made_from = (
         *(article._content, article.title, article.url, article.date, tags, path),
-        *(article.summary_text, article.issue.number),
+        *(article.summary_text, article.issue.number, article.locale_date),
     )
     kept = kept_records.get(article.source_path)
     if kept is None or kept[0] != made_from:
@@ -125,6 +128,7 @@ def _issue_record(
     path: str,
     summary: str,
     number: int,
+    day_written: str,
 ) -> SearchRecord:
     label = f"Issue {number}"
     return SearchRecord(
@@ -133,10 +137,11 @@ def _issue_record(
         kind="issue",
         date=day.date(),
         tags=tags,
-        body_html=f"<p>{escape(summary or '')}</p>"
-        + _shown_line(label, tags)
-        + _for_pagefind(html),
+        # The label and topics are searchable metadata (record_html), not text that an
+        # excerpt would show ("Issue 12 · tools · weekly").
+        body_html=f"<p>{escape(summary or '')}</p>" + _for_pagefind(html),
         label=label,
+        day=day_written,
     )
 
 
@@ -148,7 +153,13 @@ def _issue_record(
 _INLINE_TAG = re.compile(r"</?(?:a|em|strong|code|span)\b[^>]*>")
 
 
+# The "#" after each heading (Python-Markdown's toc permalink): in an excerpt it read
+# "briefly# A risograph".
+_HEADING_ANCHOR = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.S)
+
+
 def _for_pagefind(html: str) -> str:
+    html = _HEADING_ANCHOR.sub("", html)
     # Unless the author's own HTML speaks to Pagefind through such a tag.
     return html if "data-pagefind" in html else _INLINE_TAG.sub("", html)
 
@@ -352,11 +363,17 @@ def record_html(record: SearchRecord) -> str:
         field("data-pagefind-filter", "kind", record.kind),
         field("data-pagefind-sort", "date", record.date.isoformat()),
         field("data-pagefind-meta", "date", record.date.isoformat()),
+        # The day as the pages write it; a group's parts are its days of this month.
+        field("data-pagefind-meta", "day", record.day or day_text(record.date)),
+        field("data-pagefind-meta", "month", month_name(record.date.replace(day=1))),
         field("data-pagefind-meta", "label", record.label),
         # Pagefind would give the scratch file's address; pages link to the record's own.
         field("data-pagefind-meta", "url", record.url),
         *(field("data-pagefind-filter", "tag", tag) for tag in record.tags),
     ]
+    if not record.parts and record.tags:
+        # Words a reader searches for (an issue's topics), but no text an excerpt shows.
+        fields.append(field("data-pagefind-meta", "tags", " ".join(record.tags)))
     if record.parts:
         # No <h1>: a group's title is no result, and a query that matched it would
         # give the search page a group with no link in it to show.

@@ -9,25 +9,43 @@ const SHOWN = 10;
 // Records fetched at once: a month of links may hold many results, an issue one.
 const BATCH = 5;
 
+// What each kind of record is called on a result (the "kind" filter of records.py).
+const KIND_NAMES = { issue: "Issue", link: "Link", discussion: "Discussion" };
+
 function resultItem(entry) {
   const item = document.createElement("li");
+  item.className = `search-result search-result-${entry.kind}`;
   const title = document.createElement("h2");
   title.className = "link-title";
+  const kind = document.createElement("span");
+  kind.className = "search-kind";
+  kind.textContent = KIND_NAMES[entry.kind] || entry.kind;
   const link = document.createElement("a");
   link.href = entry.url;
   link.textContent = entry.title;
-  title.append(link);
+  title.append(kind, " ", link);
   const meta = document.createElement("p");
   meta.className = "link-meta";
-  meta.textContent = [entry.label, entry.date].filter(Boolean).join(" · ");
+  meta.append(entry.label);
+  if (entry.date) {
+    const day = document.createElement("time");
+    day.dateTime = entry.date;
+    day.textContent = entry.day || entry.date;
+    meta.append(" · ", day);
+  }
   item.append(title, meta);
   if (entry.excerpt) {
     const excerpt = document.createElement("p");
+    excerpt.className = "search-excerpt";
     // Pagefind escapes the indexed text and marks the matches with <mark>.
     excerpt.innerHTML = entry.excerpt;
     item.append(excerpt);
   }
   return item;
+}
+
+function kindOf(data) {
+  return (data.filters && data.filters.kind && data.filters.kind[0]) || "";
 }
 
 function score(section) {
@@ -48,8 +66,11 @@ function partsOf(data, wanted) {
       const [day, label, tagNumbers, url] = parts[section.anchor.id];
       return {
         title: section.title,
+        kind: kindOf(data),
         url: url || `${data.meta.url}#${section.anchor.id}`,
         date: month + String(day).padStart(2, "0"),
+        // As the pages write a day (hearth_core.dates.DAY_FORMAT): "7 June 2022".
+        day: `${day} ${data.meta.month}`,
         label: labels[label],
         tags: tagNumbers.map((number) => tags[number]),
         excerpt: section.excerpt,
@@ -62,7 +83,8 @@ function partsOf(data, wanted) {
 
 function entriesOf(data, wanted) {
   if (data.meta.parts) return partsOf(data, wanted);
-  return [{ url: data.meta.url, title: data.meta.title, label: data.meta.label, date: data.meta.date, excerpt: data.excerpt }];
+  const { url, title, label, date, day } = data.meta;
+  return [{ url, title, label, date, day, kind: kindOf(data), excerpt: data.excerpt }];
 }
 
 // Each group's parts file, fetched once however many queries show the group.
@@ -82,21 +104,19 @@ function byDate(direction) {
   return (a, b) => (direction === "asc" ? a.date.localeCompare(b.date) : b.date.localeCompare(a.date));
 }
 
-// Scores that ignore a record's length: a length counts against the average of the
-// record's own part, which one index would not have (see ranked below).
-const RANKING = { pageLength: 0 };
-
-// Each part carries a filter of its own name, so that a search can ask one part alone.
+// Each part carries a filter of its own name, so that a search can ask one part alone,
+// and ranking settings of its own (hearth_search/ranking.py) that make it compare a
+// record's length with the whole index's average length, not with its own part's.
 async function loadParts() {
   const response = await fetch(`${form.dataset.bundle}parts.json`);
-  const { parts, pages } = await response.json();
+  const { parts, pages, options } = await response.json();
   const pagefind = await import(`${form.dataset.bundle}${parts[0]}/pagefind.js`);
-  await pagefind.options({ mergeFilter: { part: parts[0] }, ranking: RANKING });
+  await pagefind.options({ ...options[parts[0]], mergeFilter: { part: parts[0] } });
   const base = new URL(form.dataset.bundle, location.href).href;
   await Promise.all(
     parts
       .slice(1)
-      .map((name) => pagefind.mergeIndex(`${base}${name}/`, { mergeFilter: { part: name }, ranking: RANKING })),
+      .map((name) => pagefind.mergeIndex(`${base}${name}/`, { ...options[name], mergeFilter: { part: name } })),
   );
   return { pagefind, parts, pages };
 }
@@ -108,7 +128,8 @@ async function loadParts() {
 // each part for the word alone, counts the records that hold it, and moves each
 // record's score from its part's weight to the whole index's. A record's score for
 // one word is its part's weight times what does not depend on the part (with page
-// lengths ignored, RANKING), so the ranking is the same in one part or in many.
+// lengths compared with the whole index's average, loadParts), so the ranking is the
+// same in one part or in many.
 function rarity(total, holding) {
   return Math.log((total - holding + 0.5) / (holding + 0.5) + 1);
 }
@@ -130,8 +151,9 @@ async function ranked(pagefind, parts, pages, query, results) {
       }
     });
   }
-  // To ten digits: the same score reached through two parts' weights may differ in its last bits.
-  const score = (result) => Number((scores.get(result.id) || 0).toPrecision(10));
+  // To six digits: Pagefind computes in 32-bit floats, and the same score reached through
+  // two parts' settings differs in its last bits.
+  const score = (result) => Number((scores.get(result.id) || 0).toPrecision(6));
   // Equal scores in the order of the records' ids, which do not depend on the parts.
   return [...results].sort((a, b) => score(b) - score(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -148,7 +170,39 @@ async function sortedSearch(pagefind, parts, query, options) {
   return { results: found.flatMap((search) => (search ? search.results : [])) };
 }
 
+// The query and filters live in the address (/search/?q=kilns&kind=issue), as the plain
+// form sends them: a link, a reload, back and forward each show their own search.
+const FIELDS = ["q", "kind", "tag", "sort"];
+
+function fromAddress() {
+  const params = new URLSearchParams(location.search);
+  for (const name of FIELDS) {
+    const field = form.elements[name];
+    const value = params.get(name) || "";
+    field.value = value;
+    // A value no option has (a topic gone since) leaves that filter off.
+    if (field.value !== value) field.value = "";
+  }
+}
+
+function address() {
+  const params = new URLSearchParams();
+  for (const name of FIELDS) {
+    const value = form.elements[name].value.trim();
+    if (value) params.set(name, value);
+  }
+  const query = params.toString();
+  return `${location.pathname}${query ? `?${query}` : ""}`;
+}
+
+// Typing a query is one step back in history, not one per letter: the first change after
+// a pause (or a submit, or a filter) adds an entry, and the changes that follow it within
+// a second replace that entry.
+const PAUSE = 1000;
+
 async function start() {
+  // What the address asks for; a reader who typed before the script loaded keeps that.
+  if (location.search) fromAddress();
   let pagefind, parts, pages;
   try {
     ({ pagefind, parts, pages } = await loadParts());
@@ -156,9 +210,18 @@ async function start() {
     status.textContent = "Search could not load. Browse the issues, topics and links instead.";
     return;
   }
-  form.hidden = false;
   let latest = 0;
   let current = null;
+  let typing = null;
+
+  function remember() {
+    const wanted = address();
+    if (wanted === `${location.pathname}${location.search}`) return;
+    if (typing) history.replaceState(null, "", wanted);
+    else history.pushState(null, "", wanted);
+    clearTimeout(typing);
+    typing = setTimeout(() => { typing = null; }, PAUSE);
+  }
 
   // Loads records until `count` results are found or none is left; each load is one small
   // fetch, and no more are fetched than the results still missing could need.
@@ -231,10 +294,30 @@ async function start() {
     if (state === current) show(state);
   }
 
-  form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
-  form.addEventListener("input", run);
+  function ended() {
+    clearTimeout(typing);
+    typing = null;
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    ended();
+    remember();
+    ended();
+    run();
+  });
+  form.q.addEventListener("input", () => { remember(); run(); });
+  for (const name of ["kind", "tag", "sort"]) {
+    form.elements[name].addEventListener("change", () => { ended(); remember(); ended(); run(); });
+  }
+  window.addEventListener("popstate", () => { ended(); fromAddress(); run(); });
   more.addEventListener("click", showMore);
-  form.q.focus();
+  form.dataset.ready = "";
+  if (address() !== `${location.pathname}${location.search}`) {
+    history.replaceState(null, "", address());
+  }
+  if (form.q.value.trim()) run();
+  else if (!document.activeElement || document.activeElement === document.body) form.q.focus();
 }
 
 start();
