@@ -33,7 +33,7 @@ from hearth_email.published import unpublished_images
 from hearth_email.render import render_email
 from hearth_site.serve import preview_server
 from tests.buttondown_fake import API_KEY, running
-from tests.sites import ROOT, free_port, invoke, serving
+from tests.sites import ROOT, build_site, free_port, invoke, issue, serving, write_content
 
 PUBLIC = "https://theworkbench.example"
 SWATCHES = "images/contrast-swatches"  # issue 13's SVG
@@ -134,6 +134,19 @@ def test_the_built_site_publishes_the_png_beside_each_svg(project):
     assert invoke(project, "email", "--issue", "13").returncode == 0
     emailed = project / "output/email" / f"{SWATCHES}.png"
     assert emailed.read_bytes() == (project / "output" / f"{SWATCHES}.png").read_bytes()
+
+
+def test_an_svg_attached_to_an_issue_moves_with_its_png(tmp_path):
+    # The PNGs are made once every page is written: asking a static file its place
+    # earlier made Pelican refuse the {attach} link that moves it beside its issue.
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+    body = "![A square]({attach}/images/square.svg)\n"
+    content = write_content(
+        tmp_path, dict([issue(1, "One", "2025-01-03", body), ("images/square.svg", svg)])
+    )
+    output = build_site(content, tmp_path / "output")
+    assert (output / "issues/1/square.svg").is_file()
+    assert (output / "issues/1/square.png").is_file()
 
 
 def test_rasterised_pngs_are_kept_by_digest_so_a_rebuild_makes_none(project):

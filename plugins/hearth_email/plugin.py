@@ -13,9 +13,30 @@ from typing import Any
 from pelican import signals
 
 from hearth_core.files import write_atomically
+from hearth_core.state import build_state
 from hearth_email.images import RasterError, cache_folder, is_svg, png_beside, rasterised
 
 logger = logging.getLogger(__name__)
+
+
+class StaticGenerators:
+    """A part of the build state: the static generators whose SVGs await their PNGs."""
+
+    def __init__(self) -> None:
+        self.pending: list[Any] = []
+
+
+def remember_statics(generator: Any) -> None:
+    # Asking a static file its save_as marks its place as referenced, and Pelican then
+    # refuses an {attach} link that would move it: wait until every page is written.
+    build_state(generator.settings).part(StaticGenerators).pending.append(generator)
+
+
+def publish_pending_pngs(pelican: Any) -> None:
+    statics = build_state(pelican.settings).part(StaticGenerators)
+    pending, statics.pending = statics.pending, []
+    for generator in pending:
+        publish_pngs(generator)
 
 
 def publish_pngs(generator: Any) -> None:
@@ -40,4 +61,5 @@ def publish_pngs(generator: Any) -> None:
 
 
 def register() -> None:
-    signals.static_generator_finalized.connect(publish_pngs)
+    signals.static_generator_finalized.connect(remember_statics)
+    signals.finalized.connect(publish_pending_pngs)
