@@ -198,8 +198,10 @@ def test_a_newcomer_completes_the_readme_tutorial_on_a_fresh_clone_without_java(
     assert result.returncode == 0 and result.stdout.strip() == "No problems found."
     newcomer.edits(ISSUE, "\nDate:", "\nDat:")  # "Try it: change `Date:` to `Dat:`"
     result = newcomer.runs_again("invoke check")
-    assert result.returncode == 1
+    # A draft's problem is said, and never stops the published issues' build.
+    assert result.returncode == 0, result.stderr
     assert f"{ISSUE}:2: Dat:" in result.stderr, result.stderr
+    assert "left out of the build" in result.stderr
     assert "Traceback" not in result.stderr
     newcomer.edits(ISSUE, "\nDat:", "\nDate:")  # "then put the date back"
 
