@@ -11,8 +11,8 @@ from pelican.generators import Generator
 
 from hearth_core.state import build_state
 from hearth_members.site import member_options
-from hearth_site.cards import OWN_CARDS, Card, CardCaches, card_accent, write_cards
 from hearth_site.cards import FOLDER as CARDS_FOLDER
+from hearth_site.cards import OWN_CARDS, Card, CardCaches, card_accent, write_cards
 from hearth_site.meta import site_meta
 from hearth_site.topics import TopicPage, build_topic_pages
 

@@ -40,7 +40,7 @@ class TopicPage:
 
     @property
     def counts_text(self) -> str:
-        """"2 issues, 5 links, 1 discussion": what it holds, kinds it has none of left out."""
+        """ "2 issues, 5 links, 1 discussion": what it holds, kinds it has none of left out."""
         counts = [
             _count(len(self.issues), "issue", "issues"),
             _count(len(self.links), "link", "links"),
