@@ -155,8 +155,9 @@ def write_cards(
     The cache keeps the cards of this build alone: one whose words changed is removed.
     """
     kept = Path(cache, FOLDER) if cache else None
-    digests = set()
+    digests, names = set(), set()
     for card in cards:
+        names.add(card.name)
         target = output / FOLDER / card.name
         digest = card.digest
         digests.add(digest)
@@ -173,7 +174,16 @@ def write_cards(
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(stored, target)
         caches.written[target] = digest
-    if kept and kept.is_dir():
-        for old in kept.glob("*.png"):
-            if old.stem not in digests:
-                old.unlink(missing_ok=True)
+    # A card no page refers to any more (of a removed issue or topic) goes, as a fresh
+    # build would not have it; so does the cache's card of a title since changed.
+    for old in _pngs(output / FOLDER):
+        if old.name not in names:
+            old.unlink(missing_ok=True)
+            caches.written.pop(old, None)
+    for old in _pngs(kept):
+        if old.stem not in digests:
+            old.unlink(missing_ok=True)
+
+
+def _pngs(folder: Path | None) -> list[Path]:
+    return list(folder.glob("*.png")) if folder and folder.is_dir() else []
