@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from hearth_core.topics import slipped_topic, topic_slug
 from hearth_members.views import Ref
-from hearth_site.topics import build_topic_pages
+from hearth_site.topics import SHOWN, build_topic_pages
 from tests.sites import build_site, invoke, issue, page, write_content
 from tests.test_accessibility import WIDTHS, axe_violations
 
@@ -191,3 +191,11 @@ def test_topic_pages_have_no_accessibility_violations(new_page, site_url, test_t
     assert browser_page.goto(site_url + path).status == 200
     violations = axe_violations(browser_page, axe_script)
     assert violations == [], f"{path} at {width} width:\n" + "\n".join(violations)
+
+
+def test_a_topic_with_many_links_shows_the_newest_and_links_all_of_them():
+    links = [(Ref("tools", "links/tags/tools/"), [f"link-{n}" for n in range(25)])]
+    (topic,) = build_topic_pages([], links, [], TOPICS, "topics/{slug}/")
+    assert topic.links == tuple(f"link-{n}" for n in range(SHOWN))
+    assert (topic.link_count, topic.counts_text, topic.size) == (25, "25 links", 25)
+    assert topic.links_url == "links/tags/tools/"

@@ -17,12 +17,16 @@ from hearth_core.topics import topic_slug
 
 # What the topic pages are made from: each group is (topic name, link page's url, items).
 Grouped = Iterable[tuple[Any, Sequence[Any]]]
+# A topic page shows this many of its newest links and of its latest discussions, and
+# links the page that lists them all: a topic of a large archive has thousands of links.
+SHOWN = 20
 
 
 @dataclass(frozen=True)
 class TopicPage:
     """One topic's page, /topics/<slug>/: its issues (Pelican's articles, newest first),
-    its member links and its discussions, with the older pages that list each kind."""
+    its newest member links and latest discussions (``SHOWN`` of each), with how many it
+    has of each and the pages that list every one of them."""
 
     name: str
     slug: str
@@ -30,21 +34,23 @@ class TopicPage:
     issues: tuple[Any, ...] = ()
     links: tuple[Any, ...] = ()
     discussions: tuple[Any, ...] = ()
+    link_count: int = 0
+    discussion_count: int = 0
     links_url: str = ""  # /links/tags/<slug>/, where the links on it are listed alone
     discussions_url: str = ""  # /discussions/tags/<slug>/
     card: str = ""  # its social card's absolute address
 
     @property
     def size(self) -> int:
-        return len(self.issues) + len(self.links) + len(self.discussions)
+        return len(self.issues) + self.link_count + self.discussion_count
 
     @property
     def counts_text(self) -> str:
         """ "2 issues, 5 links, 1 discussion": what it holds, kinds it has none of left out."""
         counts = [
             _count(len(self.issues), "issue", "issues"),
-            _count(len(self.links), "link", "links"),
-            _count(len(self.discussions), "discussion", "discussions"),
+            _count(self.link_count, "link", "links"),
+            _count(self.discussion_count, "discussion", "discussions"),
         ]
         return ", ".join(count for count in counts if count)
 
@@ -82,20 +88,27 @@ def build_topic_pages(
     for group in (issues, links, threads):
         for slug, (name, _url, _items) in group.items():
             names.setdefault(slug, name)
-    pages = [
-        TopicPage(
-            name=names[slug],
-            slug=slug,
-            url=url_pattern.format(slug=slug),
-            issues=issues.get(slug, ("", "", ()))[2],
-            links=links.get(slug, ("", "", ()))[2],
-            discussions=threads.get(slug, ("", "", ()))[2],
-            links_url=links.get(slug, ("", "", ()))[1],
-            discussions_url=threads.get(slug, ("", "", ()))[1],
+    none: tuple[str, str, tuple] = ("", "", ())
+    pages = []
+    for slug, name in names.items():
+        if slug not in issues and slug not in links and slug not in threads:
+            continue  # a configured topic nothing carries yet
+        _, links_url, its_links = links.get(slug, none)
+        _, discussions_url, its_threads = threads.get(slug, none)
+        pages.append(
+            TopicPage(
+                name=name,
+                slug=slug,
+                url=url_pattern.format(slug=slug),
+                issues=issues.get(slug, none)[2],
+                links=its_links[:SHOWN],
+                discussions=its_threads[:SHOWN],
+                link_count=len(its_links),
+                discussion_count=len(its_threads),
+                links_url=links_url,
+                discussions_url=discussions_url,
+            )
         )
-        for slug in names
-        if slug in issues or slug in links or slug in threads
-    ]
     return tuple(sorted(pages, key=lambda page: (-page.size, page.name.casefold())))
 
 
