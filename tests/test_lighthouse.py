@@ -87,3 +87,10 @@ def test_lighthouse_mobile_scores_at_least_98(kind, lighthouse, site_url, tmp_pa
     report = audit(lighthouse, site_url + PAGES[kind], tmp_path / "report.json")
     assert report["configSettings"]["formFactor"] == "mobile"
     assert not shortfalls(report), f"{PAGES[kind]}: " + "; ".join(shortfalls(report))
+
+
+def test_lighthouse_is_pinned_exactly_in_package_json():
+    """`npm install --ignore-scripts` (.ci/run) installs this very version, which needs no
+    install script: Lighthouse runs the Chromium CHROME_PATH names."""
+    package = json.loads((Path(__file__).parent.parent / "package.json").read_text())
+    assert package["devDependencies"]["lighthouse"] == "12.2.3"
