@@ -20,14 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import PIL
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from hearth_core.files import write_atomically
 from hearth_core.settings import SettingsError
 
 SIZE = (1200, 630)
 # Bump when the drawing changes: every card is drawn again.
-DRAWING = 1
+DRAWING = 2
+# Steps of anti-aliasing between the background and the ink, and the accent.
+STEPS = 15
 # The newest issues get a card of their own; older ones share the site's.
 OWN_CARDS = 50
 # The accent colour when HEARTH_THEME gives none: the theme's own.
@@ -102,8 +104,25 @@ def draw_card(card: Card) -> bytes:
     foot = _font(36)
     draw.text((MARGIN, SIZE[1] - 96), _fitted(card.site, foot, width), font=foot, fill=card.accent)
     out = io.BytesIO()
-    image.save(out, "PNG")
+    # The card's three colours and the steps between the background and each of the
+    # others (the letters' anti-aliasing) are all it holds: as a palette image it is a
+    # third of the bytes of full colour, and a third less time, zlib being most of the cost.
+    palette = _palette(card.accent)
+    image.quantize(palette=palette, dither=Image.Dither.NONE).save(out, "PNG")
     return out.getvalue()
+
+
+def _palette(accent: str) -> Image.Image:
+    ends = [ImageColor.getrgb(colour)[:3] for colour in (BACKGROUND, INK, accent)]
+    background, others = ends[0], ends[1:]
+    colours = [background] + [
+        tuple(round(b + (o - b) * step / STEPS) for b, o in zip(background, other, strict=True))
+        for other in others
+        for step in range(1, STEPS + 1)
+    ]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([value for colour in colours for value in colour])
+    return palette
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
