@@ -199,3 +199,15 @@ def test_a_topic_with_many_links_shows_the_newest_and_links_all_of_them():
     assert topic.links == tuple(f"link-{n}" for n in range(SHOWN))
     assert (topic.link_count, topic.counts_text, topic.size) == (25, "25 links", 25)
     assert topic.links_url == "links/tags/tools/"
+
+
+def test_every_topic_link_on_every_page_leads_to_a_topic_page(demo_site):
+    """The issues' tag links (Pelican's TAG_URL) and the topic pages (one slug rule) agree."""
+    found = set()
+    for path in demo_site.rglob("index.html"):
+        for href in hrefs(page(demo_site, path.relative_to(demo_site).as_posix()), "a"):
+            if href.startswith("/topics/"):
+                found.add(href)
+    assert "/topics/side-projects/" in found
+    for href in found:
+        assert (demo_site / href.strip("/") / "index.html").is_file(), href

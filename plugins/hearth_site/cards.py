@@ -59,6 +59,24 @@ class Card:
         return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+def issue_card(number: int, title: str, site: str, accent: str) -> Card:
+    return Card(f"issue-{number}.png", title, f"Issue {number}", site, accent)
+
+
+def topic_card(slug: str, name: str, counts: str, site: str, accent: str) -> Card:
+    return Card(f"topic-{slug}.png", name, f"Topic · {counts}", site, accent)
+
+
+def home_card(site: str, description: str, latest: int | None, accent: str) -> Card:
+    kicker = f"Latest: issue {latest}" if latest is not None else ""
+    return Card("home.png", site, kicker, site, accent, description)
+
+
+def site_card(site: str, description: str, accent: str) -> Card:
+    """The card of every page without one of its own, older issues included."""
+    return Card("site.png", site, "", site, accent, description)
+
+
 @dataclass
 class CardCaches:
     """A build-state part (``hearth_core.state``): how many cards this state drew, and

@@ -12,7 +12,17 @@ from pelican.generators import Generator
 from hearth_core.state import build_state
 from hearth_members.site import member_options
 from hearth_site.cards import FOLDER as CARDS_FOLDER
-from hearth_site.cards import OWN_CARDS, Card, CardCaches, card_accent, write_cards
+from hearth_site.cards import (
+    OWN_CARDS,
+    Card,
+    CardCaches,
+    card_accent,
+    home_card,
+    issue_card,
+    site_card,
+    topic_card,
+    write_cards,
+)
 from hearth_site.meta import site_meta
 from hearth_site.topics import TopicPage, build_topic_pages
 
@@ -73,35 +83,33 @@ class CardsGenerator(Generator):
         name = self.settings["SITENAME"]
         description = self.settings.get("SITE_DESCRIPTION") or ""
 
-        def address(card: Card) -> str:
+        def address_of(card: Card) -> str:
+            """The address of ``card``, which this build draws (or copies from the cache)."""
+            self.cards.append(card)
             return f"{meta.url}/{CARDS_FOLDER}/{card.name}"
 
+        self.cards: list[Card] = []
         articles = self.context["articles"]
-        latest = f"Latest: issue {articles[0].number}" if articles else ""
-        home = Card("home.png", name, latest, name, accent, description)
-        site = Card("site.png", name, "", name, accent, description)
-        self.cards = [home, site]
-        own = articles[:OWN_CARDS]
-        for article in own:
-            card = Card(
-                f"issue-{article.number}.png", article.title, f"Issue {article.number}",
-                name, accent,
-            )  # fmt: skip
-            self.cards.append(card)
-            article.social_card = address(card)
-        site_card = meta.image or address(site)
+        latest = articles[0].number if articles else None
+        home = address_of(home_card(name, description, latest, accent))
+        # SITE_IMAGE, where set, stands for the site-wide card.
+        site = meta.image or address_of(site_card(name, description, accent))
+        for article in articles[:OWN_CARDS]:
+            article.social_card = address_of(
+                issue_card(article.number, article.title, name, accent)
+            )
         for article in articles[OWN_CARDS:] + self.context.get("drafts", []):
-            article.social_card = site_card
-        topics = []
-        for topic in self.context.get("topic_pages", ()):
-            card = Card(
-                f"topic-{topic.slug}.png", topic.name, f"Topic · {topic.counts_text}",
-                name, accent,
-            )  # fmt: skip
-            self.cards.append(card)
-            topics.append(replace(topic, card=address(card)))
-        self.context["topic_pages"] = tuple(topics)
-        self.context["social_cards"] = SocialCards(address(home), site_card)
+            article.social_card = site
+        self.context["topic_pages"] = tuple(
+            replace(
+                topic,
+                card=address_of(
+                    topic_card(topic.slug, topic.name, topic.counts_text, name, accent)
+                ),
+            )
+            for topic in self.context.get("topic_pages", ())
+        )
+        self.context["social_cards"] = SocialCards(home, site)
 
     def generate_output(self, writer: Any) -> None:
         cache = self.settings.get("CACHE_PATH")
