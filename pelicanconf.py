@@ -150,12 +150,13 @@ DRAFT_URL = ""
 DRAFT_SAVE_AS = ""
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = "{slug}/index.html"
+# Topic pages gather the issues, member links and discussions on a topic: Hearth writes
+# them (plugins/hearth_site/topics.py), at TAG_URL; Pelican's issue-only pages are off.
 TAG_URL = "topics/{slug}/"
-TAG_SAVE_AS = "topics/{slug}/index.html"
-TAGS_SAVE_AS = "topics/index.html"
+TAG_SAVE_AS = ""
 ARCHIVES_SAVE_AS = "issues/index.html"
 INDEX_SAVE_AS = "index.html"
-DIRECT_TEMPLATES = ["index", "archives", "tags", "404"]
+DIRECT_TEMPLATES = ["index", "archives", "404"]
 # Pelican reads this key from settings by template name.
 globals()["404_SAVE_AS"] = "404.html"
 

@@ -108,6 +108,7 @@ def test_unused_pelican_outputs_are_off(demo_site):
         "community",
         "search",
         "pagefind",
+        "cards",
     }
     paginated = [p for p in demo_site.rglob("*page*") if "pagefind" not in p.parts]
     assert not paginated, "no paginated copies"

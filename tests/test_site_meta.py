@@ -53,8 +53,10 @@ def test_every_kind_of_page_has_an_absolute_canonical_and_card(demo_site, path):
     assert meta["og:site_name"] == "The Workbench"
     assert meta["og:title"].strip() and "·" not in meta["og:title"]
     assert meta["og:description"] == meta["description"] and meta["description"].strip()
-    assert meta["twitter:card"] == "summary"
-    assert "og:image" not in meta, "the demo configures no card image"
+    assert meta["twitter:card"] == "summary_large_image"
+    assert (
+        meta["og:image"].startswith(SITE + "/cards/") and meta["twitter:image"] == meta["og:image"]
+    )
 
 
 def test_titles_are_the_page_s_own(demo_site):
@@ -70,7 +72,7 @@ def test_the_not_found_page_has_a_card_but_no_address_of_its_own(demo_site):
     meta = head_meta(doc)
     assert canonical(doc) is None and "og:url" not in meta
     assert meta["og:title"] == "Page not found"
-    assert meta["twitter:card"] == "summary" and meta["og:description"]
+    assert meta["twitter:card"] == "summary_large_image" and meta["og:description"]
     assert meta["robots"] == "noindex"
 
 
@@ -92,8 +94,11 @@ def test_every_page_has_card_metadata_and_the_sitemap_lists_every_canonical(demo
 def test_a_configured_card_image_is_absolute(tmp_path):
     content = write_content(tmp_path, dict([issue(1, "One", "2025-01-03")]))
     output = build_site(content, tmp_path / "out", SITE_IMAGE="/images/card.png")
-    for path in ("/", "/issues/1/", "/404.html"):
+    # It stands for the site-wide card; the home page and the issue keep their own.
+    for path in ("/about/", "/404.html") if (output / "about").is_dir() else ("/404.html",):
         assert head_meta(page(output, path))["og:image"] == f"{SITE}/images/card.png"
+    assert head_meta(page(output, "/"))["og:image"] == f"{SITE}/cards/home.png"
+    assert head_meta(page(output, "/issues/1/"))["og:image"] == f"{SITE}/cards/issue-1.png"
 
 
 def test_card_image_and_address_settings():

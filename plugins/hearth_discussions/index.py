@@ -11,8 +11,8 @@ from typing import NamedTuple
 
 from hearth_core.dates import day_text
 from hearth_core.platforms import link_href, recognise
+from hearth_core.topics import topic_slug
 from hearth_discussions.model import Activity, ChatSpace, Source
-from hearth_issues.source import tag_slug
 from hearth_members.views import Ref
 
 # "Most active recent": replies in threads active within this window of the
@@ -82,7 +82,7 @@ def platform_ref(url: str) -> Ref:
 
 def tag_ref(tag: str) -> Ref:
     # The slug of the topic's own page, /topics/<slug>/: the check keeps it one per topic.
-    return Ref(tag, f"discussions/tags/{tag_slug(tag)}/")
+    return Ref(tag, f"discussions/tags/{topic_slug(tag)}/")
 
 
 def build_discussion_pages(

@@ -8,7 +8,6 @@ link it grew out of; ``collect`` checks that those exist.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Callable, Collection
 from pathlib import Path
@@ -18,6 +17,7 @@ from hearth_core.dates import check_day
 from hearth_core.platforms import recognise
 from hearth_core.problems import Problem, problem
 from hearth_core.text import first_forbidden, forbidden_message
+from hearth_core.topics import did_you_mean
 from hearth_core.weburl import check_web_url
 from hearth_core.yamlsource import FileKind, Value, describe, load_yaml
 from hearth_discussions.model import Thread
@@ -56,8 +56,7 @@ def parse_thread(
 
     for key, value in fields.items():
         if key not in FIELDS:
-            close = difflib.get_close_matches(key.lower(), FIELDS, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
+            hint = did_you_mean(key, FIELDS)
             report(value, key, f"unknown field{hint}: use {', '.join(FIELDS)}, or remove it")
     for key, example in REQUIRED.items():
         if key not in fields or fields[key].data in (None, ""):
@@ -166,8 +165,7 @@ def _tags(value: Value | None, vocabulary: Collection[str], report: Report) -> t
         elif item.data in tags:
             report(item, where, f"{item.data!r} is listed twice: keep one")
         elif item.data not in vocabulary:
-            close = difflib.get_close_matches(item.data.lower(), allowed, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
+            hint = did_you_mean(item.data, allowed)
             report(
                 item,
                 where,

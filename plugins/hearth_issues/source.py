@@ -10,9 +10,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pelican.settings import DEFAULT_CONFIG
-from pelican.utils import slugify
-
 from hearth_core.dates import check_day
 from hearth_core.files import read_text_file
 from hearth_core.headers import (
@@ -28,6 +25,7 @@ from hearth_core.headers import (
 )
 from hearth_core.platforms import recognise
 from hearth_core.problems import ContentError, Problem, problem
+from hearth_core.topics import topic_slug
 from hearth_core.weburl import check_web_url
 from hearth_issues.model import Issue
 
@@ -72,17 +70,12 @@ def parse_tags(value: str) -> tuple[str, ...]:
         return ()
     tags = comma_list(value)
     for tag in tags:
-        if not tag_slug(tag):
+        if not topic_slug(tag):
             raise ValueError(
                 f"the topic {tag!r} has no letter or digit to make its page's address from: "
                 "name it with words"
             )
     return tags
-
-
-def tag_slug(tag: str) -> str:
-    """The slug Pelican makes of a tag with its default settings (which Hearth keeps)."""
-    return slugify(tag, regex_subs=DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"])
 
 
 def parse_community(value: str) -> tuple[str, ...]:
@@ -249,7 +242,7 @@ def tag_spellings(issues: list[Issue]) -> list[Problem]:
     problems = []
     for issue in sorted(issues, key=_published_first):
         for tag in issue.tags:
-            first, where = first_by_slug.setdefault(tag_slug(tag), (tag, issue))
+            first, where = first_by_slug.setdefault(topic_slug(tag), (tag, issue))
             if first != tag:
                 problems.append(
                     problem(

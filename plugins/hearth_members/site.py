@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hearth_core.files import folder_state
-from hearth_core.problems import Problem
+from hearth_core.files import folder_state, read_text_file
+from hearth_core.headers import split_header
+from hearth_core.problems import Problem, problem
 from hearth_core.settings import SettingsError, plugin_settings
 from hearth_core.state import build_state
 from hearth_core.stored import load_stored, store_later
+from hearth_core.topics import slipped_topic
 from hearth_issues.model import Issue
 from hearth_members.caches import CommunityAnswer, MemberCaches
 from hearth_members.collect import load_members
@@ -146,7 +148,37 @@ def load_community(
             store_later(settings, stored, STORED_KEY, kept)
         last = caches.answer = CommunityAnswer(common, list(issues), written, result)
     members, problems = last.result
-    return list(members), list(problems)
+    # Not kept with the answer, which holds while the issues' addresses do: a tag is
+    # fixed without touching them.
+    slips = slipped_issue_tags(issues, member_options(settings)["tags"])
+    return list(members), list(problems) + slips
+
+
+def slipped_issue_tags(issues: Sequence[Issue], topics: Sequence[str]) -> list[Problem]:
+    """Issue tags that misspell a configured topic ("desing" for "design"): their issues
+    would miss the topic's page, which gathers the members' links on it."""
+    distinct = {tag for issue in issues for tag in issue.tags}  # a few, used by hundreds
+    slips = {tag: slipped_topic(tag, topics) for tag in distinct}
+    return [
+        problem(
+            issue.source,
+            header_line(issue.source, "Tags"),
+            "Tags",
+            f'"{tag}" is not a configured topic; did you mean "{slips[tag]}"? Write '
+            f"{slips[tag]}, or, if it is a topic of its own, add {tag!r} to "
+            "HEARTH_MEMBERS['tags'] in pelicanconf.py",
+        )
+        for issue in issues
+        for tag in issue.tags
+        if slips[tag]
+    ]
+
+
+def header_line(path: Path, key: str) -> int:
+    """The line of ``key`` in the header of the valid Markdown file at ``path`` (else 1)."""
+    text = read_text_file(path)[0] or ""
+    fields = split_header(path, text)[0].fields
+    return next((field.line for field in fields if field.key.lower() == key.lower()), 1)
 
 
 # The stored answer carries what it was computed from (the member files' state, the day,

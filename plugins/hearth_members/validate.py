@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
@@ -13,6 +12,7 @@ from hearth_core.dates import check_day
 from hearth_core.platforms import recognise
 from hearth_core.problems import Problem, problem
 from hearth_core.text import first_forbidden, forbidden_message
+from hearth_core.topics import did_you_mean
 from hearth_core.weburl import check_web_url
 from hearth_core.yamlsource import Value, describe, load_yaml
 from hearth_members.model import Link, Member
@@ -129,13 +129,9 @@ def _unknown_keys(
     for key, value in fields.items():
         if key in allowed:
             continue
-        close = difflib.get_close_matches(key.lower(), allowed, n=1)
-        if close:
-            hint = f" (did you mean {close[0]}?)"
-        elif key in elsewhere:
+        hint = did_you_mean(key, allowed)
+        if not hint and key in elsewhere:
             hint = f" ({key} {elsewhere_hint})"
-        else:
-            hint = ""
         report.add(
             value.line,
             _join(where, key),
@@ -397,9 +393,9 @@ def _tags(
 def _unknown_tag(tag: str, allowed: list[str]) -> str:
     if not allowed:
         return f"{tag!r} is not a topic here: this newsletter has no link topics yet, remove it"
-    close = difflib.get_close_matches(tag.lower(), allowed, n=1)
-    hint = f" (did you mean {close[0]}?)" if close else ""
-    return f"{tag!r} is not a topic here{hint}: use one of {', '.join(allowed)}"
+    return (
+        f"{tag!r} is not a topic here{did_you_mean(tag, allowed)}: use one of {', '.join(allowed)}"
+    )
 
 
 def _link(item: tuple[int, Value, dict], handle: str, path: Path) -> Link:

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from hearth_core.dates import day_text as _day_text
 from hearth_core.months import group_by_month, month_name
 from hearth_core.platforms import DiscussionRef
+from hearth_core.topics import topic_slug
 from hearth_members.model import Link, Member
 from hearth_members.urls import display_domain, normalize_url
 
@@ -109,7 +110,7 @@ def link_place(link: Link) -> str:
 
 
 def tag_url(tag: str) -> str:
-    return f"links/tags/{tag}/"
+    return f"links/tags/{topic_slug(tag)}/"
 
 
 def member_url(handle: str) -> str:

@@ -33,6 +33,7 @@ from hearth_site import keptarticles, pagememo, staticlinks
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
 from hearth_site.pagememo import PreviewWriter
+from hearth_site.sharing import CardsGenerator, TopicsGenerator
 from hearth_site.sitemap import robots_txt, sitemap_xml
 
 
@@ -44,9 +45,10 @@ def site_urls(context: dict[str, Any]) -> list[tuple[str, Any]]:
     urls += [(a.url, getattr(a, "modified", None) or a.date) for a in articles]
     urls += [(page.url, None) for page in context["pages"]]
     urls.append(("search/", None))
-    if context["tags"]:
+    topics = context.get("topic_pages", ())
+    if topics:
         urls.append(("topics/", latest))
-    urls += [(tag.url, items[0].date) for tag, items in context["tags"]]
+    urls += [(topic.url, topic.updated) for topic in topics]
     community = context.get("link_pages")
     if community:
         urls += [("links/", None), ("members/", None)]
@@ -172,7 +174,8 @@ def give_build_state(pelican: Any) -> None:
 
 
 def get_generators(_pelican: Any) -> tuple[type[Generator], ...]:
-    return SiteGenerator, SearchGenerator
+    # The cards are drawn before the search page waits for Pagefind, which indexes meanwhile.
+    return SiteGenerator, TopicsGenerator, CardsGenerator, SearchGenerator
 
 
 def move_links_under_site_path(content: Any) -> None:
