@@ -96,7 +96,7 @@ class MemberView:
 
 
 def initials(name: str) -> str:
-    """"Ada Lovelace" -> "AL", "mara" -> "M": the first letters of the first and last words."""
+    """ "Ada Lovelace" -> "AL", "mara" -> "M": the first letters of the first and last words."""
     words = [word for word in name.split() if word[:1].isalnum()]
     if not words:
         return "?"

@@ -41,7 +41,7 @@ def favicon_svg(theme: SiteTheme) -> str:
 
 def _in_house(x: float, y: float) -> bool:
     """Whether the point (on the 32-unit grid) is white: roof or walls, not the door."""
-    (top_x, top_y), (left_x, base_y), (right_x, _) = _ROOF
+    (top_x, top_y), (_left, base_y), (right_x, _) = _ROOF
     in_roof = top_y <= y <= base_y and abs(x - top_x) <= (y - top_y) * (right_x - top_x) / (
         base_y - top_y
     )
@@ -60,9 +60,7 @@ def touch_icon_png(theme: SiteTheme, size: int = TOUCH_ICON_SIZE) -> bytes:
     rows = []
     for row in range(size):
         y = (row + 0.5) * scale
-        pixels = (
-            white if _in_house((col + 0.5) * scale, y) else accent for col in range(size)
-        )
+        pixels = (white if _in_house((col + 0.5) * scale, y) else accent for col in range(size))
         rows.append(b"\x00" + b"".join(pixels))
     return _png(size, size, b"".join(rows))
 

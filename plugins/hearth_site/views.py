@@ -47,16 +47,17 @@ def share_links(title: str, url: str) -> tuple[ShareLink, ...]:
     """Plain links to each service's own sharing page: no script, no widget, nothing
     loaded until a reader follows one. (Mastodon has no such page but each reader's own
     server's; a reader there copies the address.)"""
-    text = f"{title} {url}"
+    text = urlencode({"text": f"{title} {url}"})
+    mail = urlencode({"subject": title, "body": url}, quote_via=quote)
     return (
-        ShareLink("Email", f"mailto:?{urlencode({'subject': title, 'body': url}, quote_via=quote)}", "email"),
-        ShareLink("Bluesky", f"https://bsky.app/intent/compose?{urlencode({'text': text})}", "bluesky"),
+        ShareLink("Email", f"mailto:?{mail}", "email"),
+        ShareLink("Bluesky", f"https://bsky.app/intent/compose?{text}", "bluesky"),
         ShareLink(
             "LinkedIn",
             f"https://www.linkedin.com/sharing/share-offsite/?{urlencode({'url': url})}",
             "linkedin",
         ),
-    )  # fmt: skip
+    )
 
 
 @dataclass(frozen=True)
