@@ -87,8 +87,17 @@ def site_theme(settings: Mapping[str, Any]) -> SiteTheme:
 
 
 def _config_file(settings: Mapping[str, Any]) -> Path:
-    # Pelican makes PATH absolute, next to the settings file that named it.
-    return Path(settings.get("PATH") or ".").parent / "pelicanconf.py"
+    """The settings file that set HEARTH_THEME, to point at its lines: beside content/
+    (Pelican makes PATH absolute from the settings file), or where the tasks run."""
+    candidates = [Path(settings.get("PATH") or ".").parent, Path.cwd()]
+    for folder in candidates:
+        config = folder / "pelicanconf.py"
+        try:
+            if "HEARTH_THEME" in config.read_text(encoding="utf-8"):
+                return config
+        except (OSError, UnicodeDecodeError):
+            continue
+    return Path("pelicanconf.py")
 
 
 def _where(config: Path, key: str | None) -> str:
