@@ -220,3 +220,15 @@ def test_readable_without_javascript_home_links_and_members(new_page, site_url):
         page.goto(site_url + path)
         assert page.locator("main h1").inner_text().strip()
         assert page.locator("main li").count() >= 5
+
+
+def test_a_hidden_button_stays_hidden_whatever_the_button_style(new_page, site_url):
+    """The theme styles buttons with a display of their own; `hidden` must still win
+    (the search page hides "Show more results" once every result is shown)."""
+    page = new_page()
+    page.goto(site_url + "/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', "
+        "'<button type=button class=\"button\" hidden>Never seen</button>')"
+    )
+    assert page.get_by_role("button", name="Never seen", include_hidden=True).is_hidden()
