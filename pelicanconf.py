@@ -22,6 +22,21 @@ DEFAULT_LANG = "en"
 # (hearth_core.dates), on every platform; only C89's directives reach strftime.
 DEFAULT_DATE_FORMAT = "%a %-d %B %Y"
 
+# The author's fediverse handle, shown in each issue's byline; leave empty for none.
+AUTHOR_FEDIVERSE = "@mara@social.theworkbench.example"
+
+# The community's look, without touching CSS (docs/design.md):
+# accent: links and buttons, as #rrggbb, readable on the light page (4.5:1);
+# accent_dark: the same for the dark theme (made from accent when left out);
+# heading_font: serif, sans, slab, humanist, mono, or installed families
+#   ("Charter, Georgia, serif"): Hearth loads no font from another host;
+# logo: an .svg, .png or .webp under content/images/, beside the site's name.
+HEARTH_THEME = {
+    "accent": "#a33a0b",
+    "heading_font": "serif",
+    "logo": "",
+}
+
 # Buttondown username for the subscribe form; leave empty to show no form.
 BUTTONDOWN_USERNAME = "theworkbench"
 

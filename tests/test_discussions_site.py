@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import datetime
 
 import feedparser
@@ -101,17 +102,16 @@ def test_index_lists_every_source_most_recent_activity_first(site):
     listed = entries(site)
     assert [entry["href"] for entry in listed] == [FORUM, TOOT, CHAT, GITHUB]
     forum, toot, chat, github = listed
+    # Each meta line reads as a sentence.
     assert forum["meta"] == (
-        "Discourse · On a link: Two fonts · 1 reply · last activity 20 October 2025"
+        "Discourse thread about Two fonts, with 1 reply; last active 20 October 2025."
     )
     assert toot["meta"] == (
-        "Mastodon · On an issue: Issue 1: One · 12 replies · last activity 15 October 2025"
+        "Mastodon thread on Issue 1: One, with 12 replies; last active 15 October 2025."
     )
     # No sync date: ordered and shown by the day it started.
-    assert chat["meta"] == "Discord · Topic · 3 replies · started 12 October 2025"
-    assert (
-        github["meta"] == "GitHub Discussions · On an issue: Issue 1: One · started 11 October 2025"
-    )
+    assert chat["meta"] == "Discord thread, with 3 replies; started 12 October 2025."
+    assert github["meta"] == "GitHub Discussions thread on Issue 1: One; started 11 October 2025."
 
 
 def test_titles_from_content_win_and_every_title_is_text(site):
@@ -222,9 +222,15 @@ def test_without_an_activity_file_the_index_still_builds(tmp_path):
 
 def test_demo_uses_three_platforms_and_every_kind_of_discussion(demo_site):
     listed = entries(demo_site)
-    platforms = {entry["meta"].split(" · ")[0] for entry in listed}
+    threads = page(demo_site, "/discussions/").css("li.thread .link-meta .platform")
+    platforms = {platform.text().strip() for platform in threads}
     assert {"Discourse", "Mastodon", "GitHub Discussions", "Reddit", "Discord"} <= platforms
-    kinds = {entry["meta"].split(" · ")[1].split(":")[0] for entry in listed}
+
+    def kind(meta: str) -> str:
+        found = re.search(r" thread (on|about) ", meta)
+        return {"on": "On an issue", "about": "On a link"}[found[1]] if found else "Topic"
+
+    kinds = {kind(entry["meta"]) for entry in listed}
     assert kinds == {"On an issue", "On a link", "Topic"}
     activity = json.loads((ROOT / "content/discussions/activity.json").read_text())
     assert len(activity["threads"]) >= 15

@@ -238,7 +238,7 @@ BUILD_MADE_HTML = {
     "_community.html": {"link.note_html"},
     "_issue_body.html": {"issue.content", 'issue.community_html|default("")'},
     "_link.html": {"link.note_html"},
-    "index.html": {"site_intro"},
+    "index.html": {"site_intro", "latest.reading.first_paragraph_html"},
     "page.html": {"page.content"},
     "email/_body.html": {"content", "community_html"},
 }

@@ -171,7 +171,7 @@ def test_links_by_tag(site):
 
 def test_member_directory_and_profiles(site):
     directory = page(site, "/members/")
-    assert [a.text() for a in directory.css(".member-list > li > a")] == [
+    assert [a.text() for a in directory.css(".member-cards .member-name a")] == [
         "Ada Example",
         "Bo <b>Bold</b>",
     ]
@@ -215,7 +215,7 @@ def test_member_problems_stop_the_build(tmp_path, monkeypatch):
 
 
 def test_demo_community(demo_site):
-    members = page(demo_site, "/members/").css(".member-list > li")
+    members = page(demo_site, "/members/").css(".member-cards > li")
     links = page(demo_site, "/links/").css("li.link")
     assert len(members) >= 8 and len(links) >= 40
     assert page(demo_site, "/issues/7/").css("section.community li")

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from hearth_core.problems import ContentError
-from tests.sites import build_site, issue, write_content
+from hearth_core.settings import load_settings
+from hearth_site.theme import site_theme
+from tests.sites import ROOT, build_site, issue, write_content
 from tests.test_members_safety import IGNORED_IN_URLS, PAYLOADS, SAFE_SCHEMES, SCHEME
 
 PRINTABLE = st.characters(blacklist_categories=("Cc", "Cs", "Cf", "Zl", "Zp"))
@@ -45,11 +47,16 @@ def unsafe_parts(html: str) -> list[str]:
     return found
 
 
+# The one style element a page has: the theme's custom properties, made by the build from
+# HEARTH_THEME as checked (hearth_site/theme.py), exactly this text and nothing else.
+THEME_STYLE = f"<style>{site_theme(load_settings(ROOT / 'pelicanconf.py')).css}</style>"
+
+
 def rendered_html(output: Path) -> list[tuple[str, str]]:
     """Every page, and the HTML inside every feed entry."""
     # The search page runs the site's own script and shows no member text.
     pages = [p for p in output.rglob("*.html") if p.parent.name != "search"]
-    parts = [(str(p), p.read_text()) for p in pages]
+    parts = [(str(p), p.read_text().replace(THEME_STYLE, "", 1)) for p in pages]
     for feed in output.glob("feeds/*.xml"):
         for entry in feedparser.parse(feed.read_bytes()).entries:
             for content in entry.get("content", []):

@@ -29,16 +29,24 @@ def test_demo_has_ten_or_more_issues_over_two_years_and_a_draft():
     assert DRAFTS, "the demo shows what a draft looks like"
 
 
-def test_home_shows_intro_latest_issue_in_full_subscribe_and_links(demo_site):
+def test_home_shows_the_promise_subscribe_form_and_the_latest_issue_s_lede(demo_site):
     home = page(demo_site, "/")
-    assert "weekly letter" in home.css_first(".intro").text()
+    assert "weekly letter" in home.css_first(".promise").text()
+    assert home.css_first('.promise form[action$="/embed-subscribe/theworkbench"]')
+    lede = home.css_first("section.lede")
     latest = page(demo_site, f"/issues/{LATEST}/")
-    assert home.css_first("article .content").html == latest.css_first("article .content").html
-    assert home.css_first(f'article a[href="/issues/{LATEST}/"]')
-    assert home.css_first('form[action$="/embed-subscribe/theworkbench"]')
+    assert lede.css_first("h2").text() == latest.css_first("h1").text()
+    assert lede.css_first(".standfirst").text() == latest.css_first(".standfirst").text()
+    # The lede's paragraph is the issue's own, and the issue is not on the home page in full.
+    opening = lede.css_first(".prose p").html
+    assert opening in latest.css_first("article .content").html
+    assert home.css_first("article .content") is None
+    read = lede.css_first(f'a.button[href="/issues/{LATEST}/"]')
+    assert read.text() == f"Read issue {LATEST}"
     hrefs = {a.attributes["href"] for a in home.css("main a")}
     assert "/issues/" in hrefs
-    assert "http://localhost:8000/feeds/issues.atom.xml" in hrefs
+    footer = {a.attributes["href"] for a in home.css(".site-footer a")}
+    assert "http://localhost:8000/feeds/issues.atom.xml" in footer
 
 
 def test_archive_groups_every_issue_by_year_newest_first(demo_site):
@@ -92,6 +100,9 @@ def test_unused_pelican_outputs_are_off(demo_site):
     assert top == {
         "404.html",
         "index.html",
+        "favicon.svg",
+        "apple-touch-icon.png",
+        "site.webmanifest",
         "issues",
         "topics",
         "feeds",

@@ -107,6 +107,15 @@ def recognise(url: str) -> DiscussionUrl:
     return DiscussionUrl(url, None, host.removeprefix("www."), None)
 
 
+def platform_icon(url: str) -> str:
+    """The name of the theme's icon for the platform of ``url`` (a checked address):
+    ``theme/templates/icons/<name>.svg``, "other" for an unknown one."""
+    try:
+        return recognise(url).platform or "other"
+    except ValueError:
+        return "other"
+
+
 def _port_ok(parts: SplitResult) -> bool:
     try:
         parts.port  # noqa: B018 -- raises ValueError for a port that is not one
@@ -144,3 +153,7 @@ class DiscussionRef(NamedTuple):
         if self.replies is None:
             return ""
         return "1 reply" if self.replies == 1 else f"{self.replies} replies"
+
+    @property
+    def icon(self) -> str:
+        return platform_icon(self.url)

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
 from hearth_core.dates import day_text
-from hearth_core.platforms import link_href, recognise
+from hearth_core.platforms import link_href, platform_icon, recognise
 from hearth_core.topics import topic_slug
 from hearth_discussions.model import Activity, ChatSpace, Source
 from hearth_members.views import Ref
@@ -19,6 +19,9 @@ from hearth_members.views import Ref
 # newest activity in the data (not of today, so a build is reproducible).
 RECENT = timedelta(days=30)
 KIND_NAMES = {"issue": "On an issue", "link": "On a link", "topic": "Topic"}
+# How the meta sentence joins the platform to what the thread is about:
+# "Discourse thread on Issue 3: ...", "Mastodon thread about A zine ...", "Discord thread".
+KIND_JOINS = {"issue": "on", "link": "about", "topic": ""}
 
 
 class DiscussionView(NamedTuple):
@@ -41,6 +44,16 @@ class DiscussionView(NamedTuple):
     @property
     def kind_name(self) -> str:
         return KIND_NAMES[self.kind]
+
+    @property
+    def about_join(self) -> str:
+        """The word between "<platform> thread" and what it is about, if about anything."""
+        return KIND_JOINS[self.kind] if self.about else ""
+
+    @property
+    def icon(self) -> str:
+        """The name of the platform's icon (theme/templates/icons/<name>.svg)."""
+        return platform_icon(self.url)
 
     @property
     def replies_text(self) -> str:

@@ -13,6 +13,7 @@ from hearth_issues.caches import IssueCaches
 from hearth_issues.leftout import LeftOutDrafts, without_left_out
 from hearth_issues.listing import add_entries, issue_list_html
 from hearth_issues.reader import HearthMarkdownReader
+from hearth_issues.reading import add_reading
 from hearth_issues.source import duplicate_numbers
 
 
@@ -43,6 +44,7 @@ def add_archive_context(generator: ArticlesGenerator) -> None:
     generator.context["issue_years"] = by_year(issues)
     entry_html = build_state(generator.settings).part(IssueCaches).entry_html
     add_entries(issues + generator.drafts, generator.env, entry_html)
+    add_reading(issues + generator.drafts)
     generator.context["issue_list_html"] = issue_list_html(entry_html)
 
 

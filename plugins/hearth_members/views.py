@@ -55,6 +55,24 @@ class LinkMonth:
 
 
 @dataclass(frozen=True)
+class MonthGroup:
+    """Some of a month's links under its heading on /links/, leading to the month's page."""
+
+    name: str
+    url: str
+    links: tuple[LinkView, ...]
+    total: int  # how many its page lists
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.links)
+
+
+# Avatar backgrounds (theme/static/css/hearth.css: .avatar-0 ... .avatar-5).
+AVATAR_COLOURS = 6
+
+
+@dataclass(frozen=True)
 class MemberView:
     handle: str
     name: str
@@ -64,6 +82,31 @@ class MemberView:
     url: str
     links: tuple[LinkView, ...]
     featured_in: tuple[Ref, ...]
+    initials: str = ""
+    avatar: int = 0  # which of the AVATAR_COLOURS, the same on every build
+
+    @property
+    def discussed(self) -> tuple[LinkView, ...]:
+        """The member's links that someone discusses, newest first."""
+        return tuple(link for link in self.links if link.discussion)
+
+    @property
+    def links_text(self) -> str:
+        count = len(self.links)
+        return f"{count} link{'' if count == 1 else 's'}"
+
+
+def initials(name: str) -> str:
+    """ "Ada Lovelace" -> "AL", "mara" -> "M": the first letters of the first and last words."""
+    words = [word for word in name.split() if word[:1].isalnum()]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
+
+
+def avatar_colour(handle: str) -> int:
+    return hashlib.sha256(handle.encode()).digest()[0] % AVATAR_COLOURS
 
 
 @dataclass(frozen=True)
@@ -79,6 +122,15 @@ class LinkPages:
     members: tuple[MemberView, ...]
     months: tuple[LinkMonth, ...] = ()
     recent: tuple[LinkView, ...] = ()
+
+    @property
+    def recent_by_month(self) -> tuple[MonthGroup, ...]:
+        """The recent links under their months' headings, each with its page's size."""
+        totals = {month.url: len(month.links) for month in self.months}
+        return tuple(
+            MonthGroup(month.name, month.url, month.links, totals[month.url])
+            for month in _by_month(self.recent)
+        )
 
 
 # /links/ shows the newest links; older ones are on the page of their month.
@@ -190,6 +242,8 @@ def _members(members: Sequence[Member], views: dict[str, list[LinkView]]) -> tup
                 url=member_url(member.handle),
                 links=links,
                 featured_in=tuple(sorted(issues, key=lambda ref: ref.order, reverse=True)),
+                initials=initials(member.name),
+                avatar=avatar_colour(member.handle),
             )
         )
     return tuple(directory)

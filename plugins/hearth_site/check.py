@@ -37,6 +37,8 @@ from hearth_issues.model import Issue
 from hearth_issues.pages import Page
 from hearth_members.model import Member
 from hearth_members.site import load_community
+from hearth_site.theme import site_theme
+from hearth_site.views import byline
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ def load_site_content(
     members, member_problems = load_community(settings, issues)
     problems += member_problems
     chat_spaces(settings)  # a wrong space raises SettingsError, as the build would
+    site_theme(settings)  # and so does a wrong HEARTH_THEME
+    byline(settings)
     problems += load_discussions(settings, issues, members)[1]
     problems += unsafe_entries(Path(settings["PATH"]), settings.get("IGNORE_FILES", ()))
     # A link in a folder of members is reported by the folder's reader and the scan.

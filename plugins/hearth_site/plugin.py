@@ -34,7 +34,17 @@ from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
 from hearth_site.pagememo import PreviewWriter
 from hearth_site.sharing import CardsGenerator, TopicsGenerator
+from hearth_site.siteicons import (
+    FAVICON,
+    MANIFEST,
+    TOUCH_ICON,
+    favicon_svg,
+    touch_icon_png,
+    web_manifest,
+)
 from hearth_site.sitemap import robots_txt, sitemap_xml
+from hearth_site.theme import site_theme
+from hearth_site.views import byline, home_page, share_links
 
 
 def site_urls(context: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -73,6 +83,15 @@ class SiteGenerator(Generator):
         intro = self.settings.get("SITE_INTRO", "")
         intro_html = Markdown().convert(intro) if intro else ""
         self.context["site_intro"] = under_site_path(intro_html, site_path(self.settings))
+        self.context["site_theme"] = site_theme(self.settings)
+        self.context["byline"] = byline(self.settings)
+        articles = self.context["articles"]
+        self.context["home"] = home_page(
+            articles, self.context.get("link_pages"), self.context.get("discussion_pages")
+        )
+        base = self.context["site_meta"].url
+        for article in articles:
+            article.share = share_links(article.title, f"{base}/{article.url}")
 
     def generate_output(self, writer: Any) -> None:
         base = absolute_site_url(self.settings)
@@ -80,6 +99,16 @@ class SiteGenerator(Generator):
         output = Path(self.output_path)
         write_atomically(output / "sitemap.xml", sitemap_xml(entries).encode())
         write_atomically(output / "robots.txt", robots_txt(f"{base}/sitemap.xml").encode())
+        self.write_icons(output)
+
+    def write_icons(self, output: Path) -> None:
+        theme = self.context["site_theme"]
+        name = self.settings["SITENAME"]
+        description = self.settings.get("SITE_DESCRIPTION") or ""
+        manifest = web_manifest(name, description, site_path(self.settings), theme)
+        write_atomically(output / FAVICON, favicon_svg(theme).encode())
+        write_atomically(output / TOUCH_ICON, touch_icon_png(theme))
+        write_atomically(output / MANIFEST, manifest.encode())
 
 
 class SearchGenerator(Generator):
