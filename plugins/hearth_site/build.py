@@ -32,6 +32,7 @@ from hearth_issues.model import Issue
 from hearth_members.caches import MemberCaches
 from hearth_members.render import start_notes
 from hearth_members.site import record_published
+from hearth_site import produced
 from hearth_site.check import load_site_content
 
 # The HTML of every issue's and page's Markdown, and of the members' notes, kept in the
@@ -121,7 +122,13 @@ def build(settings: dict[str, Any], state: BuildState | None = None) -> list[Iss
     if pause:
         gc.disable()
     try:
-        return _build(with_state(settings, state or BuildState()))
+        settings = with_state(settings, state or BuildState())
+        # What the last build produced and this one does not (a draft's page, a deleted
+        # issue's) is removed once this one has succeeded: hearth_site.produced.
+        started = produced.start(settings)
+        issues = _build(settings)
+        produced.finish(settings, started)
+        return issues
     finally:
         if pause:
             gc.enable()

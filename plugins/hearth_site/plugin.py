@@ -33,6 +33,7 @@ from hearth_site import keptarticles, pagememo, staticlinks
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
 from hearth_site.pagememo import PreviewWriter
+from hearth_site.produced import ProducedFiles
 from hearth_site.sitemap import robots_txt, sitemap_xml
 
 
@@ -190,6 +191,14 @@ def move_links_under_site_path(content: Any) -> None:
             record.page  # noqa: B018 -- a cached property, read for its side effect
 
 
+def keep_static_files(generator: Any) -> None:
+    """Pelican copies a static file only when it is out of date, if so configured: each
+    one it knows is produced by this build, copied or not (hearth_site.produced)."""
+    kept = build_state(generator.settings).part(ProducedFiles)
+    for static in generator.staticfiles:
+        kept.keep(Path(generator.output_path, static.save_as))
+
+
 def preview_writer(pelican: Any) -> type[PreviewWriter] | None:
     """A live preview writes only the pages an edit changes; a build writes them all."""
     if pelican.settings.get("HEARTH_PREVIEW") and pagememo.PIN.holds():
@@ -205,5 +214,6 @@ def register() -> None:
     signals.finalized.connect(remove_stale_pages)
     signals.finalized.connect(start_preview_index)
     signals.content_object_init.connect(move_links_under_site_path)
+    signals.static_generator_finalized.connect(keep_static_files)
     signals.article_generator_init.connect(keptarticles.keep_articles)
     staticlinks.register()
