@@ -55,14 +55,27 @@ def installed_distributions(path: Iterable[str] | None = None) -> list[str]:
     importlib.metadata would parse each one's METADATA file: a twentieth of a second
     for a hundred distributions, on every command; their folders' names say as much.
     """
-    found = []
+    found: set[str] = set()
     for folder in sys.path if path is None else path:
         try:
             with os.scandir(folder or ".") as entries:
-                found += [entry.name for entry in entries if entry.name.endswith(_METADATA_FOLDERS)]
+                found.update(entry.name for entry in entries if _versioned_metadata(entry.name))
         except OSError:
             continue  # a zip file, or a folder that is not there
     return sorted(found)
+
+
+def _versioned_metadata(name: str) -> bool:
+    """A metadata folder that names a version: an installed distribution's.
+
+    ``pip install -e .`` also leaves ``hearth.egg-info`` in the project's own folder,
+    which is on sys.path in some processes and not in others (invoke puts tasks.py's
+    folder there while a build runs): counted, it made the key of a build differ from
+    itself. Its code is digested as ``plugins/`` already.
+    """
+    if not name.endswith(_METADATA_FOLDERS):
+        return False
+    return "-" in name.removesuffix(".egg-info").removesuffix(".dist-info")
 
 
 def libraries_digest(path: Iterable[str] | None = None) -> bytes:
