@@ -190,7 +190,11 @@ def _build(settings: dict[str, Any]) -> list[Issue]:
     if records:
         messages = "\n".join(f"{r.levelname.lower()}: {r.getMessage()}" for r in records)
         raise BuildFailed(f"the build logged {len(records)} warning(s) or error(s):\n{messages}")
-    if not settings.get("HEARTH_PREVIEW"):
+    if settings.get("HEARTH_PREVIEW"):
+        # The texts this build did not ask about (the last save's) are kept no longer.
+        body_html.forget_unused()
+        note_html.forget_unused()
+    else:
         store_results(settings, body_html, MARKDOWN_STORED)
         store_results(settings, note_html, NOTES_STORED)
         store_fragments(settings, _kept_fragments(state), FRAGMENTS_STORED)

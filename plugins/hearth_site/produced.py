@@ -101,10 +101,13 @@ def produced_files(output: Path, since: int, kept: set[str]) -> Files:
         for entry in entries:
             if folder == output and entry.name in OTHER_COMMANDS:
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                pending.append(Path(entry.path))
-                continue
-            status = entry.stat(follow_symlinks=False)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(Path(entry.path))
+                    continue
+                status = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue  # gone since the folder was listed (a preview's index, renamed)
             if status.st_ctime_ns >= since or entry.path in kept:
                 relative = Path(entry.path).relative_to(output).as_posix()
                 found[relative] = (status.st_size, status.st_mtime_ns)
