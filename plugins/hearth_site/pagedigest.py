@@ -80,10 +80,36 @@ def _accepted(value: Any) -> bool:
     return isinstance(value, _ACCEPTED) or _hearth_record(value)
 
 
-class _Pickler(pickle.Pickler):
-    """A pickler that refuses what ``digest`` cannot stand for, and writes no memo."""
+_IMMUTABLE = (str, int, float, bool, bytes, type(None), *_WHOLE)
 
-    def __init__(self, file: IO[bytes]) -> None:
+
+def _immutable(value: Any) -> bool:
+    """Whether nothing ``value`` holds can change: plain values and tuples of them."""
+    if isinstance(value, tuple):
+        return all(_immutable(item) for item in value)
+    return isinstance(value, _IMMUTABLE)
+
+
+def _record_digest(value: bytes) -> bytes:
+    """What a Hearth record stands as in a pickle: its own digest (see ``_Pickler``)."""
+    return value
+
+
+# A record's digest, kept by its identity (with the record, so that no other takes
+# its id) for one build's pages.
+Records = dict[int, tuple[Any, bytes]]
+
+
+class _Pickler(pickle.Pickler):
+    """A pickler that refuses what ``digest`` cannot stand for, and writes no memo.
+
+    A Hearth named tuple that holds only immutable values stands in the pickle as its
+    own digest, made once per build (``records``): the 20,000 links of the benchmark
+    are read by every month's, topic's and member's page, and pickling each every time
+    cost about as much as rendering the pages.
+    """
+
+    def __init__(self, file: IO[bytes], records: Records) -> None:
         super().__init__(file, pickle.HIGHEST_PROTOCOL)
         # No memo: a value seen twice is written twice, so the bytes follow the values
         # alone, not which of them this process happens to share (a string read from
@@ -91,6 +117,7 @@ class _Pickler(pickle.Pickler):
         self.fast = True
         # Each type is judged by its kind alone: once per pickle, not per object.
         self._accepted: set[type] = set()
+        self._records = records
 
     def reducer_override(self, obj: Any) -> Any:
         kind = type(obj)
@@ -98,6 +125,14 @@ class _Pickler(pickle.Pickler):
             if not _accepted(obj):
                 raise Undigestible(kind.__qualname__)
             self._accepted.add(kind)
+        if isinstance(obj, tuple) and kind is not tuple:  # a Hearth named tuple
+            known = self._records.get(id(obj))
+            if known is not None and known[0] is obj:
+                return _record_digest, (known[1],)
+            if _immutable(obj):
+                made = _digest(kind, tuple(obj), self._records)
+                self._records[id(obj)] = (obj, made)
+                return _record_digest, (made,)
         # Pickle's own way; for a method, its object and name (the object is judged in turn).
         return NotImplemented
 
@@ -112,26 +147,20 @@ _FAILED = (
 )
 
 
-def digest(value: Any) -> bytes | None:
-    """A digest of ``value``; None if it holds anything ``Undigestible``."""
+def _digest(kind: type | None, value: Any, records: Records) -> bytes:
     buffer = io.BytesIO()
-    try:
-        _Pickler(buffer).dump(value)
-    except _FAILED:
-        return None
+    if kind is not None:
+        buffer.write(f"{kind.__module__}.{kind.__qualname__}\0".encode())
+    _Pickler(buffer, records).dump(value)
     return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
 
 
-class Digests:
-    """The digests of one build's values, each made once however many pages show it
-    (every member's page reads the same list of months, say). Kept by the value's
-    identity, with the value, so that no other value takes its id while it is kept."""
+def digest(value: Any, records: Records | None = None) -> bytes | None:
+    """A digest of ``value``; None if it holds anything ``Undigestible``.
 
-    def __init__(self) -> None:
-        self._known: dict[int, tuple[Any, bytes | None]] = {}
-
-    def of(self, value: Any) -> bytes | None:
-        known = self._known.get(id(value))
-        if known is None or known[0] is not value:
-            known = self._known[id(value)] = (value, digest(value))
-        return known[1]
+    ``records`` keeps the digests of Hearth's records for the next call: pass the
+    same one for the values of one build, whose records do not change."""
+    try:
+        return _digest(None, value, {} if records is None else records)
+    except _FAILED:
+        return None

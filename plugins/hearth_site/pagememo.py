@@ -34,7 +34,7 @@ from hearth_core.fragments import theme_version
 from hearth_core.pins import Pin
 from hearth_core.state import build_state
 from hearth_core.stored import CODE_VERSION, load_stored, store
-from hearth_site.pagedigest import Digests, digest
+from hearth_site.pagedigest import Records, digest
 from hearth_site.produced import ProducedFiles
 
 PIN = Pin(
@@ -190,7 +190,8 @@ class StoredPageMemo(PageMemo):
         else:
             self._last = {}
         self._names_stored = dict(self._names)
-        self._digests = Digests()
+        # Each record's digest, made once for all the pages that read it.
+        self._records: Records = {}
 
     def shared(self, theme: bytes, settings: Mapping[str, Any], headers: tuple) -> Any:
         return digest((theme, date.today(), build_key(settings, CODE_VERSION), headers))
@@ -199,11 +200,7 @@ class StoredPageMemo(PageMemo):
         (_theme, shared), template, name, read, *options = inputs
         if shared is None:
             return None
-        # Each value by its own digest: a value many pages read is pickled once.
-        values = tuple((field, self._digests.of(value)) for field, value in read)
-        if any(value is None for _field, value in values):
-            return None
-        return digest((shared, template, name, values, *options))
+        return digest((shared, template, name, read, *options), self._records)
 
     def unchanged(self, path: str, inputs: Any) -> bool:
         last = self._last.get(os.path.abspath(path))
