@@ -238,25 +238,6 @@ def test_a_warm_build_writes_what_a_cold_build_writes(
     assert_same_site(project.warm_build(), project.cold_build())
 
 
-def test_a_fresh_build_after_one_issue_edited_writes_only_the_pages_that_show_its_text(
-    project: Project,
-) -> None:
-    """Each page keeps, in the cache, a digest of what it was written from: a fresh build
-    renders and writes only the pages whose inputs changed (hearth_site/pagememo.py)."""
-    output = project.warm_build()
-    pages = sorted(output.rglob("index.html"))
-    before = {page: page.stat().st_mtime_ns for page in pages}
-    edit(project, "issue text", 5, "only-here")
-    project.warm_build()
-    rewritten = {page for page in pages if page.stat().st_mtime_ns != before[page]}
-    issue_pages = {page for page in pages if page.parent.parent == output / "issues"}
-    edited = {page for page in issue_pages if "only-here" in page.read_text(encoding="utf-8")}
-    assert len(edited) == 1
-    assert rewritten & issue_pages == edited, "of the issues' pages, only the edited one"
-    assert len(rewritten) < len(pages) / 4
-    assert_same_site(output, project.cold_build())
-
-
 def test_a_build_with_nothing_changed_is_skipped(project: Project) -> None:
     output = project.warm_build()
     settings = project.settings(output, project.root / "cache")
@@ -411,9 +392,6 @@ def test_a_fresh_build_uses_the_markdown_and_fragments_kept_in_the_cache(
 
     _rewrite_stored(cache / "hearth-markdown.pickle", plant_body)
     _rewrite_stored(cache / "hearth-fragments.pickle", plant_link)
-    # The pages' record says they hold what they held: a fragment planted behind the
-    # record's back would not show. Without it, every page is rendered.
-    (cache / "hearth-pages.pickle").unlink()
     (output / "index.html").unlink()  # so that it builds
     assert build_unless_unchanged(project.settings(output, cache)) is True
     issue_pages = list((output / "issues").rglob("index.html"))
@@ -450,25 +428,3 @@ def test_an_issue_that_newly_features_a_members_later_link_is_refused_warm_as_co
     finally:
         first_issue.write_text(original, encoding="utf-8")
     project.warm_build()
-
-
-def test_a_page_digest_follows_the_values_and_refuses_what_it_cannot_see() -> None:
-    """The stored page memo's digest: equal for equal values, whichever objects hold
-    them; another for another value; none for an object whose pickle may not hold all
-    that a page shows of it (then the page is written)."""
-    from pathlib import PurePosixPath
-
-    from markupsafe import Markup
-
-    from hearth_site.pagedigest import digest
-
-    class Opaque:
-        pass
-
-    word = "".join(["sha", "red"])
-    value = (date(2026, 1, 2), Markup("<b>x</b>"), PurePosixPath("a/b"), [word, word], {"k": 1})
-    again = (date(2026, 1, 2), Markup("<b>x</b>"), PurePosixPath("a/b"), ["shared"] * 2, {"k": 1})
-    assert digest(value) is not None
-    assert digest(value) == digest(again)
-    assert digest(value) != digest((date(2026, 1, 3), *value[1:]))
-    assert digest((value, Opaque())) is None

@@ -29,12 +29,9 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from hearth_core.cachekey import build_key
 from hearth_core.fragments import theme_version
 from hearth_core.pins import Pin
 from hearth_core.state import build_state
-from hearth_core.stored import CODE_VERSION, load_stored, store
-from hearth_site.pagedigest import Records, digest
 from hearth_site.produced import ProducedFiles
 
 PIN = Pin(
@@ -50,8 +47,6 @@ _BODY_FIELDS = frozenset({"issue", "summary", "summary_text"})
 # Attributes of a content object that are not its own: shared by all pages, or other objects.
 _SHARED_FIELDS = frozenset({"_context", "settings"})
 _ABSENT = "<absent>"
-# Each page the last `invoke build` wrote, with its inputs' digest: StoredPageMemo.
-PAGES_STORED = "hearth-pages.pickle"
 _PLAIN = frozenset({str, int, float, bool, type(None), date, datetime})
 
 
@@ -129,17 +124,11 @@ class PageMemo:
         self._names: dict[tuple[bytes, str], frozenset[str] | None] = {}
         self._shared: tuple | None = None
 
-    def shared(self, theme: bytes, settings: Mapping[str, Any], headers: tuple) -> Any:
-        """What all pages share: the last build's own object when equal, so that each
-        page compares it by identity."""
-        inputs = (theme, date.today(), comparable(settings), headers)
+    def shared(self, inputs: tuple) -> tuple:
+        """The last build's own object when equal, so that each page compares it by identity."""
         if inputs != self._shared:
             self._shared = inputs
         return self._shared
-
-    def key(self, inputs: tuple) -> Any:
-        """What ``unchanged`` and ``wrote`` compare: here the inputs themselves."""
-        return inputs
 
     def names(self, env: Environment, theme: bytes, template: str) -> frozenset[str] | None:
         key = (theme, template)
@@ -169,65 +158,6 @@ class PageMemo:
         self._pages.pop(path, None)
 
 
-class StoredPageMemo(PageMemo):
-    """What each page of the last `invoke build` was written from, kept in the cache.
-
-    A fresh process has no last build's values to compare with, only what it stored:
-    a digest of each page's inputs (``hearth_site.pagedigest``), which stands for
-    them only where it is equal from one process to the next exactly when they are.
-    What all pages share adds the build key (Hearth's code, the libraries, the theme,
-    every plugin and the settings: ``hearth_core.cachekey``). A page whose inputs have
-    no such digest is written, and not recorded.
-    """
-
-    def __init__(self, settings: Mapping[str, Any]) -> None:
-        super().__init__()
-        self._file = Path(settings["CACHE_PATH"], PAGES_STORED)
-        self._key = (PAGES_STORED, os.path.abspath(settings["OUTPUT_PATH"]))
-        stored = load_stored(self._file, self._key, settings)
-        if isinstance(stored, tuple) and len(stored) == 2:
-            self._last, self._names = stored
-        else:
-            self._last = {}
-        self._names_stored = dict(self._names)
-        # Each record's digest, made once for all the pages that read it.
-        self._records: Records = {}
-
-    def shared(self, theme: bytes, settings: Mapping[str, Any], headers: tuple) -> Any:
-        return digest((theme, date.today(), build_key(settings, CODE_VERSION), headers))
-
-    def key(self, inputs: tuple) -> Any:
-        (_theme, shared), template, name, read, *options = inputs
-        if shared is None:
-            return None
-        return digest((shared, template, name, read, *options), self._records)
-
-    def unchanged(self, path: str, inputs: Any) -> bool:
-        last = self._last.get(os.path.abspath(path))
-        if inputs is None or last is None or last[0] != inputs:
-            return False
-        try:
-            status = os.stat(path)
-        except OSError:
-            return False
-        if (status.st_size, status.st_mtime_ns) != last[1]:
-            return False
-        self._pages[os.path.abspath(path)] = last
-        return True
-
-    def wrote(self, path: str, inputs: Any) -> None:
-        if inputs is not None:
-            super().wrote(os.path.abspath(path), inputs)
-
-    def forget(self, path: str) -> None:
-        super().forget(os.path.abspath(path))
-
-    def store(self) -> None:
-        """Keep the pages this build wrote or kept, when any differ from the last."""
-        if self._pages != self._last or self._names != self._names_stored:
-            store(self._file, self._key, (self._pages, self._names))
-
-
 class PreviewPages:
     """A part of the build state (``hearth_core.state``): what a preview's builds wrote."""
 
@@ -236,28 +166,18 @@ class PreviewPages:
         # Each page the preview's builds wrote since the last one that finished.
         self.pages: set[str] = set()
         self.building: PreviewWriter | None = None
-        # A one-off build's memo, read from the cache: stored when the build ends.
-        self.stored: StoredPageMemo | None = None
 
 
 class PreviewWriter(Writer):
     """Pelican's writer, skipping the pages whose inputs are those they were last written from.
 
-    A live preview's builds compare the inputs themselves, kept in its process from
-    build to build; `invoke build` compares their digests with those the last build
-    stored in the cache (``StoredPageMemo``).
+    Only a live preview's builds use it: one process, one output folder, build after build.
     """
 
     def __init__(self, output_path: str, settings: dict[str, Any]) -> None:
         super().__init__(output_path, settings=settings)
         self._shared: tuple | None = None
         self._state = build_state(settings).part(PreviewPages)
-        self._memo: PageMemo = self._state.memo
-        if not settings.get("HEARTH_PREVIEW"):
-            # A one-off build: what its pages were written from is stored for the next,
-            # and the pages earlier builds left are removed by hearth_site.produced.
-            self._memo = self._state.stored = StoredPageMemo(settings)
-            return
         if self._state.building is not None:  # a build that failed part way
             self._state.pages |= self._state.building._done()
         self._state.building = self
@@ -273,9 +193,6 @@ class PreviewWriter(Writer):
         not have them."""
         state = build_state(settings).part(PreviewPages)
         writer, state.building = state.building, None
-        stored, state.stored = state.stored, None
-        if stored is not None:
-            stored.store()
         if writer is None:
             return
         done = writer._done()
@@ -303,23 +220,24 @@ class PreviewWriter(Writer):
             )  # fmt: skip
 
         inputs = self._inputs(name, template, context, paginated, template_name, kwargs)
+        if inputs is not None:
+            inputs = (*inputs, relative_urls, url)
         if not name or inputs is None:
             write()
             return
-        key = self._memo.key((*inputs, relative_urls, url))
         path = sanitised_join(self.output_path, name)
         # Pelican refuses two pages at one path: a page it has not seen yet this build
         # can be skipped, and counts as written, so that a second one is still refused.
         seen = path in self._written_files or path in self._overridden_files
-        if not seen and self._memo.unchanged(path, key):
+        if not seen and self._state.memo.unchanged(path, inputs):
             build_state(self.settings).part(ProducedFiles).keep(path)
             self._written_files.add(path)
             if override_output:
                 self._overridden_files.add(path)
             return
-        self._memo.forget(path)  # written part way, it must not count as written
+        self._state.memo.forget(path)  # written part way, it must not count as written
         write()
-        self._memo.wrote(path, key)
+        self._state.memo.wrote(path, inputs)
 
     def _inputs(
         self,
@@ -337,7 +255,7 @@ class PreviewWriter(Writer):
         if template.name is None:
             return None
         shared = self._shared_inputs(template.environment, context)
-        names = self._memo.names(template.environment, shared[0], template.name)
+        names = self._state.memo.names(template.environment, shared[0], template.name)
         if names is None:
             return None
         try:
@@ -353,9 +271,14 @@ class PreviewWriter(Writer):
         # Once per build: the writer is made afresh for each.
         if self._shared is None:
             targets = {**context.get("generated_content", {}), **context.get("static_content", {})}
-            headers = tuple((path, content_header(item)) for path, item in sorted(targets.items()))
-            theme = theme_version(env)
-            self._shared = (theme, self._memo.shared(theme, self.settings, headers))
+            self._shared = self._state.memo.shared(
+                (
+                    theme_version(env),
+                    date.today(),
+                    comparable(self.settings),
+                    tuple((path, content_header(item)) for path, item in sorted(targets.items())),
+                )
+            )
         return self._shared
 
 

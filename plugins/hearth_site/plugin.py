@@ -200,10 +200,12 @@ def keep_static_files(generator: Any) -> None:
 
 
 def preview_writer(pelican: Any) -> type[PreviewWriter] | None:
-    """A live preview writes only the pages an edit changes; so does a build with a cache,
-    which keeps what each page was written from there."""
-    settings = pelican.settings
-    if (settings.get("HEARTH_PREVIEW") or settings.get("CACHE_PATH")) and pagememo.PIN.holds():
+    """A live preview writes only the pages an edit changes; a build writes them all.
+
+    (A build that kept a digest of each page's inputs in the cache, to skip the pages an
+    edit left alone, was measured slower: digesting the inputs cost more CPU than
+    rendering the pages. See docs/performance.md.)"""
+    if pelican.settings.get("HEARTH_PREVIEW") and pagememo.PIN.holds():
         return PreviewWriter
     return None
 
