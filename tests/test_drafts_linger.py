@@ -125,7 +125,7 @@ def test_a_build_skipped_as_unchanged_keeps_the_record(project: Path) -> None:
 def test_a_corrupt_record_is_ignored_with_a_note(project: Path) -> None:
     built(project, "--drafts")
     drafts = draft_pages(project)
-    (project / RECORD).write_text('{"output": 3, "files": [')
+    (project / RECORD).write_text('{"outputs": {"output": [')
 
     said = built(project)
 
@@ -144,10 +144,29 @@ def test_a_record_naming_files_outside_the_output_folder_is_not_trusted(
     outside.write_text("mine")
     status = outside.stat()
     data = json.loads((project / RECORD).read_text())
-    data["files"]["../../precious.txt"] = [status.st_size, status.st_mtime_ns]
+    (files,) = data["outputs"].values()
+    files["../../precious.txt"] = [status.st_size, status.st_mtime_ns]
     (project / RECORD).write_text(json.dumps(data))
     next(project.glob("content/issues/0007-*.md")).unlink()
 
     built(project)
 
     assert outside.read_text() == "mine"
+
+
+def test_a_build_into_another_folder_between_keeps_this_folders_record(
+    project: Path, tmp_path: Path
+) -> None:
+    """`invoke publish` builds into a staging folder with the same cache: the record of
+    output/ survives it, and the next `invoke build` still removes the drafts."""
+    from hearth_site.build import build
+    from tests.sites import settings_for
+
+    built(project, "--drafts")
+    staging = tmp_path / "staging"
+    build(settings_for(project / "content", staging, CACHE_PATH=str(project / "cache")))
+    assert (staging / "index.html").is_file()
+
+    built(project)
+
+    assert not draft_pages(project)

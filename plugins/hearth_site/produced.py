@@ -85,7 +85,7 @@ def finish(settings: Mapping[str, Any], started: Start | None) -> None:
     last = load_record(settings, started)
     for relative in sorted(last.keys() - produced.keys()):
         remove_if_unchanged(started.output, relative, last[relative])
-    save_record(started, produced)
+    save_record(settings, started, produced)
 
 
 def produced_files(output: Path, since: int, kept: set[str]) -> Files:
@@ -116,26 +116,34 @@ def produced_files(output: Path, since: int, kept: set[str]) -> Files:
 
 def load_record(settings: Mapping[str, Any], started: Start) -> Files:
     """The last build's record for this output folder; empty if there is none to trust."""
+    records = _load_records(settings, started.record)
+    return records.get(str(started.output), {})
+
+
+def _load_records(settings: Mapping[str, Any], path: Path) -> dict[str, Files]:
+    """Each output folder's record (`invoke publish` builds into a staging folder too)."""
     try:
-        data = json.loads(started.record.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
     except (OSError, ValueError):
-        note_ignored(settings, started.record, "cannot be read whole")
+        note_ignored(settings, path, "cannot be read whole")
         return {}
-    files = _valid_record(data)
-    if files is None:
-        note_ignored(settings, started.record, "is not a record this Hearth wrote")
-        return {}
-    if data["output"] != str(started.output):
-        return {}  # another output folder's: nothing here to remove
-    return files
+    outputs = data.get("outputs") if isinstance(data, dict) else None
+    records = {}
+    if isinstance(outputs, dict):
+        for output, files in outputs.items():
+            valid = _valid_files(files)
+            if valid is None or not isinstance(output, str):
+                break
+            records[output] = valid
+        else:
+            return records
+    note_ignored(settings, path, "is not a record this Hearth wrote")
+    return {}
 
 
-def _valid_record(data: Any) -> Files | None:
-    if not isinstance(data, dict) or not isinstance(data.get("output"), str):
-        return None
-    files = data.get("files")
+def _valid_files(files: Any) -> Files | None:
     if not isinstance(files, dict):
         return None
     valid: Files = {}
@@ -156,8 +164,18 @@ def _plain_relative(name: Any) -> bool:
     return not path.is_absolute() and all(part not in ("", ".", "..") for part in name.split("/"))
 
 
-def save_record(started: Start, files: Files) -> None:
-    data = {"output": str(started.output), "files": {k: list(v) for k, v in sorted(files.items())}}
+def save_record(settings: Mapping[str, Any], started: Start, files: Files) -> None:
+    """Keep ``files`` as this output folder's record, beside the records of the other
+    output folders that still exist (a staging folder that is gone is forgotten)."""
+    records = _load_records(settings, started.record)
+    records[str(started.output)] = files
+    kept = {output: found for output, found in records.items() if Path(output).is_dir()}
+    data = {
+        "outputs": {
+            output: {k: list(v) for k, v in sorted(found.items())}
+            for output, found in sorted(kept.items())
+        }
+    }
     # A read-only cache: the next build removes nothing, and so nothing wrong.
     with contextlib.suppress(OSError):
         write_atomically(started.record, json.dumps(data, separators=(",", ":")).encode())
