@@ -14,7 +14,7 @@ import json
 import pickle
 import re
 import shutil
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +139,23 @@ def edit(project: Project, kind: str, index: int, word: str) -> None:
         pages = sorted((project.root / "output" / "issues").rglob("index.html"))
         if pages:
             pages[index % len(pages)].unlink()
+    elif kind == "output page edited":
+        # A page the last build kept or wrote, changed by hand: the build writes it again.
+        pages = sorted((project.root / "output").rglob("index.html"))
+        if pages:
+            with pages[index % len(pages)].open("a", encoding="utf-8") as page:
+                page.write(f"<!-- {word} -->")
+    elif kind == "member link added":
+        path = _pick(content / "members", index, ".yml")
+        day = date.today() - timedelta(days=index % 200)
+        with path.open("a", encoding="utf-8") as member:
+            member.write(
+                f"  - url: https://links.example/{word.encode().hex()}/{index}\n"
+                f"    title: About {word}\n    date: {day.isoformat()}\n    tags: [tools]\n"
+            )
+    elif kind == "page text":
+        path = _pick(content / "pages", index, ".md")
+        path.write_text(path.read_text(encoding="utf-8") + f"\nAlso: {word}.\n")
 
 
 EDITS = [
@@ -152,6 +169,9 @@ EDITS = [
     "setting",
     "plugin version",
     "output page deleted",
+    "output page edited",
+    "member link added",
+    "page text",
 ]
 
 
@@ -197,6 +217,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 @example(edits=[("template", 0, "t")])
 @example(edits=[("setting", 0, "s")])
 @example(edits=[("plugin version", 0, "2")])
+@example(edits=[("output page edited", 3, "h"), ("issue text", 2, "e")])
+@example(edits=[("member link added", 4, "l")])
+@example(edits=[("page text", 0, "p")])
 @settings(
     max_examples=3,
     deadline=None,

@@ -45,6 +45,8 @@ class TextMemo:
         self._pending: dict[tuple[str, str], tuple[Future[list[str]], int]] = {}
         # Results an earlier process stored (hearth_core.stored), by ``digest``.
         self._stored: Mapping[bytes, str] = {}
+        # The keys asked about since ``forget_unused`` was last called.
+        self._used: set[tuple[str, str]] = set()
 
     @staticmethod
     def _key(options: str, text: str) -> tuple[str, str]:
@@ -52,12 +54,14 @@ class TextMemo:
 
     def get(self, options: str, text: str) -> str:
         key = self._key(options, text)
+        self._used.add(key)
         if key not in self._done and not self._found_stored(key):
             self._done[key] = self._from_worker(key) or self.function(options, text)
         return self._done[key]
 
     def knows(self, options: str, text: str) -> bool:
         key = self._key(options, text)
+        self._used.add(key)
         return key in self._done or key in self._pending or self._found_stored(key)
 
     def use_stored(self, stored: Mapping[bytes, str]) -> None:
@@ -83,7 +87,16 @@ class TextMemo:
 
     def remember(self, options: str, text: str, result: str) -> None:
         """``result`` is ``function(options, text)``, found by a quicker way."""
-        self._done[self._key(options, text)] = result
+        key = self._key(options, text)
+        self._used.add(key)
+        self._done[key] = result
+
+    def forget_unused(self) -> None:
+        """Forget the results of texts nobody asked about since the last call: a live
+        preview calls it after each build, so that each save's new text does not keep
+        the last one's for the life of the process."""
+        self._done = {key: value for key, value in self._done.items() if key in self._used}
+        self._used = set()
 
     def _from_worker(self, key: tuple[str, str]) -> str | None:
         future, index = self._pending.pop(key, (None, 0))
@@ -105,11 +118,12 @@ class TextMemo:
         than converting it here (a live preview's rebuild after one edit).
         Returns whether the workers got any.
         """
+        asked = {self._key(options, text): text for text in texts}
+        self._used |= asked.keys()
         if pool is None:
             return False
         new: dict[tuple[str, str], str] = {}
-        for text in texts:
-            key = self._key(options, text)
+        for key, text in asked.items():
             if key not in self._done and key not in self._pending and not self._found_stored(key):
                 new[key] = text
         if sum(map(len, new.values())) < BATCH_CHARACTERS:

@@ -54,10 +54,9 @@ def publish_pngs(generator: Any) -> None:
             # an email with it, with this reason, where the PNG is needed.
             logger.info("No PNG for %s: %s", static.save_as, error)
             continue
-        destination = Path(generator.output_path, target)
-        data = png.read_bytes()
-        if not destination.is_file() or destination.read_bytes() != data:
-            write_atomically(destination, data)
+        # Written each build, as Pelican writes its pages: a build removes what it did
+        # not write this time (hearth_site.produced).
+        write_atomically(Path(generator.output_path, target), png.read_bytes())
 
 
 def register() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import lxml.html
 
 # The "#" permalinks beside headings help on the site and are noise in a feed reader.
@@ -18,7 +16,6 @@ def _parse(html: str) -> lxml.html.HtmlElement:
     return wrapper
 
 
-@lru_cache(maxsize=256)  # the same newest issues, again on every preview build
 def feed_html(html: str, base_url: str) -> str:
     """``html`` with site-only decoration removed and every link made absolute."""
     if not html.strip():

@@ -29,6 +29,7 @@ from hearth_issues.model import Issue
 from hearth_members.caches import MemberCaches
 from hearth_members.render import start_notes
 from hearth_members.site import record_published
+from hearth_site import produced
 from hearth_site.check import leave_out_drafts, load_site_content, warn_of_drafts
 from hearth_site.pelicanlog import logged_problems, pelican_log
 
@@ -103,7 +104,13 @@ def build(settings: dict[str, Any], state: BuildState | None = None) -> list[Iss
     if pause:
         gc.disable()
     try:
-        return _build(with_state(settings, state or BuildState()))
+        settings = with_state(settings, state or BuildState())
+        # What the last build produced and this one does not (a draft's page, a deleted
+        # issue's) is removed once this one has succeeded: hearth_site.produced.
+        started = produced.start(settings)
+        issues = _build(settings)
+        produced.finish(settings, started)
+        return issues
     finally:
         if pause:
             gc.enable()
@@ -167,7 +174,11 @@ def _build(settings: dict[str, Any]) -> list[Issue]:
     warn_of_drafts(in_drafts)
     if failures:
         raise PelicanWarned(failures)
-    if not settings.get("HEARTH_PREVIEW"):
+    if settings.get("HEARTH_PREVIEW"):
+        # The texts this build did not ask about (the last save's) are kept no longer.
+        body_html.forget_unused()
+        note_html.forget_unused()
+    else:
         store_results(settings, body_html, MARKDOWN_STORED)
         store_results(settings, note_html, NOTES_STORED)
         store_fragments(settings, _kept_fragments(state), FRAGMENTS_STORED)

@@ -32,6 +32,7 @@ from pelican.writers import Writer
 from hearth_core.fragments import theme_version
 from hearth_core.pins import Pin
 from hearth_core.state import build_state
+from hearth_site.produced import ProducedFiles
 
 PIN = Pin(
     "hearth_site/pagememo.py",
@@ -229,6 +230,7 @@ class PreviewWriter(Writer):
         # can be skipped, and counts as written, so that a second one is still refused.
         seen = path in self._written_files or path in self._overridden_files
         if not seen and self._state.memo.unchanged(path, inputs):
+            build_state(self.settings).part(ProducedFiles).keep(path)
             self._written_files.add(path)
             if override_output:
                 self._overridden_files.add(path)

@@ -42,6 +42,7 @@ from hearth_site.siteicons import (
     touch_icon_png,
     web_manifest,
 )
+from hearth_site.produced import ProducedFiles
 from hearth_site.sitemap import robots_txt, sitemap_xml
 from hearth_site.theme import site_theme
 from hearth_site.views import byline, home_page, share_links
@@ -222,8 +223,20 @@ def move_links_under_site_path(content: Any) -> None:
             record.page  # noqa: B018 -- a cached property, read for its side effect
 
 
+def keep_static_files(generator: Any) -> None:
+    """Pelican copies a static file only when it is out of date, if so configured: each
+    one it knows is produced by this build, copied or not (hearth_site.produced)."""
+    kept = build_state(generator.settings).part(ProducedFiles)
+    for static in generator.staticfiles:
+        kept.keep(Path(generator.output_path, static.save_as))
+
+
 def preview_writer(pelican: Any) -> type[PreviewWriter] | None:
-    """A live preview writes only the pages an edit changes; a build writes them all."""
+    """A live preview writes only the pages an edit changes; a build writes them all.
+
+    (A build that kept a digest of each page's inputs in the cache, to skip the pages an
+    edit left alone, was measured slower: digesting the inputs cost more CPU than
+    rendering the pages. See docs/performance.md.)"""
     if pelican.settings.get("HEARTH_PREVIEW") and pagememo.PIN.holds():
         return PreviewWriter
     return None
@@ -237,5 +250,6 @@ def register() -> None:
     signals.finalized.connect(remove_stale_pages)
     signals.finalized.connect(start_preview_index)
     signals.content_object_init.connect(move_links_under_site_path)
+    signals.static_generator_finalized.connect(keep_static_files)
     signals.article_generator_init.connect(keptarticles.keep_articles)
     staticlinks.register()
