@@ -33,6 +33,7 @@ from hearth_site import keptarticles, pagememo, staticlinks
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
 from hearth_site.pagememo import PreviewWriter
+from hearth_site.produced import ProducedFiles
 from hearth_site.sharing import CardsGenerator, TopicsGenerator
 from hearth_site.siteicons import (
     FAVICON,
@@ -42,7 +43,6 @@ from hearth_site.siteicons import (
     touch_icon_png,
     web_manifest,
 )
-from hearth_site.produced import ProducedFiles
 from hearth_site.sitemap import robots_txt, sitemap_xml
 from hearth_site.theme import site_theme
 from hearth_site.views import byline, home_page, share_links
