@@ -13,29 +13,15 @@ from typing import Any
 from pelican import signals
 
 from hearth_core.files import write_atomically
-from hearth_core.state import build_state
+from hearth_core.statics import forget_statics, remember_statics, static_generators
 from hearth_email.images import RasterError, cache_folder, is_svg, png_beside, rasterised
 
 logger = logging.getLogger(__name__)
 
 
-class StaticGenerators:
-    """A part of the build state: the static generators whose SVGs await their PNGs."""
-
-    def __init__(self) -> None:
-        self.pending: list[Any] = []
-
-
-def remember_statics(generator: Any) -> None:
-    # Asking a static file its save_as marks its place as referenced, and Pelican then
-    # refuses an {attach} link that would move it: wait until every page is written.
-    build_state(generator.settings).part(StaticGenerators).pending.append(generator)
-
-
 def publish_pending_pngs(pelican: Any) -> None:
-    statics = build_state(pelican.settings).part(StaticGenerators)
-    pending, statics.pending = statics.pending, []
-    for generator in pending:
+    # Once every page is written: see hearth_core.statics.
+    for generator in static_generators(pelican.settings):
         publish_pngs(generator)
 
 
@@ -60,5 +46,6 @@ def publish_pngs(generator: Any) -> None:
 
 
 def register() -> None:
+    signals.initialized.connect(forget_statics)
     signals.static_generator_finalized.connect(remember_statics)
     signals.finalized.connect(publish_pending_pngs)

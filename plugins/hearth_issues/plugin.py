@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
 from pelican.readers import Readers
@@ -44,8 +46,16 @@ def add_archive_context(generator: ArticlesGenerator) -> None:
     generator.context["issue_years"] = by_year(issues)
     entry_html = build_state(generator.settings).part(IssueCaches).entry_html
     add_entries(issues + generator.drafts, generator.env, entry_html)
-    add_reading(issues + generator.drafts)
     generator.context["issue_list_html"] = issue_list_html(entry_html)
+
+
+def add_reading_times(generators: Any) -> None:
+    """Each issue's reading time and contents, from its HTML: once every generator has
+    read its files. An issue's HTML asked for earlier, before the static files are known,
+    would say its {static} and {attach} links name no file."""
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            add_reading(generator.articles + generator.drafts)
 
 
 def register() -> None:
@@ -54,3 +64,4 @@ def register() -> None:
     signals.page_generator_init.connect(read_in_path_order)
     signals.article_generator_pretaxonomy.connect(refuse_duplicate_numbers)
     signals.article_generator_finalized.connect(add_archive_context)
+    signals.all_generators_finalized.connect(add_reading_times)

@@ -13,6 +13,7 @@ from pelican.generators import Generator
 from hearth_core.files import write_atomically
 from hearth_core.settings import absolute_site_url
 from hearth_core.state import STATE_KEY, BuildState, build_state
+from hearth_core.statics import forget_statics, remember_statics, static_generators
 from hearth_core.stored import store_pending
 from hearth_search.pagefind import (
     SearchIndexJob,
@@ -223,12 +224,14 @@ def move_links_under_site_path(content: Any) -> None:
             record.page  # noqa: B018 -- a cached property, read for its side effect
 
 
-def keep_static_files(generator: Any) -> None:
+def keep_static_files(pelican: Any) -> None:
     """Pelican copies a static file only when it is out of date, if so configured: each
-    one it knows is produced by this build, copied or not (hearth_site.produced)."""
-    kept = build_state(generator.settings).part(ProducedFiles)
-    for static in generator.staticfiles:
-        kept.keep(Path(generator.output_path, static.save_as))
+    one it knows is produced by this build, copied or not (hearth_site.produced). Once
+    every page is written, so that an {attach} link could still move it (hearth_core.statics)."""
+    kept = build_state(pelican.settings).part(ProducedFiles)
+    for generator in static_generators(pelican.settings):
+        for static in generator.staticfiles:
+            kept.keep(Path(generator.output_path, static.save_as))
 
 
 def preview_writer(pelican: Any) -> type[PreviewWriter] | None:
@@ -250,6 +253,8 @@ def register() -> None:
     signals.finalized.connect(remove_stale_pages)
     signals.finalized.connect(start_preview_index)
     signals.content_object_init.connect(move_links_under_site_path)
-    signals.static_generator_finalized.connect(keep_static_files)
+    signals.initialized.connect(forget_statics)
+    signals.static_generator_finalized.connect(remember_statics)
+    signals.finalized.connect(keep_static_files)
     signals.article_generator_init.connect(keptarticles.keep_articles)
     staticlinks.register()
