@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hearth_core.topics import slipped_topic, topic_slug
+from hearth_core.topics import slipped_topic, topic_slug, typing_distance
 from hearth_members.views import Ref
 from hearth_site.topics import SHOWN, build_topic_pages
 from tests.sites import build_site, invoke, issue, page, write_content
@@ -133,6 +133,30 @@ def test_a_tag_unlike_any_configured_topic_is_a_topic_of_its_own(project):
     _retag(project, "tools, typing")  # as like "writing" as a slip, but a word of its own
     result = invoke(project, "check")
     assert result.stdout.strip() == "No problems found.", result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("tag", "slip_of"),
+    [
+        ("desing", "design"),  # two letters swapped
+        ("tool", "tools"),  # one dropped
+        ("wrting", "writing"),
+        ("printing", None),  # a topic of its own beside "writing", two mistakes away
+        ("typing", None),
+        ("art", None),  # too short to tell
+    ],
+)
+def test_only_one_typing_mistake_makes_a_tag_a_slip(tag, slip_of):
+    assert slipped_topic(tag, ["design", "tools", "writing", "arc"]) == slip_of
+
+
+@given(st.text("abcde", max_size=7), st.text("abcde", max_size=7))
+def test_typing_distance_is_a_count_of_mistakes(one, other):
+    distance = typing_distance(one, other)
+    assert (distance == 0) == (one == other)
+    assert distance == typing_distance(other, one)
+    assert abs(len(one) - len(other)) <= distance <= max(len(one), len(other))
+    assert typing_distance(one, one + "x") == 1
 
 
 def test_the_members_near_miss_suggestion_is_the_one_issues_get(project):

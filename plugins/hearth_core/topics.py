@@ -11,10 +11,14 @@ from pelican.utils import slugify
 
 # How alike two words must be for one to be offered as the other ("desing" and
 # "design": 0.83). A member's unknown topic is wrong whatever it is, so any likeness
-# helps; an issue's tag may be a topic of its own, so only a close one is a slip
-# ("typing" is 0.62 like "writing", and no slip of it).
+# helps.
 SUGGEST = 0.6
-SLIP = 0.8
+# An issue's tag may be a topic of its own ("printing" beside "writing", "typing"), so
+# it is refused as a slip only when one typing mistake away from a configured topic:
+# a letter added, dropped or changed, or two neighbours swapped ("desing").
+SLIP_EDITS = 1
+# Shorter words are a letter apart from too many others ("art" and "arc").
+SLIP_SHORTEST = 4
 
 
 def topic_slug(topic: str) -> str:
@@ -46,5 +50,21 @@ def slipped_topic(tag: str, topics: Iterable[str]) -> str | None:
     slug = topic_slug(tag)
     if not slug or slug in by_slug:
         return None
-    close = near_miss(slug, by_slug, SLIP)
-    return by_slug[close] if close else None
+    if len(slug) < SLIP_SHORTEST:
+        return None
+    slips = [known for known in by_slug if typing_distance(slug, known) <= SLIP_EDITS]
+    return by_slug[min(slips)] if slips else None
+
+
+def typing_distance(one: str, other: str) -> int:
+    """How many typing mistakes turn ``one`` into ``other``: letters added, dropped or
+    changed, and neighbours swapped (the optimal string alignment distance)."""
+    before: list[int] = []
+    row = list(range(len(other) + 1))
+    for i, letter in enumerate(one, 1):
+        earlier, before, row = before, row, [i] + [0] * len(other)
+        for j, known in enumerate(other, 1):
+            row[j] = min(before[j] + 1, row[j - 1] + 1, before[j - 1] + (letter != known))
+            if i > 1 and j > 1 and letter == other[j - 2] and one[i - 2] == known:
+                row[j] = min(row[j], earlier[j - 2] + 1)
+    return row[-1]
