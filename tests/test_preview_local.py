@@ -180,8 +180,9 @@ def test_after_preview_canonical_card_feeds_and_sitemap_keep_the_public_address(
     assert issue.css_first('meta[property="og:url"]').attributes["content"] == (
         f"{PUBLIC}/issues/13/"
     )
+    # Issue 13 is among the newest: its own social card, at the public address.
     assert issue.css_first('meta[property="og:image"]').attributes["content"] == (
-        f"{PUBLIC}/images/workbench.svg"
+        f"{PUBLIC}/cards/issue-13.png"
     )
     alternates = [link.attributes["href"] for link in issue.css('link[rel="alternate"]')]
     assert alternates and all(href.startswith(f"{PUBLIC}/feeds/") for href in alternates)
