@@ -24,6 +24,7 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from hearth_core.files import write_atomically
 from hearth_core.settings import SettingsError
+from hearth_site.produced import ProducedFiles
 
 SIZE = (1200, 630)
 # Bump when the drawing changes: every card is drawn again.
@@ -185,9 +186,15 @@ def _fitted(text: str, font: Any, width: int, always: bool = False) -> str:
 
 
 def write_cards(
-    cards: Iterable[Card], output: Path, cache: Path | None, caches: CardCaches
+    cards: Iterable[Card],
+    output: Path,
+    cache: Path | None,
+    caches: CardCaches,
+    produced: ProducedFiles,
 ) -> None:
     """Each card into output/cards/, drawn only if the cache holds no card of its digest.
+    A card a preview's earlier build wrote is kept, and said to be (``produced``), so the
+    build does not remove it as stale (hearth_site.produced).
 
     The cache keeps the cards of this build alone: one whose words changed is removed.
     """
@@ -199,7 +206,8 @@ def write_cards(
         digest = card.digest
         digests.add(digest)
         if caches.written.get(target) == digest and target.is_file():
-            continue  # a preview's earlier build wrote it
+            produced.keep(target)  # a preview's earlier build wrote it
+            continue
         stored = kept / f"{digest}.png" if kept else None
         if stored is None or not stored.is_file():
             data = draw_card(card)

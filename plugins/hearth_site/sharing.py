@@ -24,6 +24,7 @@ from hearth_site.cards import (
     write_cards,
 )
 from hearth_site.meta import site_meta
+from hearth_site.produced import ProducedFiles
 from hearth_site.topics import TopicPage, build_topic_pages
 
 
@@ -113,5 +114,7 @@ class CardsGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         cache = self.settings.get("CACHE_PATH")
-        caches = build_state(self.settings).part(CardCaches)
-        write_cards(self.cards, Path(self.output_path), Path(cache) if cache else None, caches)
+        state = build_state(self.settings)
+        caches, produced = state.part(CardCaches), state.part(ProducedFiles)
+        output = Path(self.output_path)
+        write_cards(self.cards, output, Path(cache) if cache else None, caches, produced)
