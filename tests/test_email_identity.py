@@ -11,7 +11,8 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from hearth_core.themevalues import FONT_STACKS, lighter
-from tests.sites import ROOT, invoke
+from hearth_email.render import EmailError, render_email
+from tests.sites import ROOT, invoke, settings_for
 
 NUMBER = 13  # a demo issue with community links, an image and a code block
 ACCENT = "#1d5a8a"  # not the default: the email must follow pelicanconf.py
@@ -131,3 +132,19 @@ def test_the_email_reads_in_chromium_light_and_dark(
     assert link_colours and set(link_colours) == {accent}
     others = [url for url in requested if not re.match(r"^(file|data):", url)]
     assert others == [], others
+
+
+def test_an_unreadable_accent_stops_the_email_with_the_sites_message(tmp_path):
+    """The email checks HEARTH_THEME as `invoke check` does: a pale accent is refused with
+    pelicanconf.py's line and what to do, not sent in colours nobody can read."""
+    settings = settings_for(
+        ROOT / "content",
+        tmp_path / "output",
+        SITEURL="https://news.example.org",
+        HEARTH_THEME={"accent": "#ffff00"},
+    )
+    with pytest.raises(EmailError) as raised:
+        render_email(settings, NUMBER)
+    message = str(raised.value)
+    assert re.match(r"pelicanconf\.py:\d+: HEARTH_THEME\['accent'\]: #ffff00 on the light", message)
+    assert "choose a darker shade" in message
