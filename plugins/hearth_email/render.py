@@ -27,7 +27,8 @@ from hearth_core.dates import format_date
 from hearth_core.errors import HearthError
 from hearth_core.files import write_atomically
 from hearth_core.problems import template_error_message
-from hearth_core.settings import absolute_site_url
+from hearth_core.settings import SettingsError, absolute_site_url
+from hearth_core.themevalues import FONT_STACKS, site_theme
 from hearth_discussions.collect import discussion_ref, load_activity
 from hearth_email.images import inbox_images
 from hearth_email.links import absolute_html, absolute_url
@@ -47,6 +48,27 @@ INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=Fals
 
 class EmailError(HearthError):
     """The email cannot be rendered; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class EmailTheme:
+    """The site's identity as the email's <style> prints it: HEARTH_THEME checked as the
+    site checks it, and system font stacks, so no font is downloaded."""
+
+    accent: str
+    accent_dark: str
+    heading_font: str
+    body_font: str = FONT_STACKS["sans"]
+    mono_font: str = FONT_STACKS["mono"]
+
+
+def email_theme(settings: dict[str, Any]) -> EmailTheme:
+    """HEARTH_THEME's values; EmailError with the site's own ``pelicanconf.py:line`` message."""
+    try:
+        theme = site_theme(settings)
+    except SettingsError as error:
+        raise EmailError(str(error)) from None
+    return EmailTheme(theme.accent, theme.accent_dark, theme.heading_font)
 
 
 @dataclass(frozen=True)
@@ -91,7 +113,12 @@ def _render(settings: dict[str, Any], number: int) -> RenderedEmail:
     date_format = settings.get("DEFAULT_DATE_FORMAT", "%Y-%m-%d")
     view = IssueView(issue.number, issue.title, page_url, format_date(issue.date, date_format))
     env = _environment(settings)
-    data = {**_site(settings, site_url), "issue": view, "discussion": discussion}
+    data = {
+        **_site(settings, site_url),
+        "issue": view,
+        "discussion": discussion,
+        "theme": email_theme(settings),
+    }
     community_html = ""
     if community:
         template = env.get_template("_community.html")

@@ -1,209 +1,32 @@
-"""``HEARTH_THEME``: a community's accent colour, heading face and logo, as CSS custom properties.
-
-Checked once, where the values enter: a colour must be a colour that reads on the
-page's background, a font a list of family names, a logo a small image in content/.
-Every message names pelicanconf.py's line, the key and what to write instead.
-"""
+"""``HEARTH_THEME`` for the site: the checked values live in hearth_core.themevalues, which
+the email reads too; this name stays for the site's modules and tests."""
 
 from __future__ import annotations
 
-import colorsys
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from hearth_core.themevalues import (
+    DARK_BACKGROUND,
+    DEFAULT_DARK_ACCENT,
+    DEFAULTS,
+    FONT_STACKS,
+    LIGHT_BACKGROUND,
+    MIN_CONTRAST,
+    SiteTheme,
+    contrast,
+    lighter,
+    luminance,
+    site_theme,
+)
 
-from hearth_core.settings import SettingsError
-
-# The page backgrounds of the light and the dark theme (theme/static/css/hearth.css).
-LIGHT_BACKGROUND = "#fffcf7"
-DARK_BACKGROUND = "#17130f"
-DEFAULTS: dict[str, Any] = {
-    "accent": "#a33a0b",
-    "accent_dark": None,  # made from "accent" when not given
-    "heading_font": "serif",
-    "logo": "",
-}
-DEFAULT_DARK_ACCENT = "#f3a06b"
-# Named stacks of faces every system has one of: no font is downloaded.
-# Unquoted: each name is a run of CSS identifiers, so no character in them needs escaping
-# in the page's <style>.
-FONT_STACKS = {
-    "serif": "Iowan Old Style, Palatino Linotype, Palatino, URW Palladio L, P052, "
-    "Book Antiqua, Georgia, serif",
-    "sans": "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif",
-    "slab": "Rockwell, Roboto Slab, DejaVu Serif, Georgia, serif",
-    "humanist": "Seravek, Gill Sans Nova, Ubuntu, Calibri, DejaVu Sans, sans-serif",
-    "mono": "ui-monospace, Cascadia Code, Menlo, Consolas, DejaVu Sans Mono, monospace",
-}
-# Words that start with a letter: valid unquoted in CSS, and nothing to escape in HTML.
-FAMILY_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(?: [A-Za-z][A-Za-z0-9-]*){0,5}$")
-HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
-LOGO_TYPES = {".svg", ".png", ".webp"}
-LOGO_MAX_BYTES = 50_000
-# WCAG AA for text: the accent colours links and buttons.
-MIN_CONTRAST = 4.5
-
-
-@dataclass(frozen=True)
-class SiteTheme:
-    accent: str
-    accent_dark: str
-    heading_font: str
-    logo: str  # the logo's path in the site ("images/logo.svg"), or ""
-
-    @property
-    def css(self) -> str:
-        """The custom properties the stylesheet reads. Every value was checked on entry
-        and holds no character HTML escapes, so the page prints it as it is."""
-        return (
-            f":root{{--accent:{self.accent};--heading:{self.heading_font}}}"
-            f"@media (prefers-color-scheme: dark){{:root{{--accent:{self.accent_dark}}}}}"
-        )
-
-
-def site_theme(settings: Mapping[str, Any]) -> SiteTheme:
-    """``HEARTH_THEME`` checked; SettingsError ``pelicanconf.py:line: key: what to do``."""
-    given = settings.get("HEARTH_THEME") or {}
-    config = _config_file(settings)
-    if not isinstance(given, Mapping):
-        raise SettingsError(_where(config, None) + "HEARTH_THEME: must be a dict")
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise SettingsError(
-            _where(config, unknown[0]) + f"HEARTH_THEME: unknown key {unknown[0]!r}: "
-            f"the keys are {', '.join(sorted(DEFAULTS))}"
-        )
-    values = {**DEFAULTS, **given}
-    accent = _colour(config, "accent", values["accent"], LIGHT_BACKGROUND)
-    if values["accent_dark"] is None:
-        dark = DEFAULT_DARK_ACCENT if accent == DEFAULTS["accent"] else lighter(accent)
-    else:
-        dark = _colour(config, "accent_dark", values["accent_dark"], DARK_BACKGROUND)
-    font = _font(config, values["heading_font"])
-    logo = _logo(config, settings, values["logo"])
-    return SiteTheme(accent.lower(), dark.lower(), font, logo)
-
-
-def _config_file(settings: Mapping[str, Any]) -> Path:
-    """The settings file that set HEARTH_THEME, to point at its lines: beside content/
-    (Pelican makes PATH absolute from the settings file), or where the tasks run."""
-    candidates = [Path(settings.get("PATH") or ".").parent, Path.cwd()]
-    for folder in candidates:
-        config = folder / "pelicanconf.py"
-        try:
-            if "HEARTH_THEME" in config.read_text(encoding="utf-8"):
-                return config
-        except (OSError, UnicodeDecodeError):
-            continue
-    return Path("pelicanconf.py")
-
-
-def _where(config: Path, key: str | None) -> str:
-    """``pelicanconf.py:12: `` where ``key`` (or HEARTH_THEME itself) is written, if found."""
-    try:
-        lines = config.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return f"{config.name}: "
-    start = next((n for n, line in enumerate(lines) if line.startswith("HEARTH_THEME")), None)
-    if start is None:
-        return f"{config.name}: "
-    if key is not None:
-        pattern = re.compile(rf"""["']{re.escape(key)}["']\s*:""")
-        for number in range(start, len(lines)):
-            if pattern.search(lines[number]):
-                return f"{config.name}:{number + 1}: "
-    return f"{config.name}:{start + 1}: "
-
-
-def _colour(config: Path, key: str, value: Any, background: str) -> str:
-    field = f"{_where(config, key)}HEARTH_THEME['{key}']: "
-    if not isinstance(value, str) or not HEX_COLOUR.match(value.strip()):
-        raise SettingsError(
-            f"{field}{value!r} is not a colour: write it as #rrggbb, for example '#a33a0b'"
-        )
-    colour = _six_digits(value.strip())
-    ratio = contrast(colour, background)
-    if ratio < MIN_CONTRAST:
-        which = "light" if background == LIGHT_BACKGROUND else "dark"
-        raise SettingsError(
-            f"{field}{value} on the {which} background ({background}) has a contrast of "
-            f"{ratio:.1f}:1, below {MIN_CONTRAST}:1, so links in it are hard to read: choose a "
-            f"{'darker' if which == 'light' else 'lighter'} shade"
-        )
-    return colour
-
-
-def _six_digits(colour: str) -> str:
-    if len(colour) == 4:
-        return "#" + "".join(digit * 2 for digit in colour[1:])
-    return colour
-
-
-def _font(config: Path, value: Any) -> str:
-    field = f"{_where(config, 'heading_font')}HEARTH_THEME['heading_font']: "
-    if isinstance(value, str) and value in FONT_STACKS:
-        return FONT_STACKS[value]
-    families = value.split(",") if isinstance(value, str) else []
-    names = [" ".join(family.strip().strip("\"'").split()) for family in families]
-    if not names or not all(FAMILY_NAME.match(name) for name in names):
-        raise SettingsError(
-            f"{field}{value!r} is not a font: name one of {', '.join(FONT_STACKS)}, or list "
-            "installed families separated by commas, such as 'Charter, Georgia, serif' "
-            "(words of letters, digits and -; Hearth loads no font from another host)"
-        )
-    return ", ".join(names)
-
-
-def _logo(config: Path, settings: Mapping[str, Any], value: Any) -> str:
-    if not value:
-        return ""
-    field = f"{_where(config, 'logo')}HEARTH_THEME['logo']: "
-    content = Path(settings.get("PATH") or "content")
-    relative = Path(str(value).lstrip("/"))
-    statics = tuple(settings.get("STATIC_PATHS") or ())
-    if not isinstance(value, str) or ".." in relative.parts or relative.suffix not in LOGO_TYPES:
-        raise SettingsError(
-            f"{field}{value!r} is not a logo: give the path of an .svg, .png or .webp file "
-            "under content/, for example 'images/logo.svg'"
-        )
-    if not relative.parts or relative.parts[0] not in statics:
-        raise SettingsError(
-            f"{field}{value!r} is not in a folder the site publishes: put it in one of "
-            f"{', '.join(statics) or 'STATIC_PATHS'} (for example 'images/logo.svg')"
-        )
-    path = content / relative
-    if not path.is_file():
-        raise SettingsError(f"{field}{path} does not exist: add the file, or fix the path")
-    if path.stat().st_size > LOGO_MAX_BYTES:
-        raise SettingsError(
-            f"{field}{path} is {path.stat().st_size:,} bytes: a logo shown at 2rem high "
-            f"needs at most {LOGO_MAX_BYTES:,}; export it smaller"
-        )
-    return relative.as_posix()
-
-
-def luminance(colour: str) -> float:
-    """WCAG 2's relative luminance of ``#rrggbb``."""
-    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(one: str, other: str) -> float:
-    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
-def lighter(colour: str) -> str:
-    """The accent for the dark theme: the same hue, light enough to read on its background."""
-    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
-    hue, lightness, saturation = colorsys.rgb_to_hls(red, green, blue)
-    while lightness < 1:
-        lightness = min(1.0, lightness + 0.02)
-        rgb = colorsys.hls_to_rgb(hue, lightness, saturation)
-        candidate = "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
-        if contrast(candidate, DARK_BACKGROUND) >= MIN_CONTRAST + 1:
-            return candidate
-    return "#ffffff"
+__all__ = [
+    "DARK_BACKGROUND",
+    "DEFAULTS",
+    "DEFAULT_DARK_ACCENT",
+    "FONT_STACKS",
+    "LIGHT_BACKGROUND",
+    "MIN_CONTRAST",
+    "SiteTheme",
+    "contrast",
+    "lighter",
+    "luminance",
+    "site_theme",
+]
