@@ -24,7 +24,7 @@ from hearth_issues.source import parse_issue
 from hearth_members.validate import parse_member
 from hearth_site.check import check_content
 from pelicanconf import HEARTH_MEMBERS
-from tests.sites import build_site, settings_for, write_content
+from tests.sites import build_site, page, settings_for, write_content
 from tests.test_html_valid import nu_html_errors
 
 TODAY = datetime.date.today()
@@ -255,3 +255,43 @@ def test_everything_check_accepts_builds_and_passes_the_html_checker(
         if m not in on_planted
     ]
     assert errors == [], "\n".join(errors[:40])
+
+
+# The case the property test found (output/issues/312/): two U+2028 LINE SEPARATORs in a
+# Summary once ended the header there, so "zine---</p>" became the body's first paragraph
+# and the page held "<p>zine---</p></p>", which the checker refuses.
+SEPARATED_SUMMARY = "Ada\u2028\u2028zine---</p>"
+
+
+def test_a_summary_holding_two_line_separators_stays_in_the_header_and_passes_the_checker(
+    tmp_path, test_tool
+):
+    vnu = test_tool("vnu-jar/build/dist/vnu.jar")
+    content = write_content(tmp_path, {})
+    (content / "issues" / "0312-generated-312.md").write_text(
+        f"Title: Ada\nDate: 2025-01-02\nSummary: {SEPARATED_SUMMARY}\n\nHello.\n",
+        encoding="utf-8",
+    )
+    output = tmp_path / "output"
+    assert check_content(settings_for(content, output)) == []
+    build_site(content, output)
+
+    built = page(output, "/issues/312/")
+    standfirst = built.css_first(".standfirst")
+    assert standfirst is not None and standfirst.text() == SEPARATED_SUMMARY
+    prose = built.css_first(".content.prose")
+    assert prose is not None and "zine" not in prose.text() and "Hello." in prose.text()
+    pages = [output / "issues" / "312" / "index.html"]
+    errors = [f"{m['message']} [{m.get('extract', '')}]" for m in nu_html_errors(vnu, pages)]
+    assert errors == []
+
+
+def test_a_next_line_character_at_the_top_of_a_body_is_refused():
+    # NEL (U+0085) was taken for a line end when the header was split, so it vanished
+    # from the body instead of being reported like every other control character.
+    path = Path("content/issues/0001-hello.md")
+    found, problems = parse_issue(path, "Title: Ada\nDate: 2025-01-02\n\n\x85Hello.\n")
+    assert found is None
+    assert [(item.line, item.message) for item in problems] == [
+        (4, "contains the invisible character U+0085: delete it")
+    ]

@@ -17,6 +17,19 @@ from typing import Any
 from hearth_core.problems import Problem, problem
 from hearth_core.text import FORBIDDEN, first_forbidden, forbidden_message
 
+# A line ends where the author's editor and Markdown end it: at LF, CRLF or CR. Python's
+# str.splitlines also breaks at U+2028, U+2029, NEL (U+0085) and more, which a header
+# value or the body may hold: a Summary ending "U+2028 U+2028 text" would end the header
+# there and put "text" (raw HTML and all) at the top of the body.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def source_lines(text: str) -> list[str]:
+    """``text`` cut into lines as an editor shows them (like splitlines, LF/CRLF/CR only)."""
+    lines = _LINE_END.split(text)
+    return lines[:-1] if lines and not lines[-1] else lines
+
+
 KEY_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+(?P<value>.*))?$")
 
 # Keys Pelican itself understands: seen at the top of a body, they almost
@@ -58,7 +71,7 @@ class FieldSpec:
 
 def split_header(path: Path, text: str) -> tuple[SourceDocument, list[Problem]]:
     """Split ``text`` into header fields and body; report lines that fit neither."""
-    lines = text.lstrip("\ufeff").splitlines()
+    lines = source_lines(text.lstrip("\ufeff"))
     fields: list[HeaderField] = []
     problems: list[Problem] = []
     index = 0
@@ -92,7 +105,7 @@ def stray_header_lines(doc: SourceDocument, keys: set[str]) -> list[Problem]:
     A blank line inside the header ends it early; the keys after it become body
     text (a large Pelican newsletter once grew a stray category that way).
     """
-    lines = doc.body.splitlines()
+    lines = source_lines(doc.body)
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         return []
