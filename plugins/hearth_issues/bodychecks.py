@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from hearth_core.headers import source_lines
 from hearth_core.problems import Problem, problem
 
 # Pelican 4.12, readers.find_empty_alt.
@@ -198,7 +199,7 @@ def _target(value: str, source: Path, root: Path) -> Path | None:
 def _line_of(body: Body, needle: str, pattern: re.Pattern[str] | None = None) -> int:
     """The line of ``body`` that holds ``needle`` (and ``pattern``, if one holds both);
     the body's first line when none does, as for a link from a reference definition."""
-    lines = body.text.splitlines()
+    lines = source_lines(body.text)
     holding = [i for i, line in enumerate(lines) if needle in line or needle in html.unescape(line)]
     preferred = [i for i in holding if pattern and pattern.search(lines[i])]
     found = (preferred or holding or [0])[0]
@@ -208,7 +209,7 @@ def _line_of(body: Body, needle: str, pattern: re.Pattern[str] | None = None) ->
 def is_draft_source(text: str) -> bool:
     """Whether a file's header says ``Status: draft``, even when another line of it is
     wrong: its problems then hold back the draft, never the published issues."""
-    for line in text.lstrip("\ufeff").splitlines():
+    for line in source_lines(text.lstrip("\ufeff")):
         if not line.strip():
             return False
         key, _, value = line.partition(":")
