@@ -18,7 +18,10 @@ FEED_DOMAIN = os.environ.get("HEARTH_SITEURL", PUBLIC_URL).rstrip("/")
 # below https://owner.github.io/news): the same pages work live and in `invoke serve`.
 SITEURL = urlsplit(FEED_DOMAIN).path.rstrip("/")
 RELATIVE_URLS = False
-DELETE_OUTPUT_DIRECTORY = True
+# Never empty output/: the build cache reuses it, and each build removes what the last
+# one made and it did not (hearth_site.produced). `invoke publish` builds into a fresh
+# staging folder of its own.
+DELETE_OUTPUT_DIRECTORY = False
 HEARTH_ISSUES = {"show_drafts": False}
 
 # Where `invoke publish` deploys: "folder" (a folder a web server serves, swapped in whole),

@@ -108,6 +108,24 @@ def test_files_hearth_did_not_write_stay(project: Path) -> None:
     assert replaced.read_text() == "<p>kept by hand</p>"
 
 
+def test_invoke_preview_never_empties_the_output_folder(project: Path) -> None:
+    # publishconf.py emptied output/ before each of its builds: the email preview, a CNAME
+    # and the build's own files went with it, and the next `invoke build` began cold.
+    built(project)
+    output = project / "output"
+    (output / "CNAME").write_text("letters.example\n")
+    assert invoke(project, "email", "--issue", "13").returncode == 0
+    emailed = sorted((output / "email").iterdir())
+    assert emailed
+
+    result = invoke(project, "preview", timeout=300)
+    assert result.returncode == 0, result.stderr
+
+    assert (output / "CNAME").read_text() == "letters.example\n"
+    assert sorted((output / "email").iterdir()) == emailed
+    assert not list(output.rglob("*draft*")), "the published site holds no draft"
+
+
 def test_a_build_skipped_as_unchanged_keeps_the_record(project: Path) -> None:
     built(project, "--drafts")
     built(project)
