@@ -93,6 +93,9 @@ def test_back_restores_the_previous_query_and_forward_the_next(tab, small_site):
     # Enter ends the query (as a pause in typing does): the next one is a step of its own.
     tab.get_by_label(LABEL).press("Enter")
     type_query(tab, "clay")
+    # The address changes as the query is typed, before its results replace the last
+    # query's, whose "1 result." the status still says: wait for the new one's.
+    tab.locator(".search-results li h2 a").filter(has_text="Clay").wait_for()
     assert shown_titles(tab) == ["Clay"]
     tab.go_back()
     tab.wait_for_function("() => document.querySelector('#search-query').value === 'risograph'")
