@@ -210,6 +210,20 @@ def test_fresh_rebuilds_take_turns_with_pelican_and_put_the_files_back(tmp_path)
     assert fresh == FreshRebuilds(100.0, 5.5, 6.5, 7.5)
 
 
+def test_fresh_rebuilds_report_the_cpu_time_of_each_command(tmp_path):
+    # On a machine shared with other jobs, load stretches wall time, hardly CPU time.
+    write_archive(tmp_path / "content", ArchiveShape.at_scale(0.01))
+    spin = "import time\nend = time.process_time() + {}\nwhile time.process_time() < end: pass"
+
+    def command(seconds: float):
+        return lambda: measure([sys.executable, "-c", spin.format(seconds)], tmp_path)
+
+    fresh = fresh_rebuilds(tmp_path, command(0.3), command(0.05), rounds=1)
+    assert fresh.cpu is not None
+    pelican, *hearth = fresh.cpu
+    assert pelican >= 0.3 and all(0.05 <= each < 0.3 for each in hearth)
+
+
 def test_a_timed_run_is_never_the_run_whose_memory_is_sampled(tmp_path):
     # Sampling PSS walks the measured process's pages on the same cores it runs on.
     held = "import time; data = b'x' * (64 * 1024 * 1024); time.sleep(0.3); print('done')"

@@ -105,6 +105,14 @@ def edit(project: Project, kind: str, index: int, word: str) -> None:
     if kind == "issue text":
         path = _pick(content / "issues", index, ".md")
         path.write_text(path.read_text(encoding="utf-8") + f"\nEdited: {word}.\n")
+    elif kind == "issue body text, addresses unchanged":
+        # Inside the body, where the lede, the reading time and the feeds' text come from:
+        # its first paragraph gets a word, its addresses stay as they were.
+        path = _pick(content / "issues", index, ".md")
+        header, body = path.read_text(encoding="utf-8").split("\n\n", 1)
+        edited = re.sub(r"^(?=[A-Za-z])", f"{word.capitalize()}, ", body, count=1, flags=re.M)
+        assert edited != body, f"no paragraph in {path}"
+        path.write_text(f"{header}\n\n{edited}", encoding="utf-8")
     elif kind == "issue links a member's link":
         # The members' check reads the addresses in the issues, not their prose.
         member = _pick(content / "members", index, ".yml").read_text(encoding="utf-8")
@@ -160,6 +168,7 @@ def edit(project: Project, kind: str, index: int, word: str) -> None:
 
 EDITS = [
     "issue text",
+    "issue body text, addresses unchanged",
     "issue links a member's link",
     "issue header",
     "member file",
@@ -214,6 +223,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 @example(edits=[("output page deleted", 2, "x"), ("issue text", 1, "ö"), ("member file", 3, "b")])
 @example(edits=[("issue header", 4, "é"), ("thread file", 1, "c"), ("activity.json", 5, "")])
 @example(edits=[("issue links a member's link", 2, "w")])
+@example(edits=[("issue body text, addresses unchanged", 0, "ä")])
+@example(edits=[("issue body text, addresses unchanged", 14, "q")])
 @example(edits=[("template", 0, "t")])
 @example(edits=[("setting", 0, "s")])
 @example(edits=[("plugin version", 0, "2")])

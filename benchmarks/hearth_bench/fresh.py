@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
-from hearth_bench.measure import measure
+from hearth_bench.measure import Measurement, measure
 from hearth_bench.rebuild import NEW_LINK
 
 EDITED = "\nOne more paragraph, written between two builds.\n"
@@ -32,6 +32,13 @@ class FreshRebuilds:
     no_change: float
     issue_edited: float
     link_added: float
+    # The same rebuilds' CPU seconds (user and system, with children), medians, in the
+    # same order; None when the runs gave wall time only.
+    cpu: tuple[float, float, float, float] | None = None
+
+
+# A timed run: its wall seconds, or its whole measurement (with its CPU time).
+Timed = Callable[[], "float | Measurement"]
 
 
 def pelican_cached(scratch: Path, content: Path, python: list[str], environment: dict) -> Callable:
@@ -43,21 +50,19 @@ def pelican_cached(scratch: Path, content: Path, python: list[str], environment:
         shutil.rmtree(folder, ignore_errors=True)
     measure(command, scratch, environment)
 
-    def rebuild() -> float:
-        return measure(command, scratch, environment).seconds
+    def rebuild() -> Measurement:
+        return measure(command, scratch, environment)
 
     return rebuild
 
 
-def fresh_rebuilds(
-    project: Path, pelican: Callable[[], float], build: Callable[[], float], rounds: int
-) -> FreshRebuilds:
+def fresh_rebuilds(project: Path, pelican: Timed, build: Timed, rounds: int) -> FreshRebuilds:
     """Each round: Pelican's cached rebuild, then Hearth with no change, one issue
     edited, one link added, and an untimed build of the files put back for the next."""
     newest = sorted((project / "content/issues").glob("*.md"))[-1]
     member = project / "content/members/member1.yml"
     originals = {path: path.read_bytes() for path in (newest, member)}
-    times: dict[str, list[float]] = {}
+    times: dict[str, list[float | Measurement]] = {}
     try:
         build()  # the first build, whatever ran before
         for _round in range(rounds):
@@ -75,4 +80,15 @@ def fresh_rebuilds(
     finally:
         for path, data in originals.items():
             path.write_bytes(data)
-    return FreshRebuilds(*(median(times[name]) for name in ("pelican", "none", "issue", "link")))
+    names = ("pelican", "none", "issue", "link")
+    runs = [times[name] for name in names]
+    pelican_s, none_s, issue_s, link_s = (median(_seconds(run) for run in each) for each in runs)
+    cpus = [[run.cpu_seconds for run in each if isinstance(run, Measurement)] for each in runs]
+    if all(len(each) == rounds and None not in each for each in cpus):
+        cpu = tuple(median(c for c in each if c is not None) for each in cpus)
+        return FreshRebuilds(pelican_s, none_s, issue_s, link_s, (cpu[0], cpu[1], cpu[2], cpu[3]))
+    return FreshRebuilds(pelican_s, none_s, issue_s, link_s)
+
+
+def _seconds(run: float | Measurement) -> float:
+    return run.seconds if isinstance(run, Measurement) else run

@@ -12,6 +12,7 @@ run is either timed or sampled, never both.
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import threading
 import time
@@ -27,6 +28,9 @@ class Measurement:
     seconds: float
     output: str
     peak_mib: float | None = None  # only in a run that sampled memory
+    # User and system CPU time of the command and every child it waited for (Markdown
+    # workers, Pagefind): on a shared machine, load stretches wall time, hardly this.
+    cpu_seconds: float | None = None
 
 
 class CommandFailed(Exception):
@@ -89,13 +93,21 @@ def measure(
     With ``memory``, its peak memory is sampled, and its time is not a fair figure.
     """
     start = time.perf_counter()
+    cpu_before = _children_cpu()
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     sampler = PeakSampler(process.pid) if memory else None
     output, _ = process.communicate()
     seconds = time.perf_counter() - start
+    cpu = _children_cpu() - cpu_before
     peak = sampler.stop() if sampler else None
     if process.returncode != 0:
         raise CommandFailed(f"{' '.join(command)} exited with {process.returncode}:\n{output}")
-    return Measurement(seconds, output, peak)
+    return Measurement(seconds, output, peak, cpu)
+
+
+def _children_cpu() -> float:
+    # This process's waited-for children, all of them: one command runs at a time.
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
