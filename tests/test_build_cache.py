@@ -99,6 +99,18 @@ def _pick(folder: Path, index: int, suffix: str) -> Path:
     return files[index % len(files)]
 
 
+def _link_shared_before(members: Path, index: int, day: str) -> str:
+    """The first link, from the ``index``th member file on, dated before ``day``."""
+    files = sorted(p for p in members.glob("*.yml") if not p.name.startswith("_"))
+    link = re.compile(r"^  - url: (\S+)\n(?:    .*\n)*?    date: (\S+)$", flags=re.MULTILINE)
+    for turn in range(len(files)):
+        text = files[(index + turn) % len(files)].read_text(encoding="utf-8")
+        for url, shared in link.findall(text):
+            if shared < day:
+                return url
+    raise AssertionError(f"no member's link is dated before {day}")
+
+
 def edit(project: Project, kind: str, index: int, word: str) -> None:
     """Make one edit of ``kind`` to the project, valid for `invoke check`."""
     content = project.root / "content"
@@ -114,11 +126,13 @@ def edit(project: Project, kind: str, index: int, word: str) -> None:
         assert edited != body, f"no paragraph in {path}"
         path.write_text(f"{header}\n\n{edited}", encoding="utf-8")
     elif kind == "issue links a member's link":
-        # The members' check reads the addresses in the issues, not their prose.
-        member = _pick(content / "members", index, ".yml").read_text(encoding="utf-8")
-        url = re.findall(r"^  - url: (\S+)$", member, flags=re.MULTILINE)[0]
+        # The members' check reads the addresses in the issues, not their prose. An issue
+        # may feature a member's link shared before it, never one shared after it.
         path = _pick(content / "issues", index + 1, ".md")
-        path.write_text(path.read_text(encoding="utf-8") + f"\nSee [{word}]({url}).\n")
+        text = path.read_text(encoding="utf-8")
+        day = re.search(r"^Date: (\d{4}-\d{2}-\d{2})", text, flags=re.MULTILINE)
+        url = _link_shared_before(content / "members", index, day[1] if day else "9999")
+        path.write_text(text + f"\nSee [{word}]({url}).\n")
     elif kind == "issue header":
         path = _pick(content / "issues", index, ".md")
         _replace_first(path, r"^Title: (.*)$", f"Title: A {word} issue")
