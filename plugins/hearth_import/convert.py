@@ -83,8 +83,16 @@ def clean_html(html: str, rewrite: Callable[[str], str]) -> BeautifulSoup:
             image.decompose()
     for callout in soup.select(".kg-callout-card"):
         callout.name = "blockquote"  # Ghost's callout: an aside, as a quote shows one
-        for emoji in callout.select(".kg-callout-emoji"):
-            emoji.append(" ")
+        emoji, text = (
+            callout.select_one(".kg-callout-emoji"),
+            callout.select_one(".kg-callout-text"),
+        )
+        if text is not None:
+            text.name = "p"
+            if emoji is not None:
+                text.insert(0, emoji.get_text().strip() + " ")
+        if emoji is not None:
+            emoji.decompose()
     for figure in soup.find_all("figure"):
         _figure(soup, figure)
     for picture in soup.find_all("picture"):
@@ -147,10 +155,12 @@ def _figure(soup: BeautifulSoup, figure: Tag) -> None:
         paragraph = soup.new_tag("p")
         paragraph.append(soup.new_tag("img", src=str(image.get("src") or ""), alt=alt))
         replacement.append(paragraph)
-    if caption:
+    if caption and caption_node is not None:
         paragraph = soup.new_tag("p")
         emphasis = soup.new_tag("em")
-        emphasis.string = caption
+        for text in caption_node.find_all(string=True):
+            text.replace_with(re.sub(r"\s+", " ", str(text)))  # one line: one emphasis
+        emphasis.extend(list(caption_node.contents))  # its links and markup kept
         paragraph.append(emphasis)
         replacement.append(paragraph)
     figure.replace_with(*replacement)
@@ -202,9 +212,14 @@ def without_trackers(href: str) -> str:
     kept = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not TRACKING_PARAMS.match(k)
+        if not TRACKING_PARAMS.match(k) and not (k == "ref" and _is_host(v))
     ]
     return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+def _is_host(value: str) -> bool:
+    """Ghost and others add ``?ref=<their site>`` to every outgoing link."""
+    return bool(re.fullmatch(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+", value.lower()))
 
 
 class _Converter(MarkdownConverter):
