@@ -204,6 +204,14 @@ def test_links_to_the_old_hosts_posts_point_to_their_issues():
     assert rewrite("https://ada.substack.com/p/elsewhere") == "https://ada.substack.com/p/elsewhere"
 
 
+def test_markup_written_as_text_stays_text_and_script_links_go():
+    html = (
+        '<p>Write &lt;img src="https://t.example/x.gif"&gt; <a href="javascript:alert(1)">here'
+        '</a> <a href="{filename}/x.md">there</a> <code>&lt;b&gt;</code></p>'
+    )
+    assert convert(html, same) == 'Write &lt;img src="https://t.example/x.gif"> here there `<b>`'
+
+
 TEXT = st.text(max_size=80)
 
 

@@ -11,7 +11,7 @@ import binascii
 import json
 import re
 from collections.abc import Callable, Mapping
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Comment, Tag
 from markdownify import MarkdownConverter
@@ -66,6 +66,10 @@ REDIRECTORS = {
     "out.reddit.com": "url",
     "href.li": "",
 }
+# Characters a link keeps as they are; any other (a space, "|", "{") is percent-encoded,
+# as the HTML checker of `invoke publish` wants it.
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 SUBSTACK_CDN = re.compile(r"^https://substackcdn\.com/image/fetch/[^/]*/(?P<inner>https?%3A.*)$")
 
 
@@ -101,7 +105,16 @@ def clean_html(html: str, rewrite: Callable[[str], str]) -> BeautifulSoup:
         _link(link, rewrite)
     for image in soup.find_all("img"):
         image["src"] = image_source(str(image.get("src") or ""))
+    _escape_markup_in_text(soup)
     return soup
+
+
+def _escape_markup_in_text(soup: BeautifulSoup) -> None:
+    """Text that reads ``<img src=...>`` (a post about HTML) stays text: Markdown would
+    pass it through as markup, and the page would load what it names."""
+    for text in soup.find_all(string=True):
+        if text.find_parent(["code", "pre"]) is None and ("<" in text or "&" in text):
+            text.replace_with(ENTITY_LIKE.sub(r"&amp;", str(text)).replace("<", "&lt;"))
 
 
 def image_source(src: str) -> str:
@@ -172,9 +185,25 @@ def _link(link: Tag, rewrite: Callable[[str], str]) -> None:
         link.unwrap()
         return
     classes = list(link.get("class") or [])
-    link.attrs = {"href": rewrite(without_trackers(unwrap_link(href)))}
+    try:
+        target = without_trackers(unwrap_link(href.strip()))
+    except ValueError:  # an address no parser reads, as "http://[x"
+        target = "javascript:"
+    if not _safe(target):
+        link.unwrap()  # javascript:, data: or a Pelican {placeholder}: its text is enough
+        return
+    link.attrs = {"href": rewrite(quote(target, safe=URL_SAFE))}
     if "kg-bookmark-container" in classes:
         link["class"] = "kg-bookmark-container"
+
+
+def _safe(href: str) -> bool:
+    """A link to the web, to mail, or relative; not a script, nor Pelican's {placeholders}."""
+    try:
+        scheme = urlsplit(href).scheme.lower()
+    except ValueError:
+        return False
+    return scheme in ("http", "https", "mailto", "") and not href.startswith(("{", "|"))
 
 
 def unwrap_link(href: str) -> str:
@@ -258,8 +287,11 @@ def old_link_rewriter(hosts: set[str], issues: Mapping[str, str]) -> Callable[[s
     """Links to a post on the old host point to its issue (``issues``: old path to link)."""
 
     def rewrite(href: str) -> str:
-        parts = urlsplit(href)
-        host = (parts.hostname or "").lower()
+        try:
+            parts = urlsplit(href)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            return href
         own = host in hosts or any(h.startswith("*.") and host.endswith(h[1:]) for h in hosts)
         if not own:
             return href

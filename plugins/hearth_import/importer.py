@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from hearth_core.files import replace_if_changed, write_atomically
 from hearth_core.headers import KEY_LINE
@@ -120,8 +121,10 @@ def _import_one(
     outcome: Outcome,
 ) -> None:
     post = planned.post
+    # A relative link goes where it went on the old site, unless it was to a post.
+    absolute = (lambda href: rewrite(urljoin(post.url, href))) if post.url else rewrite
     body, images = plan_images(
-        convert(post.html, rewrite), post.url, places.images / f"{planned.number:04d}"
+        convert(post.html, absolute), post.url, places.images / f"{planned.number:04d}"
     )
     if dry_run:
         outcome.written.append(planned.path)
