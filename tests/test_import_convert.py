@@ -241,3 +241,46 @@ def test_any_post_becomes_an_issue_file_that_passes_the_check(title, summary, ta
     issue, problems = parse_issue(Path("content/issues/0016-x.md"), text)
     assert problems == [], text
     assert issue is not None and issue.is_draft == draft
+
+
+MARKUP = st.lists(
+    st.sampled_from(
+        [
+            "<p>",
+            "</p>",
+            "<a href='",
+            "'>",
+            "</a>",
+            "<img src=",
+            "<figure>",
+            "</figure>",
+            "<figcaption>",
+            "<table><tr><td>",
+            "<ul><li>",
+            "<pre><code>",
+            "<!-- wp:x -->",
+            "&lt;",
+            "&amp;",
+            "<h2>",
+            "<blockquote>",
+            "javascript:",
+            "https://x.example/a b",
+            '"',
+            "*",
+            "_",
+            "\n",
+            " ",
+            "text",
+            "<div class='kg-card kg-callout-card'>",
+            "<em>",
+            "</em>",
+        ]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(html=MARKUP)
+def test_any_markup_converts_without_failing(html):
+    assert isinstance(convert(html, same), str)

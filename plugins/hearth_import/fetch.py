@@ -36,7 +36,10 @@ class Fetcher:
 
     def get(self, url: str, accept: tuple[str, ...]) -> Fetched:
         """The body at ``url``, if its type starts with one of ``accept``."""
-        return asyncio.run(self._get(url, accept))
+        try:
+            return asyncio.run(self._get(url, accept))
+        except (httpx.InvalidURL, ValueError, UnicodeError) as error:
+            raise FetchFailed(f"it is not an address Hearth can ask ({error})") from None
 
     def _target(self, url: str) -> str:
         if not self.via:

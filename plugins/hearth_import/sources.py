@@ -43,11 +43,13 @@ def recognise(source: str) -> str:
 def read_archive(source: str, fmt: str, fetcher: Fetcher, old_url: str = "") -> Archive:
     if fmt not in FORMATS:
         raise ImportFailed(f"--format {fmt!r} is not one Hearth reads: use {', '.join(FORMATS)}")
-    if fmt == "feed":
-        return read_feed(source, fetcher)
     path = Path(source)
-    if not path.exists():
+    if not source.startswith(("http://", "https://")) and not path.exists():
         raise ImportFailed(f"{source}: there is no such file or folder")
+    if fmt == "feed":
+        if path.is_dir():
+            raise ImportFailed(f"{display_path(path)}: is a folder: give the feed's file")
+        return read_feed(source, fetcher)
     if fmt == "substack":
         if path.is_file() and not zipfile.is_zipfile(path):
             raise ImportFailed(
