@@ -2,7 +2,8 @@
 
 The importer reaches it through HEARTH_IMPORT_FETCH_VIA: ``/<host>/<path>`` here is
 ``https://<host>/<path>`` there. A path with "gone" in it answers 404, as a deleted
-image does; every request is recorded.
+image does; ``.../feed.rss`` is the sample feed, ``.../blog.html`` a page; every request
+is recorded.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import contextlib
 import http.server
 import threading
 from collections.abc import Iterator
+from pathlib import Path
+
+FEED = Path(__file__).parent / "data/import/feed.rss"
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
@@ -25,8 +29,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if "gone" in self.path:
             self.send_error(404)
             return
+        if self.path.endswith("/feed.rss"):
+            self._send(FEED.read_bytes(), "application/rss+xml; charset=utf-8")
+            return
+        if self.path.endswith("/blog.html"):
+            self._send(b"<!doctype html><title>Blog</title><p>Hi", "text/html")
+            return
         jpeg = self.path.split("?")[0].endswith((".jpg", ".jpeg"))
-        body, kind = (JPEG, "image/jpeg") if jpeg else (PNG, "image/png")
+        self._send(*((JPEG, "image/jpeg") if jpeg else (PNG, "image/png")))
+
+    def _send(self, body: bytes, kind: str) -> None:
         self.send_response(200)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))

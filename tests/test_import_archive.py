@@ -210,6 +210,20 @@ def test_import_feed_that_is_an_html_page_names_it(project, tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_import_feed_by_its_address(project, images):
+    result = run_import(project, "https://news.example.net/feed.rss")
+    assert_imported(project, result, 12)
+    assert images[0] == "/news.example.net/feed.rss"
+
+
+def test_import_address_of_an_html_page_names_it(project, images):
+    result = run_import(project, "https://news.example.net/blog.html")
+    assert result.returncode == 1
+    said = "https://news.example.net/blog.html: cannot be fetched: it is text/html"
+    assert said in result.stderr and "an HTML page, not a feed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_import_post_without_date_names_post_and_continues(project, images, tmp_path):
     export = tmp_path / "undated.zip"
     with zipfile.ZipFile(SAMPLES["substack"]) as old, zipfile.ZipFile(export, "w") as new:

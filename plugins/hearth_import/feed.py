@@ -44,7 +44,9 @@ def _feed_bytes(source: str, fetcher: Fetcher) -> tuple[str, bytes]:
         try:
             return source, fetcher.get(source, FEED_TYPES).body
         except FetchFailed as error:
-            raise ImportFailed(f"{source}: cannot be fetched: {error}") from None
+            page = "text/html" in str(error)
+            hint = ": an HTML page, not a feed; give the feed's own address" if page else ""
+            raise ImportFailed(f"{source}: cannot be fetched: {error}{hint}") from None
     path = Path(source)
     if path.stat().st_size > MAX_FEED_BYTES:
         raise ImportFailed(f"{display_path(path)}: is larger than 50 MiB")

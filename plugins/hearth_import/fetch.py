@@ -66,7 +66,7 @@ class Fetcher:
                     raise FetchFailed(f"the host answered {response.status_code}")
                 kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
                 if not kind.startswith(accept):
-                    raise FetchFailed(f"it is {kind or 'of no stated type'}, not {accept[0]}")
+                    raise FetchFailed(f"it is {kind or 'of no stated type'}, not what was asked")
                 return Fetched(kind, await read_limited(response, self.max_bytes))
         except TimeoutError:
             raise FetchFailed(f"no answer within {self.timeout:g} seconds") from None
