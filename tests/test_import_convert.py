@@ -284,3 +284,21 @@ MARKUP = st.lists(
 @given(html=MARKUP)
 def test_any_markup_converts_without_failing(html):
     assert isinstance(convert(html, same), str)
+
+
+def test_wordpress_classic_editor_shortcodes():
+    from hearth_import.wordpress import autop, shortcodes
+
+    content = (
+        '[caption id="attachment_7" align="aligncenter" width="300"]<a href="https://blog.example'
+        '.com/up/desk.jpg"><img class="size-medium wp-image-7" src="https://blog.example.com/up/'
+        'desk.jpg" alt="" width="300" height="200" /></a> My desk[/caption]\n\n'
+        "A paragraph [sic] with a <em>word</em>.\n\n"
+        "[embed]https://video.example.org/v/1[/embed]\n\n"
+        '[gallery ids="1,2,3"]'
+    )
+    assert convert(autop(shortcodes(content)), same) == (
+        "![My desk](https://blog.example.com/up/desk.jpg)\n\n*My desk*\n\n"
+        "A paragraph [sic] with a *word*.\n\n"
+        "<https://video.example.org/v/1>"
+    )

@@ -87,7 +87,7 @@ def _post(item: ET.Element, version: str, title: str, slug: str, where: str) -> 
         old_path=path or f"/?p={item.findtext(f'{wp}post_id')}",
         title=title,
         date=_date(item, wp, draft),
-        html=autop(item.findtext(CONTENT) or ""),
+        html=autop(shortcodes(item.findtext(CONTENT) or "")),
         slug=slug,
         where=where,
         summary=" ".join((item.findtext(EXCERPT % version) or "").split()),
@@ -131,3 +131,28 @@ def autop(content: str) -> str:
         else f"<p>{block}</p>"
         for block in blocks
     )
+
+
+_CAPTION = re.compile(
+    r"\[caption[^\]]*\]\s*(?P<image>(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(?P<text>.*?)"
+    r"\[/caption\]",
+    re.DOTALL | re.IGNORECASE,
+)
+_EMBED = re.compile(r"\[embed[^\]]*\](?P<url>[^\[<>\s\"]+)\[/embed\]", re.IGNORECASE)
+# Shortcodes that show only what a WordPress plugin makes: a form, a player, a gallery.
+_WIDGETS = re.compile(
+    r"\[/?(?:gallery|contact-form|contact-field|jetpack_subscription_form|subscribe|audio|video"
+    r"|playlist|jetpack_top_posts_widget|related-posts)\b[^\]]*\]",
+    re.IGNORECASE,
+)
+
+
+def shortcodes(content: str) -> str:
+    """The classic editor's shortcodes as the HTML WordPress makes of them: a captioned
+    image as a figure, an embed as a link; a widget's shortcode goes."""
+    content = _CAPTION.sub(
+        lambda m: f"<figure>{m['image']}<figcaption>{m['text'].strip()}</figcaption></figure>",
+        content,
+    )
+    content = _EMBED.sub(lambda m: f'<p><a href="{m["url"]}">{m["url"]}</a></p>', content)
+    return _WIDGETS.sub("", content)
