@@ -261,8 +261,18 @@ def test_import_unfetchable_image_listed_with_file_line(project, images, tmp_pat
     check_passes(project)
 
 
+def test_import_xml_that_is_not_wordpress_names_file(project, tmp_path):
+    other = tmp_path / "other.xml"
+    other.write_text('<?xml version="1.0"?><rss version="2.0"><channel></channel></rss>')
+    result = run_import(project, other, "--format", "wordpress")
+    assert result.returncode == 1
+    assert "other.xml: is not a WordPress export (WXR)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_import_recognises_each_format(tmp_path):
     from hearth_import.sources import recognise
+    from hearth_import.substack import read_substack
 
     assert {fmt: recognise(str(path)) for fmt, path in SAMPLES.items()} == {
         fmt: fmt for fmt in SAMPLES
@@ -271,4 +281,9 @@ def test_import_recognises_each_format(tmp_path):
     with zipfile.ZipFile(SAMPLES["substack"]) as export:
         export.extractall(folder)
     assert recognise(str(folder)) == "substack"
-    shutil.rmtree(folder)
+    nested = tmp_path / "outer"
+    nested.mkdir()
+    folder.rename(nested / "export")  # unpacked into a folder of its own
+    assert recognise(str(nested)) == "substack"
+    assert len(read_substack(nested).posts) == 12
+    shutil.rmtree(nested)

@@ -113,6 +113,10 @@ def _inner(name: str) -> str:
 
 
 def _folder_reader(source: Path) -> Callable[[str], bytes]:
+    if not (source / "posts.csv").is_file():
+        # The folder the zip unpacked into, around the export's own.
+        source = next((found.parent for found in sorted(source.glob("*/posts.csv"))), source)
+
     def read(name: str) -> bytes:
         path = source / name
         if not path.is_file():
