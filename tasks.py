@@ -625,8 +625,10 @@ def screenshots(c):
 
 # Moving a newsletter's archive here: Substack, Ghost, WordPress or any feed (hearth_import).
 @hearth_task(
-    values={"format": "FORMAT", "old-url": "URL"},
+    values={"source": "SOURCE", "format": "FORMAT", "old-url": "URL"},
     help={
+        "source": "the export: a Substack zip or folder, a Ghost .json, a WordPress .xml, "
+        "or a feed's file or https:// address",
         "format": "substack, ghost, wordpress or feed (default: recognised from SOURCE)",
         "dry-run": "list what it would write and fetch; write nothing",
         "old-url": "the newsletter's old address, for its own links (Ghost writes none)",
