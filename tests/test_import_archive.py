@@ -287,3 +287,18 @@ def test_import_recognises_each_format(tmp_path):
     assert recognise(str(nested)) == "substack"
     assert len(read_substack(nested).posts) == 12
     shutil.rmtree(nested)
+
+
+def test_import_post_too_deep_to_convert_is_named_and_links_to_it_stay(project, images, tmp_path):
+    feed = tmp_path / "feed.rss"
+    deep = "<blockquote>" * 3000 + "deep" + "</blockquote>" * 3000
+    text = SAMPLES["feed"].read_text()
+    feed.write_text(text.replace("<h2>Feed post 1</h2>", deep + "<h2>Feed post 1</h2>", 1))
+    result = run_import(project, feed)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert 'feed.rss: entry 1 "Feed post 1": cannot be converted' in result.stderr
+    written = imported(project)
+    assert len(written) == 11
+    assert "(https://news.example.net/p/feed-post-1)" in written[0].read_text()
+    check_passes(project)

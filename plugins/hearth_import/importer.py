@@ -9,7 +9,8 @@ leaves the others, and a second run finds every written post recorded and skips 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,13 +18,13 @@ from typing import Any
 from urllib.parse import urljoin
 
 from hearth_core.files import replace_if_changed, write_atomically
-from hearth_core.headers import KEY_LINE
+from hearth_core.headers import KEY_LINE, MAX_NESTING_PREFIX
 from hearth_core.problems import display_path
 from hearth_core.text import FORBIDDEN
 from hearth_core.topics import topic_slug
 from hearth_import.convert import convert, old_link_rewriter
 from hearth_import.fetch import Fetcher
-from hearth_import.images import Missing, fetch_images, plan_images
+from hearth_import.images import ImagePlan, Missing, fetch_images, plan_images
 from hearth_import.model import Archive, ImportFailed, Post
 from hearth_issues.collect import load_issues
 from hearth_issues.newissue import next_number, slugify
@@ -32,6 +33,7 @@ from hearth_issues.source import FILE_NAME, issue_file_name, site_zone
 STATE_FILE = "imported.json"
 REDIRECTS_FILE = "extra/redirects"
 MAX_SUMMARY = 1000
+TOO_DEEP = re.compile(f"^[ \\t>*+\\-0-9.)]{{{MAX_NESTING_PREFIX + 1},}}", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -93,47 +95,80 @@ def import_posts(
         **{p.post.old_path: _link(p.path.name, places) for p in plan},
     }
     rewrite = old_link_rewriter(archive.hosts | set(old_hosts), issue_links)
-    spellings = _tag_spellings(places.issues)
     outcome = Outcome([], skipped, problems, [], [])
+    converted = _convert_all(plan, places, rewrite, outcome)
+    if len(converted) < len(plan):
+        # A link to a post that failed must not point to an issue that is not there.
+        for planned in plan:
+            if all(planned is not done for done, _body, _images in converted):
+                issue_links.pop(planned.post.old_path, None)
+        converted = _convert_all([done for done, _b, _i in converted], places, rewrite, outcome)
+    spellings = _tag_spellings(places.issues)
     now = today or datetime.now(site_zone(settings))
-    for planned in plan:
+    for planned, body, images in converted:
+        if dry_run:
+            outcome.written.append(planned.path)
+            outcome.fetches += [f"{url} -> {display_path(p)}.*" for url, p in images.files.items()]
+            continue
         try:
-            _import_one(planned, places, fetcher, rewrite, spellings, now, dry_run, outcome)
-        except (OSError, ValueError, RecursionError) as error:
+            _write(planned, body, images, places, fetcher, spellings, now, outcome)
+        except OSError as error:
             outcome.problems.append(f"{planned.post.where}: {error}")
             continue
-        if not dry_run:
-            state[planned.post.key] = _record(planned, places, fmt)
-            write_state(places.state, state)
+        state[planned.post.key] = _record(planned, fmt)
+        write_state(places.state, state)
     if not dry_run:
         replace_if_changed(places.redirects, redirects_text(state, settings))
     return outcome
 
 
-def _import_one(
+Converted = tuple[Planned, str, ImagePlan]
+
+
+def _convert_all(
+    plan: Sequence[Planned], places: Places, rewrite: Callable[[str], str], outcome: Outcome
+) -> list[Converted]:
+    """Each post's Markdown and the images it would fetch; a post that fails is said."""
+    done: list[Converted] = []
+    for planned in plan:
+        post = planned.post
+        # A relative link goes where it went on the old site, unless it was to a post.
+        absolute = (
+            (lambda href, base=post.url: rewrite(urljoin(base, href))) if post.url else rewrite
+        )
+        try:
+            body, images = plan_images(
+                convert(post.html, absolute), post.url, places.images / f"{planned.number:04d}"
+            )
+            _check_nesting(body)
+        except (ValueError, RecursionError) as error:
+            outcome.problems.append(f"{post.where}: cannot be converted ({error})")
+            continue
+        done.append((planned, body, images))
+    return done
+
+
+def _check_nesting(body: str) -> None:
+    """Python-Markdown recurses once per level of list or quote (hearth_core.headers)."""
+    if TOO_DEEP.search(body):
+        raise ValueError("its lists or quotes nest too deep for a page: flatten them in the export")
+
+
+def _write(
     planned: Planned,
+    body: str,
+    images: ImagePlan,
     places: Places,
     fetcher: Fetcher,
-    rewrite: Any,
     spellings: dict[str, str],
     now: datetime,
-    dry_run: bool,
     outcome: Outcome,
 ) -> None:
-    post = planned.post
-    # A relative link goes where it went on the old site, unless it was to a post.
-    absolute = (lambda href: rewrite(urljoin(post.url, href))) if post.url else rewrite
-    body, images = plan_images(
-        convert(post.html, absolute), post.url, places.images / f"{planned.number:04d}"
-    )
-    if dry_run:
-        outcome.written.append(planned.path)
-        outcome.fetches += [f"{url} -> {display_path(p)}.*" for url, p in images.files.items()]
-        return
-    body, missing = fetch_images(body, images, fetcher, places.content)
-    text = issue_text(post, planned.number, body, spellings, now)
+    """Bring the images home, then write the issue in one step, never over another file."""
     if planned.path.exists():
-        raise ValueError(f"{display_path(planned.path)} already exists: move it away first")
+        raise OSError(f"{display_path(planned.path)} already exists: move it away first")
+    body, missing = fetch_images(body, images, fetcher, places.content)
+    text = issue_text(planned.post, planned.number, body, spellings, now)
     write_atomically(planned.path, text.encode("utf-8"))
     outcome.written.append(planned.path)
     outcome.missing += _listed(planned.path, text, missing)
@@ -252,7 +287,7 @@ def _slug_of(issue_file: str) -> str:
     return found["slug"] if found else ""
 
 
-def _record(planned: Planned, places: Places, fmt: str) -> dict[str, str]:
+def _record(planned: Planned, fmt: str) -> dict[str, str]:
     return {"issue": planned.path.name, "old_path": planned.post.old_path, "format": fmt}
 
 
