@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from hearth_site.gates import outside_requests
+from hearth_site.gates import html_errors, outside_requests
+from tests.conftest import missing
 from tests.import_images import image_hosts
 from tests.sites import ROOT, build_site, invoke
 
@@ -157,15 +158,35 @@ def test_import_twice_changes_nothing(project, images):
     check_passes(project)
 
 
-def test_import_builds_with_no_request_to_another_host(project, images, tmp_path):
-    for source in SAMPLES.values():
-        result = run_import(project, source, "--old-url", "https://ghost.example.com")
-        assert result.returncode == 0, result.stdout + result.stderr
-    site = build_site(project / "content", tmp_path / "output")
-    assert outside_requests(site, "http://localhost:8000") == []
-    assert (site / "_redirects").read_text().count(" 301") >= 40
-    page = (site / f"issues/{DEMO_ISSUES + 1}/index.html").read_text()
+@pytest.fixture(scope="module")
+def imported_site(tmp_path_factory):
+    """The demo with all four sample archives imported, built as `invoke build` does."""
+    root = tmp_path_factory.mktemp("imported")
+    project = root / "site"
+    for name in ("content", "theme", "plugins"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pelicanconf.py", "publishconf.py", "tasks.py"):
+        shutil.copy(ROOT / name, project / name)
+    with image_hosts() as (url, _requests), pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HEARTH_IMPORT_FETCH_VIA", url)
+        for source in SAMPLES.values():
+            result = run_import(project, source, "--old-url", "https://ghost.example.com")
+            assert result.returncode == 0, result.stdout + result.stderr
+    return build_site(project / "content", root / "output")
+
+
+def test_import_builds_with_no_request_to_another_host(imported_site):
+    assert outside_requests(imported_site, "http://localhost:8000") == []
+    assert (imported_site / "_redirects").read_text().count(" 301") >= 40
+    page = (imported_site / f"issues/{DEMO_ISSUES + 1}/index.html").read_text()
     assert f'src="/images/{FIRST}/' in page
+
+
+def test_imported_issues_pass_the_html_checker(imported_site, test_tool):
+    if shutil.which("java") is None:
+        missing("Java is missing (apt-get install default-jre-headless): vnu.jar needs it")
+    vnu = test_tool("vnu-jar/build/dist/vnu.jar")
+    assert html_errors(imported_site, vnu=vnu) == []
 
 
 def test_import_dry_run_writes_nothing(project, images):

@@ -126,7 +126,7 @@ href="https://blog.example.com/?share=twitter">Twitter</a></li></ul></div>
         "Hello **there**, *you*.\n\n"
         "![A chart](https://blog.example.com/up/chart.png)\n\n"
         "*Words per week*\n\n"
-        "### Numbers\n\n"
+        "## Numbers\n\n"  # the post's highest heading, under the title
         "| Week | Words |\n| --- | --- |\n| 1 | 80 |\n\n"
         "1. Fold\n2. Cut\n\n"
         "> Small is fine.\n\n"
@@ -302,3 +302,8 @@ def test_wordpress_classic_editor_shortcodes():
         "A paragraph [sic] with a *word*.\n\n"
         "<https://video.example.org/v/1>"
     )
+
+
+def test_headings_sit_under_the_title_without_skipping_a_level():
+    html = "<h1>Top</h1><p>a</p><h4>Deep</h4><h3>Up</h3><h1>Again</h1><h4>Down</h4>"
+    assert convert(html, same) == ("## Top\n\na\n\n### Deep\n\n### Up\n\n## Again\n\n### Down")

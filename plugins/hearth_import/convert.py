@@ -106,7 +106,23 @@ def clean_html(html: str, rewrite: Callable[[str], str]) -> BeautifulSoup:
     for image in soup.find_all("img"):
         image["src"] = image_source(str(image.get("src") or ""))
     _escape_markup_in_text(soup)
+    _heading_levels(soup)
     return soup
+
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _heading_levels(soup: BeautifulSoup) -> None:
+    """Headings under the issue's title (its page's h1): the post's highest becomes h2,
+    and none skips a level, as the HTML checker of `invoke publish` requires."""
+    headings = soup.find_all(HEADINGS)
+    used = sorted({int(heading.name[1]) for heading in headings})
+    previous = 1
+    for heading in headings:
+        level = min(2 + used.index(int(heading.name[1])), previous + 1, 6)
+        heading.name = f"h{level}"
+        previous = level
 
 
 def _escape_markup_in_text(soup: BeautifulSoup) -> None:
