@@ -196,3 +196,9 @@ TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+
+# Moving an archive here (`invoke import-archive`, plugins/hearth_import): the old
+# addresses of imported posts, in content/extra/redirects, published as /_redirects.
+STATIC_PATHS = [*STATIC_PATHS, "extra/redirects"]
+EXTRA_PATH_METADATA = {"extra/redirects": {"path": "_redirects"}}
+HEARTH_IMPORT = {"max_image_bytes": 10 * 1024 * 1024, "timeout_seconds": 20.0, "old_hosts": []}

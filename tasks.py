@@ -621,3 +621,24 @@ def screenshots(c):
     init_logging(level=logging.WARNING)
     for path in take_screenshots(CONFIG, Path("docs/screenshots")):
         print(f"Wrote {display_path(path)}")
+
+
+# Moving a newsletter's archive here: Substack, Ghost, WordPress or any feed (hearth_import).
+@hearth_task(
+    values={"source": "SOURCE", "format": "FORMAT", "old-url": "URL"},
+    help={
+        "source": "the export: a Substack zip or folder, a Ghost .json, a WordPress .xml, "
+        "or a feed's file or https:// address",
+        "format": "substack, ghost, wordpress or feed (default: recognised from SOURCE)",
+        "dry-run": "list what it would write and fetch; write nothing",
+        "old-url": "the newsletter's old address, for its own links (Ghost writes none)",
+    },
+)
+def import_archive(c, source, format="", dry_run=False, old_url=""):
+    """Import a Substack, Ghost, WordPress or feed archive into content/issues/.
+
+    Example: invoke import-archive substack-export.zip --dry-run
+    """
+    from hearth_import.commands import import_archive as run_import
+
+    run_import(_settings(), source, fmt=format, dry_run=dry_run, old_url=old_url)

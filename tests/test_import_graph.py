@@ -22,6 +22,7 @@ SEARCH = "hearth_search"
 EMAIL = "hearth_email"
 BUTTONDOWN = "hearth_buttondown"
 SITE = "hearth_site"
+IMPORT = "hearth_import"
 
 # The "may import" table of the layout the project aims at (LAYOUT.md), copied.
 MAY_IMPORT: dict[str, set[str]] = {
@@ -34,6 +35,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     EMAIL: {CORE, ISSUES, MEMBERS, DISCUSSIONS},
     BUTTONDOWN: {CORE, EMAIL},
     SITE: {CORE, ISSUES, MEMBERS, DISCUSSIONS, FEEDS, SEARCH, EMAIL, BUTTONDOWN},
+    # `invoke import-archive` writes issue files, as `new-issue` does.
+    IMPORT: {CORE, ISSUES},
 }
 
 # Where the code takes another shape than that picture, and why. None can make a cycle:

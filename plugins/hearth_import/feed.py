@@ -1,0 +1,106 @@
+"""Any RSS, Atom or JSON Feed, from a file or an address: Medium, Beehiiv, a blog."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import feedparser
+
+from hearth_core.problems import display_path
+from hearth_import.fetch import Fetcher, FetchFailed
+from hearth_import.model import Archive, ImportFailed, Post
+
+MAX_FEED_BYTES = 50 * 1024 * 1024
+FEED_TYPES = ("application/", "text/xml", "text/plain")
+
+
+def read_feed(source: str, fetcher: Fetcher) -> Archive:
+    name, data = _feed_bytes(source, fetcher)
+    # Bytes, never an address: feedparser would fetch an address itself, unbounded.
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=True)
+    if not parsed.get("version"):
+        raise ImportFailed(
+            f"{name}: is not an RSS, Atom or JSON feed (an HTML page?): give the feed's own "
+            "address, often linked from the page as RSS"
+        )
+    archive = Archive(hosts=_host(parsed.feed.get("link", "")))
+    for index, entry in enumerate(parsed.entries):
+        title = " ".join(str(entry.get("title") or "").split())
+        where = f"{name}: entry {index + 1}" + (f' "{title}"' if title else "")
+        try:
+            archive.posts.append(_post(entry, title, where, index))
+        except ValueError as error:
+            archive.problems.append(f"{where}: {error}")
+        archive.hosts |= _host(entry.get("link", ""))
+    return archive
+
+
+def _feed_bytes(source: str, fetcher: Fetcher) -> tuple[str, bytes]:
+    if source.startswith(("http://", "https://")):
+        try:
+            return source, fetcher.get(source, FEED_TYPES).body
+        except FetchFailed as error:
+            page = "text/html" in str(error)
+            hint = ": an HTML page, not a feed; give the feed's own address" if page else ""
+            raise ImportFailed(f"{source}: cannot be fetched: {error}{hint}") from None
+    path = Path(source)
+    if path.stat().st_size > MAX_FEED_BYTES:
+        raise ImportFailed(f"{display_path(path)}: is larger than 50 MiB")
+    return display_path(path), path.read_bytes()
+
+
+def _host(link: str) -> set[str]:
+    host = urlsplit(link).hostname
+    return {host} if host else set()
+
+
+def _post(entry: Any, title: str, where: str, index: int) -> Post:
+    link = str(entry.get("link") or "")
+    key = link or str(entry.get("id") or "")
+    if not key:
+        raise ValueError("it has neither a link nor an id to know it by")
+    path = urlsplit(link).path or f"/{index + 1}"
+    content = entry.get("content") or []
+    html = str(content[0].get("value") if content else entry.get("summary") or "")
+    summary = str(entry.get("subtitle") or "") if content else ""
+    return Post(
+        key=key,
+        old_path=path,
+        title=title,
+        date=_date(entry),
+        html=html,
+        slug=path.rstrip("/").rsplit("/", 1)[-1] or title,
+        where=where,
+        summary=" ".join(summary.split()),
+        tags=tuple(
+            str(tag.get("term")).strip() for tag in entry.get("tags") or [] if tag.get("term")
+        ),
+        url=link,
+    )
+
+
+def _date(entry: Any) -> datetime | None:
+    """The date as written, with its offset; feedparser's own parse keeps UTC only."""
+    for field in ("published", "updated"):
+        text = str(entry.get(field) or "").strip()
+        if not text:
+            continue
+        for parse in (parsedate_to_datetime, _iso):
+            try:
+                moment = parse(text)
+            except (TypeError, ValueError, IndexError):
+                continue
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        parsed = entry.get(f"{field}_parsed")
+        if parsed:
+            year, month, day, hour, minute, second = parsed[:6]
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    return None
+
+
+def _iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -1,0 +1,47 @@
+"""What every reader gives the importer: posts, and the problems that stopped some."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from hearth_core.errors import HearthError
+
+FORMATS = ("substack", "ghost", "wordpress", "feed")
+
+
+class ImportFailed(HearthError):
+    """The archive as a whole cannot be read; the message names the file and what to do."""
+
+
+@dataclass(frozen=True)
+class Post:
+    """One post of an archive, as its platform exported it."""
+
+    # The original address, or the platform's name and the post's path on it where the
+    # export does not say the host: what marks the post as imported.
+    key: str
+    # The post's path on the old host ("/p/slug"): the redirect table's left side.
+    old_path: str
+    title: str
+    # With its offset; None when the export has none (a problem for a published post).
+    date: datetime | None
+    html: str
+    slug: str
+    # "posts.csv: post 123.slug": how messages name the post.
+    where: str
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    # The old address of the post in full, when the export says it.
+    url: str = ""
+
+
+@dataclass
+class Archive:
+    """The posts read from one export, and a message for each post that could not be."""
+
+    posts: list[Post] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    # Hosts the newsletter lived on: links there to a post become links to its issue.
+    hosts: set[str] = field(default_factory=set)
