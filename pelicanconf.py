@@ -196,3 +196,20 @@ TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+
+# Announce: `invoke announce --issue N` opens the issue's threads on these targets, in
+# order; the first is the primary one, which an empty `Discussion:` header is set to.
+# Credentials come from the environment only (docs/announce.md names them).
+HEARTH_ANNOUNCE = {
+    "targets": [
+        {"platform": "discourse", "url": "https://forum.theworkbench.example", "category": 5},
+        {"platform": "github", "repository": "theworkbench/community", "category": "Issues"},
+        {"platform": "mastodon", "url": "https://social.theworkbench.example"},
+        {"platform": "bluesky", "handle": "theworkbench.example"},
+    ],
+    "texts": {
+        "title": "Issue {number}: {title}",
+        "post": "{summary}\n\nRead issue {number}, then tell us what you think here: {url}",
+        "status": "Issue {number} of The Workbench: {title}. {summary} {url}",
+    },
+}
