@@ -628,7 +628,7 @@ def screenshots(c):
     values={"issue": "N", "platform": "NAME"},
     iterable=["platform"],
     help={
-        "issue": "the number of the published issue to announce",
+        "issue": "the number of the published issue to announce, or latest",
         "platform": "only this target of HEARTH_ANNOUNCE: discourse, github, mastodon or "
         "bluesky (repeat it, or separate names with commas)",
         "dry-run": "list the requests it would make; make none and write nothing",
@@ -644,7 +644,7 @@ def announce(c, issue="", platform=None, dry_run=False):
     names = [name.strip() for given in platform or [] for name in given.split(",")]
     if platform and not any(names):
         raise Exit("--platform is empty: name one, like --platform mastodon", code=1)
-    number = arguments.issue_number(issue)
+    number = None if str(issue).strip() == "latest" else arguments.issue_number(issue)
     announce_issue(
         _settings(PUBLISH_CONFIG), number, platforms=[name for name in names if name], dry_run=dry_run
     )

@@ -24,12 +24,11 @@ from hearth_announce.files import (
     thread_text,
     write_thread_file,
 )
-from hearth_announce.http import JsonClient, checked_base
+from hearth_announce.http import JsonClient, Secrets, checked_base
 from hearth_announce.settings import CREDENTIALS, SECRETS, Target, announce_settings
 from hearth_announce.state import read_state, state_path, write_state
 from hearth_announce.texts import Announcement, thread_title
 from hearth_core.problems import display_path
-from hearth_core.redaction import Redactor
 from hearth_issues.collect import load_site_issues
 from hearth_issues.model import Issue
 from hearth_issues.source import site_zone
@@ -40,7 +39,7 @@ ClientFactory = Callable[..., JsonClient]
 
 def announce_issue(
     settings: Mapping[str, Any],
-    number: int,
+    number: int | None,
     *,
     platforms: Sequence[str] = (),
     dry_run: bool = False,
@@ -48,11 +47,10 @@ def announce_issue(
     out: TextIO | None = None,
     client_factory: ClientFactory = JsonClient,
 ) -> None:
-    """Open issue ``number``'s threads; raise AnnounceError naming every target that failed."""
+    """Open issue ``number``'s threads (None: the newest published issue's); raise
+    AnnounceError naming every target that failed."""
     environ = os.environ if environ is None else environ
-    redact = Redactor(
-        tuple(environ.get(name, "").strip() for name in SECRETS if environ.get(name, "").strip())
-    )
+    redact = Secrets(environ.get(name, "").strip() for name in SECRETS)
     out = redact.stream(out or sys.stdout)
     try:
         _announce(settings, number, platforms, dry_run, environ, out, client_factory, redact)
@@ -65,13 +63,13 @@ def announce_issue(
 
 def _announce(
     settings: Mapping[str, Any],
-    number: int,
+    number: int | None,
     platforms: Sequence[str],
     dry_run: bool,
     environ: Mapping[str, str],
     out: TextIO,
     client_factory: ClientFactory,
-    redact: Redactor,
+    redact: Secrets,
 ) -> None:
     config = announce_settings(settings)
     targets = _chosen(config.targets, platforms)
@@ -79,7 +77,7 @@ def _announce(
     post = _announcement(settings, issue, dry_run)
     path = state_path(settings)
     threads = read_state(path)
-    opened = threads.setdefault(number, {})
+    opened = threads.setdefault(issue.number, {})
     failures: list[str] = []
     for target in targets:
         platform = PLATFORM_CLASSES[target.platform](target, config.texts, environ)
@@ -124,7 +122,7 @@ def _open(
     post: Announcement,
     environ: Mapping[str, str],
     client_factory: ClientFactory,
-    redact: Redactor,
+    redact: Secrets,
     out: TextIO,
 ) -> str:
     """The target's thread: found on the platform, or opened now."""
@@ -196,8 +194,13 @@ def _chosen(targets: Sequence[Target], platforms: Sequence[str]) -> list[Target]
     ]
 
 
-def _published_issue(settings: Mapping[str, Any], number: int) -> Issue:
+def _published_issue(settings: Mapping[str, Any], number: int | None) -> Issue:
     issues, _ = load_site_issues(settings)
+    if number is None:
+        published = [issue for issue in issues if not issue.is_draft]
+        if not published:
+            raise AnnounceError("there is no published issue to announce")
+        return max(published, key=lambda issue: issue.number)
     found = [issue for issue in issues if issue.number == number]
     if not found:
         raise AnnounceError(f"there is no issue {number}: run `invoke check` to see every issue")

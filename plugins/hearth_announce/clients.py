@@ -26,7 +26,6 @@ from hearth_announce.texts import (
     thread_body,
     thread_title,
 )
-from hearth_core.redaction import Redactor
 
 DIGITS = re.compile(r"^[0-9]{1,20}$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -359,7 +358,7 @@ class Bluesky(Platform):
             ):
                 raise self.unexpected("the session has no accessJwt or did", maybe_done=False)
             # The session token is a credential too: never in a message.
-            client.redact = Redactor((*client.redact.secrets, token))
+            client.redact.add(token)
             self._session = (token, did)
         return self._session
 

@@ -8,11 +8,12 @@ word of it that reaches a message is redacted, stripped of control characters an
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TextIO, cast
 
 import httpx
 
@@ -31,6 +32,44 @@ READS = frozenset({"GET", "HEAD"})
 NOT_PROCESSED = frozenset({429, 503})
 
 Sleep = Callable[[float], None]
+
+
+class Secrets:
+    """Every credential of one run, blanked out of text on its way out; a session token
+    a platform hands out mid-run (Bluesky's) is added when it arrives."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._redactor = Redactor(tuple(secret for secret in secrets if secret))
+
+    def __repr__(self) -> str:
+        return "Secrets(...)"
+
+    def add(self, secret: str) -> None:
+        self._redactor = Redactor((*self._redactor.secrets, secret))
+
+    def __call__(self, text: str) -> str:
+        return self._redactor(text)
+
+    def stream(self, out: TextIO) -> TextIO:
+        """``out``, with every write redacted by the secrets known at that moment."""
+        return cast(TextIO, _Redacted(out, self))
+
+
+class _Redacted(io.TextIOBase):
+    def __init__(self, out: TextIO, secrets: Secrets) -> None:
+        super().__init__()
+        self._out = out
+        self._secrets = secrets
+
+    def write(self, text: str) -> int:
+        self._out.write(self._secrets(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self._out.flush()
+
+    def writable(self) -> bool:
+        return True
 
 
 def checked_base(url: str, what: str) -> str:
@@ -62,7 +101,7 @@ class JsonClient:
         *,
         name: str,
         base_url: str,
-        redact: Redactor,
+        redact: Secrets,
         timeout: float = 10.0,
         deadline: float = 30.0,
         attempts: int = 3,
@@ -113,7 +152,7 @@ class JsonClient:
                 retry, wait = True, float(attempt)
             except httpx.HTTPError as error:
                 said = type(error).__name__
-                failure = self._failed(method, path, f"no answer ({said})", None, not repeatable)
+                failure = self._failed(method, path, f"no answer ({said})", None, method not in READS)
                 retry, wait = repeatable, float(attempt)
             else:
                 if status < 400 or status in allow:
