@@ -646,5 +646,8 @@ def announce(c, issue="", platform=None, dry_run=False):
         raise Exit("--platform is empty: name one, like --platform mastodon", code=1)
     number = None if str(issue).strip() == "latest" else arguments.issue_number(issue)
     announce_issue(
-        _settings(PUBLISH_CONFIG), number, platforms=[name for name in names if name], dry_run=dry_run
+        _settings(PUBLISH_CONFIG),
+        number,
+        platforms=[name for name in names if name],
+        dry_run=dry_run,
     )

@@ -185,7 +185,9 @@ def test_announce_dry_run_lists_requests_without_credentials(project):
     environ = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("HEARTH_DISCOURSE", "HEARTH_GITHUB", "HEARTH_MASTODON", "HEARTH_BLUESKY"))
+        if not key.startswith(
+            ("HEARTH_DISCOURSE", "HEARTH_GITHUB", "HEARTH_MASTODON", "HEARTH_BLUESKY")
+        )
     }
     before = sorted(p.relative_to(project) for p in (project / "content").rglob("*"))
     result = subprocess.run(
@@ -267,7 +269,7 @@ def test_link_facets_point_at_the_link_in_utf8_bytes(before, after):
 
 
 def test_bluesky_post_embeds_the_issue_social_card(site, tmp_path):
-    content, settings = site
+    _content, settings = site
     card = Path(settings["OUTPUT_PATH"], "cards", "issue-1.png")
     card.parent.mkdir(parents=True)
     card.write_bytes(b"\x89PNG\r\n\x1a\n" + b"card" * 100)
@@ -304,7 +306,7 @@ def test_a_refused_credential_fails_that_target_only(site, endpoint, platform, s
 
 
 def test_a_missing_credential_skips_that_target_and_says_which(site):
-    content, settings = site
+    _content, settings = site
     with running() as (fake, base):
         environ = environ_for(base)
         del environ["HEARTH_MASTODON_TOKEN"]
@@ -315,7 +317,7 @@ def test_a_missing_credential_skips_that_target_and_says_which(site):
 
 
 def test_a_server_error_on_a_lookup_is_retried(site):
-    content, settings = site
+    _content, settings = site
     sleeps: list[float] = []
     with running() as (fake, base):
         fake.fail("GET /t/external_id/hearth-issue-1.json", Fault(status=502), Fault(status=503))
@@ -326,7 +328,7 @@ def test_a_server_error_on_a_lookup_is_retried(site):
 
 def test_a_server_error_on_a_create_is_not_repeated(site):
     """A 500 may mean the topic was made: no blind retry; the next run looks first."""
-    content, settings = site
+    _content, settings = site
     with running() as (fake, base):
         fake.fail("POST /posts.json", Fault(status=500))
         with pytest.raises(AnnounceError, match="HTTP 500"):
@@ -338,7 +340,7 @@ def test_a_server_error_on_a_create_is_not_repeated(site):
 
 
 def test_429_retry_after_is_waited_then_the_create_goes_once(site):
-    content, settings = site
+    _content, settings = site
     sleeps: list[float] = []
     with running() as (fake, base):
         fake.fail("POST /api/v1/statuses", Fault(status=429, retry_after="7"))
@@ -348,7 +350,7 @@ def test_429_retry_after_is_waited_then_the_create_goes_once(site):
 
 
 def test_a_retry_after_longer_than_hearth_waits_fails_that_target(site):
-    content, settings = site
+    _content, settings = site
     with running() as (fake, base):
         fake.fail("POST /posts.json", Fault(status=429, retry_after="3600"))
         with pytest.raises(AnnounceError, match="HTTP 429"):
@@ -357,7 +359,7 @@ def test_a_retry_after_longer_than_hearth_waits_fails_that_target(site):
 
 
 def test_a_timed_out_mastodon_status_is_retried_with_its_idempotency_key(site):
-    content, settings = site
+    _content, settings = site
     with running() as (fake, base):
         fake.fail("POST /api/v1/statuses", Fault(delay=1.5))
         run(settings, environ=environ_for(base), platforms=["mastodon"])
@@ -421,7 +423,7 @@ def test_dry_run_sends_nothing_and_writes_nothing(site):
 
 
 def test_a_draft_or_missing_issue_is_refused(site):
-    content, settings = site
+    _content, settings = site
     with pytest.raises(AnnounceError, match="there is no issue 9"):
         run(settings, 9, environ={})
 
@@ -430,7 +432,7 @@ def test_a_broken_state_file_stops_before_any_request(site):
     content, settings = site
     (content / "announce.json").write_text('{"issues": {"1": {"discourse": "javascript:x"}}}')
     with running() as (fake, base):
-        with pytest.raises(AnnounceError, match="announce.json"):
+        with pytest.raises(AnnounceError, match=r"announce\.json"):
             run(settings, environ=environ_for(base))
         assert fake.requests == []
 

@@ -22,6 +22,7 @@ SEARCH = "hearth_search"
 EMAIL = "hearth_email"
 BUTTONDOWN = "hearth_buttondown"
 SITE = "hearth_site"
+ANNOUNCE = "hearth_announce"
 
 # The "may import" table of the layout the project aims at (LAYOUT.md), copied.
 MAY_IMPORT: dict[str, set[str]] = {
@@ -33,6 +34,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     SEARCH: {CORE, ISSUES, MEMBERS, DISCUSSIONS},
     EMAIL: {CORE, ISSUES, MEMBERS, DISCUSSIONS},
     BUTTONDOWN: {CORE, EMAIL},
+    ANNOUNCE: {CORE, ISSUES, DISCUSSIONS},
     SITE: {CORE, ISSUES, MEMBERS, DISCUSSIONS, FEEDS, SEARCH, EMAIL, BUTTONDOWN},
 }
 

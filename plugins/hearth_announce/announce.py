@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from hearth_announce.clients import PLATFORM_CLASSES, Platform
-from hearth_announce.errors import AnnounceError, RemoteError
+from hearth_announce.errors import AnnounceError
 from hearth_announce.files import (
     set_empty_discussion,
     thread_file,
@@ -29,6 +29,7 @@ from hearth_announce.settings import CREDENTIALS, SECRETS, Target, announce_sett
 from hearth_announce.state import read_state, state_path, write_state
 from hearth_announce.texts import Announcement, thread_title
 from hearth_core.problems import display_path
+from hearth_discussions.threads import parse_thread
 from hearth_issues.collect import load_site_issues
 from hearth_issues.model import Issue
 from hearth_issues.source import site_zone
@@ -81,33 +82,25 @@ def _announce(
     failures: list[str] = []
     for target in targets:
         platform = PLATFORM_CLASSES[target.platform](target, config.texts, environ)
-        if target.name in opened:
-            print(f"{target.name}: already open at {opened[target.name]}", file=out)
-        elif dry_run:
+        if dry_run and target.name not in opened:
             _print_plan(platform, post, environ, out)
             continue
-        else:
-            try:
-                url = _open(platform, post, environ, client_factory, redact, out)
-            except AnnounceError as error:
-                failures.append(str(error))
-                print(f"{target.name}: FAILED: {error}", file=out)
-                continue
-            opened[target.name] = url
-            write_state(path, threads)
-        _write_thread(
-            settings,
-            issue,
-            target,
-            opened[target.name],
-            thread_title(config.texts, post),
-            out,
-            dry_run,
-        )
+        try:
+            if target.name in opened:
+                print(f"{target.name}: already open at {opened[target.name]}", file=out)
+            else:
+                opened[target.name] = _open(platform, post, environ, client_factory, redact, out)
+                write_state(path, threads)
+            if not dry_run:
+                title = thread_title(config.texts, post)
+                _write_thread(settings, issue, target, opened[target.name], title, out)
+        except AnnounceError as error:
+            failures.append(str(error))
+            print(f"{target.name}: FAILED: {error}", file=out)
     primary = config.primary.name
-    if not dry_run and not issue.discussion and primary in opened:
-        if set_empty_discussion(issue.source, opened[primary]):
-            print(f"{display_path(issue.source)}: Discussion: {opened[primary]}", file=out)
+    header_empty = not dry_run and not issue.discussion and primary in opened
+    if header_empty and set_empty_discussion(issue.source, opened[primary]):
+        print(f"{display_path(issue.source)}: Discussion: {opened[primary]}", file=out)
     if dry_run:
         print("Dry run: nothing was sent and no file was written.", file=out)
     if failures:
@@ -163,19 +156,16 @@ def _print_plan(
 
 
 def _write_thread(
-    settings: Mapping[str, Any],
-    issue: Issue,
-    target: Target,
-    url: str,
-    title: str,
-    out: TextIO,
-    dry_run: bool,
+    settings: Mapping[str, Any], issue: Issue, target: Target, url: str, title: str, out: TextIO
 ) -> None:
     path = thread_file(Path(settings["PATH"]), issue.number, target.name)
-    if dry_run:
-        return
     today = datetime.now(site_zone(settings)).date()
-    if write_thread_file(path, thread_text(title, url, today, issue.number, target.label)):
+    text = thread_text(title, url, today, issue.number, target.label)
+    # Checked by `invoke check`'s own rules first: a file it would refuse is never written.
+    _thread, problems = parse_thread(path, text, (), today)
+    if problems:
+        raise AnnounceError(f"{target.name}: the thread file was not written: {problems[0]}")
+    if write_thread_file(path, text):
         print(f"Wrote {display_path(path)}", file=out)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hearth_announce.errors import RemoteError
-from hearth_announce.http import Answer, JsonClient
+from hearth_announce.http import JsonClient
 from hearth_announce.settings import Target
 from hearth_announce.texts import (
     Announcement,
@@ -152,7 +152,9 @@ query($owner: String!, $name: String!, $category: ID!) {
 }"""
 CREATE_MUTATION = """
 mutation($repository: ID!, $category: ID!, $title: String!, $body: String!) {
-  createDiscussion(input: {repositoryId: $repository, categoryId: $category, title: $title, body: $body}) {
+  createDiscussion(
+    input: {repositoryId: $repository, categoryId: $category, title: $title, body: $body}
+  ) {
     discussion { number url }
   }
 }"""
@@ -191,9 +193,7 @@ class GitHub(Platform):
         if errors:
             said = _get(errors, 0, "message")
             raise RemoteError(
-                client.clean(
-                    f"{self.target.name}: GraphQL error: {said if isinstance(said, str) else 'unreadable'}"
-                ),
+                client.clean(f"{self.target.name}: GraphQL error: {_text(said)}"),
                 maybe_done=False,
             )
         data = _get(answer.data, "data")
@@ -211,7 +211,8 @@ class GitHub(Platform):
             nodes = _get(data, "repository", "discussionCategories", "nodes")
             if not isinstance(repository_id, str) or not isinstance(nodes, list):
                 raise RemoteError(
-                    f"{self.target.name}: no repository {self.target.repository}: check the settings and the token's access"
+                    f"{self.target.name}: no repository {self.target.repository}: "
+                    "check the settings and the token's access"
                 )
             found = [_get(n, "id") for n in nodes if _get(n, "name") == self.target.category]
             if not found or not isinstance(found[0], str):
@@ -274,7 +275,8 @@ class Mastodon(Platform):
             "GET /api/v1/accounts/verify_credentials (whose statuses to look through)",
             f"GET /api/v1/accounts/<id>/statuses?limit=40 (one linking {post.url} already?)",
             f"POST /api/v1/statuses status={status_text(self.texts, post, 'mastodon')!r} "
-            f"visibility={self.target.visibility} with Idempotency-Key {self.idempotency_key(post)}",
+            f"visibility={self.target.visibility} "
+            f"with Idempotency-Key {self.idempotency_key(post)}",
         ]
 
     def find(self, client: JsonClient, post: Announcement) -> str | None:
@@ -326,17 +328,17 @@ class Bluesky(Platform):
         self._session: tuple[str, str] | None = None
 
     def plan(self, post: Announcement) -> list[str]:
-        card = (
-            f"upload {post.card.name} ({post.card.stat().st_size} bytes) as the link card's thumbnail"
-            if _card_fits(post.card)
-            else "no social card in output/cards/: the link card has no picture"
-        )
+        card = "no social card in output/cards/: the link card has no picture"
+        if post.card is not None and _card_fits(post.card):
+            size = post.card.stat().st_size
+            card = f"upload {post.card.name} ({size} bytes) as the link card's thumbnail"
         return [
             f"POST /xrpc/com.atproto.server.createSession identifier={self.target.handle!r}",
             "GET /xrpc/com.atproto.repo.listRecords collection=app.bsky.feed.post (one linking "
             f"{post.url} already?)",
             f"POST /xrpc/com.atproto.repo.uploadBlob: {card}",
-            f"POST /xrpc/com.atproto.repo.createRecord text={status_text(self.texts, post, 'bluesky')!r} "
+            "POST /xrpc/com.atproto.repo.createRecord "
+            f"text={status_text(self.texts, post, 'bluesky')!r} "
             "with a link facet and an app.bsky.embed.external",
         ]
 
@@ -441,6 +443,10 @@ def _linked(value: Any) -> set[str]:
     if isinstance(text, str):
         found.update(word for word in text.split() if word.startswith("https://"))
     return found
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else "unreadable"
 
 
 def _card_fits(card: Path | None) -> bool:

@@ -152,7 +152,9 @@ class JsonClient:
                 retry, wait = True, float(attempt)
             except httpx.HTTPError as error:
                 said = type(error).__name__
-                failure = self._failed(method, path, f"no answer ({said})", None, method not in READS)
+                failure = self._failed(
+                    method, path, f"no answer ({said})", None, method not in READS
+                )
                 retry, wait = repeatable, float(attempt)
             else:
                 if status < 400 or status in allow:
