@@ -25,7 +25,13 @@ from hearth_announce.files import (
     write_thread_file,
 )
 from hearth_announce.http import JsonClient, Secrets, checked_base
-from hearth_announce.settings import CREDENTIALS, SECRETS, Target, announce_settings
+from hearth_announce.settings import (
+    CREDENTIALS,
+    SECRETS,
+    Target,
+    announce_settings,
+    credentials,
+)
 from hearth_announce.state import read_state, state_path, write_state
 from hearth_announce.texts import Announcement, thread_title
 from hearth_core.problems import display_path
@@ -51,7 +57,7 @@ def announce_issue(
     """Open issue ``number``'s threads (None: the newest published issue's); raise
     AnnounceError naming every target that failed."""
     environ = os.environ if environ is None else environ
-    redact = Secrets(environ.get(name, "").strip() for name in SECRETS)
+    redact = Secrets(credentials(environ)[name] for name in SECRETS)
     out = redact.stream(out or sys.stdout)
     try:
         _announce(settings, number, platforms, dry_run, environ, out, client_factory, redact)
@@ -120,7 +126,8 @@ def _open(
 ) -> str:
     """The target's thread: found on the platform, or opened now."""
     target = platform.target
-    missing = [name for name in CREDENTIALS[target.platform] if not environ.get(name, "").strip()]
+    given = credentials(environ)
+    missing = [name for name in CREDENTIALS[target.platform] if not given[name]]
     if missing:
         raise AnnounceError(
             f"{target.name}: {' and '.join(missing)} not set: nothing was sent there"
@@ -149,7 +156,7 @@ def _print_plan(
     for name in CREDENTIALS[target.platform]:
         state = (
             "set"
-            if environ.get(name, "").strip()
+            if credentials(environ)[name]
             else "NOT SET: the real command would skip this target"
         )
         print(f"  needs {name}: {state}", file=out)

@@ -18,7 +18,7 @@ from typing import Any
 
 from hearth_announce.errors import RemoteError
 from hearth_announce.http import JsonClient
-from hearth_announce.settings import Target
+from hearth_announce.settings import Target, credentials
 from hearth_announce.texts import (
     Announcement,
     link_facets,
@@ -45,7 +45,7 @@ class Platform:
     def __init__(self, target: Target, texts: Mapping[str, str], environ: Mapping[str, str]):
         self.target = target
         self.texts = texts
-        self.environ = environ
+        self.credentials = credentials(environ)
 
     def plan(self, post: Announcement) -> list[str]:
         raise NotImplementedError
@@ -57,7 +57,7 @@ class Platform:
         raise NotImplementedError
 
     def secret(self, variable: str) -> str:
-        return self.environ.get(variable, "").strip()
+        return self.credentials.get(variable, "")
 
     def unexpected(self, what: str, *, maybe_done: bool) -> RemoteError:
         message = f"{self.target.name}: the answer is not what its API describes: {what}"

@@ -43,6 +43,21 @@ SECRETS = (
     "HEARTH_MASTODON_TOKEN",
     "HEARTH_BLUESKY_APP_PASSWORD",
 )
+
+
+def credentials(environ: Mapping[str, str]) -> dict[str, str]:
+    """Every credential the environment holds, stripped; one literal read per variable, so
+    that each is found (and documented) where it is read."""
+    found = {
+        "HEARTH_DISCOURSE_API_KEY": environ.get("HEARTH_DISCOURSE_API_KEY", ""),
+        "HEARTH_DISCOURSE_USERNAME": environ.get("HEARTH_DISCOURSE_USERNAME", ""),
+        "HEARTH_GITHUB_TOKEN": environ.get("HEARTH_GITHUB_TOKEN", ""),
+        "HEARTH_MASTODON_TOKEN": environ.get("HEARTH_MASTODON_TOKEN", ""),
+        "HEARTH_BLUESKY_APP_PASSWORD": environ.get("HEARTH_BLUESKY_APP_PASSWORD", ""),
+    }
+    return {name: value.strip() for name, value in found.items()}
+
+
 DEFAULT_API = MappingProxyType(
     {"github": "https://api.github.com", "bluesky": "https://bsky.social"}
 )
