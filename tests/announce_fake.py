@@ -44,7 +44,9 @@ class Fault:
 
     status: int = 0
     retry_after: str = ""
-    body: bytes | None = None  # answered instead of the real one, after the work is done
+    # Answered instead of the real answer: with a status of 400 or more, instead of the
+    # work; otherwise after the work was done.
+    body: bytes | None = None
     delay: float = 0.0
     drop_after_work: bool = False
 
@@ -291,10 +293,10 @@ def _handler(fake: FakePlatforms) -> type[BaseHTTPRequestHandler]:
                 fake.requests.append((method, parts.path, dict(self.headers), body))
                 queued = fake.faults.get(f"{method} {parts.path}") or []
                 fault = queued.pop(0) if queued else Fault()
-                if fault.status and fault.body is None:
-                    self.reply(
+                if fault.status >= 400:  # refused: the work is not done
+                    self.reply_raw(
                         fault.status,
-                        {"error": "injected fault"},
+                        fault.body or b'{"error": "injected fault"}',
                         {"Retry-After": fault.retry_after} if fault.retry_after else {},
                     )
                     return
@@ -307,17 +309,12 @@ def _handler(fake: FakePlatforms) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 self.connection.shutdown(2)
                 return
-            if fault.body is not None:
-                self.send_response(fault.status or 200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(fault.body)))
-                self.end_headers()
-                self.wfile.write(fault.body)
+            if fault.body is not None:  # the work done, then an answer off the API's shape
+                self.reply_raw(fault.status or 200, fault.body, {})
                 return
-            self.reply(status, answer, headers)
+            self.reply_raw(status, b"" if answer is None else json.dumps(answer).encode(), headers)
 
-        def reply(self, status: int, answer: Any, headers: dict[str, str]) -> None:
-            data = b"" if answer is None else json.dumps(answer).encode()
+        def reply_raw(self, status: int, data: bytes, headers: dict[str, str]) -> None:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))

@@ -458,3 +458,63 @@ def test_demo_configures_all_four_targets():
 
     targets = announce_settings(load_settings(ROOT / "pelicanconf.py")).targets
     assert [target.platform for target in targets] == list(PLATFORMS)
+
+
+def test_invoke_announce_end_to_end_prints_no_credential_and_no_traceback(project):
+    """As a user runs it: the demo's newest issue, every target moved to the fake;
+    Discourse refuses and echoes the key back. The others open; the task fails with
+    a message, not a traceback, and no credential is printed."""
+    echo = json.dumps({"errors": [SECRETS[0]], "error_type": "invalid_access"}).encode()
+    with running() as (fake, base):
+        fake.fail("POST /posts.json", Fault(status=403, body=echo))
+        environ = {**os.environ, **environ_for(base), "HEARTH_SITEURL": SITE}
+        result = subprocess.run(
+            [sys.executable, "-m", "invoke", "announce", "--issue", "latest"],
+            cwd=project, capture_output=True, text=True, timeout=120, env=environ,
+        )  # fmt: skip
+        assert fake.created() == {"discourse": 0, "github": 1, "mastodon": 1, "bluesky": 1}
+    said = result.stdout + result.stderr
+    assert result.returncode == 1, said
+    assert "Traceback" not in said
+    assert "discourse: POST /posts.json: HTTP 403" in said
+    for secret in (*SECRETS, BLUESKY_JWT):
+        assert secret not in said
+    opened = json.loads((project / "content" / "announce.json").read_text())["issues"]["14"]
+    assert set(opened) == {"github", "mastodon", "bluesky"}
+    # Issue 14's Discussion: header was already set: it is kept.
+    header = (project / "content" / "issues" / "0014-printing-the-workbench-zine.md").read_text()
+    assert "Discussion: https://social.theworkbench.example/@workbench/115943708215364872" in header
+
+
+@pytest.mark.parametrize(
+    ("announce", "expected"),
+    [
+        ({"targets": []}, "has no targets"),
+        ({"targets": [{"platform": "myspace"}]}, "platform must be one of"),
+        ({"targets": [{"platform": "discourse", "url": "https://f.example"}]}, "category"),
+        ({"targets": [{"platform": "mastodon", "url": "http://m.example"}]}, "https://"),
+        ({"targets": [{"platform": "bluesky", "handle": "x"}]}, "handle"),
+        (
+            {
+                "targets": [{"platform": "mastodon", "url": "https://m.example"}],
+                "texts": {"status": "{title} {secret}"},
+            },
+            "{secret} is not a field",
+        ),
+        (
+            {
+                "targets": [
+                    {"platform": "mastodon", "url": "https://m.example"},
+                    {"platform": "mastodon", "url": "https://n.example"},
+                ]
+            },
+            "two targets are named 'mastodon'",
+        ),
+    ],
+)
+def test_wrong_settings_are_refused_with_what_to_change(site, announce, expected):
+    _content, settings = site
+    with pytest.raises(AnnounceError) as refused:
+        run({**settings, "HEARTH_ANNOUNCE": announce}, environ={})
+    assert expected in str(refused.value)
+    assert "HEARTH_ANNOUNCE" in str(refused.value)
