@@ -202,3 +202,19 @@ LOAD_CONTENT_CACHE = False
 STATIC_PATHS = [*STATIC_PATHS, "extra/redirects"]
 EXTRA_PATH_METADATA = {"extra/redirects": {"path": "_redirects"}}
 HEARTH_IMPORT = {"max_image_bytes": 10 * 1024 * 1024, "timeout_seconds": 20.0, "old_hosts": []}
+# Announce: `invoke announce --issue N` opens the issue's threads on these targets, in
+# order; the first is the primary one, which an empty `Discussion:` header is set to.
+# Credentials come from the environment only (docs/announce.md names them).
+HEARTH_ANNOUNCE = {
+    "targets": [
+        {"platform": "discourse", "url": "https://forum.theworkbench.example", "category": 5},
+        {"platform": "github", "repository": "theworkbench/community", "category": "Issues"},
+        {"platform": "mastodon", "url": "https://social.theworkbench.example"},
+        {"platform": "bluesky", "handle": "theworkbench.example"},
+    ],
+    "texts": {
+        "title": "Issue {number}: {title}",
+        "post": "{summary}\n\nRead issue {number}, then tell us what you think here: {url}",
+        "status": "Issue {number} of The Workbench: {title}. {summary} {url}",
+    },
+}

@@ -642,3 +642,33 @@ def import_archive(c, source, format="", dry_run=False, old_url=""):
     from hearth_import.commands import import_archive as run_import
 
     run_import(_settings(), source, fmt=format, dry_run=dry_run, old_url=old_url)
+
+
+# Announce: open an issue's threads where the community talks (plugins/hearth_announce).
+@hearth_task(
+    values={"issue": "N", "platform": "NAME"},
+    iterable=["platform"],
+    help={
+        "issue": "the number of the published issue to announce, or latest",
+        "platform": "only this target of HEARTH_ANNOUNCE: discourse, github, mastodon or "
+        "bluesky (repeat it, or separate names with commas)",
+        "dry-run": "list the requests it would make; make none and write nothing",
+    },
+)
+def announce(c, issue="", platform=None, dry_run=False):
+    """Open issue N's threads on Discourse, GitHub Discussions, Mastodon and Bluesky, once each.
+
+    Example: invoke announce --issue 14 --dry-run
+    """
+    from hearth_announce.announce import announce_issue
+
+    names = [name.strip() for given in platform or [] for name in given.split(",")]
+    if platform and not any(names):
+        raise Exit("--platform is empty: name one, like --platform mastodon", code=1)
+    number = None if str(issue).strip() == "latest" else arguments.issue_number(issue)
+    announce_issue(
+        _settings(PUBLISH_CONFIG),
+        number,
+        platforms=[name for name in names if name],
+        dry_run=dry_run,
+    )

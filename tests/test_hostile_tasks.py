@@ -67,6 +67,8 @@ HOSTILE = {
     ("submission", "--author"): (["../../etc/passwd", "::error::x", "a" * 300], "--author"),
     ("submission", "--body-file"): (["/proc/self/no/such", "content"], "--body-file"),
     ("submission", "--comment-file"): (["/proc/self/no/such/c.md", "content"], "--comment-file"),
+    ("announce", "--issue"): (["²", "", "9" * 5000], "--issue"),
+    ("announce", "--platform"): (["::error::x", "", " , "], "--platform"),
 }
 NOT_BIND_ADDRESSES = ["a" * 300, "x" * 64 + ".ex", "bad host", "::error::x", "²", ""]
 NOT_HERE: set[str] = set()
@@ -77,6 +79,7 @@ ALSO = {
     "sync-discussions": {"--dry-run": None},  # should a value get through: no requests
     "check-pr": {"--author": "ada", "--pr": "HEAD"},
     "submission": {"--author": "ada", "--body-file": "tasks.py"},
+    "announce": {"--issue": "14", "--dry-run": None},  # should a value get through: no requests
 }
 
 

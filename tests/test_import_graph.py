@@ -23,6 +23,7 @@ EMAIL = "hearth_email"
 BUTTONDOWN = "hearth_buttondown"
 SITE = "hearth_site"
 IMPORT = "hearth_import"
+ANNOUNCE = "hearth_announce"
 
 # The "may import" table of the layout the project aims at (LAYOUT.md), copied.
 MAY_IMPORT: dict[str, set[str]] = {
@@ -34,6 +35,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     SEARCH: {CORE, ISSUES, MEMBERS, DISCUSSIONS},
     EMAIL: {CORE, ISSUES, MEMBERS, DISCUSSIONS},
     BUTTONDOWN: {CORE, EMAIL},
+    ANNOUNCE: {CORE, ISSUES, DISCUSSIONS},
     SITE: {CORE, ISSUES, MEMBERS, DISCUSSIONS, FEEDS, SEARCH, EMAIL, BUTTONDOWN},
     # `invoke import-archive` writes issue files, as `new-issue` does.
     IMPORT: {CORE, ISSUES},

@@ -1,0 +1,1 @@
+"""`invoke announce`: open an issue's threads where the community talks."""
