@@ -11,7 +11,7 @@ from datetime import date
 from tests.sites import free_port, invoke
 
 TASKS = [
-    "bench", "build", "check", "clean", "email", "gh-pages", "import-archive", "import-buttondown",
+    "announce", "bench", "build", "check", "clean", "email", "gh-pages", "import-archive", "import-buttondown",
     "livereload", "new-issue", "preview", "publish", "rebuild", "regenerate", "reserve",
     "screenshots", "send", "serve", "sync-discussions",
 ]  # fmt: skip
