@@ -766,5 +766,8 @@ def test_invoke_sync_discussions_writes_the_activity_file(platforms, project, to
 def test_invoke_sync_discussions_refuses_an_unknown_platform(project):
     result = invoke(project, "sync-discussions", "--platform", "discourse,slack")
     assert result.returncode == 1
-    assert "--platform slack: sync reads only discourse, github, mastodon, reddit" in result.stderr
+    assert (
+        "--platform slack: sync reads only bluesky, discourse, github, hackernews, lemmy, lobsters, "
+        "mastodon, reddit" in result.stderr
+    )
     assert "Traceback" not in result.stderr
