@@ -196,3 +196,13 @@ TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+
+# Conversations wherever the community is (Bluesky, Hacker News, Lobsters, Lemmy ...).
+# The hosts whose /post/<id> addresses are Lemmy posts: here the big instances the
+# community uses and its own; not set, a default list of the largest. Sync asks each
+# platform's public API; "apis" (or HEARTH_<PLATFORM>_API) would name another address.
+HEARTH_DISCUSSIONS = {
+    **HEARTH_DISCUSSIONS,
+    "lemmy_instances": ["lemmy.world", "lemmy.ml", "programming.dev", "lemmy.theworkbench.example"],
+    "apis": {},
+}

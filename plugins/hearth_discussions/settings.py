@@ -25,12 +25,19 @@ DEFAULTS: dict[str, Any] = {
 }
 # Platforms with one public API (or, for Lemmy, one per instance) whose address an
 # ``apis`` entry or an environment variable replaces: a mirror, or a test's fake server.
-API_VARIABLES = {
-    "bluesky": "HEARTH_BLUESKY_API",
-    "hackernews": "HEARTH_HACKERNEWS_API",
-    "lobsters": "HEARTH_LOBSTERS_API",
-    "lemmy": "HEARTH_LEMMY_API",
-}
+REPLACEABLE_APIS = ("bluesky", "hackernews", "lobsters", "lemmy")
+
+
+def api_variables(environ: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """Platform -> (the environment variable's name, its value) for each replaceable API."""
+    return {
+        "bluesky": ("HEARTH_BLUESKY_API", environ.get("HEARTH_BLUESKY_API", "")),
+        "hackernews": ("HEARTH_HACKERNEWS_API", environ.get("HEARTH_HACKERNEWS_API", "")),
+        "lobsters": ("HEARTH_LOBSTERS_API", environ.get("HEARTH_LOBSTERS_API", "")),
+        "lemmy": ("HEARTH_LEMMY_API", environ.get("HEARTH_LEMMY_API", "")),
+    }
+
+
 HOST_NAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 SPACE_KEYS = {"platform", "name", "url", "join", "description", "api"}
 REQUIRED_SPACE_KEYS = ("platform", "name", "url")
@@ -112,17 +119,16 @@ def platform_apis(
     (``HEARTH_BLUESKY_API`` ...) wins over ``HEARTH_DISCUSSIONS['apis']``."""
     given = discussion_options(settings)["apis"]
     where = "HEARTH_DISCUSSIONS['apis'] in pelicanconf.py"
-    unknown = sorted(str(name) for name in set(given) - set(API_VARIABLES))
+    unknown = sorted(str(name) for name in set(given) - set(REPLACEABLE_APIS))
     if unknown:
         raise SettingsError(
             f"{where}: {unknown[0]!r} is not a platform whose API can be replaced: "
-            f"use {', '.join(sorted(API_VARIABLES))}"
+            f"use {', '.join(sorted(REPLACEABLE_APIS))}"
         )
     found = {name: (value, f"{where}[{name!r}]") for name, value in given.items()}
-    for name, variable in API_VARIABLES.items():
-        value = environ.get(variable, "").strip()
-        if value:
-            found[name] = (value, f"the environment variable {variable}")
+    for name, (variable, value) in api_variables(environ).items():
+        if value.strip():
+            found[name] = (value.strip(), f"the environment variable {variable}")
     apis = {}
     for name, (value, source) in sorted(found.items()):
         if not isinstance(value, str) or not (
