@@ -767,7 +767,7 @@ def test_invoke_sync_discussions_refuses_an_unknown_platform(project):
     result = invoke(project, "sync-discussions", "--platform", "discourse,slack")
     assert result.returncode == 1
     assert (
-        "--platform slack: sync reads only bluesky, discourse, github, hackernews, lemmy, lobsters, "
-        "mastodon, reddit" in result.stderr
+        "--platform slack: sync reads only bluesky, discourse, github, hackernews, lemmy, "
+        "lobsters, mastodon, reddit" in result.stderr
     )
     assert "Traceback" not in result.stderr
