@@ -118,14 +118,15 @@ def platform_apis(
     """Platform -> the API address that replaces its public one: an environment variable
     (``HEARTH_BLUESKY_API`` ...) wins over ``HEARTH_DISCUSSIONS['apis']``."""
     given = discussion_options(settings)["apis"]
-    where = "HEARTH_DISCUSSIONS['apis'] in pelicanconf.py"
+    where = "HEARTH_DISCUSSIONS['apis']"
     unknown = sorted(str(name) for name in set(given) - set(REPLACEABLE_APIS))
     if unknown:
         raise SettingsError(
-            f"{where}: {unknown[0]!r} is not a platform whose API can be replaced: "
+            f"{where} in pelicanconf.py: {unknown[0]!r} is not a platform whose API can be "
+            "replaced: "
             f"use {', '.join(sorted(REPLACEABLE_APIS))}"
         )
-    found = {name: (value, f"{where}[{name!r}]") for name, value in given.items()}
+    found = {name: (value, f"{where}[{name!r}] in pelicanconf.py") for name, value in given.items()}
     for name, (variable, value) in api_variables(environ).items():
         if value.strip():
             found[name] = (value.strip(), f"the environment variable {variable}")
