@@ -202,6 +202,7 @@ LOAD_CONTENT_CACHE = False
 STATIC_PATHS = [*STATIC_PATHS, "extra/redirects"]
 EXTRA_PATH_METADATA = {"extra/redirects": {"path": "_redirects"}}
 HEARTH_IMPORT = {"max_image_bytes": 10 * 1024 * 1024, "timeout_seconds": 20.0, "old_hosts": []}
+
 # Announce: `invoke announce --issue N` opens the issue's threads on these targets, in
 # order; the first is the primary one, which an empty `Discussion:` header is set to.
 # Credentials come from the environment only (docs/announce.md names them).
@@ -217,4 +218,14 @@ HEARTH_ANNOUNCE = {
         "post": "{summary}\n\nRead issue {number}, then tell us what you think here: {url}",
         "status": "Issue {number} of The Workbench: {title}. {summary} {url}",
     },
+}
+
+# Conversations wherever the community is (Bluesky, Hacker News, Lobsters, Lemmy ...).
+# The hosts whose /post/<id> addresses are Lemmy posts: here the big instances the
+# community uses and its own; not set, a default list of the largest. Sync asks each
+# platform's public API; "apis" (or HEARTH_<PLATFORM>_API) would name another address.
+HEARTH_DISCUSSIONS = {
+    **HEARTH_DISCUSSIONS,
+    "lemmy_instances": ["lemmy.world", "lemmy.ml", "programming.dev", "lemmy.theworkbench.example"],
+    "apis": {},
 }

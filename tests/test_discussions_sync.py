@@ -31,6 +31,7 @@ from hearth_discussions.clients import CLIENTS
 from hearth_discussions.fetch import FetchError, FetchPolicy
 from hearth_discussions.model import Activity, ChatSpace
 from hearth_discussions.sync import run_sync, sync_discussions
+from tests.open_platforms_fake import OpenPlatforms, bluesky_post, hn_story
 from tests.sites import free_port, invoke, issue, settings_for, write_content
 
 TOKEN = "ghp_FAKE0token0that0must0never0leak0X9"
@@ -692,7 +693,20 @@ def demo_platforms(method: str, path: str, body: bytes) -> Reply | None:
     if path == "/graphql":
         number = json.loads(body)["variables"]["number"]
         return Reply(discussion(f"Discussion {number}", "2026-02-01T00:00:00Z", []))
-    return None
+    found = DEMO_OPEN_PLATFORMS.answer(path)
+    return Reply(found[1], found[0]) if found else None
+
+
+# The demo's threads on Bluesky and Hacker News (its Lemmy instance is not listed here).
+DEMO_OPEN_PLATFORMS = OpenPlatforms(
+    handles={"theworkbench.example": "did:plc:ewvi7nxzyoun6zhxrhs64oiz"},
+    threads={
+        ("did:plc:ewvi7nxzyoun6zhxrhs64oiz", "3mbqx7kz2cs2a"): {
+            "thread": bluesky_post("New issue", 4, "2026-02-01T08:00:00.000Z")
+        }
+    },
+    hn_items={"46214587": hn_story("Colour contrast without the maths", 87)},
+)
 
 
 def test_invoke_sync_discussions_writes_the_activity_file(platforms, project, token):
@@ -730,7 +744,10 @@ def test_invoke_sync_discussions_writes_the_activity_file(platforms, project, to
         },
     ]
     config = project / "pelicanconf.py"
-    config.write_text(config.read_text() + f"\nHEARTH_DISCUSSIONS = {{'spaces': {spaces!r}}}\n")
+    apis = {"bluesky": base + "/bsky", "hackernews": base + "/hn", "lemmy": base + "/lemmy"}
+    config.write_text(
+        config.read_text() + f"\nHEARTH_DISCUSSIONS = {{'spaces': {spaces!r}, 'apis': {apis!r}}}\n"
+    )
     activity = project / "content/discussions/activity.json"
     before, _ = read_activity(activity)
     result = invoke(project, "sync-discussions")
@@ -754,8 +771,18 @@ def test_invoke_sync_discussions_writes_the_activity_file(platforms, project, to
     assert after["https://github.com/theworkbench/community/discussions/17"] == Activity(
         "Discussion 17", 0, utc(2026, 2, 1)
     )
+    assert after["https://news.ycombinator.com/item?id=46214587"] == Activity(
+        "Colour contrast without the maths", 87, None
+    )
+    bluesky = "https://bsky.app/profile/theworkbench.example/post/3mbqx7kz2cs2a"
+    assert after[bluesky] == Activity("New issue", 4, utc(2026, 2, 1, 8))
     discord = next(url for url in after if url.startswith("https://discord.com/"))
     assert after[discord] == before[discord]
+    # Not a listed Lemmy instance in this site's settings: labelled by its host, never asked.
+    lemmy = "https://lemmy.theworkbench.example/post/2187"
+    assert after[lemmy] == before[lemmy]
+    assert "lemmy.theworkbench.example has no public API Hearth reads" in result.stdout
+    assert not any(seen.path.startswith("/lemmy") for seen in platforms.seen)
     assert TOKEN not in result.stdout + result.stderr + activity.read_text()
 
     again = invoke(project, "sync-discussions")
@@ -766,5 +793,8 @@ def test_invoke_sync_discussions_writes_the_activity_file(platforms, project, to
 def test_invoke_sync_discussions_refuses_an_unknown_platform(project):
     result = invoke(project, "sync-discussions", "--platform", "discourse,slack")
     assert result.returncode == 1
-    assert "--platform slack: sync reads only discourse, github, mastodon, reddit" in result.stderr
+    assert (
+        "--platform slack: sync reads only bluesky, discourse, github, hackernews, lemmy, "
+        "lobsters, mastodon, reddit" in result.stderr
+    )
     assert "Traceback" not in result.stderr

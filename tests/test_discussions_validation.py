@@ -690,8 +690,9 @@ def test_a_space_needs_only_platform_name_and_url():
         ({**FORUM, "name": "  "}, " needs 'name' (text)"),
         (
             {**FORUM, "platform": "irc"},
-            ": platform 'irc' is not one Hearth knows: use one of discord, discourse, github, "
-            "mastodon, matrix, reddit, slack, zulip or 'other'",
+            ": platform 'irc' is not one Hearth knows: use one of bluesky, circle, discord, "
+            "discourse, facebook, geneva, github, hackernews, lemmy, lobsters, mastodon, matrix, "
+            "reddit, slack, zulip or 'other'",
         ),
         (
             {**FORUM, "join": "http://forum.theworkbench.example/invite"},

@@ -8,7 +8,7 @@ whole sync in a KeyError.
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any, TypeVar
@@ -35,18 +35,27 @@ NO_TOKEN = f"set {TOKEN_VARIABLE} to sync GitHub Discussions"
 TITLE_LENGTH = 80
 
 
-def api_base(thread: DiscussionUrl, spaces: Sequence[ChatSpace]) -> str:
-    """Where to ask about ``thread``: a configured space's ``api``, else the platform's own.
+def api_base(
+    thread: DiscussionUrl,
+    spaces: Sequence[ChatSpace],
+    apis: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+) -> str:
+    """Where to ask about ``thread``: the ``apis`` address for its platform, else a
+    configured space's ``api``, else the platform's own (``defaults``, or DEFAULT_API).
 
     A thread's own server is its host and port: ``forum.example:8443`` is not
     ``forum.example``, neither for matching a space nor for asking.
     """
+    replaced = (apis or {}).get(thread.platform or "")
+    if replaced:
+        return replaced
     for space in spaces:
         if space.platform != thread.platform or not space.api:
             continue
         if thread.platform in ONE_API or origin(space.url) == origin(thread.url):
             return space.api.rstrip("/")
-    return DEFAULT_API.get(thread.platform or "", thread.origin)
+    return {**DEFAULT_API, **(defaults or {})}.get(thread.platform or "", thread.origin)
 
 
 def github_token() -> str | None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from hearth_core.files import authored_files, folder_state, read_text_file
-from hearth_core.platforms import DiscussionRef, recognise
+from hearth_core.platforms import DEFAULT_LEMMY_INSTANCES, DiscussionRef, recognise
 from hearth_core.problems import Problem, display_path, problem
 from hearth_core.state import build_state
 from hearth_discussions.activity import read_activity
@@ -36,10 +36,15 @@ def load_activity(settings: Mapping[str, Any]) -> tuple[dict[str, Activity], lis
     return read_activity(discussions_folder(settings) / ACTIVITY_FILE, kept)
 
 
-def discussion_ref(url: str, activity: Mapping[str, Activity]) -> DiscussionRef:
+def discussion_ref(
+    url: str,
+    activity: Mapping[str, Activity],
+    lemmy_instances: Collection[str] = DEFAULT_LEMMY_INSTANCES,
+) -> DiscussionRef:
     """The label and counts shown wherever a thread is linked."""
     found = activity.get(url, Activity())
-    return DiscussionRef(url, recognise(url).label, found.replies, found.last_activity)
+    label = recognise(url, lemmy_instances=lemmy_instances).label
+    return DiscussionRef(url, label, found.replies, found.last_activity)
 
 
 @dataclass(frozen=True)
@@ -48,9 +53,10 @@ class DiscussionLabels:
     the members' link views. Equal while the activity is, so kept pages stay kept."""
 
     activity: Mapping[str, Activity]
+    lemmy_instances: frozenset[str] = frozenset(DEFAULT_LEMMY_INSTANCES)
 
     def __call__(self, url: str) -> DiscussionRef:
-        return discussion_ref(url, self.activity)
+        return discussion_ref(url, self.activity, self.lemmy_instances)
 
 
 def load_threads(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
 from hearth_core.dates import day_text
-from hearth_core.platforms import link_href, platform_icon, recognise
+from hearth_core.platforms import DEFAULT_LEMMY_INSTANCES, label_icon, link_href, recognise
 from hearth_core.topics import topic_slug
 from hearth_discussions.model import Activity, ChatSpace, Source
 from hearth_members.views import Ref
@@ -53,7 +53,7 @@ class DiscussionView(NamedTuple):
     @property
     def icon(self) -> str:
         """The name of the platform's icon (theme/templates/icons/<name>.svg)."""
-        return platform_icon(self.url)
+        return label_icon(self.platform.name)
 
     @property
     def replies_text(self) -> str:
@@ -87,8 +87,8 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "other"
 
 
-def platform_ref(url: str) -> Ref:
-    found = recognise(url)
+def platform_ref(url: str, lemmy_instances: Collection[str] = DEFAULT_LEMMY_INSTANCES) -> Ref:
+    found = recognise(url, lemmy_instances=lemmy_instances)
     key = found.platform or slug(found.host)
     return Ref(found.label, f"discussions/{key}/")
 
@@ -103,8 +103,11 @@ def build_discussion_pages(
     activity: Mapping[str, Activity],
     spaces: Sequence[ChatSpace],
     home_limit: int,
+    lemmy_instances: Collection[str] = DEFAULT_LEMMY_INSTANCES,
 ) -> DiscussionPages:
-    views = [_view(source, activity.get(source.url, Activity())) for source in sources]
+    views = [
+        _view(source, activity.get(source.url, Activity()), lemmy_instances) for source in sources
+    ]
     newest = tuple(sorted(views, key=lambda view: (view.active_at, view.url), reverse=True))
     return DiscussionPages(
         discussions=newest,
@@ -115,14 +118,15 @@ def build_discussion_pages(
     )
 
 
-def _view(source: Source, activity: Activity) -> DiscussionView:
+def _view(source: Source, activity: Activity, lemmy_instances: Collection[str]) -> DiscussionView:
     about = Ref(*source.about) if source.about else None
+    platform = platform_ref(source.url, lemmy_instances)
     # Written titles win: the author chose them; a synced title is the thread starter's.
-    title = source.title or activity.title or (about.name if about else recognise(source.url).label)
+    title = source.title or activity.title or (about.name if about else platform.name)
     return DiscussionView(
         url=source.url,
         title=title,
-        platform=platform_ref(source.url),
+        platform=platform,
         kind=source.kind,
         about=about,
         started=source.started,

@@ -19,7 +19,7 @@ from hearth_discussions.collect import (
 )
 from hearth_discussions.feed import discussions_feed
 from hearth_discussions.index import DiscussionPages, build_discussion_pages
-from hearth_discussions.settings import chat_spaces, discussion_options
+from hearth_discussions.settings import chat_spaces, discussion_options, lemmy_instances
 from hearth_feeds.plugin import register_feed
 from hearth_issues.model import Issue
 from hearth_members.model import Member
@@ -37,14 +37,15 @@ def discussion_pages(
     activity = load_activity(settings)[0]
     spaces = chat_spaces(settings)
     limit = discussion_options(settings)["home_limit"]
+    lemmy = lemmy_instances(settings)
     # Kept by what they were built from: a preview's next build, after an edit to an
     # issue's prose, has the same discussions.
     return (
         build_state(settings)
         .part(DiscussionCaches)
         .pages.get(
-            (sources, activity, spaces, limit),
-            lambda: build_discussion_pages(sources, activity, spaces, limit),
+            (sources, activity, spaces, limit, lemmy),
+            lambda: build_discussion_pages(sources, activity, spaces, limit, lemmy),
         )
     )
 
@@ -53,7 +54,8 @@ def give_discussion_labels(generator: Any) -> None:
     """At ``article_generator_finalized``, before the members' context: each member link
     shows its thread's platform and activity (``hearth_members.plugin.DISCUSSION_LABELS``)."""
     activity = load_activity(generator.settings)[0]
-    generator.context[DISCUSSION_LABELS] = DiscussionLabels(activity)
+    lemmy = lemmy_instances(generator.settings)
+    generator.context[DISCUSSION_LABELS] = DiscussionLabels(activity, lemmy)
 
 
 class DiscussionsGenerator(Generator):
@@ -68,9 +70,10 @@ class DiscussionsGenerator(Generator):
         members = self.context.get("hearth_members", [])
         self.pages = discussion_pages(self.settings, issues, members)
         activity = load_activity(self.settings)[0]
+        lemmy = lemmy_instances(self.settings)
         for article in articles + self.context.get("drafts", []):
             url = article.metadata.get("discussion")
-            article.discussion_ref = discussion_ref(url, activity) if url else None
+            article.discussion_ref = discussion_ref(url, activity, lemmy) if url else None
         self.context["discussion_pages"] = self.pages
         self.context["discussions_feeds"] = register_feed(
             self.context, discussions_feed(self.pages, self.settings)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from hearth_core.platforms import PLATFORM_NAMES
+from hearth_core.platforms import DEFAULT_LEMMY_INSTANCES, PLATFORM_NAMES
 from hearth_core.settings import SettingsError, plugin_settings
 from hearth_discussions.model import ChatSpace
 
@@ -16,7 +18,27 @@ DEFAULTS: dict[str, Any] = {
     "spaces": [],
     # How many discussions the home page shows.
     "home_limit": 5,
+    # Hosts whose /post/<id> addresses are Lemmy posts; any other host keeps its own label.
+    "lemmy_instances": list(DEFAULT_LEMMY_INSTANCES),
+    # Platform -> the API address sync asks instead of the platform's public one.
+    "apis": {},
 }
+# Platforms with one public API (or, for Lemmy, one per instance) whose address an
+# ``apis`` entry or an environment variable replaces: a mirror, or a test's fake server.
+REPLACEABLE_APIS = ("bluesky", "hackernews", "lobsters", "lemmy")
+
+
+def api_variables(environ: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """Platform -> (the environment variable's name, its value) for each replaceable API."""
+    return {
+        "bluesky": ("HEARTH_BLUESKY_API", environ.get("HEARTH_BLUESKY_API", "")),
+        "hackernews": ("HEARTH_HACKERNEWS_API", environ.get("HEARTH_HACKERNEWS_API", "")),
+        "lobsters": ("HEARTH_LOBSTERS_API", environ.get("HEARTH_LOBSTERS_API", "")),
+        "lemmy": ("HEARTH_LEMMY_API", environ.get("HEARTH_LEMMY_API", "")),
+    }
+
+
+HOST_NAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 SPACE_KEYS = {"platform", "name", "url", "join", "description", "api"}
 REQUIRED_SPACE_KEYS = ("platform", "name", "url")
 ACTIVITY_FILE = "activity.json"
@@ -75,3 +97,44 @@ def _plain_http_loopback(address: str) -> bool:
     may go without TLS, as a token or the answers could be read or changed on the way."""
     parts = urlsplit(address)
     return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+
+
+def lemmy_instances(settings: Mapping[str, Any]) -> frozenset[str]:
+    """The hosts whose ``/post/<id>`` addresses are Lemmy posts, checked: host names only."""
+    given = discussion_options(settings)["lemmy_instances"]
+    where = "HEARTH_DISCUSSIONS['lemmy_instances'] in pelicanconf.py"
+    for host in given:
+        if not isinstance(host, str) or not HOST_NAME.match(host):
+            raise SettingsError(
+                f"{where}: {host!r} is not a host name: write it as lemmy.world, "
+                "without https:// or a path"
+            )
+    return frozenset(given)
+
+
+def platform_apis(
+    settings: Mapping[str, Any], environ: Mapping[str, str] = os.environ
+) -> dict[str, str]:
+    """Platform -> the API address that replaces its public one: an environment variable
+    (``HEARTH_BLUESKY_API`` ...) wins over ``HEARTH_DISCUSSIONS['apis']``."""
+    given = discussion_options(settings)["apis"]
+    where = "HEARTH_DISCUSSIONS['apis']"
+    unknown = sorted(str(name) for name in set(given) - set(REPLACEABLE_APIS))
+    if unknown:
+        raise SettingsError(
+            f"{where} in pelicanconf.py: {unknown[0]!r} is not a platform whose API can be "
+            "replaced: "
+            f"use {', '.join(sorted(REPLACEABLE_APIS))}"
+        )
+    found = {name: (value, f"{where}[{name!r}] in pelicanconf.py") for name, value in given.items()}
+    for name, (variable, value) in api_variables(environ).items():
+        if value.strip():
+            found[name] = (value.strip(), f"the environment variable {variable}")
+    apis = {}
+    for name, (value, source) in sorted(found.items()):
+        if not isinstance(value, str) or not (
+            value.startswith("https://") or _plain_http_loopback(value)
+        ):
+            raise SettingsError(f"{source} must be an https:// address, not {value!r}")
+        apis[name] = value.rstrip("/")
+    return apis

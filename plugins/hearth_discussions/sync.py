@@ -19,14 +19,25 @@ import httpx
 
 from hearth_core.errors import HearthError
 from hearth_core.http_limits import PublicOnly, Resolver, origin_of, system_resolver
-from hearth_core.platforms import DiscussionUrl, recognise
+from hearth_core.platforms import DEFAULT_LEMMY_INSTANCES, DiscussionUrl, recognise
 from hearth_core.problems import ContentError, display_path
+from hearth_discussions import clients, open_clients
 from hearth_discussions.activity import FIELDS, entry_problem, read_activity, write_activity
-from hearth_discussions.clients import CLIENTS, NO_TOKEN, REQUESTS, api_base, github_token
+from hearth_discussions.clients import NO_TOKEN, api_base, github_token
 from hearth_discussions.collect import discussion_urls
 from hearth_discussions.fetch import FetchError, FetchPolicy
 from hearth_discussions.model import Activity, ChatSpace
-from hearth_discussions.settings import ACTIVITY_FILE, chat_spaces, discussion_options
+from hearth_discussions.settings import (
+    ACTIVITY_FILE,
+    chat_spaces,
+    discussion_options,
+    lemmy_instances,
+    platform_apis,
+)
+
+# Every platform sync reads, and the requests each makes.
+CLIENTS = {**clients.CLIENTS, **open_clients.CLIENTS}
+REQUESTS = {**clients.REQUESTS, **open_clients.REQUESTS}
 
 Fetched = dict[str, Activity | FetchError]
 
@@ -65,14 +76,40 @@ def check_platforms(names: Collection[str]) -> frozenset[str]:
     return frozenset(names)
 
 
+@dataclass(frozen=True)
+class Platforms:
+    """What the settings say about platforms: the spaces, the hosts that are Lemmy
+    instances and the API addresses that replace the public ones."""
+
+    spaces: Sequence[ChatSpace] = ()
+    lemmy_instances: frozenset[str] = frozenset(DEFAULT_LEMMY_INSTANCES)
+    apis: Mapping[str, str] = field(default_factory=dict)
+
+    def recognise(self, url: str) -> DiscussionUrl:
+        return recognise(url, lemmy_instances=self.lemmy_instances)
+
+    def api(self, thread: DiscussionUrl) -> str:
+        return api_base(thread, self.spaces, self.apis, open_clients.DEFAULT_API)
+
+    def allowed_origins(self) -> set[tuple[str, int]]:
+        """The (host, port) of every space's ``api`` and every replaced API: the only
+        private or local addresses sync may ask, as the newsletter's own settings (or
+        the environment of who runs it) name them and no member file can."""
+        given = [space.api for space in self.spaces if space.api] + list(self.apis.values())
+        return {origin_of(address) for address in given}
+
+
 def plan_sync(
-    urls: Sequence[str], spaces: Sequence[ChatSpace], platforms: Collection[str] = ()
+    urls: Sequence[str],
+    spaces: Sequence[ChatSpace] | Platforms,
+    platforms: Collection[str] = (),
 ) -> Plan:
     plan = Plan()
+    known = spaces if isinstance(spaces, Platforms) else Platforms(spaces)
     has_token = github_token() is not None
     for url in urls:
         try:
-            thread = recognise(url)
+            thread = known.recognise(url)
         except ValueError:
             plan.not_synced[url] = "not a discussion link Hearth can read"
             continue
@@ -83,7 +120,7 @@ def plan_sync(
         elif thread.platform == "github" and not has_token:
             plan.not_synced[url] = NO_TOKEN
         else:
-            plan.jobs.append(Job(thread, api_base(thread, spaces)))
+            plan.jobs.append(Job(thread, known.api(thread)))
     return plan
 
 
@@ -131,9 +168,8 @@ async def fetch_one(
 
 
 def allowed_origins(spaces: Sequence[ChatSpace]) -> set[tuple[str, int]]:
-    """The (host, port) of every space's ``api``: the only private or local addresses
-    sync may ask, as the newsletter's own settings name them and no member file can."""
-    return {origin_of(space.api) for space in spaces if space.api}
+    """The (host, port) of every space's ``api`` (see ``Platforms.allowed_origins``)."""
+    return Platforms(spaces).allowed_origins()
 
 
 def progress_line(
@@ -182,7 +218,8 @@ def summary(
             lines += [f"    {name}: {old} → {now}" for name, old, now in changes]
     if failed:
         lines.append("Failed (previous data kept):")
-        for label, urls in _grouped(failed, lambda url: recognise(url).label).items():
+        labels = {job.thread.url: job.thread.label for job in plan.jobs}
+        for label, urls in _grouped(failed, labels.__getitem__).items():
             lines.append(f"  {label}:")
             lines += [f"    {_short(url)}: {_reason(fetched[url])}" for url in urls]
     lines += not_synced_lines(plan)
@@ -221,7 +258,7 @@ def dry_run_lines(plan: Plan) -> list[str]:
 def run_sync(
     urls: Sequence[str],
     path: Path,
-    spaces: Sequence[ChatSpace],
+    spaces: Sequence[ChatSpace] | Platforms,
     *,
     platforms: Collection[str] = (),
     dry_run: bool = False,
@@ -244,7 +281,8 @@ def run_sync(
     previous, problems = read_activity(path)
     if problems:
         raise ContentError(problems)
-    plan = plan_sync(urls, spaces, platforms)
+    known = spaces if isinstance(spaces, Platforms) else Platforms(spaces)
+    plan = plan_sync(urls, known, platforms)
     if dry_run:
         print("\n".join(dry_run_lines(plan)), file=out)
         return 0
@@ -253,7 +291,7 @@ def run_sync(
         print(
             f"Fetching {_threads(len(plan.jobs))}, {policy.concurrency} at a time.", file=progress
         )
-        guard = PublicOnly(allowed=allowed_origins(spaces), resolver=resolver, transport=transport)
+        guard = PublicOnly(allowed=known.allowed_origins(), resolver=resolver, transport=transport)
         fetched = asyncio.run(
             fetch_all(plan.jobs, policy, user_agent=user_agent, progress=progress, transport=guard)
         )
@@ -279,7 +317,7 @@ def sync_discussions(
     """Sync every thread the content names; raise ContentError before any request if
     the content has problems, SettingsError for a wrong space, SyncError for a
     wrong platform filter."""
-    spaces = chat_spaces(settings)
+    known = Platforms(chat_spaces(settings), lemmy_instances(settings), platform_apis(settings))
     wanted = check_platforms(platforms)
     urls, problems = discussion_urls(settings)
     if problems:
@@ -288,7 +326,7 @@ def sync_discussions(
     return run_sync(
         urls,
         path,
-        spaces,
+        known,
         platforms=wanted,
         dry_run=dry_run,
         policy=policy,
