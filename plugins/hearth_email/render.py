@@ -30,6 +30,7 @@ from hearth_core.problems import template_error_message
 from hearth_core.settings import SettingsError, absolute_site_url
 from hearth_core.themevalues import FONT_STACKS, site_theme
 from hearth_discussions.collect import discussion_ref, load_activity
+from hearth_discussions.settings import lemmy_instances
 from hearth_email.images import inbox_images
 from hearth_email.links import absolute_html, absolute_url
 from hearth_email.model import RenderedEmail
@@ -109,7 +110,8 @@ def _render(settings: dict[str, Any], number: int) -> RenderedEmail:
     content, images = inbox_images(content, site_url, settings)
     activity = load_activity(settings)[0]
     community = _community(settings, issue, issues, activity)
-    discussion = discussion_ref(issue.discussion, activity) if issue.discussion else None
+    lemmy = lemmy_instances(settings)
+    discussion = discussion_ref(issue.discussion, activity, lemmy) if issue.discussion else None
     date_format = settings.get("DEFAULT_DATE_FORMAT", "%Y-%m-%d")
     view = IssueView(issue.number, issue.title, page_url, format_date(issue.date, date_format))
     env = _environment(settings)
@@ -164,7 +166,9 @@ def _community(
         replace(member, links=tuple(link for link in member.links if id(link) in keep))
         for member in members
     ]
-    pages = build_link_pages(sharing, {}, note_html, lambda url: discussion_ref(url, activity))
+    pages = build_link_pages(
+        sharing, {}, note_html, lambda url: discussion_ref(url, activity, lemmy_instances(settings))
+    )
     by_anchor = {view.anchor: view for view in pages.links}
     return [by_anchor[link_anchor(link)] for link in chosen]
 
