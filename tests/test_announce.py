@@ -450,6 +450,10 @@ def test_announced_issue_page_says_discuss_on_with_the_new_thread(site, tmp_path
     index = (output / "discussions" / "index.html").read_text(encoding="utf-8")
     for url in state(content)["1"].values():
         assert url in index
+    more = {a.attributes["href"] for a in issue_page.css("p.discuss-more a")}
+    assert more == set(state(content)["1"].values()) - {primary}, (
+        "the issue page names every platform it was announced on, not only the primary"
+    )
 
 
 def test_demo_configures_all_four_targets():

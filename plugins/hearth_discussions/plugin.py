@@ -71,9 +71,14 @@ class DiscussionsGenerator(Generator):
         self.pages = discussion_pages(self.settings, issues, members)
         activity = load_activity(self.settings)[0]
         lemmy = lemmy_instances(self.settings)
+        threads = issue_threads(self.pages)
         for article in articles + self.context.get("drafts", []):
             url = article.metadata.get("discussion")
             article.discussion_ref = discussion_ref(url, activity, lemmy) if url else None
+            others = threads.get(f"issues/{article.issue.number}/", ())
+            article.more_discussions = tuple(
+                discussion_ref(other, activity, lemmy) for other in others if other != url
+            )
         self.context["discussion_pages"] = self.pages
         self.context["discussions_feeds"] = register_feed(
             self.context, discussions_feed(self.pages, self.settings)
@@ -106,3 +111,13 @@ def get_generators(_pelican: Any) -> type[DiscussionsGenerator]:
 def register() -> None:
     signals.get_generators.connect(get_generators)
     signals.article_generator_finalized.connect(give_discussion_labels)
+
+
+def issue_threads(pages: DiscussionPages) -> dict[str, tuple[str, ...]]:
+    """The thread addresses of each issue (by its site-relative URL), in the index's
+    order: an issue announced on several platforms shows each, not only its header's."""
+    threads: dict[str, list[str]] = {}
+    for view in pages.discussions:
+        if view.kind == "issue" and view.about is not None:
+            threads.setdefault(view.about.url, []).append(view.url)
+    return {about: tuple(urls) for about, urls in threads.items()}
