@@ -196,3 +196,31 @@ TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+
+# Links to the wider web (hearth_linkhealth, docs/links.md): a webring in the footer,
+# the newsletter's fediverse accounts, and `invoke check-links`.
+PLUGINS = [*PLUGINS, "hearth_linkhealth"]
+# The ring: its name and page, and previous/next/random addresses as the ring gives
+# them, or its OPML file under content/ with this site's address as that file lists it.
+HEARTH_WEBRING = {
+    "name": "The Small Letters Ring",
+    "home": "https://smallletters.example/",
+    "opml": "webring.opml",
+    "site": "https://theworkbench.example/",
+    "random": "https://smallletters.example/random",
+}
+HEARTH_FEDIVERSE = {
+    # The newsletter's own accounts: linked with rel="me" on every page, so a profile
+    # that links here shows as verified.
+    "accounts": [
+        {
+            "name": "@workbench@social.theworkbench.example",
+            "url": "https://social.theworkbench.example/@workbench",
+        },
+    ],
+    # Write _redirects (Netlify, Cloudflare Pages) so Bridgy Fed makes the newsletter
+    # followable from the fediverse as @theworkbench.example@theworkbench.example.
+    "bridgy_fed": True,
+}
+# `invoke check-links`: how long a good link rests before it is asked again, and more.
+HEARTH_LINKHEALTH = {"recheck_after": "20d"}

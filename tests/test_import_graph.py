@@ -22,6 +22,7 @@ SEARCH = "hearth_search"
 EMAIL = "hearth_email"
 BUTTONDOWN = "hearth_buttondown"
 SITE = "hearth_site"
+LINKHEALTH = "hearth_linkhealth"
 
 # The "may import" table of the layout the project aims at (LAYOUT.md), copied.
 MAY_IMPORT: dict[str, set[str]] = {
@@ -34,6 +35,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     EMAIL: {CORE, ISSUES, MEMBERS, DISCUSSIONS},
     BUTTONDOWN: {CORE, EMAIL},
     SITE: {CORE, ISSUES, MEMBERS, DISCUSSIONS, FEEDS, SEARCH, EMAIL, BUTTONDOWN},
+    LINKHEALTH: {CORE, ISSUES, MEMBERS, DISCUSSIONS},
 }
 
 # Where the code takes another shape than that picture, and why. None can make a cycle:
