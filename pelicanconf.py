@@ -205,8 +205,8 @@ PLUGINS = [*PLUGINS, "hearth_linkhealth"]
 HEARTH_WEBRING = {
     "name": "The Small Letters Ring",
     "home": "https://smallletters.example/",
-    "opml": "webring.opml",
-    "site": "https://theworkbench.example/",
+    "previous": "https://smallletters.example/previous?from=theworkbench.example",
+    "next": "https://smallletters.example/next?from=theworkbench.example",
     "random": "https://smallletters.example/random",
 }
 HEARTH_FEDIVERSE = {
