@@ -131,3 +131,14 @@ def linkhealth_options(settings: Mapping[str, Any]) -> dict[str, Any]:
 def _duration(value: str) -> bool:
     number, unit = value[:-1], value[-1:]
     return number.isascii() and number.isdigit() and unit in {"s", "m", "h", "d", "w"}
+
+
+def check_link_settings(settings: Mapping[str, Any]) -> None:
+    """Raise SettingsError for any mistake in the three settings, as a build would."""
+    from hearth_linkhealth.fediverse import bridgy_fed_redirects
+    from hearth_linkhealth.webring import webring
+
+    webring(settings)
+    bridgy_fed_redirects(settings)
+    fediverse_options(settings)
+    linkhealth_options(settings)
