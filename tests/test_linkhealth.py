@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import http.server
 import json
+import re
 import shutil
 import textwrap
 import time
@@ -296,3 +297,17 @@ def test_a_real_run_never_asks_a_loopback_address(hosts, tmp_path, monkeypatch):
 
     assert hosts.asked["/missing"] == 0
     assert report.dead == ()
+
+
+def test_check_links_workflow_passes_actionlint_with_pinned_actions():
+    from tests.test_submission_workflow import WORKFLOWS, lint, steps
+
+    path = WORKFLOWS / "check-links.yml"
+    result = lint(ROOT, str(path.relative_to(ROOT)))
+    assert (result.returncode, result.stdout) == (0, ""), result.stdout + result.stderr
+    uses = [step["uses"] for _, step in steps(path) if "uses" in step]
+    assert len(uses) == 3
+    assert [use for use in uses if not re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", use)] == []
+    runs = "".join(step.get("run", "") for _, step in steps(path))
+    assert "${{" not in runs
+    assert "invoke check-links --report link-report.md" in runs
