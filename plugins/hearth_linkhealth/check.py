@@ -4,7 +4,6 @@ the built site's own pages only."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ from hearth_core.errors import HearthError
 from hearth_core.problems import ContentError, display_path
 from hearth_core.settings import absolute_site_url
 from hearth_linkhealth.internal import exists, internal_links
-from hearth_linkhealth.lychee import ALLOW_PRIVATE_ENV, Answer, ask_lychee
+from hearth_linkhealth.lychee import Answer, ask_lychee, private_allowed
 from hearth_linkhealth.settings import linkhealth_options
 from hearth_linkhealth.sources import Place, content_files, link_places
 from hearth_linkhealth.wayback import Suggestion, archive_address, suggestions
@@ -91,8 +90,7 @@ def check_links(
     if problems:
         raise ContentError(problems)
     folder = Path(settings.get("CACHE_PATH") or "cache", CACHE_FOLDER)
-    allow_private = os.environ.get(ALLOW_PRIVATE_ENV) == "1"
-    answers = ask_lychee(sorted(places), options, folder, allow_private)
+    answers = ask_lychee(sorted(places), options, folder, private_allowed())
     found = suggestions(sorted({answer.url for answer in answers}), options, offline=False)
     dead = [
         DeadLink(place, url, answer.status, found.get(answer.url))

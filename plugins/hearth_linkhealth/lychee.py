@@ -37,6 +37,10 @@ class Answer:
     status: str  # "404 Not Found", "timeout", "redirect loop", ...
 
 
+def private_allowed() -> bool:
+    return os.environ.get(ALLOW_PRIVATE_ENV) == "1"
+
+
 def lychee_command(options: Mapping[str, Any], allow_private: bool) -> list[str]:
     command = [
         _lychee(),

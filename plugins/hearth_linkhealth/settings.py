@@ -44,18 +44,18 @@ LINKHEALTH_DEFAULTS: dict[str, Any] = {
 }
 
 
-def _options(settings: Mapping[str, Any], name: str, defaults: Mapping[str, Any]) -> dict:
-    """``plugin_settings``, with a guess at the key meant when one is misspelt."""
+def _refuse_misspelt(settings: Mapping[str, Any], name: str, defaults: Mapping[str, Any]) -> None:
+    """Before ``plugin_settings``: a misspelt key is named with the key it probably meant."""
     given = settings.get(name) or {}
-    if isinstance(given, Mapping):
-        for key in sorted(set(given) - set(defaults)):
-            close = difflib.get_close_matches(str(key), list(defaults), n=1)
-            if close:
-                raise SettingsError(
-                    f"{name} in pelicanconf.py: unknown key {key!r}: did you mean {close[0]!r}? "
-                    f"Allowed keys are {', '.join(sorted(defaults))}"
-                )
-    return plugin_settings(settings, name, defaults)
+    if not isinstance(given, Mapping):
+        return  # plugin_settings says what it must be
+    for key in sorted(set(given) - set(defaults), key=str):
+        close = difflib.get_close_matches(str(key), list(defaults), n=1)
+        if close:
+            raise SettingsError(
+                f"{name} in pelicanconf.py: unknown key {key!r}: did you mean {close[0]!r}? "
+                f"Allowed keys are {', '.join(sorted(defaults))}"
+            )
 
 
 def web_address(name: str, key: str, value: str) -> str:
@@ -67,7 +67,8 @@ def web_address(name: str, key: str, value: str) -> str:
 
 
 def webring_options(settings: Mapping[str, Any]) -> dict[str, Any]:
-    options = _options(settings, "HEARTH_WEBRING", WEBRING_DEFAULTS)
+    _refuse_misspelt(settings, "HEARTH_WEBRING", WEBRING_DEFAULTS)
+    options = plugin_settings(settings, "HEARTH_WEBRING", WEBRING_DEFAULTS)
     where = "HEARTH_WEBRING in pelicanconf.py"
     named = bool(options["name"].strip())
     given = [key for key in WEBRING_DEFAULTS if key != "name" and options[key]]
@@ -98,7 +99,8 @@ def webring_options(settings: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def fediverse_options(settings: Mapping[str, Any]) -> dict[str, Any]:
-    options = _options(settings, "HEARTH_FEDIVERSE", FEDIVERSE_DEFAULTS)
+    _refuse_misspelt(settings, "HEARTH_FEDIVERSE", FEDIVERSE_DEFAULTS)
+    options = plugin_settings(settings, "HEARTH_FEDIVERSE", FEDIVERSE_DEFAULTS)
     for index, account in enumerate(options["accounts"]):
         where = f"HEARTH_FEDIVERSE['accounts'][{index}] in pelicanconf.py"
         if not isinstance(account, Mapping) or set(account) != {"name", "url"}:
@@ -113,7 +115,8 @@ def fediverse_options(settings: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def linkhealth_options(settings: Mapping[str, Any]) -> dict[str, Any]:
-    options = _options(settings, "HEARTH_LINKHEALTH", LINKHEALTH_DEFAULTS)
+    _refuse_misspelt(settings, "HEARTH_LINKHEALTH", LINKHEALTH_DEFAULTS)
+    options = plugin_settings(settings, "HEARTH_LINKHEALTH", LINKHEALTH_DEFAULTS)
     where = "HEARTH_LINKHEALTH in pelicanconf.py"
     if not _duration(options["recheck_after"]):
         raise SettingsError(
