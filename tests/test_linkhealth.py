@@ -22,9 +22,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hearth_linkhealth.check import check_links
 from hearth_linkhealth.lychee import ALLOW_PRIVATE_ENV
+from hearth_linkhealth.sources import TRAILING, addresses_in
 from hearth_linkhealth.wayback import WAYBACK_API_ENV
 from tests.sites import ROOT, build_site, invoke, serving
 
@@ -311,3 +314,22 @@ def test_check_links_workflow_passes_actionlint_with_pinned_actions():
     runs = "".join(step.get("run", "") for _, step in steps(path))
     assert "${{" not in runs
     assert "invoke check-links --report link-report.md" in runs
+
+
+PATHS = st.text(alphabet=st.sampled_from("abcxyz0123456789-_/~%=&?+"), min_size=0, max_size=30).map(
+    lambda path: "/" + path
+)
+
+
+@given(path=PATHS, host=st.sampled_from(["example.org", "a.example", "127.0.0.1:8080"]))
+def test_an_address_is_found_whole_however_it_is_written(path, host):
+    url = f"https://{host}{path}".rstrip(TRAILING)
+    written = [
+        f"See [the page]({url}).",
+        f'  - url: "{url}"',
+        f"website: {url}",
+        f"Bare {url}, then more.",
+        f"In angle brackets <{url}>!",
+    ]
+    found = list(addresses_in("\n".join(written)))
+    assert found == [(line, url) for line in range(1, len(written) + 1)]

@@ -12,6 +12,7 @@ from lxml import etree
 
 from hearth_core.files import read_text_file
 from hearth_core.settings import SettingsError
+from hearth_core.text import strip_forbidden
 from hearth_core.weburl import check_web_url
 from hearth_linkhealth.settings import webring_options
 
@@ -80,7 +81,8 @@ def ring_sites(path: Path) -> list[RingSite]:
         except ValueError:
             continue  # a folder of outlines, or an address no page may link to
         title = (outline.get("title") or outline.get("text") or urlsplit(url).netloc).strip()
-        sites.append(RingSite(" ".join(title.split())[:80], url))
+        # The ring's file is another site's text: one short line, nothing invisible.
+        sites.append(RingSite(strip_forbidden(" ".join(title.split()), one_line=True)[:80], url))
     return sites
 
 
