@@ -333,3 +333,13 @@ def test_an_address_is_found_whole_however_it_is_written(path, host):
     ]
     found = list(addresses_in("\n".join(written)))
     assert found == [(line, url) for line in range(1, len(written) + 1)]
+
+
+def test_check_links_reports_a_link_written_twice_on_one_line_once(hosts, tmp_path):
+    gone = hosts.url("/gone")
+    write(tmp_path, {"issues/0001-a.md": f"[a]({gone}) and [again]({gone})\n"})
+
+    report = check_links(settings(tmp_path))
+
+    assert [(link.place.line, link.url) for link in report.dead] == [(1, gone)]
+    assert report.markdown().count(gone) == 2  # the address, and its snapshot's

@@ -20,13 +20,15 @@ from hearth_linkhealth.sources import Place, content_files, link_places
 from hearth_linkhealth.wayback import Suggestion, archive_address, suggestions
 
 CACHE_FOLDER = "linkhealth"
+# A GitHub issue's body holds 65,536 characters.
+MAX_ISSUE_BODY = 60_000
 
 
 class DeadLinks(HearthError):
     """Some links are dead; the report above says which."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class DeadLink:
     place: Place
     url: str
@@ -59,11 +61,20 @@ class LinkReport:
         for link in self.dead:
             where = f"{display_path(link.place.path)}:{link.place.line}"
             suggestion = link.suggestion.url if link.suggestion else "no snapshot"
-            rows.append(
+            row = (
                 f"- `{where}`: `{_code(link.url)}`: {_code(link.status)}; "
                 f"archived: `{_code(suggestion)}`"
             )
+            if sum(map(len, rows)) + len(row) > MAX_ISSUE_BODY:
+                rows.append("- ... and more: run `invoke check-links` for the whole list.")
+                break
+            rows.append(row)
         return "\n".join(rows) + "\n"
+
+
+def _in_order(dead: list[DeadLink]) -> tuple[DeadLink, ...]:
+    """By file and line, each once."""
+    return tuple(sorted(dict.fromkeys(dead), key=lambda link: (link.place, link.url)))
 
 
 def _code(text: str) -> str:
@@ -97,7 +108,7 @@ def check_links(
         for answer in answers
         for url, place in _places_of(answer, places)
     ]
-    return LinkReport(len(places), tuple(sorted(dead)), offline=False)
+    return LinkReport(len(places), _in_order(dead), offline=False)
 
 
 def _places_of(answer: Answer, places: Mapping[str, list[Place]]) -> list[tuple[str, Place]]:
@@ -125,4 +136,4 @@ def check_own_pages(settings: Mapping[str, Any], public_url: str) -> LinkReport:
         )
         for link in missing
     ]
-    return LinkReport(len(links), tuple(sorted(dead)), offline=True)
+    return LinkReport(len(links), _in_order(dead), offline=True)
