@@ -242,7 +242,7 @@ def small_site(tmp_path_factory) -> Path:
     return build_site(content, root / "output")
 
 
-def test_check_links_offline_checks_internal_links_only(hosts, small_site, tmp_path):
+def test_check_links_offline_checks_internal_links_only(small_site, tmp_path):
     output = tmp_path / "output"
     shutil.copytree(small_site, output)
     fine = check_links(settings(tmp_path), offline=True)
@@ -251,7 +251,7 @@ def test_check_links_offline_checks_internal_links_only(hosts, small_site, tmp_p
     shutil.rmtree(output / "issues" / "1")  # a page lost by hand
     report = check_links(settings(tmp_path), offline=True)
 
-    assert sum(hosts.asked.values()) == 0
+    # Issue 2's link to 127.0.0.1:9, where nothing listens, is not asked nor reported.
     assert {link.url for link in report.dead} == {"/issues/1/"}
     places = {(link.place.path.relative_to(output).as_posix()) for link in report.dead}
     assert "issues/2/index.html" in places and "issues/index.html" in places
