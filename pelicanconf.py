@@ -218,9 +218,11 @@ HEARTH_FEDIVERSE = {
             "url": "https://social.theworkbench.example/@workbench",
         },
     ],
-    # Write _redirects (Netlify, Cloudflare Pages) so Bridgy Fed makes the newsletter
-    # followable from the fediverse as @theworkbench.example@theworkbench.example.
-    "bridgy_fed": True,
+    # True writes _redirects, so that on Netlify or Cloudflare Pages Bridgy Fed makes the
+    # newsletter followable as @theworkbench.example@theworkbench.example. Off here: the
+    # demo is published on GitHub Pages, which cannot redirect; readers follow
+    # @theworkbench.example@web.brid.gy there (docs/links.md).
+    "bridgy_fed": False,
 }
 # `invoke check-links`: how long a good link rests before it is asked again, and more.
 HEARTH_LINKHEALTH = {"recheck_after": "20d"}
