@@ -229,3 +229,32 @@ HEARTH_DISCUSSIONS = {
     "lemmy_instances": ["lemmy.world", "lemmy.ml", "programming.dev", "lemmy.theworkbench.example"],
     "apis": {},
 }
+# Links to the wider web (hearth_linkhealth, docs/links.md): a webring in the footer,
+# the newsletter's fediverse accounts, and `invoke check-links`.
+PLUGINS = [*PLUGINS, "hearth_linkhealth"]
+# The ring: its name and page, and previous/next/random addresses as the ring gives
+# them, or its OPML file under content/ with this site's address as that file lists it.
+HEARTH_WEBRING = {
+    "name": "The Small Letters Ring",
+    "home": "https://smallletters.example/",
+    "previous": "https://smallletters.example/previous?from=theworkbench.example",
+    "next": "https://smallletters.example/next?from=theworkbench.example",
+    "random": "https://smallletters.example/random",
+}
+HEARTH_FEDIVERSE = {
+    # The newsletter's own accounts: linked with rel="me" on every page, so a profile
+    # that links here shows as verified.
+    "accounts": [
+        {
+            "name": "@workbench@social.theworkbench.example",
+            "url": "https://social.theworkbench.example/@workbench",
+        },
+    ],
+    # True writes _redirects, so that on Netlify or Cloudflare Pages Bridgy Fed makes the
+    # newsletter followable as @theworkbench.example@theworkbench.example. Off here: the
+    # demo is published on GitHub Pages, which cannot redirect; readers follow
+    # @theworkbench.example@web.brid.gy there (docs/links.md).
+    "bridgy_fed": False,
+}
+# `invoke check-links`: how long a good link rests before it is asked again, and more.
+HEARTH_LINKHEALTH = {"recheck_after": "20d"}

@@ -672,3 +672,33 @@ def announce(c, issue="", platform=None, dry_run=False):
         platforms=[name for name in names if name],
         dry_run=dry_run,
     )
+
+
+# Link health (hearth_linkhealth, docs/links.md): the links people wrote, asked weekly.
+@hearth_task(
+    values={"report": "FILE"},
+    help={
+        "offline": "build, then check only the links between the site's own pages",
+        "report": "also write the report to FILE as Markdown (the weekly workflow's issue)",
+    },
+)
+def check_links(c, offline=False, report=""):
+    """Check every link in issues, member files, recommendations and threads with lychee.
+
+    A dead link is reported as file:line: url: status, with the Wayback Machine's
+    snapshot of it. A link that answered well is asked again only after recheck_after.
+    Example: invoke check-links --offline
+    """
+    from hearth_core.settings import absolute_site_url
+    from hearth_linkhealth.check import DeadLinks
+    from hearth_linkhealth.check import check_links as check
+
+    if offline:
+        _build()
+    public = absolute_site_url(_settings(PUBLISH_CONFIG)) if offline else ""
+    result = check(_settings(), offline=offline, public_url=public)
+    print(result.text())
+    if report:
+        Path(report).write_text(result.markdown(), encoding="utf-8")
+    if result.dead:
+        raise DeadLinks(f"{len(result.dead)} dead links: each is listed above")

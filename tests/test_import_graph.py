@@ -24,6 +24,7 @@ BUTTONDOWN = "hearth_buttondown"
 SITE = "hearth_site"
 IMPORT = "hearth_import"
 ANNOUNCE = "hearth_announce"
+LINKHEALTH = "hearth_linkhealth"
 
 # The "may import" table of the layout the project aims at (LAYOUT.md), copied.
 MAY_IMPORT: dict[str, set[str]] = {
@@ -36,9 +37,10 @@ MAY_IMPORT: dict[str, set[str]] = {
     EMAIL: {CORE, ISSUES, MEMBERS, DISCUSSIONS},
     BUTTONDOWN: {CORE, EMAIL},
     ANNOUNCE: {CORE, ISSUES, DISCUSSIONS},
-    SITE: {CORE, ISSUES, MEMBERS, DISCUSSIONS, FEEDS, SEARCH, EMAIL, BUTTONDOWN},
+    SITE: {CORE, ISSUES, MEMBERS, DISCUSSIONS, FEEDS, SEARCH, EMAIL, BUTTONDOWN, LINKHEALTH},
     # `invoke import-archive` writes issue files, as `new-issue` does.
     IMPORT: {CORE, ISSUES},
+    LINKHEALTH: {CORE, ISSUES, MEMBERS, DISCUSSIONS},
 }
 
 # Where the code takes another shape than that picture, and why. None can make a cycle:

@@ -12,7 +12,7 @@ from invoke import Collection
 from tests.sites import ROOT, invoke
 from tests.test_tasks import TASKS as LISTED
 
-TASKS = sorted([*LISTED, "check-pr", "submission"])
+TASKS = sorted([*LISTED, "check-pr", "submission", "check-links"])
 
 # An option's row: its flags, then its help, which starts with the value's name.
 VALUE_NAME = re.compile(r"^[A-Z][A-Z_]*: \S")

@@ -35,6 +35,7 @@ from hearth_issues.collect import load_pages, load_site_issues
 from hearth_issues.leftout import LeftOutDrafts
 from hearth_issues.model import Issue
 from hearth_issues.pages import Page
+from hearth_linkhealth.settings import check_link_settings
 from hearth_members.model import Member
 from hearth_members.site import load_community
 from hearth_site.theme import site_theme
@@ -73,6 +74,7 @@ def load_site_content(
     chat_spaces(settings)  # a wrong space raises SettingsError, as the build would
     site_theme(settings)  # and so does a wrong HEARTH_THEME
     byline(settings)
+    check_link_settings(settings)  # the webring, fediverse and link-health settings
     problems += load_discussions(settings, issues, members)[1]
     problems += unsafe_entries(Path(settings["PATH"]), settings.get("IGNORE_FILES", ()))
     # A link in a folder of members is reported by the folder's reader and the scan.

