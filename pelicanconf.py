@@ -198,9 +198,8 @@ CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
 
 # Moving an archive here (`invoke import-archive`, plugins/hearth_import): the old
-# addresses of imported posts, in content/extra/redirects, published as /_redirects.
-STATIC_PATHS = [*STATIC_PATHS, "extra/redirects"]
-EXTRA_PATH_METADATA = {"extra/redirects": {"path": "_redirects"}}
+# addresses of imported posts are kept in content/extra/redirects; the build publishes
+# them in /_redirects (with Bridgy Fed's lines, when HEARTH_FEDIVERSE turns it on).
 HEARTH_IMPORT = {"max_image_bytes": 10 * 1024 * 1024, "timeout_seconds": 20.0, "old_hosts": []}
 
 # Announce: `invoke announce --issue N` opens the issue's threads on these targets, in

@@ -161,3 +161,18 @@ def test_webring_typo_gives_clear_message_not_traceback(project):
         assert result.returncode == 1, task
         assert "unknown key 'previos': did you mean 'previous'?" in result.stderr, task
         assert "Traceback" not in result.stderr + result.stdout, task
+
+
+def test_imported_redirects_and_bridgy_fed_share_one_redirects_file(tmp_path):
+    """An imported archive's old addresses and Bridgy Fed's lookups both need the one
+    `_redirects` at the site's root: neither may replace the other."""
+    content = write_content(tmp_path, {"issues/0001-a.md": "Title: A\nDate: 2026-01-02\n\nHi.\n"})
+    (content / "pages").rmdir()
+    shutil.copytree(ROOT / "content" / "pages", content / "pages")
+    (content / "extra").mkdir()
+    (content / "extra" / "redirects").write_text("/p/hello /issues/1/ 301\n", encoding="utf-8")
+    output = build_site(content, tmp_path / "output", HEARTH_FEDIVERSE={"bridgy_fed": True})
+
+    text = (output / "_redirects").read_text(encoding="utf-8")
+    assert "/p/hello /issues/1/ 301" in text
+    assert "/.well-known/webfinger* https://fed.brid.gy/.well-known/webfinger 302" in text

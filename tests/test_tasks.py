@@ -11,9 +11,9 @@ from datetime import date
 from tests.sites import free_port, invoke
 
 TASKS = [
-    "announce", "bench", "build", "check", "clean", "email", "gh-pages", "import-archive", "import-buttondown",
-    "livereload", "new-issue", "preview", "publish", "rebuild", "regenerate", "reserve",
-    "screenshots", "send", "serve", "sync-discussions",
+    "announce", "bench", "build", "check", "clean", "email", "gh-pages", "import-archive",
+    "import-buttondown", "livereload", "new-issue", "preview", "publish", "rebuild",
+    "regenerate", "reserve", "screenshots", "send", "serve", "sync-discussions",
 ]  # fmt: skip
 
 

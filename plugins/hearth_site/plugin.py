@@ -35,6 +35,7 @@ from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
 from hearth_site.pagememo import PreviewWriter
 from hearth_site.produced import ProducedFiles
+from hearth_site.redirects import write_redirects
 from hearth_site.sharing import CardsGenerator, TopicsGenerator
 from hearth_site.siteicons import (
     FAVICON,
@@ -101,6 +102,7 @@ class SiteGenerator(Generator):
         output = Path(self.output_path)
         write_atomically(output / "sitemap.xml", sitemap_xml(entries).encode())
         write_atomically(output / "robots.txt", robots_txt(f"{base}/sitemap.xml").encode())
+        write_redirects(self.settings, output)
         self.write_icons(output)
 
     def write_icons(self, output: Path) -> None:
