@@ -44,10 +44,14 @@ def small_site(tmp_path_factory):
         yield output, url
 
 
-@pytest.fixture(params=list(WIDTHS))
+VIEWS = [(width, scheme) for width in WIDTHS for scheme in ("light", "dark")]
+
+
+@pytest.fixture(params=VIEWS, ids=[f"{width}px-{scheme}" for width, scheme in VIEWS])
 def tab(request, new_page):
-    width = request.param
-    return new_page(viewport=WIDTHS[width], is_mobile=width == "390")
+    """A tab at 390 or 1280 px, in light or dark: every test of the page runs in all four."""
+    width, scheme = request.param
+    return new_page(viewport=WIDTHS[width], is_mobile=width == "390", color_scheme=scheme)
 
 
 def query_of(tab) -> str:
