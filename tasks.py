@@ -433,10 +433,10 @@ def email(c, issue=""):
         "scaling": "also run at twice the scale and check that every figure at most doubles",
         "keep": "keep the generated project in this folder instead of a temporary one",
         "saves": "saves of one issue in the live preview before its memory is measured again",
-        "lighthouse": "Lighthouse's mobile performance score of the archive's pages (default: on)",
+        "no_lighthouse": "leave out Lighthouse's mobile performance score of the archive's pages",
     },
 )
-def bench(c, scale="1", scaling=False, keep="", saves="100", lighthouse=True):
+def bench(c, scale="1", scaling=False, keep="", saves="100", no_lighthouse=False):
     """Benchmark Hearth against plain Pelican on a synthetic archive; print a table.
 
     Example: invoke bench --scale 0.1
@@ -446,7 +446,7 @@ def bench(c, scale="1", scaling=False, keep="", saves="100", lighthouse=True):
     size = arguments.scale(scale)
     try:
         folder = Path(keep) if keep else None
-        print(bench_command(Path.cwd(), size, scaling, folder, saves, lighthouse))
+        print(bench_command(Path.cwd(), size, scaling, folder, saves, not no_lighthouse))
     except ValueError as error:
         raise Exit(f"invoke bench: {error}", code=1) from None
 
