@@ -203,6 +203,7 @@ def test_issue_page_byline_contents_previous_next_and_community_cards(
     assert cards.count() >= 1
     assert cards.first.locator(".credit a").inner_text()
     assert page.locator(".share a").count() == 3
+    page, _ = visit(new_page, site_url, "/issues/14/", width, scheme)  # one discussed
     discuss = page.locator("p.discuss a")
     assert discuss.is_visible() and discuss.inner_text().startswith("Discuss this issue on ")
 
