@@ -49,7 +49,11 @@ function resultItem(entry) {
 // its excerpt already: the excerpt stops where they begin, matched words and all.
 function withoutShownLine(excerpt, label) {
   const words = label.split(/\s+/).map((word) =>
-    escapeHtml(word).replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+    escapeHtml(word)
+      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+      // Quotes as they are, or as Pagefind may have escaped them.
+      .replace(/'/g, "(?:'|&#39;|&#x27;)")
+      .replace(/"/g, '(?:"|&quot;|&#34;)'),
   );
   const marked = words.map((word) => `(?:<mark>)?${word}(?:</mark>)?`).join("\\s+");
   return excerpt.replace(new RegExp(`\\s*${marked}[^]*$`), "");
