@@ -433,9 +433,10 @@ def email(c, issue=""):
         "scaling": "also run at twice the scale and check that every figure at most doubles",
         "keep": "keep the generated project in this folder instead of a temporary one",
         "saves": "saves of one issue in the live preview before its memory is measured again",
+        "no_lighthouse": "leave out Lighthouse's mobile performance score of the archive's pages",
     },
 )
-def bench(c, scale="1", scaling=False, keep="", saves="100"):
+def bench(c, scale="1", scaling=False, keep="", saves="100", no_lighthouse=False):
     """Benchmark Hearth against plain Pelican on a synthetic archive; print a table.
 
     Example: invoke bench --scale 0.1
@@ -444,7 +445,8 @@ def bench(c, scale="1", scaling=False, keep="", saves="100"):
 
     size = arguments.scale(scale)
     try:
-        print(bench_command(Path.cwd(), size, scaling, Path(keep) if keep else None, saves))
+        folder = Path(keep) if keep else None
+        print(bench_command(Path.cwd(), size, scaling, folder, saves, not no_lighthouse))
     except ValueError as error:
         raise Exit(f"invoke bench: {error}", code=1) from None
 

@@ -12,6 +12,7 @@ import pytest
 import pelicanconf
 from hearth_bench.archive import WEEKLY_LINK_LIMIT, ArchiveShape, issue_text, write_archive
 from hearth_bench.fresh import EDITED, FreshRebuilds, fresh_rebuilds
+from hearth_bench.lighthouse import Scores, format_scores, lighthouse_command, performance_scores
 from hearth_bench.measure import Measurement, measure
 from hearth_bench.rebuild import NEW_LINK
 from hearth_bench.report import bench_command, growth_table
@@ -19,6 +20,7 @@ from hearth_bench.run import YARDSTICK, Figure, Report, cold_builds, format_repo
 from hearth_issues.bodies import markdown_renderer
 from hearth_site.check import load_site_content
 from pelicanconf import HEARTH_MEMBERS
+from tests.conftest import missing
 from tests.sites import ROOT, settings_for
 
 
@@ -148,7 +150,8 @@ def test_invoke_bench_measures_every_figure_on_a_small_archive(tmp_path):
     # Real runs of pelican, invoke build, invoke email and preview rebuilds; no
     # figure is held to a time here: that is what the benchmark itself is for.
     keep = tmp_path / "bench"
-    command = ["bench", "--scale", "0.01", "--keep", str(keep), "--saves", "3"]
+    # Lighthouse's section has a test of its own, on fewer pages.
+    command = ["bench", "--scale", "0.01", "--keep", str(keep), "--saves", "3", "--no-lighthouse"]
     result = subprocess.run(
         [sys.executable, "-m", "invoke", *command],
         cwd=ROOT,
@@ -173,6 +176,7 @@ def test_invoke_bench_measures_every_figure_on_a_small_archive(tmp_path):
     ):
         assert f"| {figure} |" in result.stdout
     assert "× Pelican's cached rebuild |" in result.stdout
+    assert "Lighthouse" not in result.stdout
     assert (keep / "project" / "output" / "index.html").is_file()
     assert (keep / "plain" / "index.html").is_file()
     assert (keep / "plain-pagefind" / "pagefind-entry.json").is_file()
@@ -253,3 +257,24 @@ def test_cold_builds_take_turns_and_give_each_build_its_median():
     assert calls == [("plain", False), ("hearth", False)] * 3 + [("plain", True), ("hearth", True)]
     assert (plain.seconds, plain.peak_mib) == (15, 50.0)
     assert (hearth.seconds, hearth.peak_mib) == (10, 400.0), "a sampled run's time is not used"
+
+
+def test_bench_reports_lighthouse_s_performance_score_of_each_page_kind(demo_site):
+    """Point 10: Lighthouse's performance score is a timing, so `invoke bench` reports it
+    (on the archive it builds; here on the demo site, one page kind, to keep it short)."""
+    command = lighthouse_command(ROOT)
+    if isinstance(command, str):
+        missing(f"Lighthouse cannot run here: {command}")
+    scores = performance_scores(ROOT, demo_site, progress=lambda _line: None, pages={"home": "/"})
+    assert not scores.skipped and 0 <= scores.scores["home"] <= 100
+    table = format_scores(scores)
+    assert table.startswith("Lighthouse performance, mobile")
+    assert f"| home | / | {scores.scores['home']} |" in table
+
+
+def test_without_lighthouse_the_bench_says_why_it_has_no_score(tmp_path):
+    reason = lighthouse_command(tmp_path)  # a project with no node_modules
+    assert isinstance(reason, str)
+    assert "npm install" in reason or "Node.js" in reason
+    section = format_scores(Scores({}, reason))
+    assert "skipped" in section and reason in section

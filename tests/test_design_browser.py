@@ -7,6 +7,7 @@ The named tests hold the reader's complaints that started it (issue 25).
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -29,6 +30,8 @@ PAGE_KINDS = {
     "platform": "/discussions/mastodon/",
     "community": "/community/",
     "page": "/about/",
+    "topics": "/topics/",
+    "topic": "/topics/tools/",
 }
 # Requests a page makes besides its own images: itself, the stylesheet, the favicon.
 REQUEST_BUDGET = 3
@@ -90,7 +93,9 @@ META_VALUES = ".meta time, .meta .nowrap, .meta .issue-number, .meta .reading-ti
 
 
 @pytest.mark.parametrize(("width", "scheme"), VIEWS, ids=VIEW_IDS)
-@pytest.mark.parametrize("kind", ["home", "issue", "links", "members", "discussions"])
+@pytest.mark.parametrize(
+    "kind", ["home", "issue", "links", "members", "discussions", "topics", "topic"]
+)
 def test_meta_lines_break_mid_value_11_replies_no_more(new_page, site_url, kind, width, scheme):
     """Each value of a meta line ("11 replies", "23 January 2026") stays on one line."""
     page, _ = visit(new_page, site_url, PAGE_KINDS[kind], width, scheme)
@@ -198,6 +203,9 @@ def test_issue_page_byline_contents_previous_next_and_community_cards(
     assert cards.count() >= 1
     assert cards.first.locator(".credit a").inner_text()
     assert page.locator(".share a").count() == 3
+    page, _ = visit(new_page, site_url, "/issues/14/", width, scheme)  # one discussed
+    discuss = page.locator("p.discuss a")
+    assert discuss.is_visible() and discuss.inner_text().startswith("Discuss this issue on ")
 
 
 @pytest.mark.parametrize(("width", "scheme"), VIEWS, ids=VIEW_IDS)
@@ -232,3 +240,124 @@ def test_a_hidden_button_stays_hidden_whatever_the_button_style(new_page, site_u
         "'<button type=button class=\"button\" hidden>Never seen</button>')"
     )
     assert page.get_by_role("button", name="Never seen", include_hidden=True).is_hidden()
+
+
+@pytest.mark.parametrize(("width", "scheme"), VIEWS, ids=VIEW_IDS)
+def test_the_site_s_icon_touch_icon_manifest_and_theme_properties(
+    new_page, site_url, width, scheme
+):
+    """A favicon, an apple-touch-icon and a web manifest that load; HEARTH_THEME's accent
+    as the page's custom property, made lighter for the dark scheme."""
+    page, _ = visit(new_page, site_url, "/", width, scheme)
+    for rel, kind in (("icon", "image/svg+xml"), ("apple-touch-icon", "image/png")):
+        href = page.locator(f'link[rel="{rel}"]').get_attribute("href")
+        response = page.request.get(site_url + href)
+        assert response.ok and response.headers["content-type"].startswith(kind), rel
+    manifest = page.request.get(
+        site_url + page.locator('link[rel="manifest"]').get_attribute("href")
+    )
+    assert manifest.json()["icons"]
+    accent = page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()"
+    )
+    button = page.locator(".promise button").evaluate("el => getComputedStyle(el).backgroundColor")
+    assert accent.startswith("#") and button == rgb(accent), (accent, button)
+    assert (accent.lower() == "#a33a0b") == (scheme == "light")
+
+
+def rgb(colour: str) -> str:
+    red, green, blue = (int(colour[n : n + 2], 16) for n in (1, 3, 5))
+    return f"rgb({red}, {green}, {blue})"
+
+
+@pytest.mark.parametrize(("width", "scheme"), VIEWS, ids=VIEW_IDS)
+def test_topics_tools_lists_its_issues_links_and_discussions_as_readers_see_it(
+    new_page, site_url, width, scheme
+):
+    """Point 4's example, in the browser: /topics/tools/ shows its issues, member links
+    and discussions, each leading on; the older one-kind pages are a click away."""
+    page, _ = visit(new_page, site_url, "/topics/tools/", width, scheme)
+    for section in ("#topic-issues", "#topic-links", "#topic-discussions"):
+        assert page.locator(section).is_visible(), section
+    assert page.locator("main p.count").inner_text() == "2 issues, 10 links, 2 discussions"
+    issues = page.locator("section:has(#topic-issues) .issue-title a")
+    assert issues.count() == 2 and issues.first.is_visible()
+    links = page.locator("section:has(#topic-links) li.link:visible")
+    assert links.count() == 10
+    assert page.locator("section:has(#topic-discussions) ul.link-list > li:visible").count() == 2
+    for older in ("/links/tags/tools/", "/discussions/tags/tools/"):
+        assert page.locator(f'main section > p a[href="{older}"]').is_visible(), older
+    issues.first.click()
+    page.wait_for_url("**/issues/9/")
+    assert page.locator("main h1").is_visible()
+
+
+@pytest.mark.parametrize(("width", "scheme"), VIEWS, ids=VIEW_IDS)
+def test_topics_index_lists_topics_by_size_with_counts_as_readers_see_it(
+    new_page, site_url, width, scheme
+):
+    page, _ = visit(new_page, site_url, "/topics/", width, scheme)
+    items = page.locator("main ul.topic-list > li")
+    assert items.count() == 9
+    counts = items.locator(".count").all_inner_texts()
+    sizes = [sum(int(n) for n in re.findall(r"\d+", text)) for text in counts]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
+    assert all(item.is_visible() for item in items.locator("a").all())
+    first = items.first.locator("a")
+    name = first.inner_text()
+    first.click()
+    page.wait_for_url("**/topics/*/")
+    assert page.locator("main h1").inner_text() == name
+    assert page.locator("main p.count").inner_text() == counts[0]
+
+
+CARDS = {
+    "home": ("/", "home"),
+    "issue": ("/issues/14/", "issue-14"),
+    "topic": ("/topics/tools/", "topic-tools"),
+}
+
+
+@pytest.mark.parametrize(("width", "scheme"), VIEWS, ids=VIEW_IDS)
+@pytest.mark.parametrize("kind", CARDS)
+def test_each_page_s_social_card_is_a_1200_by_630_png_at_an_absolute_address(
+    new_page, site_url, kind, width, scheme
+):
+    """og:image and twitter:image name the page's own card by an absolute address (the
+    demo's FEED_DOMAIN); the PNG there loads as an image 1200 by 630."""
+    path, card = CARDS[kind]
+    page, _ = visit(new_page, site_url, path, width, scheme)
+    image = page.locator('meta[property="og:image"]').get_attribute("content")
+    assert page.locator('meta[name="twitter:image"]').get_attribute("content") == image
+    address = urlsplit(image)
+    assert address.scheme in ("http", "https") and address.netloc, image
+    assert address.path == f"/cards/{card}.png"
+    response = page.request.get(site_url + address.path)
+    assert response.ok and response.headers["content-type"] == "image/png"
+    size = page.evaluate(
+        """src => new Promise((done, fail) => { const image = new Image();
+            image.onload = () => done([image.naturalWidth, image.naturalHeight]);
+            image.onerror = fail; image.src = src; })""",
+        site_url + address.path,
+    )
+    assert size == [1200, 630]
+
+
+@pytest.mark.parametrize(("width", "scheme"), VIEWS, ids=VIEW_IDS)
+def test_each_link_shows_its_site_member_topics_and_discussion(new_page, site_url, width, scheme):
+    """Point 5: on /links/ every link shows its site and member, and a discussed one its
+    discussion; a member's page shows their links and the discussions on them."""
+    page, _ = visit(new_page, site_url, "/links/", width, scheme)
+    links = page.locator("li.link")
+    assert links.count() >= 10
+    for link in links.all():
+        assert (
+            link.locator(".domain").is_visible()
+            and link.locator('.link-meta a[href^="/members/"]').is_visible()
+        )
+    assert page.locator("li.link .link-foot a.tag:visible").count() >= 10
+    assert page.locator("li.link a.discuss:visible").count() >= 1
+    page, _ = visit(new_page, site_url, "/members/anneke/", width, scheme)
+    assert page.locator("main li.link:visible").count() >= 1
+    assert page.locator("#discussions").is_visible()
+    assert page.locator("ul.discussed li:visible").count() >= 1

@@ -29,6 +29,17 @@ Firing notes for the kiln.
 """
 
 
+MEMBER = """\
+    name: Ada Quillfeather
+    links:
+      - url: https://ada.example/screens
+        title: Screen care
+        date: 2025-03-05
+        note: Cleaning the screen between colours, with a soft cloth.
+        tags: [zines]
+    """
+
+
 @pytest.fixture(scope="module")
 def small_site(tmp_path_factory):
     """Two issues with headings (whose anchors Python-Markdown writes as "#") and topics."""
@@ -39,15 +50,20 @@ def small_site(tmp_path_factory):
             issue(2, "Clay", "2025-03-10 08:00", body="Kilns and clay.\n", Tags="ceramics"),
         ]
     )
+    files["members/ada.yml"] = MEMBER
     output = build_site(write_content(root, files), root / "output")
     with served(output) as url:
         yield output, url
 
 
-@pytest.fixture(params=list(WIDTHS))
+VIEWS = [(width, scheme) for width in WIDTHS for scheme in ("light", "dark")]
+
+
+@pytest.fixture(params=VIEWS, ids=[f"{width}px-{scheme}" for width, scheme in VIEWS])
 def tab(request, new_page):
-    width = request.param
-    return new_page(viewport=WIDTHS[width], is_mobile=width == "390")
+    """A tab at 390 or 1280 px, in light or dark: every test of the page runs in all four."""
+    width, scheme = request.param
+    return new_page(viewport=WIDTHS[width], is_mobile=width == "390", color_scheme=scheme)
 
 
 def query_of(tab) -> str:
@@ -149,6 +165,21 @@ def test_excerpts_are_free_of_heading_anchors_and_metadata(tab, small_site):
     assert "printing" not in excerpt and "Issue 1" not in excerpt, excerpt
     type_query(tab, "printing")  # a topic still finds its issues
     assert shown_titles(tab) == ["Ink"]
+
+
+def test_a_link_result_s_excerpt_is_its_description_not_its_meta_line(tab, small_site):
+    # Was "... with a soft cloth. Link shared by Ada Quillfeather · zines".
+    _output, url = small_site
+    tab.goto(url + "/search/")
+    ready(tab)
+    type_query(tab, "cloth")
+    assert shown_titles(tab) == ["Screen care"]
+    excerpt = tab.locator(".search-results .search-excerpt").first.inner_text()
+    assert "soft cloth" in excerpt, excerpt
+    for noise in ("shared by", "quillfeather", "zines", "·"):
+        assert noise not in excerpt.lower(), excerpt
+    type_query(tab, "Quillfeather")  # the member's name still finds the link
+    assert shown_titles(tab) == ["Screen care"]
 
 
 def test_dates_are_written_as_the_rest_of_the_site_writes_them(tab, small_site):

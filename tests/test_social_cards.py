@@ -13,7 +13,19 @@ from PIL import Image
 
 from hearth_core.settings import SettingsError
 from hearth_core.state import BuildState
-from hearth_site.cards import DEFAULT_ACCENT, Card, CardCaches, card_accent, draw_card
+from hearth_site.cards import (
+    BOLD,
+    DEFAULT_ACCENT,
+    MARGIN,
+    REGULAR,
+    SIZE,
+    UNMAPPED,
+    Card,
+    CardCaches,
+    Fonts,
+    card_accent,
+    draw_card,
+)
 from tests.sites import build_site, issue, page, write_content
 
 SITE = "http://localhost:8000"
@@ -108,14 +120,50 @@ def test_a_second_build_draws_no_card_again_and_an_edit_draws_one(tmp_path):
     assert len(list((tmp_path / "cache/cards").glob("*.png"))) == 5  # the old one went
 
 
-def test_a_title_in_another_script_draws_boxes_not_an_error(tmp_path):
+def title_region(png: bytes) -> bytes:
+    """The pixels of a card's title lines, below the kicker and above the foot."""
+    with Image.open(io.BytesIO(png)) as image:
+        return image.convert("L").crop((MARGIN, 168, SIZE[0] - MARGIN, 450)).tobytes()
+
+
+def test_card_draws_non_latin_title(tmp_path):
+    """Greek and Cyrillic are drawn as letters; what the font lacks (Japanese, Hebrew,
+    an emoji) is left out, never drawn as the empty box (.notdef) Pillow's own font drew."""
     title = "日本語の小さな道具 — Ωμέγα, мир, עברית, 🎉"
     content = write_content(tmp_path, dict([issue(1, "one", "2025-01-03")]))
     path = content / "issues/0001-one.md"
     path.write_text(path.read_text().replace("Title: one", f"Title: {title}"))
     output = build_site(content, tmp_path / "out")
-    with Image.open(output / "cards/issue-1.png") as image:
-        assert image.size == (1200, 630)
+    built = (output / "cards/issue-1.png").read_bytes()
+    fonts = Fonts()
+    assert all(fonts.draws(letter) for letter in "Ωμέγαмир")
+    assert not any(fonts.draws(letter) for letter in "日本語の道具עברית🎉")
+    assert fonts.drawable(title) == "— Ωμέγα, мир, ,"
+
+    def card(words: str) -> bytes:
+        return draw_card(Card("x.png", words, "Issue 1", "The Workbench", DEFAULT_ACCENT))
+
+    assert title_region(built) == title_region(card("— Ωμέγα, мир, ,"))
+    blank = title_region(card(""))
+    assert title_region(built) != blank
+    # A title the font cannot draw at all leaves its lines empty, where drawing it as it
+    # is would put a row of .notdef boxes.
+    assert title_region(card("日本語の道具")) == blank
+    assert ink_of("日本語の道具") == ink_of(UNMAPPED * 6) != ink_of("")
+    assert ink_of("Ωμέγα мир") != ink_of(UNMAPPED * 5 + " " + UNMAPPED * 3)
+
+
+def ink_of(text: str) -> bytes:
+    """``text`` drawn as it is, boxes and all, in the font of a card's title."""
+    return bytes(Fonts().at(76, bold=True).getmask(text))
+
+
+def test_the_card_font_ships_in_a_pinned_wheel_under_the_ofl():
+    assert REGULAR.is_file() and BOLD.is_file()
+    assert "SIL Open Font License" in (REGULAR.parent / "LICENSE.txt").read_text()
+    root = Path(__file__).parent.parent
+    assert "font-source-sans-pro==0.0.1" in (root / "constraints.txt").read_text()
+    assert '"font-source-sans-pro==0.0.1"' in (root / "pyproject.toml").read_text()
 
 
 @settings(max_examples=25, deadline=None)
@@ -124,6 +172,8 @@ def test_any_title_draws_a_card_of_the_size(title, kicker):
     card = Card("x.png", title, kicker, "The Workbench", DEFAULT_ACCENT, subtitle=title)
     with Image.open(io.BytesIO(draw_card(card))) as image:
         assert image.size == (1200, 630)
+    fonts = Fonts()
+    assert all(fonts.draws(letter) for letter in fonts.drawable(title))  # never a box
 
 
 def test_the_accent_comes_from_hearth_theme(tmp_path):

@@ -14,7 +14,6 @@ from hearth_core.topics import slipped_topic, topic_slug, typing_distance
 from hearth_members.views import Ref
 from hearth_site.topics import SHOWN, build_topic_pages
 from tests.sites import build_site, invoke, issue, page, write_content
-from tests.test_accessibility import WIDTHS, axe_violations
 
 TOPICS = ["apps", "design", "typography", "writing", "zines", "side-projects", "tools"]
 
@@ -205,16 +204,6 @@ def test_every_item_is_on_the_page_of_its_slug_and_pages_go_by_size(tags, links,
     for topic in pages:
         assert topic.url == f"topics/{topic.slug}/"
         assert topic.name in TOPICS or topic_slug(topic.name) not in map(topic_slug, TOPICS)
-
-
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", ["/topics/", "/topics/tools/"])
-def test_topic_pages_have_no_accessibility_violations(new_page, site_url, test_tool, path, width):
-    axe_script = test_tool("axe-core/axe.min.js")
-    browser_page = new_page(viewport=WIDTHS[width], is_mobile=width == "phone")
-    assert browser_page.goto(site_url + path).status == 200
-    violations = axe_violations(browser_page, axe_script)
-    assert violations == [], f"{path} at {width} width:\n" + "\n".join(violations)
 
 
 def test_a_topic_with_many_links_shows_the_newest_and_links_all_of_them():

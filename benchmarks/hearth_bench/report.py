@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from hearth_bench.lighthouse import LighthouseFailed, format_scores, performance_scores
 from hearth_bench.live import SAVES
 from hearth_bench.measure import CommandFailed
 from hearth_bench.run import YARDSTICK, Report, format_report, run_benchmark
@@ -30,15 +31,29 @@ def growth_table(small: Report, large: Report) -> str:
     return "\n".join(lines)
 
 
-def _run(repo: Path, scale: float, keep: Path | None, saves: int) -> Report:
+def _run(
+    repo: Path, scale: float, keep: Path | None, saves: int, lighthouse: bool = False
+) -> tuple[Report, str]:
+    """The report, and Lighthouse's section where asked for (else "")."""
     if keep:
         try:
             keep.mkdir(parents=True, exist_ok=False)
         except OSError as error:
             raise ValueError(f"--keep {keep}: cannot make this folder ({error.strerror})") from None
-        return run_benchmark(repo, keep, scale, saves)
+        return _measured(repo, keep, scale, saves, lighthouse)
     with tempfile.TemporaryDirectory(prefix="hearth-bench-") as scratch:
-        return run_benchmark(repo, Path(scratch), scale, saves)
+        return _measured(repo, Path(scratch), scale, saves, lighthouse)
+
+
+def _measured(
+    repo: Path, scratch: Path, scale: float, saves: int, lighthouse: bool
+) -> tuple[Report, str]:
+    report = run_benchmark(repo, scratch, scale, saves)
+    if not lighthouse:
+        return report, ""
+    print("Lighthouse's performance score, mobile, on the archive's built pages")
+    output = scratch / "project" / "output"
+    return report, format_scores(performance_scores(repo, output))
 
 
 def _saves(given: object) -> int:
@@ -51,7 +66,12 @@ def _saves(given: object) -> int:
 
 
 def bench_command(
-    repo: Path, scale: float, scaling: bool, keep: Path | None, saves: object = SAVES
+    repo: Path,
+    scale: float,
+    scaling: bool,
+    keep: Path | None,
+    saves: object = SAVES,
+    lighthouse: bool = True,
 ) -> str:
     """The report as Markdown tables; ValueError for bad options or a failed run."""
     if scale <= 0:
@@ -60,10 +80,11 @@ def bench_command(
     if keep and keep.exists():
         raise ValueError(f"--keep {keep} already exists: name a new folder")
     try:
-        report = _run(repo, scale, keep, count)
+        report, scores = _run(repo, scale, keep, count, lighthouse)
         if not scaling:
-            return format_report(report)
-        larger = _run(repo, 2 * scale, keep / "double" if keep else None, count)
-    except CommandFailed as error:
+            return "\n\n".join(filter(None, [format_report(report), scores]))
+        larger, _none = _run(repo, 2 * scale, keep / "double" if keep else None, count)
+    except (CommandFailed, LighthouseFailed) as error:
         raise ValueError(f"a measured command failed, so there are no figures:\n{error}") from None
-    return "\n\n".join([format_report(report), format_report(larger), growth_table(report, larger)])
+    tables = [format_report(report), format_report(larger), growth_table(report, larger)]
+    return "\n\n".join(filter(None, [*tables, scores]))

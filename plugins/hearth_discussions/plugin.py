@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 from pelican import signals
 from pelican.generators import Generator
 
+from hearth_core.pagewriter import write_page
 from hearth_core.problems import ContentError
 from hearth_core.state import build_state
 from hearth_discussions.caches import DiscussionCaches
@@ -85,15 +87,7 @@ class DiscussionsGenerator(Generator):
         )
 
     def generate_output(self, writer: Any) -> None:
-        def write(url: str, template: str, **data: Any) -> None:
-            writer.write_file(
-                f"{url}index.html",
-                self.get_template(template),
-                self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
-                url=url,
-                **data,
-            )
+        write = functools.partial(write_page, self, writer)
 
         pages: DiscussionPages = self.pages
         write("discussions/", "discussions", discussions=pages.discussions, filter=None)

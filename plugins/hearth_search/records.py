@@ -72,7 +72,9 @@ class SearchRecord:
 
 def _shown_line(label: str, tags: Iterable[str]) -> str:
     # What a result shows and is filtered by is in its text, so a query finds it there:
-    # words only in Pagefind's metadata match a record with no section to show.
+    # words only in Pagefind's metadata match a record with no section to show. It is
+    # the part's last line, and begins with the label, where the search page ends the
+    # excerpt (search.js, withoutShownLine): the result shows them above it already.
     return f"<p>{escape(' · '.join((label, *tags)))}</p>"
 
 

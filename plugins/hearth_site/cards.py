@@ -1,8 +1,11 @@
 """Social cards: the 1200×630 PNG a link preview shows for an issue, a topic or the home page.
 
-Drawn at build time with Pillow and its own scalable font (Aileron, shipped inside
-Pillow: nothing is downloaded). That font has Latin letters only: a title in another
-script draws each missing letter as an empty box, never an error.
+Drawn at build time with Pillow in Source Sans Pro (OFL), whose regular and bold the
+pinned ``font-source-sans-pro`` wheel ships: nothing is downloaded. It draws Latin,
+Greek and Cyrillic; a letter it lacks (Chinese, Japanese, Hebrew, emoji ...) is left out
+of the card, never drawn as an empty box, and never an error. Static faces, not a
+variable font: FreeType draws a variable font's letters ten times slower, which fifty
+cards would add to a cold build.
 
 Each card is kept in the build cache (CACHE_PATH/cards/) under a digest of everything
 drawn on it, so a build draws only the cards whose words changed; the rest are copied.
@@ -16,6 +19,7 @@ import re
 import shutil
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +31,15 @@ from hearth_core.settings import SettingsError
 from hearth_site.produced import ProducedFiles
 
 SIZE = (1200, 630)
-# Bump when the drawing changes: every card is drawn again.
-DRAWING = 2
+# Bump when the drawing or its font changes: every card is drawn again.
+DRAWING = 3
+FONTS = Path(str(resources.files("font_source_sans_pro") / "files"))
+REGULAR, BOLD = FONTS / "SourceSansPro-Regular.ttf", FONTS / "SourceSansPro-Bold.ttf"
+# A code point no font maps (the last of plane 16's private use): how .notdef looks.
+UNMAPPED = "\U0010fffd"
+# The size letters are compared with it at: small to be quick, large enough that no
+# glyph's outline comes out the same as the box's.
+COVERAGE_SIZE = 24
 # Steps of anti-aliasing between the background and the ink, and the accent.
 STEPS = 15
 # The newest issues get a card of their own; older ones share the site's.
@@ -103,25 +114,29 @@ def draw_card(card: Card) -> bytes:
     """The card as PNG bytes."""
     image = Image.new("RGB", SIZE, BACKGROUND)
     draw = ImageDraw.Draw(image)
+    fonts = Fonts()
     width = SIZE[0] - 2 * MARGIN
     draw.rectangle((0, 0, SIZE[0], 24), fill=card.accent)
     y = 96
-    if card.kicker:
-        kicker = _font(40)
-        draw.text((MARGIN, y), _fitted(card.kicker, kicker, width), font=kicker, fill=card.accent)
+    kicker_text = fonts.drawable(card.kicker)
+    if kicker_text:
+        kicker = fonts.at(40)
+        draw.text((MARGIN, y), _fitted(kicker_text, kicker, width), font=kicker, fill=card.accent)
         y += 72
-    size, lines = _title_lines(card.title, width)
-    title = _font(size)
+    size, lines = _title_lines(fonts.drawable(card.title), fonts, width)
+    title = fonts.at(size, bold=True)
     for line in lines:
-        draw.text((MARGIN, y), line, font=title, fill=INK, stroke_width=1, stroke_fill=INK)
+        draw.text((MARGIN, y), line, font=title, fill=INK)
         y += int(size * 1.2)
-    if card.subtitle:
-        subtitle = _font(36)
-        for line in _wrapped(card.subtitle, subtitle, width, 2):
+    subtitle_text = fonts.drawable(card.subtitle)
+    if subtitle_text:
+        subtitle = fonts.at(36)
+        for line in _wrapped(subtitle_text, subtitle, width, 2):
             draw.text((MARGIN, y + 12), line, font=subtitle, fill=INK)
             y += 46
-    foot = _font(36)
-    draw.text((MARGIN, SIZE[1] - 96), _fitted(card.site, foot, width), font=foot, fill=card.accent)
+    foot = fonts.at(36)
+    site = _fitted(fonts.drawable(card.site), foot, width)
+    draw.text((MARGIN, SIZE[1] - 96), site, font=foot, fill=card.accent)
     out = io.BytesIO()
     # The card's three colours and the steps between the background and each of the
     # others (the letters' anti-aliasing) are all it holds: as a palette image it is a
@@ -129,6 +144,49 @@ def draw_card(card: Card) -> bytes:
     palette = _palette(card.accent)
     image.quantize(palette=palette, dither=Image.Dither.NONE).save(out, "PNG")
     return out.getvalue()
+
+
+class Fonts:
+    """The card font at the sizes one card uses, and which letters it can draw.
+
+    Made for one card and dropped with it: nothing is kept between cards or builds.
+    """
+
+    def __init__(self, regular: Path = REGULAR, bold: Path = BOLD) -> None:
+        self.files = {False: regular, True: bold}
+        self._sizes: dict[tuple[int, bool], ImageFont.FreeTypeFont] = {}
+        self._known: dict[str, bool] = {}
+        self._notdef: tuple[float, tuple[tuple[int, int], bytes]] | None = None
+
+    def at(self, size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+        key = (size, bold)
+        if key not in self._sizes:
+            self._sizes[key] = ImageFont.truetype(str(self.files[bold]), size)
+        return self._sizes[key]
+
+    def draws(self, letter: str) -> bool:
+        """Whether the font has a glyph for ``letter``: a letter it lacks is drawn as
+        .notdef, the empty box, exactly as a code point no font maps. Its advance tells
+        most letters apart at once; only those as wide as the box are drawn to compare."""
+        if letter not in self._known:
+            font = self.at(COVERAGE_SIZE)
+            if self._notdef is None:
+                self._notdef = (font.getlength(UNMAPPED), _ink(font, UNMAPPED))
+            width, ink = self._notdef
+            self._known[letter] = (
+                letter.isspace() or font.getlength(letter) != width or _ink(font, letter) != ink
+            )
+        return self._known[letter]
+
+    def drawable(self, text: str) -> str:
+        """``text`` without the letters the font lacks, its spaces made single again."""
+        kept = "".join(letter for letter in text if self.draws(letter))
+        return " ".join(kept.split()) if kept != text else text
+
+
+def _ink(font: ImageFont.FreeTypeFont, letter: str) -> tuple[tuple[int, int], bytes]:
+    mask = font.getmask(letter)
+    return mask.size, bytes(mask)
 
 
 def _palette(accent: str) -> Image.Image:
@@ -144,17 +202,13 @@ def _palette(accent: str) -> Image.Image:
     return palette
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size)
-
-
-def _title_lines(title: str, width: int) -> tuple[int, list[str]]:
+def _title_lines(title: str, fonts: Fonts, width: int) -> tuple[int, list[str]]:
     """The largest size at which the title fits in three lines, else the smallest, cut."""
     for size in (76, 64, 54):
-        lines = _wrapped(title, _font(size), width, 4)
+        lines = _wrapped(title, fonts.at(size, bold=True), width, 4)
         if len(lines) <= 3:
             return size, lines
-    return 54, _wrapped(title, _font(54), width, 4)
+    return 54, _wrapped(title, fonts.at(54, bold=True), width, 4)
 
 
 def _wrapped(text: str, font: Any, width: int, most: int) -> list[str]:

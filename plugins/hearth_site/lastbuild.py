@@ -19,7 +19,6 @@ Anything else builds as if there were no record, and records the new build.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -30,13 +29,12 @@ from zoneinfo import ZoneInfo
 from hearth_core.cachekey import build_key, files_digest
 from hearth_core.state import BuildState, with_state
 from hearth_core.stored import load_stored, store
+from hearth_site.produced import Files, output_files
 
 RECORD_NAME = "hearth-build.pickle"
 
-# What other commands write into the output folder.
-OTHER_COMMANDS = frozenset({"email"})
 # Each file of the output folder, by its path in it: its size and time of last change.
-Written = dict[str, tuple[int, int]]
+Written = Files
 
 
 @dataclass(frozen=True)
@@ -78,26 +76,10 @@ def build_inputs(settings: Mapping[str, Any]) -> bytes | None:
 def written_files(output: Path) -> Written:
     """Every file under ``output``, by its path there, with its size and change time;
     not those of `invoke email` (``email/``), which no build writes or removes."""
-    found: Written = {}
-    pending = [output]
-    while pending:
-        folder = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue  # no output folder yet
-        for entry in entries:
-            if folder == output and entry.name in OTHER_COMMANDS:
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                pending.append(Path(entry.path))
-            else:
-                status = entry.stat(follow_symlinks=False)
-                found[Path(entry.path).relative_to(output).as_posix()] = (
-                    status.st_size,
-                    status.st_mtime_ns,
-                )
-    return found
+    return {
+        relative: (status.st_size, status.st_mtime_ns)
+        for relative, _path, status in output_files(output)
+    }
 
 
 def _record_path(settings: Mapping[str, Any]) -> Path:

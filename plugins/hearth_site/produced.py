@@ -24,7 +24,7 @@ import contextlib
 import json
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -90,14 +90,24 @@ def finish(settings: Mapping[str, Any], started: Start | None) -> None:
 
 def produced_files(output: Path, since: int, kept: set[str]) -> Files:
     """The files under ``output`` changed at or after ``since``, or listed in ``kept``."""
-    found: Files = {}
+    return {
+        relative: (status.st_size, status.st_mtime_ns)
+        for relative, path, status in output_files(output)
+        if status.st_ctime_ns >= since or path in kept
+    }
+
+
+def output_files(output: Path) -> Iterator[tuple[str, str, os.stat_result]]:
+    """Each file under ``output``: its path there (``a/b.html``), its path as found, and
+    its status; not those of other commands (``email/``), which no build writes or
+    removes. Both this module and ``hearth_site.lastbuild`` read the folder through it."""
     pending = [output]
     while pending:
         folder = pending.pop()
         try:
             entries = list(os.scandir(folder))
         except OSError:
-            continue  # no output folder
+            continue  # no output folder yet
         for entry in entries:
             if folder == output and entry.name in OTHER_COMMANDS:
                 continue
@@ -108,10 +118,7 @@ def produced_files(output: Path, since: int, kept: set[str]) -> Files:
                 status = entry.stat(follow_symlinks=False)
             except OSError:
                 continue  # gone since the folder was listed (a preview's index, renamed)
-            if status.st_ctime_ns >= since or entry.path in kept:
-                relative = Path(entry.path).relative_to(output).as_posix()
-                found[relative] = (status.st_size, status.st_mtime_ns)
-    return found
+            yield Path(entry.path).relative_to(output).as_posix(), entry.path, status
 
 
 def load_record(settings: Mapping[str, Any], started: Start) -> Files:

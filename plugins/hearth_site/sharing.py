@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pelican.generators import Generator
 
+from hearth_core.pagewriter import write_page
 from hearth_core.state import build_state
 from hearth_members.site import member_options
 from hearth_site.cards import FOLDER as CARDS_FOLDER
@@ -56,15 +58,7 @@ class TopicsGenerator(Generator):
         self.context["topic_pages"] = self.topics
 
     def generate_output(self, writer: Any) -> None:
-        def write(url: str, template: str, **data: Any) -> None:
-            writer.write_file(
-                f"{url}index.html",
-                self.get_template(template),
-                self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
-                url=url,
-                **data,
-            )
+        write = functools.partial(write_page, self, writer)
 
         topics: tuple[TopicPage, ...] = self.context["topic_pages"]
         write("topics/", "tags", topics=topics)

@@ -44,6 +44,25 @@ function resultItem(entry) {
   return item;
 }
 
+// A part's text ends with its label and topics ("Link shared by Ada · zines": records.py,
+// _shown_line), so that a member's name or a topic finds it. The result shows them above
+// its excerpt already: the excerpt stops where they begin, matched words and all.
+function withoutShownLine(excerpt, label) {
+  const words = label.split(/\s+/).map((word) =>
+    escapeHtml(word)
+      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+      // Quotes as they are, or as Pagefind may have escaped them.
+      .replace(/'/g, "(?:'|&#39;|&#x27;)")
+      .replace(/"/g, '(?:"|&quot;|&#34;)'),
+  );
+  const marked = words.map((word) => `(?:<mark>)?${word}(?:</mark>)?`).join("\\s+");
+  return excerpt.replace(new RegExp(`\\s*${marked}[^]*$`), "");
+}
+
+function escapeHtml(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 function kindOf(data) {
   return (data.filters && data.filters.kind && data.filters.kind[0]) || "";
 }
@@ -73,7 +92,7 @@ function partsOf(data, wanted) {
         day: `${day} ${data.meta.month}`,
         label: labels[label],
         tags: tagNumbers.map((number) => tags[number]),
-        excerpt: section.excerpt,
+        excerpt: withoutShownLine(section.excerpt, labels[label]),
         score: score(section),
       };
     });
