@@ -307,3 +307,22 @@ def test_wordpress_classic_editor_shortcodes():
 def test_headings_sit_under_the_title_without_skipping_a_level():
     html = "<h1>Top</h1><p>a</p><h4>Deep</h4><h3>Up</h3><h1>Again</h1><h4>Down</h4>"
     assert convert(html, same) == ("## Top\n\na\n\n### Deep\n\n### Up\n\n## Again\n\n### Down")
+
+
+def test_a_post_naming_thousands_of_images_fetches_at_most_the_cap(tmp_path):
+    """A hostile feed (or a gallery gone wrong) names more images than a post can hold:
+    the first MAX_IMAGES_PER_POST come home, the rest stay plain links, listed."""
+    from hearth_import.fetch import Fetcher
+    from hearth_import.images import MAX_IMAGES_PER_POST, fetch_images, plan_images
+    from tests.import_images import image_hosts
+
+    count = MAX_IMAGES_PER_POST + 5
+    body = "\n\n".join(f"![Picture {n}](https://img.example.com/p{n}.png)" for n in range(count))
+    body, plan = plan_images(body, "", tmp_path / "images" / "0001")
+    with image_hosts() as (url, requests):
+        fetcher = Fetcher(max_bytes=1024 * 1024, timeout=10.0, via=url)
+        body, missing = fetch_images(body, plan, fetcher, tmp_path)
+    assert len(requests) == MAX_IMAGES_PER_POST
+    assert len(missing) == 5
+    assert "[Picture 204](https://img.example.com/p204.png)" in body
+    assert "![Picture 0](/images/0001/p0.png)" in body

@@ -20,6 +20,9 @@ IMAGE_TYPES = {
 # An image in Markdown as markdownify writes it: ![alt](src) or ![alt](src "title").
 IMAGE = re.compile(r'!\[(?P<alt>(?:[^\]\\\n]|\\.)*)\]\((?P<src>[^)\s]+)(?P<title>\s+"[^"\n]*")?\)')
 NO_ALT = "An image from the original post"
+# Each image may weigh up to the import's max_image_bytes: a post whose markup names
+# thousands (a hostile feed, a gallery plugin gone wrong) must not fill the disk.
+MAX_IMAGES_PER_POST = 200
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,11 @@ def fetch_images(
     """Fetch each image; the body with local addresses, or plain links where one failed."""
     local: dict[str, str] = {}
     missing: list[Missing] = []
-    for url, path in plan.files.items():
+    for count, (url, path) in enumerate(plan.files.items()):
+        if count >= MAX_IMAGES_PER_POST:
+            reason = f"the post has more than {MAX_IMAGES_PER_POST} images; the rest stay links"
+            missing.append(Missing(url, reason))
+            continue
         try:
             fetched = fetcher.get(url, tuple(IMAGE_TYPES))
         except FetchFailed as error:
