@@ -196,3 +196,14 @@ TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+
+# Discussed elsewhere (issue 26): `invoke sync-discussions --elsewhere` looks for
+# discussions of the featured and shared links on other sites; pages show them from
+# content/discussions/elsewhere.json. Every key is optional (docs/configuration.md).
+HEARTH_ELSEWHERE = {
+    "platforms": ["hackernews", "lobsters", "lemmy", "reddit"],
+    "lemmy_instances": ["lemmy.world", "lemmy.ml"],
+    "issues": 10,
+    "days": 90,
+    "budget": 200,
+}

@@ -539,20 +539,41 @@ def submission(c, author="", body_file="", comment_file=""):
 
 
 @hearth_task(
-    values={"platform": "NAME"},
+    values={"platform": "NAME", "issues": "N", "days": "N", "budget": "N"},
     iterable=["platform"],
     help={
         "platform": "only sync this platform: discourse, mastodon, reddit or github "
         "(repeat it, or separate names with commas); others keep their data",
         "dry-run": "list the requests a sync would make; make none and write nothing",
+        # Discussed elsewhere (issue 26): search Hacker News, Lobsters, Lemmy, Reddit by URL.
+        "elsewhere": "look for discussions of the site's links on Hacker News, Lobsters, "
+        "Lemmy and Reddit, into content/discussions/elsewhere.json",
+        "issues": "with --elsewhere: the links of this many newest issues (default 10)",
+        "days": "with --elsewhere: member links of this many last days (default 90)",
+        "budget": "with --elsewhere: at most this many requests this run (default 200)",
     },
     not_done="Nothing was synced",
 )
-def sync_discussions(c, platform=None, dry_run=False):
+def sync_discussions(
+    c, platform=None, dry_run=False, elsewhere=False, issues="", days="", budget=""
+):
     """Fetch discussion threads' titles, replies and last activity into activity.json.
 
     Example: invoke sync-discussions --platform github --dry-run
+    Example: invoke sync-discussions --elsewhere --issues 50 --days 365
     """
+    if elsewhere:
+        from hearth_discussions.elsewhere.run import sync_elsewhere
+
+        counts = {"issues": (issues, 1), "days": (days, 1), "budget": (budget, 0)}
+        given = {
+            key: arguments.whole_number(f"--{key}", value, low, 100_000, f"--{key} 50")
+            for key, (value, low) in counts.items()
+            if value != ""
+        }
+        if code := sync_elsewhere(_settings(), **given):
+            raise Exit(code=code)
+        return
     from hearth_discussions.sync import sync_discussions as sync
 
     names = [name.strip() for given in platform or [] for name in given.split(",")]

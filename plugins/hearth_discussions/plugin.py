@@ -17,13 +17,14 @@ from hearth_discussions.collect import (
     load_activity,
     load_discussions,
 )
+from hearth_discussions.elsewhere.site import ElsewhereLabels, issue_elsewhere, load_elsewhere
 from hearth_discussions.feed import discussions_feed
 from hearth_discussions.index import DiscussionPages, build_discussion_pages
 from hearth_discussions.settings import chat_spaces, discussion_options
 from hearth_feeds.plugin import register_feed
 from hearth_issues.model import Issue
 from hearth_members.model import Member
-from hearth_members.plugin import DISCUSSION_LABELS
+from hearth_members.plugin import DISCUSSION_LABELS, ELSEWHERE_LABELS
 
 
 def discussion_pages(
@@ -54,6 +55,7 @@ def give_discussion_labels(generator: Any) -> None:
     shows its thread's platform and activity (``hearth_members.plugin.DISCUSSION_LABELS``)."""
     activity = load_activity(generator.settings)[0]
     generator.context[DISCUSSION_LABELS] = DiscussionLabels(activity)
+    generator.context[ELSEWHERE_LABELS] = ElsewhereLabels(load_elsewhere(generator.settings)[0])
 
 
 class DiscussionsGenerator(Generator):
@@ -68,9 +70,11 @@ class DiscussionsGenerator(Generator):
         members = self.context.get("hearth_members", [])
         self.pages = discussion_pages(self.settings, issues, members)
         activity = load_activity(self.settings)[0]
+        elsewhere = ElsewhereLabels(load_elsewhere(self.settings)[0])
         for article in articles + self.context.get("drafts", []):
             url = article.metadata.get("discussion")
             article.discussion_ref = discussion_ref(url, activity) if url else None
+            article.elsewhere = issue_elsewhere(article.issue.body, elsewhere)
         self.context["discussion_pages"] = self.pages
         self.context["discussions_feeds"] = register_feed(
             self.context, discussions_feed(self.pages, self.settings)
