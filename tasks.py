@@ -538,6 +538,13 @@ def submission(c, author="", body_file="", comment_file=""):
     print(f"Added the link to {display_path(outcome.path)}, {added} {author}.")
 
 
+def _count(option: str, given: str, low: int) -> int | None:
+    """A whole-number option of ``sync-discussions --elsewhere``; None if not given."""
+    if given == "":
+        return None
+    return arguments.whole_number(option, given, low, 100_000, f"{option} 50")
+
+
 @hearth_task(
     values={"platform": "NAME", "issues": "N", "days": "N", "budget": "N"},
     iterable=["platform"],
@@ -565,13 +572,19 @@ def sync_discussions(
     if elsewhere:
         from hearth_discussions.elsewhere.run import sync_elsewhere
 
-        counts = {"issues": (issues, 1), "days": (days, 1), "budget": (budget, 0)}
-        given = {
-            key: arguments.whole_number(f"--{key}", value, low, 100_000, f"--{key} 50")
-            for key, (value, low) in counts.items()
-            if value != ""
-        }
-        if code := sync_elsewhere(_settings(), **given):
+        if platform or dry_run:
+            raise Exit(
+                "--elsewhere asks every platform in HEARTH_ELSEWHERE, with no "
+                "--platform or --dry-run: leave those out",
+                code=1,
+            )
+        code = sync_elsewhere(
+            _settings(),
+            issues=_count("--issues", issues, 1),
+            days=_count("--days", days, 1),
+            budget=_count("--budget", budget, 0),
+        )
+        if code:
             raise Exit(code=code)
         return
     from hearth_discussions.sync import sync_discussions as sync

@@ -47,7 +47,7 @@ def search_url(source: Source, link: str) -> str:
 def discussions_in(source: Source, link: str, answer: Any) -> list[Found]:
     """The discussions of ``link`` an answer of ``source`` holds; ShapeError if it is not
     the platform's shape at all (a hit that is merely odd is left out)."""
-    wanted = normalize_url(link)
+    wanted = link_key(link)
     found = []
     for hit in reader_for(source)(answer):
         if not isinstance(hit, dict) or not _same_link(hit.get("_link"), wanted):
@@ -133,11 +133,17 @@ def reader_for(source: Source) -> Callable[[Any], Iterator[dict]]:
     return lemmy_reader(source.host) if source.platform == "lemmy" else READERS[source.platform]
 
 
+def link_key(url: str) -> str:
+    """The form two submissions of one link share: as members' duplicates are found,
+    and with or without "www." (sites serve both, and people post either)."""
+    return normalize_url(url).replace("https://www.", "https://", 1)
+
+
 def _same_link(given: Any, wanted: str) -> bool:
     if not isinstance(given, str) or len(given) > 4000:
         return False
     try:
-        return normalize_url(given.strip()) == wanted
+        return link_key(given.strip()) == wanted
     except ValueError:
         return False
 

@@ -273,7 +273,10 @@ def summary(
     ]
     if failed:
         lines.append("Failed (asked again next run; what was found before is kept):")
-        lines += [f"  {query.source.label}: {error.reason}" for query, error in failed]
+        lines += [
+            f"  {query.source.label}  {query.link.removeprefix('https://')}: {error.reason}"
+            for query, error in failed
+        ]
     if left:
         lines.append(f"{left} request(s) left for the next run (budget or rate limits).")
     return lines

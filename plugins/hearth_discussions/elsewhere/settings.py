@@ -48,6 +48,16 @@ def env_name(platform: str) -> str:
     return f"{NAME}_{platform.upper()}_API"
 
 
+def apis_from_environment() -> dict[str, str | None]:
+    # Each name written out, so that the documentation's check finds every one.
+    return {
+        "hackernews": os.environ.get("HEARTH_ELSEWHERE_HACKERNEWS_API"),
+        "lobsters": os.environ.get("HEARTH_ELSEWHERE_LOBSTERS_API"),
+        "lemmy": os.environ.get("HEARTH_ELSEWHERE_LEMMY_API"),
+        "reddit": os.environ.get("HEARTH_ELSEWHERE_REDDIT_API"),
+    }
+
+
 @dataclass(frozen=True)
 class Source:
     """One place a run asks: a platform, and for Lemmy one instance."""
@@ -92,8 +102,9 @@ def elsewhere_options(settings: Mapping[str, Any]) -> Options:
             sources.append(Source(platform, apis[platform], PUBLIC_HOSTS[platform]))
     numbers = {key: given[key] for key in ("issues", "days", "budget", "ttl_days", "concurrency")}
     for key, value in numbers.items():
-        if value < (0 if key in ("budget", "ttl_days") else 1):
-            raise SettingsError(f"{NAME}[{key!r}] in pelicanconf.py must be 1 or more")
+        least = 0 if key in ("budget", "ttl_days") else 1
+        if value < least:
+            raise SettingsError(f"{NAME}[{key!r}] in pelicanconf.py must be {least} or more")
     return Options(
         sources=tuple(sources),
         lemmy_hosts=frozenset(hosts),
@@ -127,8 +138,9 @@ def _apis(given: Mapping[str, Any]) -> dict[str, str]:
     if unknown:
         raise SettingsError(f"{NAME}['apis'] in pelicanconf.py: unknown platform {unknown[0]!r}")
     apis = {**APIS, **given}
+    environment = apis_from_environment()
     for platform in APIS:
-        apis[platform] = os.environ.get(env_name(platform)) or apis[platform]
+        apis[platform] = environment[platform] or apis[platform]
         base = apis[platform]
         probe = base.replace("{host}", "lemmy.example")
         parts = urlsplit(probe) if isinstance(base, str) else None
