@@ -538,9 +538,9 @@ def submission(c, author="", body_file="", comment_file=""):
     print(f"Added the link to {display_path(outcome.path)}, {added} {author}.")
 
 
-def _count(option: str, given: str, low: int) -> int | None:
+def _count(option: str, given: str | None, low: int) -> int | None:
     """A whole-number option of ``sync-discussions --elsewhere``; None if not given."""
-    if given == "":
+    if given is None:
         return None
     return arguments.whole_number(option, given, low, 100_000, f"{option} 50")
 
@@ -562,13 +562,18 @@ def _count(option: str, given: str, low: int) -> int | None:
     not_done="Nothing was synced",
 )
 def sync_discussions(
-    c, platform=None, dry_run=False, elsewhere=False, issues="", days="", budget=""
+    c, platform=None, dry_run=False, elsewhere=False, issues=None, days=None, budget=None
 ):
     """Fetch discussion threads' titles, replies and last activity into activity.json.
 
     Example: invoke sync-discussions --platform github --dry-run
     Example: invoke sync-discussions --elsewhere --issues 50 --days 365
     """
+    wanted, since, most = (
+        _count("--issues", issues, 1),
+        _count("--days", days, 1),
+        _count("--budget", budget, 0),
+    )
     if elsewhere:
         from hearth_discussions.elsewhere.run import sync_elsewhere
 
@@ -578,15 +583,11 @@ def sync_discussions(
                 "--platform or --dry-run: leave those out",
                 code=1,
             )
-        code = sync_elsewhere(
-            _settings(),
-            issues=_count("--issues", issues, 1),
-            days=_count("--days", days, 1),
-            budget=_count("--budget", budget, 0),
-        )
-        if code:
+        if code := sync_elsewhere(_settings(), issues=wanted, days=since, budget=most):
             raise Exit(code=code)
         return
+    if (wanted, since, most) != (None, None, None):
+        raise Exit("--issues, --days and --budget go with --elsewhere: add it", code=1)
     from hearth_discussions.sync import sync_discussions as sync
 
     names = [name.strip() for given in platform or [] for name in given.split(",")]
