@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import textwrap
 import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -21,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hearth_core.problems import ContentError
+from hearth_core.state import BuildState
 from hearth_discussions.elsewhere.cache import NAME as CACHE_NAME
 from hearth_discussions.elsewhere.clients import ShapeError, discussions_in
 from hearth_discussions.elsewhere.model import Found
@@ -28,7 +30,7 @@ from hearth_discussions.elsewhere.run import Paths, run_elsewhere, sync_elsewher
 from hearth_discussions.elsewhere.settings import Options, Source, elsewhere_options
 from hearth_discussions.elsewhere.store import entry_problem, read_elsewhere, write_elsewhere
 from hearth_discussions.fetch import FetchPolicy
-from tests.sites import build_site, issue, page, settings_for, write_content
+from tests.sites import build_site, invoke, issue, page, settings_for, write_content
 from tests.test_discussions_sync import FakePlatforms, Handler, Reply, Waits
 
 LINK = "https://tools.example/small-tools"
@@ -641,3 +643,63 @@ def test_elsewhere_file_with_bad_entry_reports_file_line(tmp_path):
         f"{content}/discussions/elsewhere.json:{line}: links['{LINK}'][1]: "
         "url must be on www.reddit.com, not 'evil.example'"
     )
+
+
+def test_a_live_preview_shows_the_new_counts_once_the_file_changes(tmp_path):
+    member = f"""\
+    name: Ada Example
+    links:
+      - url: {LINK}
+        title: Small tools
+        date: 2025-10-08
+    """
+    body = f"Read [small tools]({LINK}).\n"
+    member = member.replace(LINK, OTHER)
+    elsewhere = {"links": {**ELSEWHERE["links"], OTHER: ELSEWHERE["links"][LINK]}}
+    content = write_content(
+        tmp_path,
+        {"members/ada.yml": member, "discussions/elsewhere.json": json.dumps(elsewhere)}
+        | dict([issue(1, "Small tools", "2025-01-01", body)]),
+    )
+    state = BuildState()
+    output = build_site(content, tmp_path / "output", state)
+    changed = json.loads(json.dumps(elsewhere))
+    changed["links"][LINK][1]["comments"] = 200
+    changed["links"][OTHER][1]["comments"] = 200
+    (content / "discussions/elsewhere.json").write_text(json.dumps(changed))
+    build_site(content, tmp_path / "output", state)
+    now = "Also discussed on Hacker News (200 comments) · Lobsters (14)"
+    assert shown_on(page(output, "/issues/1/").css_first(".discussed-elsewhere"))[0] == now
+    assert shown_on(page(output, "/members/ada/").css_first("li.link"))[0] == now
+
+
+def test_invoke_sync_discussions_elsewhere_writes_the_file_the_build_reads(project, fake):
+    member = f"""\
+    name: Ada Example
+    links:
+      - url: {LINK}
+        title: Small tools
+        date: {date.today() - timedelta(days=3)}
+    """
+    (project / "content/members/zz-ada.yml").write_text(textwrap.dedent(member))
+    fake.answers["hackernews"] = lambda link: Reply(
+        hn_answer(hn_hit(41234567, link, 123)) if link == LINK else hn_answer()
+    )
+    fake.answers["lobsters"] = Reply([lobsters_story("k2xq9a", LINK, 14)])
+    fake.answers["lemmy.world"] = fake.answers["lemmy.ml"] = Reply(lemmy_answer())
+    fake.answers["reddit"] = Reply({"message": "busy"}, 429, {"Retry-After": "600"})
+    config = project / "pelicanconf.py"
+    given = {"apis": apis(fake.base), "min_interval": dict.fromkeys(PLATFORMS, 0), "budget": 6}
+    config.write_text(config.read_text() + f"\nHEARTH_ELSEWHERE = {given!r}\n")
+    result = invoke(project, "sync-discussions", "--elsewhere", "--issues", "1", "--budget", "90")
+    assert "Traceback" not in result.stderr
+    assert result.returncode == 1, result.stderr  # Reddit asked to wait too long
+    assert "within this run's budget of 90" in result.stderr
+    assert "Reddit  " in result.stdout and "rate limited for 600 s" in result.stdout
+    assert "Wrote content/discussions/elsewhere.json" in result.stdout
+    found, problems = read_elsewhere(project / "content/discussions/elsewhere.json", LEMMY_HOSTS)
+    assert problems == []
+    assert {f.url for f in found[LINK]} == {HN, LOBSTERS}
+    assert (project / "cache" / CACHE_NAME).is_file()
+    check = invoke(project, "check")
+    assert check.returncode == 0, check.stderr
