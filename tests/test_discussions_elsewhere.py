@@ -469,18 +469,31 @@ def test_whatever_a_platform_answers_is_refused_or_stored_as_the_build_accepts(a
 def test_elsewhere_respects_request_budget_and_resumes_from_cache(fake, policy, tmp_path):
     links = [f"https://site.example/{n}" for n in range(5)]
     fake.answers["hackernews"] = lambda link: Reply(hn_answer(hn_hit(len(link), link, 2)))
-    first = run(fake, tmp_path, links, policy, platforms=only("hackernews"), budget=2)
+    first = run(
+        fake, tmp_path, links, policy, platforms=only("hackernews"), budget=2, concurrency=1
+    )
     assert fake.asked("hackernews") == links[:2]
     assert "3 request(s) left for the next run" in first.out
-    second = run(fake, tmp_path, links, policy, platforms=only("hackernews"), budget=2)
+    second = run(
+        fake, tmp_path, links, policy, platforms=only("hackernews"), budget=2, concurrency=1
+    )
     assert fake.asked("hackernews") == links[:4]
     assert set(second.found) == set(links[:4])
-    run(fake, tmp_path, links, policy, platforms=only("hackernews"), budget=2)
-    run(fake, tmp_path, links, policy, platforms=only("hackernews"), budget=2)
+    run(fake, tmp_path, links, policy, platforms=only("hackernews"), budget=2, concurrency=1)
+    run(fake, tmp_path, links, policy, platforms=only("hackernews"), budget=2, concurrency=1)
     # Every link was answered within the time to live: nothing is due.
     assert fake.asked("hackernews") == links
     later = datetime.now(UTC) + timedelta(days=8)
-    run(fake, tmp_path, links, policy, platforms=only("hackernews"), budget=2, now=later)
+    run(
+        fake,
+        tmp_path,
+        links,
+        policy,
+        platforms=only("hackernews"),
+        budget=2,
+        concurrency=1,
+        now=later,
+    )
     assert fake.asked("hackernews") == links + links[:2]
 
 
@@ -530,7 +543,12 @@ def test_elsewhere_window_is_newest_issues_and_recent_member_links(
     site = settings_for(
         content,
         tmp_path / "output",
-        HEARTH_ELSEWHERE={"platforms": ["hackernews"], "min_interval": {"hackernews": 0}},
+        # One at a time, so the requests arrive in the order they are made.
+        HEARTH_ELSEWHERE={
+            "platforms": ["hackernews"],
+            "min_interval": {"hackernews": 0},
+            "concurrency": 1,
+        },
     )
     out = io.StringIO()
     assert sync_elsewhere(site, policy=policy, out=out, progress=io.StringIO()) == 0
