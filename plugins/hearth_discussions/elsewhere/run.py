@@ -82,15 +82,16 @@ class Pacer:
 
     def __init__(self, interval: float, sleep: Sleep, clock: Callable[[], float]) -> None:
         self._interval, self._sleep, self._clock = interval, sleep, clock
-        self._lock = asyncio.Lock()
-        self._next = 0.0
+        self._last: float | None = None
 
-    async def turn(self) -> None:
-        async with self._lock:
-            now = self._clock()
-            if self._next > now:
-                await self._sleep(self._next - now)
-            self._next = max(now, self._next) + self._interval
+    async def wait(self) -> None:
+        if self._last is not None:
+            pause = self._last + self._interval - self._clock()
+            if pause > 0:
+                await self._sleep(pause)
+
+    def started(self) -> None:
+        self._last = self._clock()
 
 
 async def ask_all(
@@ -103,35 +104,31 @@ async def ask_all(
     progress: TextIO,
     clock: Callable[[], float] = time.monotonic,
 ) -> dict[Query, Answer]:
-    """Each query's discussions, or why it failed; a platform that says "too many
-    requests" for good is asked nothing more this run (its queries stay due)."""
+    """Each query's discussions, or why it failed. Each platform (each Lemmy instance)
+    is asked one request at a time, paced; a platform that says "too many requests"
+    for longer than a retry waits is asked nothing more this run (its queries stay due)."""
     answers: dict[Query, Answer] = {}
-    pacers: dict[str, Pacer] = {}
-    limited: set[str] = set()
     semaphore = asyncio.Semaphore(options.concurrency)
+    by_source: dict[Source, list[Query]] = {}
+    for query in queries:
+        by_source.setdefault(query.source, []).append(query)
     # Reddit refuses generic agents: a named one with the site's address is what it asks.
     headers = {"User-Agent": user_agent, "Accept": "application/json", "Accept-Encoding": "gzip"}
     async with httpx.AsyncClient(headers=headers, transport=transport) as client:
 
-        async def ask(query: Query) -> None:
-            source = query.source
-            pacer = pacers.setdefault(
-                source.key,
-                Pacer(options.min_interval[source.platform], policy.sleep, clock),
-            )
-            async with semaphore:
-                if source.key in limited:
+        async def ask_in_turn(source: Source, asked: list[Query]) -> None:
+            pacer = Pacer(options.min_interval[source.platform], policy.sleep, clock)
+            for query in asked:
+                await pacer.wait()
+                async with semaphore:
+                    pacer.started()
+                    answer = await ask_one(client, query, policy)
+                answers[query] = answer
+                print(progress_line(len(answers), len(queries), query, answer), file=progress)
+                if isinstance(answer, FetchError) and answer.status == 429:
                     return
-                await pacer.turn()
-                if source.key in limited:
-                    return
-                answer = await ask_one(client, query, policy)
-            if isinstance(answer, FetchError) and answer.status == 429:
-                limited.add(source.key)
-            answers[query] = answer
-            print(progress_line(len(answers), len(queries), query, answer), file=progress)
 
-        await asyncio.gather(*(ask(query) for query in queries))
+        await asyncio.gather(*(ask_in_turn(*pair) for pair in by_source.items()))
     return answers
 
 
