@@ -257,3 +257,13 @@ HEARTH_FEDIVERSE = {
 }
 # `invoke check-links`: how long a good link rests before it is asked again, and more.
 HEARTH_LINKHEALTH = {"recheck_after": "20d"}
+# Discussed elsewhere (issue 26): `invoke sync-discussions --elsewhere` looks for
+# discussions of the featured and shared links on other sites; pages show them from
+# content/discussions/elsewhere.json. Every key is optional (docs/configuration.md).
+HEARTH_ELSEWHERE = {
+    "platforms": ["hackernews", "lobsters", "lemmy", "reddit"],
+    "lemmy_instances": ["lemmy.world", "lemmy.ml"],
+    "issues": 10,
+    "days": 90,
+    "budget": 200,
+}

@@ -540,21 +540,56 @@ def submission(c, author="", body_file="", comment_file=""):
     print(f"Added the link to {display_path(outcome.path)}, {added} {author}.")
 
 
+def _count(option: str, given: str | None, low: int) -> int | None:
+    """A whole-number option of ``sync-discussions --elsewhere``; None if not given."""
+    if given is None:
+        return None
+    return arguments.whole_number(option, given, low, 100_000, f"{option} 50")
+
+
 @hearth_task(
-    values={"platform": "NAME"},
+    values={"platform": "NAME", "issues": "N", "days": "N", "budget": "N"},
     iterable=["platform"],
     help={
         "platform": "only sync this platform: discourse, mastodon, reddit or github "
         "(repeat it, or separate names with commas); others keep their data",
         "dry-run": "list the requests a sync would make; make none and write nothing",
+        # Discussed elsewhere (issue 26): search Hacker News, Lobsters, Lemmy, Reddit by URL.
+        "elsewhere": "look for discussions of the site's links on Hacker News, Lobsters, "
+        "Lemmy and Reddit, into content/discussions/elsewhere.json",
+        "issues": "with --elsewhere: the links of this many newest issues (default 10)",
+        "days": "with --elsewhere: member links of this many last days (default 90)",
+        "budget": "with --elsewhere: at most this many requests this run (default 200)",
     },
     not_done="Nothing was synced",
 )
-def sync_discussions(c, platform=None, dry_run=False):
+def sync_discussions(
+    c, platform=None, dry_run=False, elsewhere=False, issues=None, days=None, budget=None
+):
     """Fetch discussion threads' titles, replies and last activity into activity.json.
 
     Example: invoke sync-discussions --platform github --dry-run
+    Example: invoke sync-discussions --elsewhere --issues 50 --days 365
     """
+    wanted, since, most = (
+        _count("--issues", issues, 1),
+        _count("--days", days, 1),
+        _count("--budget", budget, 0),
+    )
+    if elsewhere:
+        from hearth_discussions.elsewhere.run import sync_elsewhere
+
+        if platform or dry_run:
+            raise Exit(
+                "--elsewhere asks every platform in HEARTH_ELSEWHERE, with no "
+                "--platform or --dry-run: leave those out",
+                code=1,
+            )
+        if code := sync_elsewhere(_settings(), issues=wanted, days=since, budget=most):
+            raise Exit(code=code)
+        return
+    if (wanted, since, most) != (None, None, None):
+        raise Exit("--issues, --days and --budget go with --elsewhere: add it", code=1)
     from hearth_discussions.sync import sync_discussions as sync
 
     names = [name.strip() for given in platform or [] for name in given.split(",")]

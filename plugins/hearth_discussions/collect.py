@@ -14,6 +14,8 @@ from hearth_core.problems import Problem, display_path, problem
 from hearth_core.state import build_state
 from hearth_discussions.activity import read_activity
 from hearth_discussions.caches import DiscussionCaches
+from hearth_discussions.elsewhere.settings import FILE as ELSEWHERE_FILE
+from hearth_discussions.elsewhere.site import load_elsewhere
 from hearth_discussions.model import Activity, Source, Thread
 from hearth_discussions.settings import ACTIVITY_FILE, discussion_options
 from hearth_discussions.threads import THREAD_FILES, parse_thread
@@ -24,7 +26,7 @@ from hearth_members.site import load_community, member_options, site_today
 from hearth_members.urls import normalize_url
 from hearth_members.views import link_place
 
-NOT_THREADS = (ACTIVITY_FILE,)
+NOT_THREADS = (ACTIVITY_FILE, ELSEWHERE_FILE)
 
 
 def discussions_folder(settings: Mapping[str, Any]) -> Path:
@@ -194,7 +196,8 @@ def load_discussions(
             (files, vocabulary, today), lambda: load_threads(folder, vocabulary, today)
         )
         sources, cross = discussion_sources(issues, members, threads)
-        return sources, problems + cross + load_activity(settings)[1]
+        elsewhere = load_elsewhere(settings)[1]
+        return sources, problems + cross + load_activity(settings)[1] + elsewhere
 
     sources, problems = caches.answers.get(key, check)
     return list(sources), list(problems)

@@ -19,13 +19,14 @@ from hearth_discussions.collect import (
     load_activity,
     load_discussions,
 )
+from hearth_discussions.elsewhere.site import ElsewhereLabels, issue_elsewhere, load_elsewhere
 from hearth_discussions.feed import discussions_feed
 from hearth_discussions.index import DiscussionPages, build_discussion_pages
 from hearth_discussions.settings import chat_spaces, discussion_options, lemmy_instances
 from hearth_feeds.plugin import register_feed
 from hearth_issues.model import Issue
 from hearth_members.model import Member
-from hearth_members.plugin import DISCUSSION_LABELS
+from hearth_members.plugin import DISCUSSION_LABELS, ELSEWHERE_LABELS
 
 
 def discussion_pages(
@@ -58,6 +59,7 @@ def give_discussion_labels(generator: Any) -> None:
     activity = load_activity(generator.settings)[0]
     lemmy = lemmy_instances(generator.settings)
     generator.context[DISCUSSION_LABELS] = DiscussionLabels(activity, lemmy)
+    generator.context[ELSEWHERE_LABELS] = ElsewhereLabels(load_elsewhere(generator.settings)[0])
 
 
 class DiscussionsGenerator(Generator):
@@ -74,6 +76,7 @@ class DiscussionsGenerator(Generator):
         activity = load_activity(self.settings)[0]
         lemmy = lemmy_instances(self.settings)
         threads = issue_threads(self.pages)
+        elsewhere = ElsewhereLabels(load_elsewhere(self.settings)[0])
         for article in articles + self.context.get("drafts", []):
             url = article.metadata.get("discussion")
             article.discussion_ref = discussion_ref(url, activity, lemmy) if url else None
@@ -81,6 +84,7 @@ class DiscussionsGenerator(Generator):
             article.more_discussions = tuple(
                 discussion_ref(other, activity, lemmy) for other in others if other != url
             )
+            article.elsewhere = issue_elsewhere(article.issue.body, elsewhere)
         self.context["discussion_pages"] = self.pages
         self.context["discussions_feeds"] = register_feed(
             self.context, discussions_feed(self.pages, self.settings)

@@ -9,6 +9,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
+from hearth_core.elsewhere import Elsewhere, no_elsewhere
 from hearth_core.platforms import DiscussionRef, recognise
 from hearth_core.problems import ContentError
 from hearth_core.state import build_state
@@ -25,6 +26,8 @@ from hearth_members.views import LinkPages, Ref, build_link_pages, link_anchor
 # The context key under which hearth_discussions puts the function that labels a
 # thread's address with its platform and activity (``DiscussionLabels``).
 DISCUSSION_LABELS = "discussion_labels"
+# Likewise for a link's discussions on other sites ("Also discussed on ..."): ``ElsewhereLabels``.
+ELSEWHERE_LABELS = "elsewhere_labels"
 
 
 def _featured_in(issues: Sequence[tuple[Issue, str]], chosen: dict[int, tuple]) -> dict[str, Ref]:
@@ -45,14 +48,15 @@ def _link_pages(
     featured: dict[str, Ref],
     discussion_labels: Callable[[str], DiscussionRef],
     recent: int,
+    elsewhere: Callable[[str], Elsewhere] = no_elsewhere,
 ) -> LinkPages:
     # Kept while made from equal inputs: after an edit to an issue's prose, a preview
     # build has the same members (see load_community), found equal item by item at once.
-    made_from = (members, featured, discussion_labels, recent)
+    made_from = (members, featured, discussion_labels, recent, elsewhere)
     if caches.pages is not None and caches.pages[0] == made_from:
         return caches.pages[1]
     render_note = functools.partial(note_html, memo=caches.note_html)
-    pages = build_link_pages(members, featured, render_note, discussion_labels, recent)
+    pages = build_link_pages(members, featured, render_note, discussion_labels, recent, elsewhere)
     caches.pages = (made_from, pages)
     return pages
 
@@ -62,13 +66,14 @@ def _links_of(
     issues: Sequence[tuple[Issue, str]],
     members: list[Member],
     discussion_labels: Callable[[str], DiscussionRef],
+    elsewhere: Callable[[str], Elsewhere] = no_elsewhere,
 ) -> tuple[dict[int, tuple], LinkPages]:
     """The links each issue features, and the link pages; ``issues`` with their URLs."""
     caches = build_state(settings).part(MemberCaches)
     recorded = recorded_links(settings).featured
     chosen, featured = _chosen_and_featured(caches, issues, members, recorded)
     recent = member_options(settings)["recent_links"]
-    return chosen, _link_pages(caches, members, featured, discussion_labels, recent)
+    return chosen, _link_pages(caches, members, featured, discussion_labels, recent, elsewhere)
 
 
 def plain_discussion_label(url: str) -> DiscussionRef:
@@ -132,7 +137,8 @@ class MembersGenerator(Generator):
         # hearth_discussions, when the site has it, gives each thread's activity here
         # (DISCUSSION_LABELS): the members' package never asks the discussions' one.
         labels = self.context.get(DISCUSSION_LABELS, plain_discussion_label)
-        chosen, self.pages = _links_of(self.settings, issues, members, labels)
+        elsewhere = self.context.get(ELSEWHERE_LABELS, no_elsewhere)
+        chosen, self.pages = _links_of(self.settings, issues, members, labels, elsewhere)
         self.context["hearth_members"] = members
         self._attach_community(articles, chosen, self.pages)
         self.context["link_pages"] = self.pages

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from hearth_core.dates import day_text as _day_text
+from hearth_core.elsewhere import Elsewhere, no_elsewhere
 from hearth_core.months import group_by_month, month_name
 from hearth_core.platforms import DiscussionRef
 from hearth_core.topics import topic_slug
@@ -43,6 +44,7 @@ class LinkView(NamedTuple):
     anchor: str
     featured_in: Ref | None
     place: str  # its lasting address on the site: its month's page and anchor
+    elsewhere: Elsewhere = ()  # its discussions on other sites
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,7 @@ def build_link_pages(
     render_note: Callable[[str], str],
     discussion_ref: Callable[[str], DiscussionRef] = lambda url: DiscussionRef(url, url),
     recent: int = RECENT_LINKS,
+    elsewhere: Callable[[str], Elsewhere] = no_elsewhere,
 ) -> LinkPages:
     """``featured_in`` maps an anchor to the issue that featured the link;
     ``discussion_ref`` labels a discussion URL with its platform and activity;
@@ -200,6 +203,7 @@ def build_link_pages(
                     anchor=anchor,
                     featured_in=featured_in.get(anchor),
                     place=link_place(link),
+                    elsewhere=elsewhere(link.url),
                 )
             )
     every = _newest_first(view for group in views.values() for view in group)
