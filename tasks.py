@@ -726,16 +726,18 @@ def check_links(c, offline=False, report=""):
     snapshot of it. A link that answered well is asked again only after recheck_after.
     Example: invoke check-links --offline
     """
+    from hearth_core.files import write_atomically
     from hearth_core.settings import absolute_site_url
-    from hearth_linkhealth.check import DeadLinks
+    from hearth_linkhealth.check import DeadLinks, report_path
     from hearth_linkhealth.check import check_links as check
 
+    target = report_path(report) if report else None  # refused before any link is asked
     if offline:
         _build()
     public = absolute_site_url(_settings(PUBLISH_CONFIG)) if offline else ""
     result = check(_settings(), offline=offline, public_url=public)
     print(result.text())
-    if report:
-        Path(report).write_text(result.markdown(), encoding="utf-8")
+    if target is not None:
+        write_atomically(target, result.markdown().encode())
     if result.dead:
         raise DeadLinks(f"{len(result.dead)} dead links: each is listed above")

@@ -72,6 +72,13 @@ HOSTILE = {
     ("submission", "--comment-file"): (["/proc/self/no/such/c.md", "content"], "--comment-file"),
     ("announce", "--issue"): (["²", "", "9" * 5000], "--issue"),
     ("announce", "--platform"): (["::error::x", "", " , "], "--platform"),
+    ("import-archive", "--source"): (["/proc/self/no/such", "no-such-export.zip"], "no such"),
+    ("import-archive", "--format"): (["nope", "::error::x"], "--format"),
+    ("import-archive", "--old-url"): (
+        ["::error::x", "javascript:alert(1)", "a" * 5000],
+        "--old-url",
+    ),
+    ("check-links", "--report"): (["/proc/self/no/such/r.md", "content"], "--report"),
 }
 NOT_BIND_ADDRESSES = ["a" * 300, "x" * 64 + ".ex", "bad host", "::error::x", "²", ""]
 NOT_HERE: set[str] = set()
@@ -83,6 +90,7 @@ ALSO = {
     "check-pr": {"--author": "ada", "--pr": "HEAD"},
     "submission": {"--author": "ada", "--body-file": "tasks.py"},
     "announce": {"--issue": "14", "--dry-run": None},  # should a value get through: no requests
+    "import-archive": {"--source": "tasks.py", "--dry-run": None},  # never writes
 }
 
 

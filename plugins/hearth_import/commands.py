@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from hearth_core.problems import display_path
 from hearth_core.settings import plugin_settings
+from hearth_core.weburl import check_web_url
 from hearth_import.fetch import Fetcher
 from hearth_import.importer import Outcome, Places, import_posts
 from hearth_import.model import ImportFailed
@@ -35,6 +36,8 @@ def import_archive(
     out: TextIO | None = None,
 ) -> Outcome:
     out = out or sys.stdout
+    if old_url:
+        _check_old_url(old_url)
     options = plugin_settings(settings, "HEARTH_IMPORT", DEFAULTS)
     fetcher = Fetcher(
         max_bytes=int(options["max_image_bytes"]),
@@ -52,6 +55,17 @@ def import_archive(
             + f"\n{len(outcome.problems)} post(s) not imported: fix them, then import again."
         )
     return outcome
+
+
+def _check_old_url(url: str) -> None:
+    """``--old-url`` is the old site's address: refused before anything is read."""
+    try:
+        check_web_url(url)
+    except ValueError as error:
+        raise ImportFailed(
+            f"--old-url {url[:80]!r} {error}: give the old site's address, "
+            "such as https://news.example.com"
+        ) from None
 
 
 def _host(url: str) -> str:

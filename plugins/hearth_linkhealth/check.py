@@ -137,3 +137,14 @@ def check_own_pages(settings: Mapping[str, Any], public_url: str) -> LinkReport:
         for link in missing
     ]
     return LinkReport(len(links), _in_order(dead), offline=True)
+
+
+def report_path(report: str) -> Path:
+    """Where ``--report`` writes, checked before the run: a file in a folder that exists."""
+    target = Path(report)
+    if report.startswith("-") or target.is_dir() or not target.parent.is_dir():
+        raise HearthError(
+            f"--report {report[:80]!r}: give a file in a folder that exists, "
+            "such as cache/link-report.md"
+        )
+    return target
