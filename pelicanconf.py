@@ -196,3 +196,15 @@ TRANSLATION_FEED_ATOM = TRANSLATION_FEED_RSS = None
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False
+
+# Recommendations, blogrolls and neighbours (hearth_recommendations, docs/recommendations.md):
+# content/recommendations.yml becomes /recommendations/, /.well-known/recommendations.json
+# and /blogroll.opml; `invoke sync-neighbours` keeps the recommended sites' latest posts in
+# content/neighbours.json, which the home page shows as "From our neighbours".
+PLUGINS += ["hearth_recommendations"]
+HEARTH_RECOMMENDATIONS = {
+    "file": "recommendations.yml",
+    "neighbours_file": "neighbours.json",
+    "posts_per_site": 3,
+    "home_limit": 5,
+}
