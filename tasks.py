@@ -621,3 +621,17 @@ def screenshots(c):
     init_logging(level=logging.WARNING)
     for path in take_screenshots(CONFIG, Path("docs/screenshots")):
         print(f"Wrote {display_path(path)}")
+
+
+# Recommendations and neighbours (hearth_recommendations): the recommended sites' latest posts.
+@hearth_task(not_done="Nothing was synced")
+def sync_neighbours(c):
+    """Read each recommended site's feed and keep its latest posts in content/neighbours.json.
+
+    Example: invoke sync-neighbours
+    """
+    from hearth_recommendations.sync import sync_neighbours as sync
+
+    code = sync(_settings())
+    if code:
+        raise Exit(code=code)

@@ -22,6 +22,7 @@ SEARCH = "hearth_search"
 EMAIL = "hearth_email"
 BUTTONDOWN = "hearth_buttondown"
 SITE = "hearth_site"
+RECOMMENDATIONS = "hearth_recommendations"
 
 # The "may import" table of the layout the project aims at (LAYOUT.md), copied.
 MAY_IMPORT: dict[str, set[str]] = {
@@ -33,7 +34,9 @@ MAY_IMPORT: dict[str, set[str]] = {
     SEARCH: {CORE, ISSUES, MEMBERS, DISCUSSIONS},
     EMAIL: {CORE, ISSUES, MEMBERS, DISCUSSIONS},
     BUTTONDOWN: {CORE, EMAIL},
-    SITE: {CORE, ISSUES, MEMBERS, DISCUSSIONS, FEEDS, SEARCH, EMAIL, BUTTONDOWN},
+    SITE: {CORE, ISSUES, MEMBERS, DISCUSSIONS, FEEDS, SEARCH, EMAIL, BUTTONDOWN, RECOMMENDATIONS},
+    # Reads the members' opt-in from Pelican's context, never by importing hearth_members.
+    RECOMMENDATIONS: {CORE, FEEDS},
 }
 
 # Where the code takes another shape than that picture, and why. None can make a cycle:

@@ -32,7 +32,7 @@ def _rss_text(text: str) -> str:
 SOURCE_NAMESPACE = "http://source.scripting.com/"
 
 
-class _SourceBlogroll(BaseExtension):  # type: ignore[misc]
+class _SourceBlogroll(BaseExtension):
     """RSS's <source:blogroll> (the Source namespace): where the site's OPML blogroll is."""
 
     url = ""
