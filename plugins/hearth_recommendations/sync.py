@@ -127,6 +127,9 @@ def _feedparser_entries(data: bytes, feed_url: str) -> list[dict[str, Any]]:
     parsed = feedparser.parse(data, response_headers={"content-location": feed_url})
     if not parsed.version:
         raise FeedError(feed_url, "not an RSS, Atom or JSON Feed document")
+    # feedparser reads on past a mistake; a feed broken before its first post has none.
+    if parsed.bozo and not any(entry.get("link") for entry in parsed.entries):
+        raise FeedError(feed_url, f"a broken feed: {parsed.get('bozo_exception', '')}")
     return [
         {
             "title": entry.get("title", ""),
