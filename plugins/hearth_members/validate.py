@@ -226,9 +226,7 @@ def _url(
         return None
 
 
-def _blogroll(
-    report: _Report, value: Value | None, website: str | None, feed: str | None
-) -> bool:
+def _blogroll(report: _Report, value: Value | None, website: str | None, feed: str | None) -> bool:
     """``blogroll: true`` lists the member's own site and its feed in the members' blogroll."""
     if value is None or value.data is None:
         return False
