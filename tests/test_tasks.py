@@ -13,7 +13,7 @@ from tests.sites import free_port, invoke
 TASKS = [
     "bench", "build", "check", "clean", "email", "gh-pages", "import-buttondown", "livereload",
     "new-issue", "preview", "publish", "rebuild", "regenerate", "reserve", "screenshots", "send",
-    "serve", "sync-discussions",
+    "serve", "sync-discussions", "sync-neighbours",
 ]  # fmt: skip
 
 
