@@ -17,11 +17,19 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hearth_core.problems import ContentError
 from hearth_recommendations.model import Recommendation
-from hearth_recommendations.neighbours import SUMMARY_LIMIT, TITLE_LIMIT, read_neighbours
-from hearth_recommendations.sync import FeedPolicy, run_sync
+from hearth_recommendations.neighbours import (
+    SUMMARY_LIMIT,
+    TITLE_LIMIT,
+    post_problem,
+    read_neighbours,
+    write_neighbours,
+)
+from hearth_recommendations.sync import FeedPolicy, parse_posts, run_sync
 from tests.sites import build_site, issue, page, write_content
 
 RSS = b"""<?xml version="1.0"?>
@@ -298,3 +306,37 @@ def test_a_hand_edited_neighbours_file_with_a_bad_post_reports_its_line(tmp_path
     with pytest.raises(ContentError) as refused:
         build_site(content, tmp_path / "output")
     assert "neighbours.json:3: sites['https://a.example/']: post 0: link" in str(refused.value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=st.text(max_size=600),
+    summary=st.text(max_size=2000),
+    link=st.one_of(st.text(max_size=80), st.just("https://ok.example/post")),
+)
+def test_whatever_a_feed_says_sync_keeps_only_what_a_build_accepts(title, summary, link):
+    """Any title, summary and link from a feed: a post is left out, or is bounded plain
+    text with a checked link that reads back from the neighbours file unchanged."""
+    posts = parse_posts(json_feed_of(title, summary, link), "https://feed.example/", 3)
+    for post in posts:
+        assert post_problem(post) == ""
+        assert "\n" not in post.title + post.summary
+        assert len(post.title) <= TITLE_LIMIT and len(post.summary) <= SUMMARY_LIMIT
+        assert "<" not in post.summary or "<" in summary or "&lt" in summary
+
+
+def json_feed_of(title: str, summary: str, link: str) -> bytes:
+    item = {"id": "1", "url": link, "title": title, "summary": summary}
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [item]}).encode()
+
+
+def test_posts_read_back_from_the_file_as_they_were_written(tmp_path):
+    post = parse_posts(
+        json_feed_of("A <b>bold</b> &amp; title", "x", "https://a.example/1"),
+        "https://feed.example/",
+        1,
+    )
+    assert [p.title for p in post] == ["A bold & title"]
+    path = tmp_path / "neighbours.json"
+    write_neighbours(path, {"https://a.example/": post})
+    assert read_neighbours(path) == ({"https://a.example/": tuple(post)}, [])

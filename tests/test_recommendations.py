@@ -86,7 +86,7 @@ def test_recommendation_with_a_bad_field_reports_each_at_its_line():
 def test_recommending_a_site_twice_names_the_first_line():
     text = GOOD + GOOD.split("- url: https://typeclub")[0]
     assert messages(text) == [
-        "content/recommendations.yml:13: url: https://smallbatch.example/ is recommended on "
+        "content/recommendations.yml:13: [2].url: https://smallbatch.example/ is recommended on "
         "line 1 already: keep one"
     ]
 

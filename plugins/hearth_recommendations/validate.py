@@ -80,7 +80,7 @@ def parse_recommendations(
         report.add(root.line, "", f"lists {len(root.data)} sites, over the limit of {MOST}")
         return [], report.problems
     found = [_recommendation(report, item, index, today) for index, item in enumerate(root.data)]
-    _duplicates(report, [r for r in found if r is not None])
+    _duplicates(report, found)
     if report.problems:
         return [], report.problems
     return [r for r in found if r is not None], []
@@ -199,13 +199,16 @@ def _added(
     return day
 
 
-def _duplicates(report: _Report, found: list[Recommendation]) -> None:
+def _duplicates(report: _Report, found: list[Recommendation | None]) -> None:
+    """A site recommended twice (its address with or without the last slash)."""
     first: dict[str, Recommendation] = {}
-    for recommendation in found:
+    for index, recommendation in enumerate(found):
+        if recommendation is None:
+            continue
         earlier = first.setdefault(recommendation.url.rstrip("/"), recommendation)
         if earlier is not recommendation:
             report.add(
                 recommendation.line,
-                "url",
+                f"[{index}].url",
                 f"{recommendation.url} is recommended on line {earlier.line} already: keep one",
             )
