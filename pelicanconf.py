@@ -207,4 +207,6 @@ HEARTH_RECOMMENDATIONS = {
     "neighbours_file": "neighbours.json",
     "posts_per_site": 3,
     "home_limit": 5,
+    # Each issue's email shows "From our neighbours" too, after "From the community".
+    "email": True,
 }

@@ -47,8 +47,9 @@ ALSO_MAY_IMPORT: dict[str, set[str]] = {
     # package's output over two places.
     MEMBERS: {FEEDS},
     DISCUSSIONS: {FEEDS},
-    # An email leaves out what only the site shows, by the classes the feeds strip too.
-    EMAIL: {FEEDS},
+    # An email leaves out what only the site shows, by the classes the feeds strip too;
+    # it shows the neighbours' posts when HEARTH_RECOMMENDATIONS["email"] asks.
+    EMAIL: {FEEDS, RECOMMENDATIONS},
     # `invoke import-buttondown` writes issue files: their model and file names.
     BUTTONDOWN: {ISSUES},
 }

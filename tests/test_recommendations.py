@@ -222,3 +222,48 @@ def test_the_demo_publishes_recommendations_blogrolls_and_neighbours(demo_site):
     assert section is not None and section.css_first("h2").text() == "From our neighbours"
     assert len(section.css("li")) >= 3
     assert page(demo_site, "/recommendations/").css("h2.link-title")
+
+
+NEIGHBOURS = {
+    "sites": {
+        "https://smallbatch.example/": [
+            {
+                "title": "What a tiny app earned <script>",
+                "link": "https://smallbatch.example/42",
+                "published": "2026-12-01T07:30:00+00:00",
+                "summary": "Eleven makers.",
+            }
+        ]
+    }
+}
+
+
+def _email(tmp_path: Path, *, email: bool):
+    from hearth_email.render import render_email
+
+    path, text = issue(1, "First", "2026-11-01")
+    content = write_content(
+        tmp_path,
+        {
+            path: text,
+            "recommendations.yml": GOOD,
+            "neighbours.json": json.dumps(NEIGHBOURS, indent=2),
+        },
+    )
+    options = {"email": email}
+    settings = settings_for(content, tmp_path / "out", HEARTH_RECOMMENDATIONS=options)
+    return render_email(settings, 1)
+
+
+def test_the_email_shows_from_our_neighbours_when_the_setting_asks(tmp_path):
+    rendered = _email(tmp_path, email=True)
+    assert "From our neighbours" in rendered.html
+    assert '<a href="https://smallbatch.example/42"' in rendered.html
+    assert "What a tiny app earned &lt;script&gt;" in rendered.html  # text, not markup
+    assert "- What a tiny app earned <script>, from Small Batch" in rendered.text
+    assert "https://smallbatch.example/42" in rendered.text
+
+
+def test_the_email_leaves_the_neighbours_out_by_default(tmp_path):
+    rendered = _email(tmp_path, email=False)
+    assert "From our neighbours" not in rendered.html + rendered.text

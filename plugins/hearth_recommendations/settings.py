@@ -15,6 +15,8 @@ DEFAULTS: dict[str, Any] = {
     # Posts kept per recommended site, and shown on the home page in all.
     "posts_per_site": 3,
     "home_limit": 5,
+    # Whether each issue's email shows them too, after "From the community".
+    "email": False,
 }
 # Far above anything worth keeping or showing; bounds what a hand edit can ask for.
 MOST_POSTS = 20
