@@ -213,7 +213,10 @@ def test_sync_neighbours_reads_rss_atom_and_json_feed(tmp_path):
 
 @pytest.mark.parametrize(
     "bad",
-    ["broken", "html", "slow", "huge", "missing", "redirect-loop", "redirect-private", "ftp"],
+    [
+        *("broken", "html", "slow", "huge", "missing"),
+        *("redirect-loop", "redirect-private", "ftp", "bad-location"),
+    ],
 )
 def test_sync_neighbours_one_bad_feed_fails_alone(tmp_path, bad):
     path = tmp_path / "neighbours.json"
@@ -227,6 +230,7 @@ def test_sync_neighbours_one_bad_feed_fails_alone(tmp_path, bad):
         # 10.0.0.1 is private: refused before any connection, so nothing is sent there.
         "/redirect-private": redirect_to("http://10.0.0.1/feed"),
         "/ftp": redirect_to("ftp://files.example/feed.xml"),
+        "/bad-location": redirect_to("http://[::1/feed"),
     }
     with feeds(routes) as base:
         sites = [site(base, "rss", "/rss"), site(base, "bad", f"/{bad}")]

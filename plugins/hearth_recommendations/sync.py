@@ -81,6 +81,9 @@ async def fetch_feed(client: httpx.AsyncClient, url: str, policy: FeedPolicy) ->
         raise FeedError(url, f"refused: {error}") from None
     except httpx.HTTPError as error:
         raise FeedError(url, f"could not connect: {error or type(error).__name__}") from None
+    except (httpx.InvalidURL, ValueError, UnicodeError) as error:
+        # A redirect to an address httpx cannot even parse.
+        raise FeedError(url, f"a bad address on the way: {error}") from None
 
 
 async def _follow(client: httpx.AsyncClient, url: str, policy: FeedPolicy) -> bytes:
