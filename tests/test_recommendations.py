@@ -14,7 +14,7 @@ import feedparser
 from hearth_core.problems import ContentError
 from hearth_recommendations.validate import parse_recommendations
 from hearth_site.check import check_content
-from tests.sites import build_site, issue, page, settings_for, write_content
+from tests.sites import build_site, invoke, issue, page, settings_for, write_content
 from tests.test_html_valid import nu_html_errors
 
 TODAY = datetime.date(2026, 12, 7)
@@ -116,6 +116,17 @@ def test_invoke_check_reports_a_bad_recommendation(tmp_path):
     content = write_content(tmp_path, {"recommendations.yml": "- title: x\n"})
     problems = [str(p) for p in check_content(settings_for(content, tmp_path / "out"))]
     assert any("recommendations.yml:1: [0].url: missing" in p for p in problems), problems
+
+
+def test_invoke_check_prints_a_bad_recommendation_at_its_line(project):
+    path = project / "content/recommendations.yml"
+    path.write_text(path.read_text().replace("kind: community", "kind: forum", 1))
+    result = invoke(project, "check")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "content/recommendations.yml:23: [2].kind: 'forum' is not a kind" in (
+        result.stdout + result.stderr
+    )
 
 
 def test_a_bad_recommendation_stops_the_build(tmp_path):
