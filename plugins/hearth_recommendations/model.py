@@ -38,6 +38,8 @@ class FromNeighbour:
 
     post: NeighbourPost
     site: Recommendation
+    # "1 December 2026", as the pages name a day; "" for a post without a date.
+    date_text: str = ""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from hearth_core.dates import day_text
 from hearth_core.files import read_text_file, replace_if_changed
 from hearth_core.json_limits import JsonRefused, loads_bounded
 from hearth_core.problems import Problem, display_path, problem
@@ -158,7 +159,8 @@ def from_neighbours(
     found = []
     for site in recommendations:
         for post in neighbours.get(site.url, ())[:2]:
-            found.append(FromNeighbour(post, site))
+            when = day_text(post.published.date()) if post.published else ""
+            found.append(FromNeighbour(post, site, when))
     oldest = datetime.min.replace(tzinfo=UTC)
     found.sort(key=lambda item: item.post.published or oldest, reverse=True)
     return found[:limit]
