@@ -255,6 +255,7 @@ HEARTH_FEDIVERSE = {
     # @theworkbench.example@web.brid.gy there (docs/links.md).
     "bridgy_fed": False,
 }
+
 # `invoke check-links`: how long a good link rests before it is asked again, and more.
 HEARTH_LINKHEALTH = {"recheck_after": "20d"}
 # Discussed elsewhere (issue 26): `invoke sync-discussions --elsewhere` looks for
@@ -266,4 +267,18 @@ HEARTH_ELSEWHERE = {
     "issues": 10,
     "days": 90,
     "budget": 200,
+}
+
+# Recommendations, blogrolls and neighbours (hearth_recommendations, docs/recommendations.md):
+# content/recommendations.yml becomes /recommendations/, /.well-known/recommendations.json
+# and /blogroll.opml; `invoke sync-neighbours` keeps the recommended sites' latest posts in
+# content/neighbours.json, which the home page shows as "From our neighbours".
+PLUGINS += ["hearth_recommendations"]
+HEARTH_RECOMMENDATIONS = {
+    "file": "recommendations.yml",
+    "neighbours_file": "neighbours.json",
+    "posts_per_site": 3,
+    "home_limit": 5,
+    # Each issue's email shows "From our neighbours" too, after "From the community".
+    "email": True,
 }

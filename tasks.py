@@ -741,3 +741,17 @@ def check_links(c, offline=False, report=""):
         write_atomically(target, result.markdown().encode())
     if result.dead:
         raise DeadLinks(f"{len(result.dead)} dead links: each is listed above")
+
+
+# Recommendations and neighbours (hearth_recommendations): the recommended sites' latest posts.
+@hearth_task(not_done="Nothing was synced")
+def sync_neighbours(c):
+    """Read each recommended site's feed and keep its latest posts in content/neighbours.json.
+
+    Example: invoke sync-neighbours
+    """
+    from hearth_recommendations.sync import sync_neighbours as sync
+
+    code = sync(_settings())
+    if code:
+        raise Exit(code=code)

@@ -152,12 +152,19 @@ def test_feeds_with_hostile_text_pass_the_w3c_feed_validator(hostile_feeds, slug
     assert feed_problems(document, f"{SITE}/feeds/{name}") == []
 
 
+SOURCE_NAMESPACE_WARNING = "Use of unknown namespace: http://source.scripting.com/"
+
+
 @pytest.mark.parametrize("kind", XML_KINDS)
 @pytest.mark.parametrize("slug", FEEDS)
 def test_demo_feeds_pass_the_w3c_feed_validator(demo_site, slug, kind):
     name = f"{slug}.{XML_KINDS[kind]}"
     document = (demo_site / "feeds" / name).read_bytes()
-    assert feed_problems(document, f"{SITE}/feeds/{name}") == []
+    problems = feed_problems(document, f"{SITE}/feeds/{name}")
+    # The demo's RSS names its blogroll in <source:blogroll> (docs/recommendations.md): the
+    # validator predates the Source namespace and warns of every namespace it does not
+    # know. That one warning is expected; nothing else may be said.
+    assert [p for p in problems if not p.endswith(SOURCE_NAMESPACE_WARNING)] == []
 
 
 def test_atom_id_from_a_matrix_to_address_is_canonical(hostile_feeds):

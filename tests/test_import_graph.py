@@ -25,6 +25,7 @@ SITE = "hearth_site"
 IMPORT = "hearth_import"
 ANNOUNCE = "hearth_announce"
 LINKHEALTH = "hearth_linkhealth"
+RECOMMENDATIONS = "hearth_recommendations"
 
 # The "may import" table of the layout the project aims at (LAYOUT.md), copied.
 MAY_IMPORT: dict[str, set[str]] = {
@@ -48,10 +49,13 @@ MAY_IMPORT: dict[str, set[str]] = {
         BUTTONDOWN,
         LINKHEALTH,
         IMPORT,
+        RECOMMENDATIONS,
     },
     # `invoke import-archive` writes issue files, as `new-issue` does.
     IMPORT: {CORE, ISSUES},
     LINKHEALTH: {CORE, ISSUES, MEMBERS, DISCUSSIONS},
+    # Reads the members' opt-in from Pelican's context, never by importing hearth_members.
+    RECOMMENDATIONS: {CORE, FEEDS},
 }
 
 # Where the code takes another shape than that picture, and why. None can make a cycle:
@@ -62,8 +66,9 @@ ALSO_MAY_IMPORT: dict[str, set[str]] = {
     # package's output over two places.
     MEMBERS: {FEEDS},
     DISCUSSIONS: {FEEDS},
-    # An email leaves out what only the site shows, by the classes the feeds strip too.
-    EMAIL: {FEEDS},
+    # An email leaves out what only the site shows, by the classes the feeds strip too;
+    # it shows the neighbours' posts when HEARTH_RECOMMENDATIONS["email"] asks.
+    EMAIL: {FEEDS, RECOMMENDATIONS},
     # `invoke import-buttondown` writes issue files: their model and file names.
     BUTTONDOWN: {ISSUES},
 }

@@ -116,7 +116,9 @@ def test_the_template_is_a_valid_member_once_named_after_its_handle():
     assert {field for link in member.links for field, _line in link.lines} == {
         *("url", "title", "date", "note", "tags", "discussion")
     }
-    assert set(member.lines) == {"handle", "name", "bio", "website", "fediverse", "links"}
+    assert set(member.lines) == {
+        *("handle", "name", "bio", "website", "feed", "blogroll", "fediverse", "links")
+    }
 
 
 def test_a_copied_template_with_its_handle_unchanged_is_refused():
@@ -280,9 +282,9 @@ def test_unknown_fields_suggest_the_close_one_and_list_the_allowed_ones():
         "content/members/ada.yml:6: links[0].titel: unknown field (did you mean title?): use "
         "one of url, title, date, note, tags, discussion, or remove it",
         "content/members/ada.yml:7: nmae: unknown field (did you mean name?): use one of "
-        "handle, name, bio, website, fediverse, links, or remove it",
+        "handle, name, bio, website, fediverse, feed, blogroll, links, or remove it",
         "content/members/ada.yml:8: url: unknown field (url belongs inside a link): use one of "
-        "handle, name, bio, website, fediverse, links, or remove it",
+        "handle, name, bio, website, fediverse, feed, blogroll, links, or remove it",
     ]
 
 

@@ -120,6 +120,11 @@ def test_unused_pelican_outputs_are_off(demo_site):
         "search",
         "pagefind",
         "cards",
+        # hearth_recommendations: the page, Ghost's file and the two OPML blogrolls
+        "recommendations",
+        ".well-known",
+        "blogroll.opml",
+        "blogroll-members.opml",
     }
     paginated = [p for p in demo_site.rglob("*page*") if "pagefind" not in p.parts]
     assert not paginated, "no paginated copies"

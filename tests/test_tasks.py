@@ -14,6 +14,7 @@ TASKS = [
     "announce", "bench", "build", "check", "clean", "email", "gh-pages", "import-archive",
     "import-buttondown", "livereload", "new-issue", "preview", "publish", "rebuild",
     "regenerate", "reserve", "screenshots", "send", "serve", "sync-discussions",
+    "sync-neighbours",
 ]  # fmt: skip
 
 

@@ -42,6 +42,7 @@ from hearth_members.community import community_links_of
 from hearth_members.render import note_html
 from hearth_members.site import load_community, recorded_links
 from hearth_members.views import LinkView, build_link_pages, link_anchor
+from hearth_recommendations.email import email_neighbours
 
 # Programs that read <style> get the dark-mode and phone rules; the rest is inlined.
 INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
@@ -125,13 +126,15 @@ def _render(settings: dict[str, Any], number: int) -> RenderedEmail:
     if community:
         template = env.get_template("_community.html")
         community_html = absolute_html(template.render(data, links=community), page_url, site_url)
+    neighbours = email_neighbours(settings)
     html = env.get_template("email/issue.html").render(
-        data, content=content, community_html=community_html
+        data, content=content, community_html=community_html, neighbours=neighbours
     )
     inlined = INLINER.inline(html)
     text = env.get_template("email/issue.txt").render(
         data,
         community=community,
+        neighbours=neighbours,
         body_text=markdown_as_text(issue.body, lambda href: absolute_url(href, page_url, site_url)),
     )
     return RenderedEmail(

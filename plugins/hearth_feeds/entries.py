@@ -31,6 +31,8 @@ class Feed:
     language: str
     author: str
     entries: tuple[FeedEntry, ...] = field(default=())
+    # The site's OPML blogroll, named in RSS as <source:blogroll>; "" for none.
+    blogroll: str = ""
 
     def url(self, kind: str) -> str:
         return f"{self.site_url}/{self.path(kind)}"

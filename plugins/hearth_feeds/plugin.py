@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -122,6 +122,9 @@ def feed_limit(settings: dict[str, Any]) -> int:
 
 
 REGISTRY = "hearth_feed_registry"
+# The absolute address of the site's OPML blogroll, when a plugin publishes one: every
+# RSS feed names it (<source:blogroll>).
+BLOGROLL_URL = "hearth_blogroll_url"
 
 
 def register_feed(context: dict[str, Any], feed: Feed) -> list[FeedLink]:
@@ -140,7 +143,9 @@ class FeedsGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         feeds = [issues_feed(self.context["articles"], self.settings, self.limit)]
+        blogroll = self.context.get(BLOGROLL_URL, "")
         for feed in feeds + self.context.get(REGISTRY, []):
+            feed = replace(feed, blogroll=blogroll)
             for kind, render in RENDERERS.items():
                 write_atomically(Path(self.output_path, feed.path(kind)), render(feed))
         logger.debug("Wrote %d feeds in %s", len(feeds), ", ".join(FEED_FILES))

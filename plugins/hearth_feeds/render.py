@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from html import escape
 
+from feedgen.ext.base import BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -28,11 +29,32 @@ def _rss_text(text: str) -> str:
     return escape(text, quote=False)
 
 
+SOURCE_NAMESPACE = "http://source.scripting.com/"
+
+
+class _SourceBlogroll(BaseExtension):
+    """RSS's <source:blogroll> (the Source namespace): where the site's OPML blogroll is."""
+
+    url = ""
+
+    def extend_ns(self) -> dict[str, str]:
+        return {"source": SOURCE_NAMESPACE}
+
+    def extend_rss(self, rss: etree._Element) -> etree._Element:
+        channel = rss.find("channel")
+        if self.url and channel is not None:
+            etree.SubElement(channel, f"{{{SOURCE_NAMESPACE}}}blogroll").text = self.url
+        return rss
+
+
 def _generator(feed: Feed, kind: str) -> FeedGenerator:
     # Atom says which elements are text (type="text", the default): only RSS needs this.
     text: Callable[[str], str] = _rss_text if kind == "rss" else _as_is
     generator = FeedGenerator()
     generator.id(canonical_id(feed.home_url))
+    if feed.blogroll and kind == "rss":
+        generator.register_extension("source", _SourceBlogroll, None, atom=False, rss=True)
+        generator.source.url = feed.blogroll
     generator.title(text(feed.title))
     generator.subtitle(text(feed.description or feed.title))
     generator.language(feed.language)

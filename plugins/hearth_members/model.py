@@ -47,6 +47,9 @@ class Member:
     links: tuple[Link, ...]
     source: Path
     lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # Their site's feed, and whether they list the site in the members' blogroll.
+    feed: str | None = None
+    blogroll: bool = False
 
     def line_of(self, name: str) -> int:
         return self.lines.get(name, 1)

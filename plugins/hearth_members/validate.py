@@ -23,7 +23,7 @@ FEDIVERSE = re.compile(
     r"^@[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$"
 )
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MEMBER_FIELDS = ("handle", "name", "bio", "website", "fediverse", "links")
+MEMBER_FIELDS = ("handle", "name", "bio", "website", "fediverse", "feed", "blogroll", "links")
 LINK_FIELDS = ("url", "title", "date", "note", "tags", "discussion")
 LIMITS = {"name": 80, "bio": 280, "title": 120, "note": 500}
 # Far above what anyone shares; the weekly limit keeps a file far below it anyway.
@@ -70,6 +70,8 @@ def parse_member(
     bio = _text(report, fields.get("bio"), "bio", multiline=True)
     website = _url(report, fields.get("website"), "website")
     fediverse = _fediverse(report, fields.get("fediverse"))
+    feed = _url(report, fields.get("feed"), "feed")
+    blogroll = _blogroll(report, fields.get("blogroll"), website, feed)
     links = _links(report, fields.get("links"), vocabulary, today)
     if report.problems or name is None:
         return None, report.problems
@@ -82,6 +84,8 @@ def parse_member(
         fediverse=fediverse,
         links=tuple(_link(item, handle, path) for item in links),
         source=path,
+        feed=feed,
+        blogroll=blogroll,
         lines=MappingProxyType({key: value.line for key, value in fields.items()}),
     )
     return member, []
@@ -220,6 +224,25 @@ def _url(
     except ValueError as error:
         report.add(value.line, field, str(error))
         return None
+
+
+def _blogroll(report: _Report, value: Value | None, website: str | None, feed: str | None) -> bool:
+    """``blogroll: true`` lists the member's own site and its feed in the members' blogroll."""
+    if value is None or value.data is None:
+        return False
+    if not isinstance(value.data, bool):
+        shown = value.raw if value.raw is not None else describe(value)
+        report.add(value.line, "blogroll", f"must be true or false, not {shown}")
+        return False
+    if value.data and (website is None or feed is None):
+        report.add(
+            value.line,
+            "blogroll",
+            "lists your own site and its feed, so add both first: "
+            "website: https://ada.example and feed: https://ada.example/feed.xml",
+        )
+        return False
+    return value.data
 
 
 def _discussion(report: _Report, value: Value | None, field: str) -> str | None:

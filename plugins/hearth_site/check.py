@@ -38,6 +38,9 @@ from hearth_issues.pages import Page
 from hearth_linkhealth.settings import check_link_settings
 from hearth_members.model import Member
 from hearth_members.site import load_community
+from hearth_recommendations.neighbours import read_neighbours
+from hearth_recommendations.settings import neighbours_path
+from hearth_recommendations.validate import load_recommendations
 from hearth_site.theme import site_theme
 from hearth_site.views import byline
 
@@ -76,6 +79,7 @@ def load_site_content(
     byline(settings)
     check_link_settings(settings)  # the webring, fediverse and link-health settings
     problems += load_discussions(settings, issues, members)[1]
+    problems += load_recommendations(settings)[1] + read_neighbours(neighbours_path(settings))[1]
     problems += unsafe_entries(Path(settings["PATH"]), settings.get("IGNORE_FILES", ()))
     # A link in a folder of members is reported by the folder's reader and the scan.
     drafts = _draft_sources(issues, pages, problems)
@@ -105,7 +109,16 @@ def check_content(settings: dict[str, Any]) -> list[Problem]:
 
 # The addresses of Hearth's own pages: a page of content/pages/ is published at
 # /<file name>/ and would overwrite one (Pelican stops the build, "two pages have one address").
-HEARTH_PAGES = ("issues", "topics", "links", "members", "discussions", "community", "search")
+HEARTH_PAGES = (
+    "issues",
+    "topics",
+    "links",
+    "members",
+    "discussions",
+    "community",
+    "search",
+    "recommendations",
+)
 
 
 def page_addresses(settings: dict[str, Any], pages: list[Page]) -> list[Problem]:

@@ -58,6 +58,8 @@ def site_urls(context: dict[str, Any]) -> list[tuple[str, Any]]:
     urls += [(a.url, getattr(a, "modified", None) or a.date) for a in articles]
     urls += [(page.url, None) for page in context["pages"]]
     urls.append(("search/", None))
+    if context.get("recommendations"):
+        urls.append(("recommendations/", None))
     topics = context.get("topic_pages", ())
     if topics:
         urls.append(("topics/", latest))
