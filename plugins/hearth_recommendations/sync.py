@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-import feedparser  # type: ignore[import-untyped]
+import feedparser
 import httpx
 import nh3
 
