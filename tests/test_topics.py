@@ -32,8 +32,8 @@ def test_topics_tools_lists_its_issues_links_and_discussions(demo_site):
     assert len(links) == 10
     for link in links:  # every one of them is about tools
         assert "/links/tags/tools/" in hrefs(link, ".link-foot a.tag")
-    assert len(doc.css("#topic-discussions ~ ul.link-list > li")) == 2
-    assert doc.css_first("main p.count").text() == "2 issues, 10 links, 2 discussions"
+    assert len(doc.css("#topic-discussions ~ ul.link-list > li")) == 3
+    assert doc.css_first("main p.count").text() == "2 issues, 10 links, 3 discussions"
     # The older pages, one kind each, still work and are linked from the topic.
     for older in ("/links/tags/tools/", "/discussions/tags/tools/"):
         assert older in hrefs(doc)
