@@ -16,6 +16,7 @@ from hearth_import.ghostcards import render_lexical, render_mobiledoc
 from hearth_import.importer import issue_text
 from hearth_import.model import Post
 from hearth_issues.source import parse_issue
+from tests.sites import ROOT
 
 
 def same(href: str) -> str:
@@ -299,7 +300,7 @@ def test_wordpress_classic_editor_shortcodes():
     )
     assert convert(autop(shortcodes(content)), same) == (
         "![My desk](https://blog.example.com/up/desk.jpg)\n\n*My desk*\n\n"
-        "A paragraph [sic] with a *word*.\n\n"
+        "A paragraph \\[sic\\] with a *word*.\n\n"  # text, never a link's brackets
         "<https://video.example.org/v/1>"
     )
 
@@ -326,3 +327,54 @@ def test_a_post_naming_thousands_of_images_fetches_at_most_the_cap(tmp_path):
     assert len(missing) == 5
     assert "[Picture 204](https://img.example.com/p204.png)" in body
     assert "![Picture 0](/images/0001/p0.png)" in body
+
+
+HOSTILE_POSTS = {
+    "attr_list on a heading": '<h2>Title {: onclick="alert(1)" }</h2>',
+    "attr_list on a paragraph": (
+        '<p>Hello<br>{: onmouseover="alert(1)" style="position:fixed" }</p>'
+    ),
+    "attr_list after a link": '<p><a href="https://ok.example/">x</a>{: onclick="alert(2)" }</p>',
+    "reference definition": "<p>[click][x]</p><p>[x]: javascript:alert(3)</p>",
+    "inline link in text": "<p>[the post](javascript:alert(4))</p>",
+    "link text closing the link": (
+        '<p><a href="https://ok.example/">x](javascript:alert(1)) [y</a></p>'
+    ),
+    "alt text closing the image": (
+        '<p><img src="https://img.example.com/a.png" '
+        'alt="](x) [click me](javascript:alert(2)) ![z"></p>'
+    ),
+    "script image source": '<p><img src="javascript:alert(5)" alt="x"></p>',
+    "data image source": '<p><img src="data:image/svg+xml,<svg onload=alert(6)>" alt="x"></p>',
+    "parenthesis in an address": (
+        '<p><a href="https://ok.example/a) [y](javascript:alert(7)">x</a></p>'
+    ),
+    "parenthesis in an image source": (
+        '<p><img src="https://img.example.com/a.png) [y](javascript:alert(8)" alt="x"></p>'
+    ),
+}
+
+
+@given(st.sampled_from(sorted(HOSTILE_POSTS)))
+@settings(max_examples=len(HOSTILE_POSTS) * 3, deadline=None)
+def test_imported_post_text_never_becomes_script_on_its_page(name):
+    """An export (or a feed at any address) is untrusted: text that reads as Markdown
+    syntax stays text, and the page the site's own Markdown makes of it runs nothing."""
+    from hearth_core.settings import load_settings
+    from hearth_import.convert import scripting_markup
+    from hearth_issues.bodies import markdown_renderer
+
+    markdown = markdown_renderer(load_settings(ROOT / "pelicanconf.py")["MARKDOWN"])
+    html = markdown.reset().convert(convert(HOSTILE_POSTS[name], lambda href: href))
+    assert scripting_markup(html) is None, (name, html)
+    for attribute in ('href="javascript', 'src="javascript', 'src="data:'):
+        assert attribute not in html, (name, html)
+
+
+def test_the_last_guard_names_what_would_run():
+    from hearth_import.convert import scripting_markup
+
+    assert scripting_markup('<p onclick="x()">a</p>') == "a onclick attribute on <p>"
+    assert scripting_markup('<a href="javascript:x()">a</a>').startswith("a href address")
+    assert scripting_markup("<script>x()</script>") == "a <script> element"
+    assert scripting_markup('<p><a href="https://ok.example/">ok</a></p>') is None

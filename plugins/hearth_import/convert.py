@@ -68,7 +68,12 @@ REDIRECTORS = {
 }
 # Characters a link keeps as they are; any other (a space, "|", "{") is percent-encoded,
 # as the HTML checker of `invoke publish` wants it.
-URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+# No parentheses: a ")" in an address would end its Markdown link early and make the rest
+# of the address Markdown of its own (a second link, to anything).
+URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
+# Characters Markdown would read as syntax in a post's text: a link or an image
+# ("[x](javascript:...)"), an attribute list ("{: onclick=...}"). Escaped, they stay text.
+MARKDOWN_SYNTAX = re.compile(r"([\\\[\]{}])")
 ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 SUBSTACK_CDN = re.compile(r"^https://substackcdn\.com/image/fetch/[^/]*/(?P<inner>https?%3A.*)$")
 
@@ -104,7 +109,7 @@ def clean_html(html: str, rewrite: Callable[[str], str]) -> BeautifulSoup:
     for link in soup.find_all("a"):
         _link(link, rewrite)
     for image in soup.find_all("img"):
-        image["src"] = image_source(str(image.get("src") or ""))
+        _image(image)
     _escape_markup_in_text(soup)
     _heading_levels(soup)
     return soup
@@ -126,11 +131,24 @@ def _heading_levels(soup: BeautifulSoup) -> None:
 
 
 def _escape_markup_in_text(soup: BeautifulSoup) -> None:
-    """Text that reads ``<img src=...>`` (a post about HTML) stays text: Markdown would
-    pass it through as markup, and the page would load what it names."""
+    """Text that reads ``<img src=...>`` (a post about HTML) or ``[x](javascript:...)``
+    stays text: Markdown would make it markup, and the page would run or load it."""
     for text in soup.find_all(string=True):
-        if text.find_parent(["code", "pre"]) is None and ("<" in text or "&" in text):
-            text.replace_with(ENTITY_LIKE.sub(r"&amp;", str(text)).replace("<", "&lt;"))
+        if text.find_parent(["code", "pre"]) is None:
+            plain = MARKDOWN_SYNTAX.sub(r"\\\1", str(text))
+            if plain != text or "<" in text or "&" in text:
+                text.replace_with(ENTITY_LIKE.sub(r"&amp;", plain).replace("<", "&lt;"))
+
+
+def _image(image: Tag) -> None:
+    """An image from the web or the site itself, its alt text one line of plain text;
+    any other source (javascript:, data:) goes, with its image."""
+    src = image_source(str(image.get("src") or "").strip())
+    if not _safe(src) or src.lower().startswith("mailto:"):
+        image.decompose()
+        return
+    alt = " ".join(str(image.get("alt") or "").split())
+    image.attrs = {"src": quote(src, safe=URL_SAFE), "alt": MARKDOWN_SYNTAX.sub(r"\\\1", alt)}
 
 
 def image_source(src: str) -> str:
@@ -317,3 +335,26 @@ def old_link_rewriter(hosts: set[str], issues: Mapping[str, str]) -> Callable[[s
         return href
 
     return rewrite
+
+
+SCRIPTING_TAGS = {"script", "iframe", "object", "embed", "form", "style", "base", "meta", "link"}
+ADDRESS_ATTRIBUTES = {"href", "src", "action", "formaction", "srcset", "poster", "data"}
+
+
+def scripting_markup(html: str) -> str | None:
+    """What in a converted post's HTML (as the site's Markdown renders it) could run
+    script or restyle the page, named; None when there is nothing. The last guard of the
+    import: whatever the escaping above missed is refused, never published."""
+    for node in BeautifulSoup(html, "html.parser").find_all(True):
+        if node.name in SCRIPTING_TAGS:
+            return f"a <{node.name}> element"
+        for name, value in node.attrs.items():
+            if name.startswith("on") or name == "style":
+                return f"a {name} attribute on <{node.name}>"
+            address = str(value).strip()
+            # {filename}: the import's own link to another imported post, for Pelican.
+            if name in ADDRESS_ATTRIBUTES and not (
+                _safe(address) or address.startswith("{filename}/")
+            ):
+                return f"a {name} address {address[:40]!r} on <{node.name}>"
+    return None

@@ -22,10 +22,11 @@ from hearth_core.headers import KEY_LINE, MAX_NESTING_PREFIX
 from hearth_core.problems import display_path
 from hearth_core.text import FORBIDDEN
 from hearth_core.topics import topic_slug
-from hearth_import.convert import convert, old_link_rewriter
+from hearth_import.convert import convert, old_link_rewriter, scripting_markup
 from hearth_import.fetch import Fetcher
 from hearth_import.images import ImagePlan, Missing, fetch_images, plan_images
 from hearth_import.model import Archive, ImportFailed, Post
+from hearth_issues.bodies import markdown_renderer
 from hearth_issues.collect import load_issues
 from hearth_issues.newissue import next_number, slugify
 from hearth_issues.source import FILE_NAME, issue_file_name, site_zone
@@ -96,13 +97,16 @@ def import_posts(
     }
     rewrite = old_link_rewriter(archive.hosts | set(old_hosts), issue_links)
     outcome = Outcome([], skipped, problems, [], [])
-    converted = _convert_all(plan, places, rewrite, outcome)
+    render = _renderer(settings)
+    converted = _convert_all(plan, places, rewrite, outcome, render)
     if len(converted) < len(plan):
         # A link to a post that failed must not point to an issue that is not there.
         for planned in plan:
             if all(planned is not done for done, _body, _images in converted):
                 issue_links.pop(planned.post.old_path, None)
-        converted = _convert_all([done for done, _b, _i in converted], places, rewrite, outcome)
+        converted = _convert_all(
+            [done for done, _b, _i in converted], places, rewrite, outcome, render
+        )
     spellings = _tag_spellings(places.issues)
     now = today or datetime.now(site_zone(settings))
     for planned, body, images in converted:
@@ -125,8 +129,18 @@ def import_posts(
 Converted = tuple[Planned, str, ImagePlan]
 
 
+def _renderer(settings: Mapping[str, Any]) -> Callable[[str], str]:
+    """The site's own Markdown, to see each converted post as its page will show it."""
+    markdown = markdown_renderer(dict(settings.get("MARKDOWN") or {}))
+    return lambda text: str(markdown.reset().convert(text))
+
+
 def _convert_all(
-    plan: Sequence[Planned], places: Places, rewrite: Callable[[str], str], outcome: Outcome
+    plan: Sequence[Planned],
+    places: Places,
+    rewrite: Callable[[str], str],
+    outcome: Outcome,
+    render: Callable[[str], str],
 ) -> list[Converted]:
     """Each post's Markdown and the images it would fetch; a post that fails is said."""
     done: list[Converted] = []
@@ -141,11 +155,19 @@ def _convert_all(
                 convert(post.html, absolute), post.url, places.images / f"{planned.number:04d}"
             )
             _check_nesting(body)
+            _check_inert(body, render)
         except (ValueError, RecursionError) as error:
             outcome.problems.append(f"{post.where}: cannot be converted ({error})")
             continue
         done.append((planned, body, images))
     return done
+
+
+def _check_inert(body: str, render: Callable[[str], str]) -> None:
+    """A post whose page would carry script or styling from the export is refused."""
+    found = scripting_markup(render(body))
+    if found:
+        raise ValueError(f"its page would carry {found}: remove it from the post and import again")
 
 
 def _check_nesting(body: str) -> None:
