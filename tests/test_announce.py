@@ -522,3 +522,39 @@ def test_wrong_settings_are_refused_with_what_to_change(site, announce, expected
         run({**settings, "HEARTH_ANNOUNCE": announce}, environ={})
     assert expected in str(refused.value)
     assert "HEARTH_ANNOUNCE" in str(refused.value)
+
+
+def test_a_credential_the_platform_echoes_past_the_message_limit_is_never_printed():
+    """A refusal that quotes the token after a long message: the text is cut to its
+    limit only after the token is redacted, so no prefix of it survives the cut."""
+    import http.server
+    import threading
+
+    from hearth_announce.errors import RemoteError
+    from hearth_announce.http import JsonClient, Secrets
+
+    token = "ghp_TOPSECRETTOKENabcdefghij0123456789"
+
+    class Echo(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.dumps({"errors": ["A" * 176 + " bad token " + token]}).encode()
+            self.send_response(401)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with JsonClient(
+            name="github", base_url=base, redact=Secrets([token]), sleep=lambda s: None
+        ) as client, pytest.raises(RemoteError) as refused:
+            client.request("POST", "/graphql", json_body={})
+    finally:
+        server.shutdown()
+    assert "ghp_TOP" not in str(refused.value)

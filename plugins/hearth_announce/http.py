@@ -228,7 +228,9 @@ class JsonClient:
             data = None
         if isinstance(data, dict):
             found = data.get("error") or data.get("message") or data.get("errors") or ""
-            said = found if isinstance(found, str) else json.dumps(found)[:MESSAGE_LIMIT]
+            # Redacted before it is cut: a credential cut in two is no longer found whole.
+            said = self.redact(found if isinstance(found, str) else json.dumps(found))
+            said = said[:MESSAGE_LIMIT]
         hint = {
             401: "the credential is wrong or expired",
             403: "the credential lacks the permission to post there",

@@ -162,7 +162,8 @@ def _wait(
     """Seconds to wait before retrying a busy or broken server; raise if a retry cannot help."""
     status = response.status_code
     if status != 429 and status < 500:
-        said = redact(_server_message(data), secrets)
+        # Redacted before it is cut: a credential cut in two is no longer found whole.
+        said = redact(_server_message(data), secrets)[:MESSAGE_LIMIT]
         reason = f"HTTP {status} {response.reason_phrase}".rstrip() + (f": {said}" if said else "")
         raise FetchError(url, reason, status=status)
     pause = retry_after(response)
@@ -202,7 +203,7 @@ def _server_message(data: bytes) -> str:
         if isinstance(value, list):
             value = "; ".join(str(item) for item in value[:10])
         if isinstance(value, str) and value.strip():
-            return " ".join(value.split())[:MESSAGE_LIMIT]
+            return " ".join(value.split())
     return ""
 
 
