@@ -551,10 +551,37 @@ def test_a_credential_the_platform_echoes_past_the_message_limit_is_never_printe
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     try:
-        with JsonClient(
-            name="github", base_url=base, redact=Secrets([token]), sleep=lambda s: None
-        ) as client, pytest.raises(RemoteError) as refused:
+        with (
+            JsonClient(
+                name="github", base_url=base, redact=Secrets([token]), sleep=lambda s: None
+            ) as client,
+            pytest.raises(RemoteError) as refused,
+        ):
             client.request("POST", "/graphql", json_body={})
     finally:
         server.shutdown()
     assert "ghp_TOP" not in str(refused.value)
+
+
+@given(title=st.text(min_size=1, max_size=600), summary=st.text(max_size=800))
+def test_a_status_always_carries_the_issue_address_the_next_run_looks_for(title, summary):
+    """However long the title and summary, the short post keeps the issue's address
+    whole and within the platform's limit: it is what finds the post again."""
+    from hearth_announce.settings import DEFAULT_TEXTS
+    from hearth_announce.texts import STATUS_LIMITS, Announcement, status_text
+
+    url = "https://theworkbench.example/issues/14/"
+    post = Announcement(14, title, summary, url, None)
+    for platform, limit in STATUS_LIMITS.items():
+        text = status_text(DEFAULT_TEXTS, post, platform)
+        assert url in text and len(text) <= limit
+
+
+def test_a_status_text_without_the_address_is_refused():
+    from hearth_announce.settings import announce_settings
+
+    targets = [{"platform": "mastodon", "url": "https://social.example"}]
+    for name in ("status", "post"):
+        texts = {name: "New issue {number}: {title} - link in bio"}
+        with pytest.raises(AnnounceError, match=r"must hold \{url\}"):
+            announce_settings({"HEARTH_ANNOUNCE": {"targets": targets, "texts": texts}})

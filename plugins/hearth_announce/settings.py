@@ -192,4 +192,10 @@ def _texts(given: Any) -> dict[str, str]:
                 f"{SETTING}['texts']['{name}']: {{{wrong[0]}}} is not a field: use "
                 + ", ".join(f"{{{field}}}" for field in TEXT_FIELDS)
             )
+        if name in ("post", "status") and "url" not in used:
+            # The next run finds its own post by the address: without it, a post
+            # whose answer was lost would be made again.
+            raise SettingsProblem(
+                f"{SETTING}['texts']['{name}'] must hold {{url}}, the issue's address"
+            )
     return texts

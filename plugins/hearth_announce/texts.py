@@ -30,9 +30,10 @@ class Announcement:
     url: str
     card: Path | None  # output/cards/issue-N.png, when the build made one
 
-    def fields(self, summary: str | None = None) -> dict[str, Any]:
+    def fields(self, summary: str | None = None, title: str | None = None) -> dict[str, Any]:
         shown = self.summary if summary is None else summary
-        return {"number": self.number, "title": self.title, "summary": shown, "url": self.url}
+        named = self.title if title is None else title
+        return {"number": self.number, "title": named, "summary": shown, "url": self.url}
 
 
 def thread_title(texts: Mapping[str, str], post: Announcement) -> str:
@@ -44,7 +45,11 @@ def thread_body(texts: Mapping[str, str], post: Announcement) -> str:
 
 
 def status_text(texts: Mapping[str, str], post: Announcement, platform: str) -> str:
-    """The short post, the summary cut to fit the platform's limit (then the title)."""
+    """The short post, the summary cut to fit the platform's limit (then the title).
+
+    The issue's address is never cut: it is how the next run finds this post again
+    (``find`` looks for it), so a post without it could be made twice.
+    """
     limit = STATUS_LIMITS[platform]
     template = texts["status"]
     text = template.format_map(post.fields())
@@ -53,7 +58,10 @@ def status_text(texts: Mapping[str, str], post: Announcement, platform: str) -> 
     room = limit - len(template.format_map(post.fields(summary="")))
     if room > 1:
         return template.format_map(post.fields(summary=shorten(post.summary, room)))
-    return shorten(text, limit)
+    room = limit - len(template.format_map(post.fields(summary="", title="")))
+    if room > 1:
+        return template.format_map(post.fields(summary="", title=shorten(post.title, room)))
+    return shorten(post.title, max(limit - len(post.url) - 1, 1)) + " " + post.url
 
 
 def shorten(text: str, limit: int) -> str:
