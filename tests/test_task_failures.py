@@ -108,7 +108,9 @@ def test_a_failure_of_every_kind_prints_its_message_without_a_traceback(project)
     assert runs["email"].stderr == (
         "Cannot render issue 999: there is no issue 999: the newest is issue 15\n"
     )
-    assert runs["platform"].stderr.startswith("--platform myspace: sync reads only bluesky, discourse")
+    assert runs["platform"].stderr.startswith(
+        "--platform myspace: sync reads only bluesky, discourse"
+    )
     assert runs["sync"].stderr.startswith("content/discussions/bad.yml:1: invalid YAML")
     assert runs["sync"].stderr.endswith("\nNothing was synced: fix the problems above.\n")
     assert (
