@@ -323,3 +323,26 @@ def test_import_post_too_deep_to_convert_is_named_and_links_to_it_stay(project, 
     assert len(written) == 11
     assert "(https://news.example.net/p/feed-post-1)" in written[0].read_text()
     check_passes(project)
+
+
+def test_import_ghost_without_old_url_says_to_give_it_and_writes_nothing(project):
+    """Ghost writes the site's own address as __GHOST_URL__: without --old-url every
+    image and old link would point nowhere, and a second run could not mend them."""
+    before = sorted(p.name for p in (project / "content/issues").iterdir())
+    result = run_import(project, SAMPLES["ghost"])
+    assert result.returncode == 1
+    assert "__GHOST_URL__: give it with --old-url" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in (project / "content/issues").iterdir()) == before
+
+
+def test_an_old_path_with_blanks_or_line_breaks_adds_no_redirect_rule():
+    from hearth_import.importer import redirects_text
+
+    hostile = "/hello\n/*\thttps://evil.example/:splat\t301!\n#"
+    state = {
+        "a": {"old_path": hostile, "issue": "0016-hello.md"},
+        "b": {"old_path": "/p/fine", "issue": "0017-fine.md"},
+    }
+    lines = redirects_text(state, {}).splitlines()
+    assert lines[1:] == ["/p/fine /issues/17/ 301"]

@@ -62,9 +62,10 @@ def _check_old_url(url: str) -> None:
     try:
         check_web_url(url)
     except ValueError as error:
+        # Some of the checks' messages name the address already.
+        said = str(error) if url[:40] in str(error) else f"{url[:80]!r} {error}"
         raise ImportFailed(
-            f"--old-url {url[:80]!r} {error}: give the old site's address, "
-            "such as https://news.example.com"
+            f"--old-url {said}: give the old site's address, such as https://news.example.com"
         ) from None
 
 

@@ -26,6 +26,13 @@ def read_ghost(source: Path, old_url: str = "") -> Archive:
     """``old_url``: the site's address, for what the export writes as __GHOST_URL__."""
     name = display_path(source)
     data = _data(source, name)
+    if not old_url and GHOST_URL.encode() in source.read_bytes():
+        # Without it every image and every link to the old site would point nowhere,
+        # and a second run could not mend them: the posts would be imported already.
+        raise ImportFailed(
+            f"{name}: the export writes the site's address as {GHOST_URL}: give it with "
+            "--old-url, such as --old-url https://news.example.com"
+        )
     tags = _tags_by_post(data)
     site = (old_url or UNKNOWN_SITE).rstrip("/")
     archive = Archive(hosts={urlsplit(site).hostname or ""})

@@ -335,6 +335,9 @@ def write_state(path: Path, state: Mapping[str, Any]) -> None:
     replace_if_changed(path, text + "\n")
 
 
+OLD_PATH = re.compile(r"/[!-~]*")
+
+
 def redirects_text(state: Mapping[str, Mapping[str, str]], settings: Mapping[str, Any]) -> str:
     """``_redirects`` lines, old path to new page, as Netlify, Cloudflare Pages and others
     read them."""
@@ -342,7 +345,9 @@ def redirects_text(state: Mapping[str, Mapping[str, str]], settings: Mapping[str
     lines = []
     for record in state.values():
         old, number = record["old_path"], _number_of(record["issue"])
-        if not old.startswith("/") or "?" in old or " " in old or not number:
+        # One rule per line, its fields apart by blanks: an old path with a blank, a tab
+        # or a line break in it (a hostile slug) could add rules of its own.
+        if not OLD_PATH.fullmatch(old) or "?" in old or not number:
             continue
         new = "/" + pattern.format(number=number, slug=_slug_of(record["issue"]))
         if old != new:
