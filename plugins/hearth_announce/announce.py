@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 from hearth_announce.clients import PLATFORM_CLASSES, Platform
 from hearth_announce.errors import AnnounceError
@@ -35,6 +36,7 @@ from hearth_announce.settings import (
 from hearth_announce.state import read_state, state_path, write_state
 from hearth_announce.texts import Announcement, thread_title
 from hearth_core.problems import display_path
+from hearth_discussions.collect import issue_thread_urls
 from hearth_discussions.threads import parse_thread
 from hearth_issues.collect import load_site_issues
 from hearth_issues.model import Issue
@@ -85,9 +87,15 @@ def _announce(
     path = state_path(settings)
     threads = read_state(path)
     opened = threads.setdefault(issue.number, {})
+    known = _threads_in_content(settings, issue)
     failures: list[str] = []
     for target in targets:
         platform = PLATFORM_CLASSES[target.platform](target, config.texts, environ)
+        by_hand = next((url for url in known if _is_on(target, url)), None)
+        if target.name not in opened and by_hand:
+            # Opened by hand (the Discussion: header, a thread file): never a second one.
+            print(f"{target.name}: the content names its thread already: {by_hand}", file=out)
+            continue
         if dry_run and target.name not in opened:
             _print_plan(platform, post, environ, out)
             continue
@@ -191,13 +199,31 @@ def _chosen(targets: Sequence[Target], platforms: Sequence[str]) -> list[Target]
     ]
 
 
+def _threads_in_content(settings: Mapping[str, Any], issue: Issue) -> list[str]:
+    """The issue's threads the content already names: its header's, and thread files'."""
+    named = issue_thread_urls(settings, issue.number)
+    return ([issue.discussion] if issue.discussion else []) + named
+
+
+def _is_on(target: Target, url: str) -> bool:
+    """Whether ``url`` is a thread on ``target``'s forum, instance or repository."""
+    parts = urlsplit(url)
+    host, path = (parts.hostname or "").lower(), parts.path
+    if target.platform == "github":
+        return host == "github.com" and path.startswith(f"/{target.repository}/discussions/")
+    if target.platform == "bluesky":
+        return host == "bsky.app" and path.startswith("/profile/")
+    return host == (urlsplit(target.url).hostname or "").lower()
+
+
 def _published_issue(settings: Mapping[str, Any], number: int | None) -> Issue:
     issues, _ = load_site_issues(settings)
     if number is None:
         published = [issue for issue in issues if not issue.is_draft]
         if not published:
             raise AnnounceError("there is no published issue to announce")
-        return max(published, key=lambda issue: issue.number)
+        # The newest by date: posts imported from an old archive are numbered after it.
+        return max(published, key=lambda issue: (issue.date, issue.number))
     found = [issue for issue in issues if issue.number == number]
     if not found:
         raise AnnounceError(f"there is no issue {number}: run `invoke check` to see every issue")

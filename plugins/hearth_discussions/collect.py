@@ -210,3 +210,13 @@ def discussion_urls(settings: Mapping[str, Any]) -> tuple[list[str], list[Proble
     sources, discussion_problems = load_discussions(settings, issues, members)
     urls = sorted({source.url for source in sources})
     return urls, sorted(problems + member_problems + discussion_problems)
+
+
+def issue_thread_urls(settings: Mapping[str, Any], number: int) -> list[str]:
+    """The threads the content names for issue ``number``: thread files with ``issue:``
+    and its ``Discussion:`` header (what ``invoke announce`` must not open again)."""
+    issues, _ = load_site_issues(settings)
+    members, _ = load_community(settings, issues)
+    sources, _ = load_discussions(settings, issues, members)
+    about = f"issues/{number}/"
+    return [s.url for s in sources if s.kind == "issue" and s.about and s.about[1] == about]
