@@ -26,7 +26,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hearth_linkhealth.check import check_links
-from hearth_linkhealth.lychee import ALLOW_PRIVATE_ENV
+from hearth_linkhealth.lychee import ALLOW_PRIVATE_ENV, PRIVATE_STATUS
 from hearth_linkhealth.sources import TRAILING, addresses_in
 from hearth_linkhealth.wayback import WAYBACK_API_ENV
 from tests.sites import ROOT, build_site, invoke, serving
@@ -293,13 +293,24 @@ def test_invoke_check_links_exits_non_zero_and_writes_the_issue_report(hosts, pr
 
 
 def test_a_real_run_never_asks_a_loopback_address(hosts, tmp_path, monkeypatch):
+    """Written as 127.0.0.1, as 0.0.0.0 (which reaches this machine) or as a name that
+    resolves to loopback: none is asked, and each is reported as not asked."""
     monkeypatch.delenv(ALLOW_PRIVATE_ENV)
-    write(tmp_path, {"issues/0001-a.md": f"{hosts.url('/missing')}\n"})
+    port = hosts.url("/").split(":")[-1].split("/")[0]
+    written = [
+        hosts.url("/missing"),
+        f"http://0.0.0.0:{port}/zero",
+        f"http://localhost:{port}/by-name",
+    ]
+    write(tmp_path, {"issues/0001-a.md": "\n\n".join(written) + "\n"})
 
     report = check_links(settings(tmp_path))
 
-    assert hosts.asked["/missing"] == 0
-    assert report.dead == ()
+    for path in ("/missing", "/zero", "/by-name"):
+        assert hosts.asked[path] == 0, path
+    assert {(link.url, link.status) for link in report.dead} == {
+        (url, PRIVATE_STATUS) for url in written
+    }
 
 
 def test_check_links_workflow_passes_actionlint_with_pinned_actions():

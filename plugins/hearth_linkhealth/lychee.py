@@ -10,14 +10,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from hearth_core.errors import HearthError
+from hearth_core.http_limits import is_public_address
 from hearth_core.text import strip_forbidden
 
 # Set (to 1) only by tests, whose stand-in hosts listen on 127.0.0.1: a real run never
@@ -25,6 +29,7 @@ from hearth_core.text import strip_forbidden
 ALLOW_PRIVATE_ENV = "HEARTH_LINKS_ALLOW_PRIVATE"
 ADDRESSES_FILE = "addresses.txt"
 MAX_STATUS = 120
+PRIVATE_STATUS = "not asked: it names a private or local address"
 
 
 class LycheeError(HearthError):
@@ -77,6 +82,9 @@ def ask_lychee(
 ) -> list[Answer]:
     """The addresses among ``urls`` that failed; lychee's cache lives in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
+    refused: list[Answer] = []
+    if not allow_private:
+        urls, refused = _public_only(list(urls))
     (folder / ADDRESSES_FILE).write_text("".join(f"{url}\n" for url in urls), encoding="utf-8")
     command = lychee_command(options, allow_private)
     env = {**os.environ, "NO_COLOR": "1"}
@@ -87,7 +95,34 @@ def ask_lychee(
     except ValueError:
         message = strip_forbidden(result.stderr.strip()[-400:], one_line=True)
         raise LycheeError(f"lychee failed (exit {result.returncode}): {message}") from None
-    return failures(report)
+    return refused + failures(report)
+
+
+def _public_only(urls: list[str]) -> tuple[list[str], list[Answer]]:
+    """The addresses whose host is on the public internet, and the others as answers.
+
+    lychee's --exclude-all-private sees only addresses written as private ones: a name
+    that resolves to one (or 0.0.0.0) would still be asked, and the weekly report would
+    tell anyone who can open a pull request what answers inside the runner's network.
+    """
+    hosts = sorted({urlsplit(url).hostname or "" for url in urls})
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        public = dict(zip(hosts, pool.map(_resolves_publicly, hosts), strict=True))
+    kept = [url for url in urls if public.get(urlsplit(url).hostname or "", False)]
+    refused = [Answer(url, PRIVATE_STATUS) for url in urls if url not in set(kept)]
+    return kept, refused
+
+
+def _resolves_publicly(host: str) -> bool:
+    """True when every address ``host`` names is public; a name that does not resolve
+    is left to lychee, which reports it as dead."""
+    if not host:
+        return False
+    try:
+        found = socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return True
+    return all(is_public_address(str(info[4][0])) for info in found)
 
 
 def failures(report: Mapping[str, Any]) -> list[Answer]:
