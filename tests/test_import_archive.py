@@ -346,3 +346,13 @@ def test_an_old_path_with_blanks_or_line_breaks_adds_no_redirect_rule():
     }
     lines = redirects_text(state, {}).splitlines()
     assert lines[1:] == ["/p/fine /issues/17/ 301"]
+
+
+def test_import_substack_csv_with_an_oversized_field_names_file(project, tmp_path):
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        archive.writestr("posts.csv", 'post_id,title\n1.a,"' + "x" * 200_000 + '"\n')
+    result = run_import(project, export, "--format", "substack")
+    assert result.returncode == 1
+    assert "export.zip: posts.csv cannot be read as CSV" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -111,6 +111,10 @@ def _announce(
         except AnnounceError as error:
             failures.append(str(error))
             print(f"{target.name}: FAILED: {error}", file=out)
+        except OSError as error:  # content/ not writable: the thread is open all the same
+            said = f"{target.name}: the thread is open, but writing it down failed ({error})"
+            failures.append(said + ": make content/ writable and run again")
+            print(f"{target.name}: FAILED: {said}", file=out)
     primary = config.primary.name
     header_empty = not dry_run and not issue.discussion and primary in opened
     if header_empty and set_empty_discussion(issue.source, opened[primary]):

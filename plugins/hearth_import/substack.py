@@ -43,7 +43,10 @@ def _rows(read: Callable[[str], bytes], name: str) -> list[dict[str, str]]:
         ) from None
     except UnicodeDecodeError:
         raise ImportFailed(f"{name}: posts.csv is not UTF-8 text") from None
-    rows = list(csv.DictReader(io.StringIO(text)))
+    try:
+        rows = list(csv.DictReader(io.StringIO(text)))
+    except csv.Error as error:  # a field over the csv module's limit, a stray NUL...
+        raise ImportFailed(f"{name}: posts.csv cannot be read as CSV ({error})") from None
     if rows and "post_id" not in rows[0]:
         raise ImportFailed(f"{name}: posts.csv has no post_id column: is it Substack's?")
     return rows
