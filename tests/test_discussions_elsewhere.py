@@ -721,3 +721,25 @@ def test_invoke_sync_discussions_elsewhere_writes_the_file_the_build_reads(proje
     assert (project / "cache" / CACHE_NAME).is_file()
     check = invoke(project, "check")
     assert check.returncode == 0, check.stderr
+
+
+def test_elsewhere_platform_that_never_answers_is_left_after_two_tries(fake, policy, tmp_path):
+    """No network, or the host down: after two requests that got no answer, the
+    platform is asked nothing more this run (each would wait out its retries), its
+    queries stay due, and the others are asked as usual."""
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{closed.getsockname()[1]}/hn"  # nothing listens there
+    links = [f"https://example.org/post-{n}" for n in range(5)]
+    fake.answers["lobsters"] = Reply([])
+    chosen = {**apis(fake.base), "hackernews": dead}
+    result = run(fake, tmp_path, links, policy, apis=chosen)
+    assert result.code == 1
+    asked_dead = [line for line in result.progress.splitlines() if "could not connect" in line]
+    assert len(asked_dead) == 2, result.progress
+    assert "Hacker News: no answer 2 times in a row: asked nothing more this run" in (
+        result.progress
+    )
+    assert fake.asked("lobsters") == links

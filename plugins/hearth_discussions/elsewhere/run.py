@@ -44,6 +44,9 @@ from hearth_members.past import site_now
 from hearth_members.site import load_community, site_today
 
 Answer = list[Found] | FetchError
+# A platform that gave no answer this many times in a row (no network, the host down)
+# is asked nothing more this run: its queries stay due for the next.
+UNREACHABLE_IN_A_ROW = 2
 
 
 class ElsewhereError(HearthError):
@@ -118,6 +121,7 @@ async def ask_all(
 
         async def ask_in_turn(source: Source, asked: list[Query]) -> None:
             pacer = Pacer(options.min_interval[source.platform], policy.sleep, clock)
+            unreachable = 0  # answers in a row that never came (no network, host down)
             for query in asked:
                 await pacer.wait()
                 async with semaphore:
@@ -126,6 +130,13 @@ async def ask_all(
                 answers[query] = answer
                 print(progress_line(len(answers), len(queries), query, answer), file=progress)
                 if isinstance(answer, FetchError) and answer.status == 429:
+                    return
+                no_answer = isinstance(answer, FetchError) and answer.status is None
+                unreachable = unreachable + 1 if no_answer else 0
+                if unreachable >= UNREACHABLE_IN_A_ROW:
+                    # Each further query would wait out its retries for the same silence.
+                    print(f"{source.label}: no answer {unreachable} times in a row: asked "
+                          "nothing more this run", file=progress)  # fmt: skip
                     return
 
         await asyncio.gather(*(ask_in_turn(*pair) for pair in by_source.items()))
@@ -275,7 +286,10 @@ def summary(
             for query, error in failed
         ]
     if left:
-        lines.append(f"{left} request(s) left for the next run (budget or rate limits).")
+        lines.append(
+            f"{left} request(s) left for the next run (the budget, rate limits, or a "
+            "platform that did not answer)."
+        )
     return lines
 
 
