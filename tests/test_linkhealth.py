@@ -25,6 +25,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hearth_core.errors import HearthError
 from hearth_linkhealth.check import check_links
 from hearth_linkhealth.lychee import ALLOW_PRIVATE_ENV, PRIVATE_STATUS
 from hearth_linkhealth.sources import TRAILING, addresses_in
@@ -354,3 +355,20 @@ def test_check_links_reports_a_link_written_twice_on_one_line_once(hosts, tmp_pa
 
     assert [(link.place.line, link.url) for link in report.dead] == [(1, gone)]
     assert report.markdown().count(gone) == 2  # the address, and its snapshot's
+
+
+def test_check_links_with_no_network_judges_nothing(tmp_path, monkeypatch):
+    """When no host answers at all (the machine is offline), every link would read as
+    dead and the weekly issue would list the whole archive: it says so and judges none."""
+    import socket
+
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
+    ports = []
+    for _ in range(3):
+        with socket.socket() as closed:
+            closed.bind(("127.0.0.1", 0))
+            ports.append(closed.getsockname()[1])  # nothing listens there once closed
+    text = "\n\n".join(f"http://127.0.0.1:{port}/a" for port in ports) + "\n"
+    write(tmp_path, {"issues/0001-a.md": text})
+    with pytest.raises(HearthError, match="is this machine offline"):
+        check_links(settings(tmp_path))

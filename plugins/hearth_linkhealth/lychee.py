@@ -95,7 +95,22 @@ def ask_lychee(
     except ValueError:
         message = strip_forbidden(result.stderr.strip()[-400:], one_line=True)
         raise LycheeError(f"lychee failed (exit {result.returncode}): {message}") from None
+    if _network_down(report):
+        raise LycheeError(
+            f"none of the {report.get('errors')} addresses asked could be reached at all "
+            "(no HTTP answer from any host): is this machine offline? Nothing was judged: "
+            "run it again with a network, or with --offline for the site's own links"
+        )
     return refused + failures(report)
+
+
+def _network_down(report: Mapping[str, Any]) -> bool:
+    """Whether no host answered at all: every failure a network error, no success. Then
+    each link would be reported dead, and the weekly issue would list the whole archive."""
+    entries = [entry for entries in (report.get("error_map") or {}).values() for entry in entries]
+    no_answer = all(not (entry.get("status") or {}).get("code") for entry in entries)
+    answered = report.get("successful") or report.get("cached")
+    return len(entries) >= 3 and no_answer and not answered
 
 
 def _public_only(urls: list[str]) -> tuple[list[str], list[Answer]]:
