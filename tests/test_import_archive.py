@@ -356,3 +356,10 @@ def test_import_substack_csv_with_an_oversized_field_names_file(project, tmp_pat
     assert result.returncode == 1
     assert "export.zip: posts.csv cannot be read as CSV" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_import_with_the_wrong_format_says_which_it_looks_like(project):
+    result = run_import(project, SAMPLES["substack"], "--format", "ghost")
+    assert result.returncode == 1
+    assert "looks like a substack export: leave out --format" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -41,6 +41,24 @@ def recognise(source: str) -> str:
 
 
 def read_archive(source: str, fmt: str, fetcher: Fetcher, old_url: str = "") -> Archive:
+    """``source`` read as ``fmt``; when that fails and it looks like another format,
+    the message says which (a wrong ``--format`` otherwise reads as a broken file)."""
+    try:
+        return _read(source, fmt, fetcher, old_url)
+    except ImportFailed as failed:
+        try:
+            looks = recognise(source) if fmt in FORMATS else fmt
+        except ImportFailed:
+            looks = fmt
+        if looks == fmt:
+            raise
+        raise ImportFailed(
+            f"{failed}\n{source} looks like a {looks} export: leave out --format, "
+            f"or give --format {looks}"
+        ) from None
+
+
+def _read(source: str, fmt: str, fetcher: Fetcher, old_url: str) -> Archive:
     if fmt not in FORMATS:
         raise ImportFailed(f"--format {fmt!r} is not one Hearth reads: use {', '.join(FORMATS)}")
     path = Path(source)
