@@ -35,10 +35,14 @@ def images(monkeypatch):
 
 
 def files(folder: Path) -> dict[str, bytes]:
+    """The project's files, without what Python and the build cache write for themselves
+    (a run on a machine that writes bytecode adds __pycache__ folders)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))
         if p.is_file()
+        and "__pycache__" not in p.parts
+        and p.relative_to(folder).parts[0] != "cache"
     }
 
 
