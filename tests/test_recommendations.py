@@ -192,6 +192,9 @@ def test_every_page_kind_links_the_blogroll(tmp_path):
         hrefs = [(link.attributes["type"], link.attributes["href"]) for link in links]
         assert ("text/xml", "/blogroll.opml") in hrefs, url
         assert ("text/xml", "/blogroll-members.opml") in hrefs, url
+        # A reader finds the page from anywhere, not only from the home page.
+        footer = [a.attributes["href"] for a in page(output, url).css("footer a")]
+        assert "/recommendations/" in footer, url
 
 
 def test_rss_feeds_name_the_blogroll_and_feedparser_still_reads_them(tmp_path):
