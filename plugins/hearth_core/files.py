@@ -8,8 +8,9 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+from hearth_core.json_limits import JsonRefused, loads_bounded
 from hearth_core.problems import Problem, display_path, problem
 
 
@@ -169,3 +170,24 @@ def unsafe_entries(root: Path, ignored: Iterable[str] = ()) -> list[Problem]:
 
 def _ignored(name: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
+
+
+def read_json_object(
+    path: Path, key: str, shape: str, *, max_bytes: int = MAX_TEXT_BYTES, then: str = ""
+) -> tuple[str, dict[str, Any] | None, list[Problem]]:
+    """A committed JSON file's text and the object under ``key``, or the problem that
+    stops it being read: the file's line, and how to restore it (``then``: the task
+    that writes it again). ``shape`` shows what the object must look like."""
+    text, unreadable = read_text_file(path, max_bytes=max_bytes)
+    if text is None:
+        return "", None, unreadable
+    try:
+        data = loads_bounded(text)
+    except JsonRefused as error:
+        restore = f"`git checkout {display_path(path)}`" + (f" and run `{then}`" if then else "")
+        message = f"invalid JSON: {error}; fix it by hand, or restore it with {restore}"
+        return text, None, [problem(path, error.line, "", message)]
+    found = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(found, dict):
+        return text, None, [problem(path, 1, key, f"must be an object: {shape}")]
+    return text, found, []

@@ -13,10 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from hearth_core.files import read_text_file, replace_if_changed
-from hearth_core.json_limits import JsonRefused, loads_bounded
+from hearth_core.files import read_json_object, replace_if_changed
 from hearth_core.memo import KeptByKey
-from hearth_core.problems import Problem, display_path, problem
+from hearth_core.problems import Problem, problem
 from hearth_core.text import describe, first_forbidden
 from hearth_discussions.model import Activity
 
@@ -46,24 +45,11 @@ def read_activity(
 
 
 def _read_activity(path: Path) -> tuple[dict[str, Activity], list[Problem]]:
-    text, unreadable = read_text_file(path)
-    if text is None:
+    text, threads, unreadable = read_json_object(
+        path, "threads", '{"threads": {URL: {...}}}', then="invoke sync-discussions"
+    )
+    if threads is None:
         return {}, unreadable
-    try:
-        data = loads_bounded(text)
-    except JsonRefused as error:
-        return {}, [
-            problem(
-                path,
-                error.line,
-                "",
-                f"invalid JSON: {error}; fix it by hand, or restore it with "
-                f"`git checkout {display_path(path)}` and run `invoke sync-discussions`",
-            )
-        ]
-    threads = data.get("threads") if isinstance(data, dict) else None
-    if not isinstance(threads, dict):
-        return {}, [problem(path, 1, "threads", 'must be an object: {"threads": {URL: {...}}}')]
     found: dict[str, Activity] = {}
     problems: list[Problem] = []
     for url, entry in threads.items():

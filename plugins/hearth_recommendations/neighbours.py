@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from hearth_core.dates import day_text
-from hearth_core.files import read_text_file, replace_if_changed
-from hearth_core.json_limits import JsonRefused, loads_bounded
-from hearth_core.problems import Problem, display_path, problem
+from hearth_core.files import read_json_object, replace_if_changed
+from hearth_core.problems import Problem, problem
 from hearth_core.text import describe, first_forbidden
 from hearth_core.weburl import check_web_url
 from hearth_recommendations.model import FromNeighbour, NeighbourPost, Recommendation
@@ -59,24 +58,15 @@ def read_neighbours(path: Path) -> tuple[Neighbours, list[Problem]]:
     """Posts by the recommended site's address; a missing file is no posts yet."""
     if not path.exists() and not path.is_symlink():
         return {}, []
-    text, problems = read_text_file(path, max_bytes=MAX_BYTES)
-    if text is None:
-        return {}, problems
-    try:
-        data = loads_bounded(text)
-    except JsonRefused as error:
-        return {}, [
-            problem(
-                path,
-                error.line,
-                "",
-                f"invalid JSON: {error}; fix it by hand, or restore it with "
-                f"`git checkout {display_path(path)}` and run `invoke sync-neighbours`",
-            )
-        ]
-    sites = data.get("sites") if isinstance(data, dict) else None
-    if not isinstance(sites, dict):
-        return {}, [problem(path, 1, "sites", 'must be an object: {"sites": {URL: [posts]}}')]
+    text, sites, unreadable = read_json_object(
+        path,
+        "sites",
+        '{"sites": {URL: [posts]}}',
+        max_bytes=MAX_BYTES,
+        then="invoke sync-neighbours",
+    )
+    if sites is None:
+        return {}, unreadable
     found: Neighbours = {}
     problems = []
     for url, posts in sites.items():

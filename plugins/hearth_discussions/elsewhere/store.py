@@ -13,9 +13,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from hearth_core.files import read_text_file, replace_if_changed
-from hearth_core.json_limits import JsonRefused, loads_bounded
-from hearth_core.problems import Problem, display_path, problem
+from hearth_core.files import read_json_object, replace_if_changed
+from hearth_core.problems import Problem, problem
 from hearth_core.text import describe, first_forbidden
 from hearth_discussions.elsewhere.model import (
     MOST_COMMENTS,
@@ -41,24 +40,11 @@ def read_elsewhere(path: Path, lemmy_hosts: frozenset[str]) -> tuple[Discussed, 
     """Discussions by link address; a missing file is none, a broken entry a problem."""
     if not path.exists() and not path.is_symlink():
         return {}, []
-    text, unreadable = read_text_file(path, max_bytes=MOST_BYTES)
-    if text is None:
+    text, links, unreadable = read_json_object(
+        path, "links", '{"links": {URL: [...]}}', max_bytes=MOST_BYTES
+    )
+    if links is None:
         return {}, unreadable
-    try:
-        data = loads_bounded(text)
-    except JsonRefused as error:
-        return {}, [
-            problem(
-                path,
-                error.line,
-                "",
-                f"invalid JSON: {error}; fix it by hand, or restore it with "
-                f"`git checkout {display_path(path)}`",
-            )
-        ]
-    links = data.get("links") if isinstance(data, dict) else None
-    if not isinstance(links, dict):
-        return {}, [problem(path, 1, "links", 'must be an object: {"links": {URL: [...]}}')]
     found: Discussed = {}
     problems: list[Problem] = []
     for link, entries in links.items():
