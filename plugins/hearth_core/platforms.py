@@ -234,6 +234,13 @@ def link_href(url: str) -> str:
     return address + hash_mark + fragment.replace("#", "%23")
 
 
+def replies_text(replies: int | None) -> str:
+    """ "1 reply", "3 replies"; nothing where the count is not known."""
+    if replies is None:
+        return ""
+    return "1 reply" if replies == 1 else f"{replies} replies"
+
+
 class DiscussionRef(NamedTuple):
     """What a link to a thread shows beside an issue or a member link (a named
     tuple, as it is part of hearth_members.views.LinkView); ``platform`` is its label."""
@@ -249,9 +256,7 @@ class DiscussionRef(NamedTuple):
 
     @property
     def replies_text(self) -> str:
-        if self.replies is None:
-            return ""
-        return "1 reply" if self.replies == 1 else f"{self.replies} replies"
+        return replies_text(self.replies)
 
     @property
     def icon(self) -> str:

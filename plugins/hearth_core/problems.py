@@ -43,6 +43,17 @@ def problem(path: str | Path, line: int, field: str, message: str) -> Problem:
     return Problem(display_path(path), line, field, message)
 
 
+class ProblemReport:
+    """The problems of one file; every check adds to it and carries on."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+
+    def add(self, line: int, field: str, message: str) -> None:
+        self.problems.append(problem(self.path, line, field, message))
+
+
 class ContentError(HearthError):
     """Content that cannot be built; carries every problem found, one per line."""
 

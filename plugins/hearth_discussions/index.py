@@ -10,7 +10,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
 from hearth_core.dates import day_text
-from hearth_core.platforms import DEFAULT_LEMMY_INSTANCES, label_icon, link_href, recognise
+from hearth_core.platforms import (
+    DEFAULT_LEMMY_INSTANCES,
+    label_icon,
+    link_href,
+    recognise,
+    replies_text,
+)
 from hearth_core.topics import topic_slug
 from hearth_discussions.model import Activity, ChatSpace, Source
 from hearth_members.views import Ref
@@ -57,9 +63,7 @@ class DiscussionView(NamedTuple):
 
     @property
     def replies_text(self) -> str:
-        if self.replies is None:
-            return ""
-        return "1 reply" if self.replies == 1 else f"{self.replies} replies"
+        return replies_text(self.replies)
 
     @property
     def day_text(self) -> str:

@@ -19,7 +19,7 @@ import httpx
 
 from hearth_core.errors import HearthError
 from hearth_core.http_limits import PublicOnly, Resolver, origin_of, system_resolver
-from hearth_core.platforms import DEFAULT_LEMMY_INSTANCES, DiscussionUrl, recognise
+from hearth_core.platforms import DEFAULT_LEMMY_INSTANCES, DiscussionUrl, recognise, replies_text
 from hearth_core.problems import ContentError, display_path
 from hearth_discussions import clients, open_clients
 from hearth_discussions.activity import FIELDS, entry_problem, read_activity, write_activity
@@ -368,9 +368,7 @@ def _reason(result: Activity | FetchError) -> str:
 
 
 def _replies(count: int | None) -> str:
-    if count is None:
-        return "no reply count"
-    return "1 reply" if count == 1 else f"{count} replies"
+    return replies_text(count) or "no reply count"
 
 
 def _threads(count: int) -> str:

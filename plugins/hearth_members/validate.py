@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 from hearth_core.dates import check_day
 from hearth_core.platforms import recognise
-from hearth_core.problems import Problem, problem
+from hearth_core.problems import Problem, ProblemReport
 from hearth_core.text import first_forbidden, forbidden_message
 from hearth_core.topics import did_you_mean
 from hearth_core.weburl import check_web_url
@@ -38,23 +38,12 @@ EXAMPLES = {
 TEMPLATE = "content/members/_template.yml"
 
 
-class _Report:
-    """The problems of one file; every check adds to it and carries on."""
-
-    def __init__(self, path: Path, problems: list[Problem]) -> None:
-        self.path = path
-        self.problems = problems
-
-    def add(self, line: int, field: str, message: str) -> None:
-        self.problems.append(problem(self.path, line, field, message))
-
-
 def parse_member(
     path: Path, text: str, vocabulary: Collection[str], today: datetime.date
 ) -> tuple[Member | None, list[Problem]]:
     """Validate one ``content/members/<handle>.yml``; ``today`` decides what is the future."""
     root, problems = load_yaml(path, text)
-    report = _Report(path, problems)
+    report = ProblemReport(path, problems)
     _check_file_name(report)
     if root is None:
         return None, report.problems
@@ -91,7 +80,7 @@ def parse_member(
     return member, []
 
 
-def _check_file_name(report: _Report) -> None:
+def _check_file_name(report: ProblemReport) -> None:
     name = report.path.name
     if FILE_NAME.match(name):
         return
@@ -105,7 +94,7 @@ def _check_file_name(report: _Report) -> None:
     )
 
 
-def _check_handle(report: _Report, value: Value | None) -> None:
+def _check_handle(report: ProblemReport, value: Value | None) -> None:
     if value is None or value.data is None:
         return
     expected = report.path.stem
@@ -123,7 +112,7 @@ def _check_handle(report: _Report, value: Value | None) -> None:
 
 
 def _unknown_keys(
-    report: _Report,
+    report: ProblemReport,
     fields: dict[str, Value],
     where: str,
     allowed: Sequence[str],
@@ -144,7 +133,7 @@ def _unknown_keys(
 
 
 def _missing(
-    report: _Report, fields: dict[str, Value], where: str, required: Sequence[str], line: int
+    report: ProblemReport, fields: dict[str, Value], where: str, required: Sequence[str], line: int
 ) -> None:
     place = " to this link" if where else ""
     for key in required:
@@ -153,7 +142,7 @@ def _missing(
 
 
 def _text(
-    report: _Report,
+    report: ProblemReport,
     value: Value | None,
     field: str,
     *,
@@ -199,7 +188,7 @@ def _not_text(value: Value) -> str:
 
 
 def _url(
-    report: _Report,
+    report: ProblemReport,
     value: Value | None,
     field: str,
     *,
@@ -226,7 +215,9 @@ def _url(
         return None
 
 
-def _blogroll(report: _Report, value: Value | None, website: str | None, feed: str | None) -> bool:
+def _blogroll(
+    report: ProblemReport, value: Value | None, website: str | None, feed: str | None
+) -> bool:
     """``blogroll: true`` lists the member's own site and its feed in the members' blogroll."""
     if value is None or value.data is None:
         return False
@@ -245,7 +236,7 @@ def _blogroll(report: _Report, value: Value | None, website: str | None, feed: s
     return value.data
 
 
-def _discussion(report: _Report, value: Value | None, field: str) -> str | None:
+def _discussion(report: ProblemReport, value: Value | None, field: str) -> str | None:
     """A web address that is also a discussion link the index can label (https only)."""
     # Pages link to a chat's "#/#room" address with %23, as the HTML rules want.
     url = _url(report, value, field, hash_in_fragment=True)
@@ -258,7 +249,7 @@ def _discussion(report: _Report, value: Value | None, field: str) -> str | None:
         return None
 
 
-def _fediverse(report: _Report, value: Value | None) -> str | None:
+def _fediverse(report: ProblemReport, value: Value | None) -> str | None:
     if value is None or value.data is None:
         return None
     if isinstance(value.data, str) and len(value.data) > MAX_FEDIVERSE:
@@ -282,7 +273,7 @@ def _fediverse(report: _Report, value: Value | None) -> str | None:
 
 
 def _links(
-    report: _Report, value: Value | None, vocabulary: Collection[str], today: datetime.date
+    report: ProblemReport, value: Value | None, vocabulary: Collection[str], today: datetime.date
 ) -> list[tuple[int, Value, dict]]:
     """Check every link; return (index, item, parsed fields) for the ones without problems."""
     if value is None or value.data is None:
@@ -313,7 +304,11 @@ def _links(
 
 
 def _link_fields(
-    report: _Report, item: Value, where: str, vocabulary: Collection[str], today: datetime.date
+    report: ProblemReport,
+    item: Value,
+    where: str,
+    vocabulary: Collection[str],
+    today: datetime.date,
 ) -> dict | None:
     if not isinstance(item.data, dict):
         report.add(
@@ -336,13 +331,13 @@ def _link_fields(
     }
 
 
-def _empty(report: _Report, value: Value, field: str) -> None:
+def _empty(report: ProblemReport, value: Value, field: str) -> None:
     key = field.rsplit(".", 1)[-1]
     report.add(value.line, field, f"is empty: write it after the colon, like {EXAMPLES[key]}")
 
 
 def _date(
-    report: _Report, value: Value | None, field: str, today: datetime.date
+    report: ProblemReport, value: Value | None, field: str, today: datetime.date
 ) -> datetime.date | None:
     if value is None:
         return None
@@ -377,7 +372,7 @@ def _date(
     return day
 
 
-def _out_of_range(report: _Report, value: Value, field: str, day: datetime.date) -> bool:
+def _out_of_range(report: ProblemReport, value: Value, field: str, day: datetime.date) -> bool:
     try:
         check_day(day)
     except ValueError as error:
@@ -387,7 +382,7 @@ def _out_of_range(report: _Report, value: Value, field: str, day: datetime.date)
 
 
 def _tags(
-    report: _Report, value: Value | None, field: str, vocabulary: Collection[str]
+    report: ProblemReport, value: Value | None, field: str, vocabulary: Collection[str]
 ) -> tuple[str, ...]:
     if value is None or value.data is None:
         return ()

@@ -10,7 +10,7 @@ from typing import Any
 
 from hearth_core.dates import check_day
 from hearth_core.files import read_text_file
-from hearth_core.problems import Problem, problem
+from hearth_core.problems import Problem, ProblemReport
 from hearth_core.text import first_forbidden, forbidden_message
 from hearth_core.topics import did_you_mean
 from hearth_core.weburl import check_web_url
@@ -37,15 +37,6 @@ EXAMPLES = {
 MOST = 500
 
 
-class _Report:
-    def __init__(self, path: Path, problems: list[Problem]) -> None:
-        self.path = path
-        self.problems = problems
-
-    def add(self, line: int, field: str, message: str) -> None:
-        self.problems.append(problem(self.path, line, field, message))
-
-
 def load_recommendations(settings: Mapping[str, Any]) -> tuple[list[Recommendation], list[Problem]]:
     """The site's recommendations; a missing file is none (the feature is off)."""
     path = recommendations_path(settings)
@@ -63,7 +54,7 @@ def parse_recommendations(
     """Every recommendation of ``text``, or none and every problem: a build never shows
     half a list."""
     root, problems = load_yaml(path, text, RECOMMENDATION_FILES)
-    report = _Report(path, problems)
+    report = ProblemReport(path, problems)
     if root is None:
         return [], report.problems
     if root.data is None:
@@ -87,7 +78,7 @@ def parse_recommendations(
 
 
 def _recommendation(
-    report: _Report, item: Value, index: int, today: datetime.date
+    report: ProblemReport, item: Value, index: int, today: datetime.date
 ) -> Recommendation | None:
     where = f"[{index}]"
     if not isinstance(item.data, dict):
@@ -123,7 +114,7 @@ def _recommendation(
     return Recommendation(url, title, description or "", why, kind, added, feed, item.line)
 
 
-def _url(report: _Report, value: Value | None, field: str) -> str | None:
+def _url(report: ProblemReport, value: Value | None, field: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value.data, str) or not value.data.strip():
@@ -140,7 +131,7 @@ def _url(report: _Report, value: Value | None, field: str) -> str | None:
         return None
 
 
-def _text(report: _Report, value: Value | None, field: str) -> str | None:
+def _text(report: ProblemReport, value: Value | None, field: str) -> str | None:
     if value is None:
         return None
     key = field.rsplit(".", 1)[-1]
@@ -163,7 +154,7 @@ def _text(report: _Report, value: Value | None, field: str) -> str | None:
     return None
 
 
-def _kind(report: _Report, value: Value | None, field: str) -> str | None:
+def _kind(report: ProblemReport, value: Value | None, field: str) -> str | None:
     if value is None:
         return None
     if isinstance(value.data, str) and value.data.strip() in KINDS:
@@ -175,7 +166,7 @@ def _kind(report: _Report, value: Value | None, field: str) -> str | None:
 
 
 def _added(
-    report: _Report, value: Value | None, field: str, today: datetime.date
+    report: ProblemReport, value: Value | None, field: str, today: datetime.date
 ) -> datetime.date | None:
     if value is None:
         return None
@@ -199,7 +190,7 @@ def _added(
     return day
 
 
-def _duplicates(report: _Report, found: list[Recommendation | None]) -> None:
+def _duplicates(report: ProblemReport, found: list[Recommendation | None]) -> None:
     """A site recommended twice (its address with or without the last slash)."""
     first: dict[str, Recommendation] = {}
     for index, recommendation in enumerate(found):
