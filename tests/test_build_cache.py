@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from hearth_core import cachekey
 from hearth_core.problems import ContentError
 from hearth_core.stored import store
+from hearth_site.build import CompiledTemplates
 from hearth_site.lastbuild import RECORD_NAME, build_inputs, build_unless_unchanged, up_to_date
 from tests.sites import ROOT, settings_for
 
@@ -348,6 +349,25 @@ def test_the_cache_key_follows_each_input(tmp_path: Path) -> None:
     assert cachekey.build_key(base, code=b"code") != key
 
 
+def test_compiled_templates_are_kept_across_theme_edits_not_settings_or_plugins(
+    tmp_path: Path,
+) -> None:
+    """Jinja checks each template's own source; the environment's options and any
+    extension another plugin adds are the key's."""
+    theme, plugin = tmp_path / "theme", tmp_path / "extra"
+    theme.mkdir()
+    plugin.mkdir()
+    (theme / "base.html").write_text("one")
+    (plugin / "ext.py").write_text("one")
+    base = {"THEME": str(theme), "PLUGIN_PATHS": [str(plugin)], "JINJA_ENVIRONMENT": {}}
+    key = cachekey.templates_key(base)
+    (theme / "base.html").write_text("two")
+    assert cachekey.templates_key(base) == key
+    assert cachekey.templates_key({**base, "JINJA_ENVIRONMENT": {"trim_blocks": True}}) != key
+    (plugin / "ext.py").write_text("two")
+    assert cachekey.templates_key(base) != key
+
+
 def test_the_code_version_follows_the_installed_libraries(tmp_path: Path) -> None:
     site = tmp_path / "site-packages"
     site.mkdir()
@@ -425,6 +445,29 @@ def test_a_fresh_build_uses_the_markdown_and_fragments_kept_in_the_cache(
     # Put the true cache back for the tests after this one.
     shutil.rmtree(cache)
     project.warm_build()
+
+
+def test_a_fresh_build_compiles_no_template_the_last_one_compiled(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each process starts with the theme compiled by the last build; only an edited
+    template is compiled again (Jinja compares its source), and shows the edit."""
+    output = project.warm_build()
+    compiled: list[str] = []
+    dump = CompiledTemplates.dump_bytecode
+
+    def counted(self: CompiledTemplates, bucket: Any) -> None:
+        compiled.append(bucket.key)
+        dump(self, bucket)
+
+    monkeypatch.setattr(CompiledTemplates, "dump_bytecode", counted)
+    edit(project, "issue text", 2, "compiled")
+    assert project.warm_build() == output
+    assert compiled == []
+    edit(project, "template", 1, "recompiled")
+    project.warm_build()
+    assert len(compiled) == 1
+    assert any("recompiled" in page.read_text() for page in output.rglob("*.html"))
 
 
 def test_an_email_rendered_after_the_build_does_not_make_the_next_build_run(

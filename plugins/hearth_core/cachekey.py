@@ -130,6 +130,14 @@ def build_key(settings: Mapping[str, Any], code: bytes | None = None) -> bytes:
     return _new_with(code, *plugins, theme, settings_digest(settings))
 
 
+def templates_key(settings: Mapping[str, Any]) -> bytes:
+    """Everything that can change how a template compiles: Jinja and Hearth's code, other
+    plugins (which may add Jinja extensions) and the settings (the environment's
+    options). Not the theme: Jinja compares each compiled template's source with its own."""
+    plugins = [files_digest(folder) for folder in plugin_folders(settings)]
+    return _new_with(code_version(), *plugins, settings_digest(settings))
+
+
 def _new_with(*parts: bytes) -> bytes:
     digest = _new()
     for part in parts:

@@ -7,6 +7,7 @@ after logging errors; Hearth treats every Pelican warning or error as fatal.
 from __future__ import annotations
 
 import gc
+from pathlib import Path
 from typing import Any
 
 from jinja2 import BytecodeCache, TemplateError
@@ -15,12 +16,20 @@ from pelican import Pelican, signals
 from pelican.contents import Content
 from pelican.writers import FileOverwriteFailedError
 
+from hearth_core.cachekey import templates_key
 from hearth_core.errors import HearthError
 from hearth_core.fragments import Fragments
 from hearth_core.parallel import worker_pool
 from hearth_core.problems import ContentError, display_path, template_error_message
 from hearth_core.state import BuildState, build_state, with_state
-from hearth_core.stored import load_fragments, load_results, store_fragments, store_results
+from hearth_core.stored import (
+    load_fragments,
+    load_results,
+    load_stored,
+    store,
+    store_fragments,
+    store_results,
+)
 from hearth_discussions.caches import DiscussionCaches
 from hearth_issues.bodies import markdown_options
 from hearth_issues.caches import IssueCaches
@@ -39,6 +48,8 @@ MARKDOWN_STORED = "hearth-markdown.pickle"
 NOTES_STORED = "hearth-notes.pickle"
 # The member links', community sections' and discussions' HTML, as the theme renders them.
 FRAGMENTS_STORED = "hearth-fragments.pickle"
+# The theme's templates, compiled: Jinja checks each one's source against its own.
+TEMPLATES_STORED = "hearth-templates.pickle"
 
 
 def _kept_fragments(state: BuildState) -> list[Fragments]:
@@ -68,6 +79,7 @@ class CompiledTemplates(BytecodeCache):
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
+        self.changed = False
 
     def load_bytecode(self, bucket: Bucket) -> None:
         if bucket.key in self._code:
@@ -75,6 +87,14 @@ class CompiledTemplates(BytecodeCache):
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
+        self.changed = True
+
+    def use_kept(self, code: dict[str, bytes]) -> None:
+        """What an earlier process compiled, with the same theme, settings and Jinja."""
+        self._code.update(code)
+
+    def kept(self) -> dict[str, bytes]:
+        return dict(self._code)
 
 
 def _address(error: FileOverwriteFailedError) -> str:
@@ -142,6 +162,7 @@ def _build(settings: dict[str, Any]) -> list[Issue]:
             load_results(settings, body_html, MARKDOWN_STORED)
             load_results(settings, note_html, NOTES_STORED)
             load_fragments(settings, _kept_fragments(state), FRAGMENTS_STORED)
+            load_templates(settings, compiled)
         body_html.start(options, (issue.body for issue in issues[0]), pool)
         content = load_site_content(settings, issues)
         if content.problems:
@@ -182,4 +203,22 @@ def _build(settings: dict[str, Any]) -> list[Issue]:
         store_results(settings, body_html, MARKDOWN_STORED)
         store_results(settings, note_html, NOTES_STORED)
         store_fragments(settings, _kept_fragments(state), FRAGMENTS_STORED)
+        store_templates(settings, compiled)
     return issues[0]
+
+
+def _templates_key(settings: dict[str, Any]) -> tuple[str, bytes]:
+    return (TEMPLATES_STORED, templates_key(settings))
+
+
+def load_templates(settings: dict[str, Any], compiled: CompiledTemplates) -> None:
+    """Give ``compiled`` the templates an earlier build compiled with the same key."""
+    if settings.get("CACHE_PATH"):
+        path = Path(settings["CACHE_PATH"], TEMPLATES_STORED)
+        compiled.use_kept(load_stored(path, _templates_key(settings), settings) or {})
+
+
+def store_templates(settings: dict[str, Any], compiled: CompiledTemplates) -> None:
+    if settings.get("CACHE_PATH") and compiled.changed:
+        path = Path(settings["CACHE_PATH"], TEMPLATES_STORED)
+        store(path, _templates_key(settings), compiled.kept())
