@@ -120,7 +120,9 @@ def plugin_settings(
         )
     merged = {**defaults, **given}
     for key, default in defaults.items():
-        if default is not None and not isinstance(merged[key], type(default)):
+        # True is an int to Python, never a number to an author.
+        wrong_bool = isinstance(merged[key], bool) and not isinstance(default, bool)
+        if default is not None and (wrong_bool or not isinstance(merged[key], type(default))):
             kind = type(default).__name__
             raise SettingsError(
                 f"must be {_TYPE_NAMES.get(kind, kind)}, not {merged[key]!r}",
