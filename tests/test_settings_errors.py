@@ -18,7 +18,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from hearth_core.settings import SettingsError, load_settings, plugin_settings
+from hearth_core.settings import SettingsError, load_settings
 from hearth_core.settingsplace import Place, placed, setting_place
 from hearth_site.check import load_site_content
 from tests.sites import ROOT, invoke
@@ -324,8 +324,6 @@ def test_loading_any_value_raises_only_a_placed_settings_error(tmp_path, name, c
     config.write_text(text + "\n" + written(name, key, value, how), encoding="utf-8")
     try:
         loaded = load_settings(config)
-        if name == "HEARTH_ISSUES":
-            plugin_settings(loaded, name, {"show_drafts": False})
         load_site_content(loaded)
         event("accepted")
     except SettingsError as error:

@@ -16,7 +16,6 @@ from typing import Any
 
 from hearth_core.files import read_text_file, unsafe_entries
 from hearth_core.problems import Problem, display_path, problem
-from hearth_core.settings import plugin_settings
 from hearth_core.state import build_state
 from hearth_discussions.collect import load_discussions
 from hearth_discussions.settings import chat_spaces
@@ -36,7 +35,7 @@ from hearth_issues.collect import load_pages, load_site_issues
 from hearth_issues.leftout import LeftOutDrafts
 from hearth_issues.model import Issue
 from hearth_issues.pages import Page
-from hearth_issues.reader import DEFAULTS as ISSUE_DEFAULTS
+from hearth_issues.reader import show_drafts
 from hearth_linkhealth.settings import check_link_settings
 from hearth_members.model import Member
 from hearth_members.site import load_community
@@ -70,7 +69,7 @@ def check_build_settings(settings: dict[str, Any]) -> None:
     from hearth_feeds.plugin import feed_limit
 
     feed_limit(settings)
-    plugin_settings(settings, "HEARTH_ISSUES", ISSUE_DEFAULTS)
+    show_drafts(settings)
     site_meta(settings)
     subscribe_form(settings)
 
