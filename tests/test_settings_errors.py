@@ -8,6 +8,7 @@ loop), the file alone; never a traceback.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
@@ -166,6 +167,36 @@ def invoke_with(project: Path, env: dict[str, str], *args: str):
         timeout=300,
         env={**os.environ, **env},
     )
+
+
+def test_each_task_that_reads_publishconf_looks_for_its_settings_there():
+    """A task places a wrong setting in the file it read: a task that reads publishconf.py
+    declares it, so that publishconf.py's own line is named, not pelicanconf.py's."""
+    tasks = ast.parse((ROOT / "tasks.py").read_text(encoding="utf-8"))
+    undeclared = []
+    for function in tasks.body:
+        if not isinstance(function, ast.FunctionDef) or function.name in MIXED_TASKS:
+            continue
+        declared = [
+            keyword
+            for decorator in function.decorator_list
+            if isinstance(decorator, ast.Call) and ast.unparse(decorator.func) == "hearth_task"
+            for keyword in decorator.keywords
+            if keyword.arg == "settings_file" and ast.unparse(keyword.value) == "PUBLISH_CONFIG"
+        ]
+        reads = any(
+            (isinstance(node, ast.Name) and node.id == "PUBLISH_CONFIG")
+            or (isinstance(node, ast.Call) and ast.unparse(node.func) == "_publish")
+            for node in ast.walk(function)
+        )
+        if reads and function.decorator_list and not declared:
+            undeclared.append(function.name)
+    assert undeclared == []
+
+
+# check-links reads publishconf.py only for the public address, which raises no SettingsError;
+# its checks read pelicanconf.py.
+MIXED_TASKS = {"check_links"}
 
 
 # The locator alone: parsed, never run.
