@@ -112,11 +112,14 @@ def plugin_settings(
         )
     unknown = sorted(set(given) - set(defaults), key=str)
     if unknown:
-        others = f" (and {', '.join(map(repr, unknown[1:]))})" if unknown[1:] else ""
+        # The first unknown key is the field, where a key can be: 'lmit', not (1, 2).
+        field = unknown[:1] if isinstance(unknown[0], str | int) else []
+        said = ", ".join(map(repr, unknown[len(field) :]))
+        others = (f" (and {said})" if field else f" {said}") if said else ""
         raise SettingsError(
             f"unknown key{others}: allowed keys are {', '.join(sorted(defaults))}",
             setting=name,
-            key=unknown[:1] if isinstance(unknown[0], str | int) else (),
+            key=field,
         )
     merged = {**defaults, **given}
     for key, default in defaults.items():
