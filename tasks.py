@@ -22,6 +22,7 @@ sys.path.insert(1, str(Path(__file__).parent / "benchmarks"))
 from hearth_core.console import guard_output
 from hearth_core.errors import HearthError
 from hearth_core.problems import ContentError, display_path
+from hearth_core.settings import SettingsError
 from hearth_site import arguments
 from hearth_site.arguments import ArgumentError
 
@@ -49,9 +50,18 @@ OUTPUT = Path("output")
 PORT = "8000"  # a string, so that tasks read it (invoke's int() takes "١٢" and fails on "²")
 
 
-def failure_message(error: HearthError, failed: str = "", not_done: str = "") -> str:
-    """What a task prints when it fails with ``error``: the problems in content, and
-    ``not_done`` after them; any other failure after ``failed``; a wrong option alone."""
+def failure_message(
+    error: HearthError, failed: str = "", not_done: str = "", config: str = CONFIG
+) -> str:
+    """What a task prints when it fails with ``error``: the problems in content, or a
+    setting at its ``file:line`` in ``config`` (or what it star-imports), with ``not_done``
+    (or ``failed``) after them; any other failure after ``failed``; a wrong option alone."""
+    if isinstance(error, SettingsError) and error.setting:
+        from hearth_core.settingsplace import placed
+
+        after = not_done or failed
+        line = str(placed(error, config))
+        return f"{line}\n{after}: fix the setting above." if after else line
     if isinstance(error, ContentError) and not_done:
         return f"{error}\n{not_done}: fix the problems above."
     if failed and not isinstance(error, ArgumentError):
@@ -59,10 +69,12 @@ def failure_message(error: HearthError, failed: str = "", not_done: str = "") ->
     return str(error)
 
 
-def reported(failed: str = "", not_done: str = ""):
+def reported(failed: str = "", not_done: str = "", settings_file: str = CONFIG):
     """Turn each HearthError ``body`` raises into invoke's Exit with its message, code 1:
     the one place where a task's failures are printed, never as a traceback.
-    ``failed`` may name the task's arguments: "Cannot render issue {issue}"."""
+    ``failed`` may name the task's arguments: "Cannot render issue {issue}".
+    ``settings_file`` is the file the task loads its settings from, where a wrong setting
+    is looked for; a ``config`` argument of ``body`` names it instead."""
 
     def decorate(body):
         signature = inspect.signature(body)
@@ -72,11 +84,15 @@ def reported(failed: str = "", not_done: str = ""):
             try:
                 return body(*args, **kwargs)
             except HearthError as error:
-                given = signature.bind(*args, **kwargs).arguments
+                bound = signature.bind(*args, **kwargs)
+                given = dict(bound.arguments)
                 context = failed.format_map(
                     {name: str(value).strip() for name, value in given.items()}
                 )
-                raise Exit(failure_message(error, context, not_done), code=1) from None
+                bound.apply_defaults()
+                config = str(bound.arguments.get("config") or settings_file)
+                message = failure_message(error, context, not_done, config)
+                raise Exit(message, code=1) from None
 
         return run
 
@@ -84,20 +100,26 @@ def reported(failed: str = "", not_done: str = ""):
 
 
 def hearth_task(
-    *args, failed: str = "", not_done: str = "", values: dict[str, str] | None = None, **kwargs
+    *args,
+    failed: str = "",
+    not_done: str = "",
+    values: dict[str, str] | None = None,
+    settings_file: str = CONFIG,
+    **kwargs,
 ):
     """invoke's ``@task``, with the task's failures printed by ``reported``.
 
     ``values`` names what each option takes: {"preview": "EMAIL"} makes its help read
     "EMAIL: ...". invoke itself shows only STRING or INT beside an option, and nothing
     beside one that may be repeated, which then reads like a plain flag.
+    ``settings_file``: PUBLISH_CONFIG for a task that reads publishconf.py's settings.
     """
     if args and callable(args[0]):  # @hearth_task without arguments
         return task(reported()(args[0]))
     if values:
         given = kwargs.get("help", {})
         kwargs["help"] = given | {name: f"{value}: {given[name]}" for name, value in values.items()}
-    return lambda body: task(*args, **kwargs)(reported(failed, not_done)(body))
+    return lambda body: task(*args, **kwargs)(reported(failed, not_done, settings_file)(body))
 
 
 def _settings(config: str = CONFIG, drafts: bool = False, preview: bool = False) -> dict:
@@ -185,6 +207,7 @@ def check(c):
 
 
 @hearth_task(
+    settings_file=PUBLISH_CONFIG,
     values={"port": "PORT", "bind": "ADDRESS"},
     help={"port": f"port to listen on (default {PORT})", "bind": "address (default localhost)"},
 )
@@ -268,7 +291,7 @@ def _build_reporting(drafts: bool, state) -> bool:
     return True
 
 
-@hearth_task
+@hearth_task(settings_file=PUBLISH_CONFIG)
 def preview(c):
     """Build the site as it will be published (publishconf.py) into output/.
 
@@ -286,7 +309,10 @@ def _publish(kind: str = "", dry_run: bool = False, push: bool = False) -> None:
     publish_site(PUBLISH_CONFIG, kind=kind, dry_run=dry_run, push=push)
 
 
-@hearth_task(help={"dry-run": "build and check the site, then say how it would be deployed"})
+@hearth_task(
+    settings_file=PUBLISH_CONFIG,
+    help={"dry-run": "build and check the site, then say how it would be deployed"},
+)
 def publish(c, dry_run=False):
     """Build with publishconf.py into a staging folder, check it, then deploy it.
 
@@ -296,6 +322,7 @@ def publish(c, dry_run=False):
 
 
 @hearth_task(
+    settings_file=PUBLISH_CONFIG,
     name="gh-pages",
     help={
         "push": "also push the branch to origin (GitHub Pages then serves it)",
@@ -395,6 +422,7 @@ def _topics_in_use(settings: dict, issues: list) -> list[str]:
 
 
 @hearth_task(
+    settings_file=PUBLISH_CONFIG,
     values={"issue": "N"},
     help={"issue": "the issue's number"},
     failed="Cannot render issue {issue}",
@@ -601,6 +629,7 @@ def sync_discussions(
 
 
 @hearth_task(
+    settings_file=PUBLISH_CONFIG,
     values={"issue": "N", "preview": "EMAIL", "schedule": "DATETIME"},
     iterable=["preview"],
     help={
@@ -634,7 +663,10 @@ def send(c, issue="", preview=None, schedule="", now=False, yes=False, force=Fal
     )
 
 
-@hearth_task(help={"dry-run": "print the requests it would make; make none and write nothing"})
+@hearth_task(
+    settings_file=PUBLISH_CONFIG,
+    help={"dry-run": "print the requests it would make; make none and write nothing"},
+)
 def import_buttondown(c, dry_run=False):
     """Import the sent emails of a Buttondown archive into content/issues/.
 
@@ -683,6 +715,7 @@ def import_archive(c, source, format="", dry_run=False, old_url=""):
 
 # Announce: open an issue's threads where the community talks (plugins/hearth_announce).
 @hearth_task(
+    settings_file=PUBLISH_CONFIG,
     values={"issue": "N", "platform": "NAME"},
     iterable=["platform"],
     help={

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hearth_core.settings import SettingsError
+from hearth_core.settingsplace import placed
 from hearth_issues.reading import reading
 from hearth_members.views import initials
 from hearth_site.siteicons import touch_icon_png
@@ -100,8 +101,9 @@ def test_a_wrong_theme_value_is_refused_at_its_line(tmp_path, key, value, says):
     settings = theme_settings(tmp_path, **{key: value})
     with pytest.raises(SettingsError) as refused:
         site_theme(settings)
-    message = str(refused.value)
-    assert message.startswith("pelicanconf.py:2: HEARTH_THEME"), message
+    config = tmp_path / "pelicanconf.py"
+    message = str(placed(refused.value, config))  # as tasks.py prints it
+    assert message.startswith(f"{config}:2: HEARTH_THEME['{key}']: "), message
     assert says in message
 
 

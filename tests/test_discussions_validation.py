@@ -686,29 +686,28 @@ def test_a_space_needs_only_platform_name_and_url():
 @pytest.mark.parametrize(
     ("space", "message"),
     [
-        ({"platform": "discourse", "url": FORUM["url"]}, " needs 'name' (text)"),
-        ({**FORUM, "name": "  "}, " needs 'name' (text)"),
+        ({"platform": "discourse", "url": FORUM["url"]}, "needs 'name' (text)"),
+        ({**FORUM, "name": "  "}, "needs 'name' (text)"),
         (
             {**FORUM, "platform": "irc"},
-            ": platform 'irc' is not one Hearth knows: use one of bluesky, circle, discord, "
+            "platform 'irc' is not one Hearth knows: use one of bluesky, circle, discord, "
             "discourse, facebook, geneva, github, hackernews, lemmy, lobsters, mastodon, matrix, "
             "reddit, slack, zulip or 'other'",
         ),
         (
             {**FORUM, "join": "http://forum.theworkbench.example/invite"},
-            ": 'join' must be an https:// address, not 'http://forum.theworkbench.example/invite'",
+            "'join' must be an https:// address, not 'http://forum.theworkbench.example/invite'",
         ),
         (
             {**FORUM, "colour": "red"},
-            " has unknown keys colour: allowed keys are api, description, join, name, platform, "
-            "url",
+            "has unknown keys colour: allowed keys are api, description, join, name, platform, url",
         ),
     ],
 )
 def test_a_wrong_space_names_its_index_and_key(space, message):
     with pytest.raises(SettingsError) as error:
         spaces(FORUM, space)
-    assert str(error.value) == f"HEARTH_DISCUSSIONS['spaces'][1] in pelicanconf.py{message}"
+    assert str(error.value) == f"pelicanconf.py: HEARTH_DISCUSSIONS['spaces'][1]: {message}"
 
 
 def test_a_description_that_is_not_text_is_a_settings_error():

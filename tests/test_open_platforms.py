@@ -198,7 +198,7 @@ def test_an_environment_variable_replaces_the_setting_which_replaces_the_public_
         (
             {"bluesky": "http://appview.example"},
             {},
-            r"\['apis'\]\['bluesky'\] in pelicanconf.py must be an https",
+            r"^pelicanconf.py: HEARTH_DISCUSSIONS\['apis'\]\['bluesky'\]: must be an https",
         ),
         ({}, {"HEARTH_LEMMY_API": "http://10.0.0.5"}, "HEARTH_LEMMY_API must be an https"),
     ],

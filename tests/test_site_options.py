@@ -59,14 +59,14 @@ def test_no_form_without_a_buttondown_username(tmp_path):
 
 def test_a_bad_buttondown_username_says_what_to_set(tmp_path):
     content = write_content(tmp_path, dict([issue(1, "One", "2025-01-03")]))
-    expected = re.escape("BUTTONDOWN_USERNAME 'my news' in pelicanconf.py")
+    expected = re.escape("pelicanconf.py: BUTTONDOWN_USERNAME: 'my news' is not a Buttondown")
     with pytest.raises(SettingsError, match=expected):
         build_site(content, tmp_path / "o", BUTTONDOWN_USERNAME="my news")
 
 
 def test_unknown_plugin_setting_is_refused(tmp_path):
     content = write_content(tmp_path, dict([issue(1, "One", "2025-01-03")]))
-    expected = re.escape("HEARTH_FEEDS in pelicanconf.py has unknown keys lmit")
+    expected = re.escape("pelicanconf.py: HEARTH_FEEDS['lmit']: unknown key: allowed keys are")
     with pytest.raises(SettingsError, match=expected):
         build_site(content, tmp_path / "o", HEARTH_FEEDS={"lmit": 5})
 

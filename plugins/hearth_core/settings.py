@@ -2,16 +2,103 @@
 
 from __future__ import annotations
 
+import re
 import traceback
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from hearth_core.errors import HearthError
 
+# The settings file a command reads when no other is known: an error's place until
+# tasks.py finds the file and line the command loaded it from (hearth_core.settingsplace).
+SETTINGS_FILE = "pelicanconf.py"
+# A message written with its setting first: "HEARTH_FEEDS['limit'] in pelicanconf.py must be
+# int", "FEED_DOMAIN 'x' is not absolute", "pelicanconf.py: AUTHOR_FEDIVERSE: 'x' is not ...".
+_SETTING_FIRST = re.compile(
+    r"(?:(?:pelicanconf|publishconf)\.py: )?"
+    r"(?P<name>[A-Z][A-Z0-9_]+)"
+    r"(?P<keys>(?:\[(?:'[^'\]]*'|\"[^\"\]]*\"|-?\d+)\])*)"
+    r"(?: in (?:pelicanconf|publishconf)\.py)?"
+    r"(?::\s+|\s+)(?P<rest>\S.*)",
+    re.DOTALL,
+)
+_KEY = re.compile(r"\[('[^'\]]*'|\"[^\"\]]*\"|-?\d+)\]")
+
 
 class SettingsError(HearthError):
-    """A Hearth setting in pelicanconf.py is wrong; the message says how to fix it."""
+    """A Hearth setting is wrong: ``pelicanconf.py:42: HEARTH_FEEDS['limit']: what to do``.
+
+    It carries the setting (``HEARTH_FEEDS``), the key inside it (``("limit",)``) and what
+    to do; ``placed`` adds the file and line, which only the command knows it loaded.
+    Without ``setting``, a message that starts with its setting (``"HEARTH_FEEDS['limit']
+    in pelicanconf.py must be int"``) is read for it, so every call site need not say it
+    twice. A message naming no setting (an environment variable's) is kept as it is.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        setting: str = "",
+        key: Sequence[str | int] = (),
+        path: str = SETTINGS_FILE,
+        line: int | None = None,
+    ) -> None:
+        if not setting:
+            setting, key, message = _setting_first(message)
+        self.setting, self.key, self.what = setting, tuple(key), message
+        self.path, self.line = path, line
+        super().__init__(self._text())
+
+    @property
+    def field(self) -> str:
+        """``HEARTH_FEEDS['limit']``: the setting, and the key inside it."""
+        return self.setting + "".join(f"[{part!r}]" for part in self.key)
+
+    def placed(self, path: str, line: int | None) -> SettingsError:
+        """This error, said at ``path:line`` (or ``path`` alone when no line is known)."""
+        return SettingsError(self.what, setting=self.setting, key=self.key, path=path, line=line)
+
+    def _text(self) -> str:
+        if not self.setting:
+            return self.what
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.what}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Raised in a worker process and pickled back: keep the setting, not only the text.
+        options = {"setting": self.setting, "key": self.key, "path": self.path, "line": self.line}
+        return (_rebuilt, (self.what, options))
+
+
+def _rebuilt(what: str, options: dict[str, Any]) -> SettingsError:
+    return SettingsError(what, **options)
+
+
+def _setting_first(message: str) -> tuple[str, tuple[str | int, ...], str]:
+    """``("HEARTH_FEEDS", ("limit",), "must be int")`` from a message that starts with its
+    setting; ``("", (), message)`` from one that does not."""
+    found = _SETTING_FIRST.fullmatch(message)
+    if found is None:
+        return "", (), message
+    keys = tuple(_key(part) for part in _KEY.findall(found["keys"]))
+    return found["name"], keys, found["rest"]
+
+
+def _key(written: str) -> str | int:
+    """``'limit'`` or ``"limit"`` is a key, ``0`` a position in a list."""
+    return written[1:-1] if written[0] in "'\"" else int(written)
+
+
+_TYPE_NAMES = {
+    "int": "a whole number (int)",
+    "float": "a number (float)",
+    "str": "text (str)",
+    "bool": "True or False (bool)",
+    "list": "a list",
+    "dict": "a dict",
+}
 
 
 def plugin_settings(
@@ -20,19 +107,30 @@ def plugin_settings(
     """Return ``defaults`` updated with ``settings[name]``; never mutate the user's dict."""
     given = settings.get(name) or {}
     if not isinstance(given, Mapping):
-        raise SettingsError(f"{name} in pelicanconf.py must be a dict, not {type(given).__name__}")
-    unknown = sorted(set(given) - set(defaults))
-    if unknown:
         raise SettingsError(
-            f"{name} in pelicanconf.py has unknown keys {', '.join(unknown)}: "
-            f"allowed keys are {', '.join(sorted(defaults))}"
+            f"must be a dict, not {type(given).__name__}: write {name} = {{...}}", setting=name
+        )
+    unknown = sorted(set(given) - set(defaults), key=str)
+    if unknown:
+        # The first unknown key is the field, where a key can be: 'lmit', not (1, 2).
+        field = unknown[:1] if isinstance(unknown[0], str | int) else []
+        said = ", ".join(map(repr, unknown[len(field) :]))
+        others = (f" (and {said})" if field else f" {said}") if said else ""
+        raise SettingsError(
+            f"unknown key{others}: allowed keys are {', '.join(sorted(defaults))}",
+            setting=name,
+            key=field,
         )
     merged = {**defaults, **given}
     for key, default in defaults.items():
-        if default is not None and not isinstance(merged[key], type(default)):
+        # True is an int to Python, never a number to an author.
+        wrong_bool = isinstance(merged[key], bool) and not isinstance(default, bool)
+        if default is not None and (wrong_bool or not isinstance(merged[key], type(default))):
+            kind = type(default).__name__
             raise SettingsError(
-                f"{name}[{key!r}] in pelicanconf.py must be {type(default).__name__}, "
-                f"not {merged[key]!r}"
+                f"must be {_TYPE_NAMES.get(kind, kind)}, not {merged[key]!r}",
+                setting=name,
+                key=(key,),
             )
     return merged
 

@@ -5,7 +5,8 @@ checked values without one importing the other.
 
 Checked once, where the values enter: a colour must be a colour that reads on the
 page's background, a font a list of family names, a logo a small image in content/.
-Every message names pelicanconf.py's line, the key and what to write instead.
+Every message names the key and what to write instead; tasks.py adds the settings
+file's line (hearth_core.settingsplace).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from hearth_core.settings import SettingsError
 
+NAME = "HEARTH_THEME"
 # The page backgrounds of the light and the dark theme (theme/static/css/hearth.css).
 LIGHT_BACKGROUND = "#fffcf7"
 DARK_BACKGROUND = "#17130f"
@@ -67,73 +69,46 @@ class SiteTheme:
 
 
 def site_theme(settings: Mapping[str, Any]) -> SiteTheme:
-    """``HEARTH_THEME`` checked; SettingsError ``pelicanconf.py:line: key: what to do``."""
+    """``HEARTH_THEME`` checked; a SettingsError names the key and what to do."""
     given = settings.get("HEARTH_THEME") or {}
-    config = _config_file(settings)
     if not isinstance(given, Mapping):
-        raise SettingsError(_where(config, None) + "HEARTH_THEME: must be a dict")
-    unknown = sorted(set(given) - set(DEFAULTS))
+        raise SettingsError("must be a dict", setting=NAME)
+    unknown = sorted(set(given) - set(DEFAULTS), key=str)
     if unknown:
         raise SettingsError(
-            _where(config, unknown[0]) + f"HEARTH_THEME: unknown key {unknown[0]!r}: "
-            f"the keys are {', '.join(sorted(DEFAULTS))}"
+            f"unknown key {unknown[0]!r}: the keys are {', '.join(sorted(DEFAULTS))}",
+            setting=NAME,
+            key=(str(unknown[0]),),
         )
     values = {**DEFAULTS, **given}
-    accent = _colour(config, "accent", values["accent"], LIGHT_BACKGROUND)
+    accent = _colour("accent", values["accent"], LIGHT_BACKGROUND)
     if values["accent_dark"] is None:
         dark = DEFAULT_DARK_ACCENT if accent == DEFAULTS["accent"] else lighter(accent)
     else:
-        dark = _colour(config, "accent_dark", values["accent_dark"], DARK_BACKGROUND)
-    font = _font(config, values["heading_font"])
-    logo = _logo(config, settings, values["logo"])
+        dark = _colour("accent_dark", values["accent_dark"], DARK_BACKGROUND)
+    font = _font(values["heading_font"])
+    logo = _logo(settings, values["logo"])
     return SiteTheme(accent.lower(), dark.lower(), font, logo)
 
 
-def _config_file(settings: Mapping[str, Any]) -> Path:
-    """The settings file that set HEARTH_THEME, to point at its lines: beside content/
-    (Pelican makes PATH absolute from the settings file), or where the tasks run."""
-    candidates = [Path(settings.get("PATH") or ".").parent, Path.cwd()]
-    for folder in candidates:
-        config = folder / "pelicanconf.py"
-        try:
-            if "HEARTH_THEME" in config.read_text(encoding="utf-8"):
-                return config
-        except (OSError, UnicodeDecodeError):
-            continue
-    return Path("pelicanconf.py")
+def _refused(key: str, what: str) -> SettingsError:
+    return SettingsError(what, setting=NAME, key=(key,))
 
 
-def _where(config: Path, key: str | None) -> str:
-    """``pelicanconf.py:12: `` where ``key`` (or HEARTH_THEME itself) is written, if found."""
-    try:
-        lines = config.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return f"{config.name}: "
-    start = next((n for n, line in enumerate(lines) if line.startswith("HEARTH_THEME")), None)
-    if start is None:
-        return f"{config.name}: "
-    if key is not None:
-        pattern = re.compile(rf"""["']{re.escape(key)}["']\s*:""")
-        for number in range(start, len(lines)):
-            if pattern.search(lines[number]):
-                return f"{config.name}:{number + 1}: "
-    return f"{config.name}:{start + 1}: "
-
-
-def _colour(config: Path, key: str, value: Any, background: str) -> str:
-    field = f"{_where(config, key)}HEARTH_THEME['{key}']: "
+def _colour(key: str, value: Any, background: str) -> str:
     if not isinstance(value, str) or not HEX_COLOUR.match(value.strip()):
-        raise SettingsError(
-            f"{field}{value!r} is not a colour: write it as #rrggbb, for example '#a33a0b'"
+        raise _refused(
+            key, f"{value!r} is not a colour: write it as #rrggbb, for example '#a33a0b'"
         )
     colour = _six_digits(value.strip())
     ratio = contrast(colour, background)
     if ratio < MIN_CONTRAST:
         which = "light" if background == LIGHT_BACKGROUND else "dark"
-        raise SettingsError(
-            f"{field}{value} on the {which} background ({background}) has a contrast of "
+        raise _refused(
+            key,
+            f"{value} on the {which} background ({background}) has a contrast of "
             f"{ratio:.1f}:1, below {MIN_CONTRAST}:1, so links in it are hard to read: choose a "
-            f"{'darker' if which == 'light' else 'lighter'} shade"
+            f"{'darker' if which == 'light' else 'lighter'} shade",
         )
     return colour
 
@@ -144,45 +119,47 @@ def _six_digits(colour: str) -> str:
     return colour
 
 
-def _font(config: Path, value: Any) -> str:
-    field = f"{_where(config, 'heading_font')}HEARTH_THEME['heading_font']: "
+def _font(value: Any) -> str:
     if isinstance(value, str) and value in FONT_STACKS:
         return FONT_STACKS[value]
     families = value.split(",") if isinstance(value, str) else []
     names = [" ".join(family.strip().strip("\"'").split()) for family in families]
     if not names or not all(FAMILY_NAME.match(name) for name in names):
-        raise SettingsError(
-            f"{field}{value!r} is not a font: name one of {', '.join(FONT_STACKS)}, or list "
+        raise _refused(
+            "heading_font",
+            f"{value!r} is not a font: name one of {', '.join(FONT_STACKS)}, or list "
             "installed families separated by commas, such as 'Charter, Georgia, serif' "
-            "(words of letters, digits and -; Hearth loads no font from another host)"
+            "(words of letters, digits and -; Hearth loads no font from another host)",
         )
     return ", ".join(names)
 
 
-def _logo(config: Path, settings: Mapping[str, Any], value: Any) -> str:
+def _logo(settings: Mapping[str, Any], value: Any) -> str:
     if not value:
         return ""
-    field = f"{_where(config, 'logo')}HEARTH_THEME['logo']: "
     content = Path(settings.get("PATH") or "content")
     relative = Path(str(value).lstrip("/"))
     statics = tuple(settings.get("STATIC_PATHS") or ())
     if not isinstance(value, str) or ".." in relative.parts or relative.suffix not in LOGO_TYPES:
-        raise SettingsError(
-            f"{field}{value!r} is not a logo: give the path of an .svg, .png or .webp file "
-            "under content/, for example 'images/logo.svg'"
+        raise _refused(
+            "logo",
+            f"{value!r} is not a logo: give the path of an .svg, .png or .webp file "
+            "under content/, for example 'images/logo.svg'",
         )
     if not relative.parts or relative.parts[0] not in statics:
-        raise SettingsError(
-            f"{field}{value!r} is not in a folder the site publishes: put it in one of "
-            f"{', '.join(statics) or 'STATIC_PATHS'} (for example 'images/logo.svg')"
+        raise _refused(
+            "logo",
+            f"{value!r} is not in a folder the site publishes: put it in one of "
+            f"{', '.join(statics) or 'STATIC_PATHS'} (for example 'images/logo.svg')",
         )
     path = content / relative
     if not path.is_file():
-        raise SettingsError(f"{field}{path} does not exist: add the file, or fix the path")
+        raise _refused("logo", f"{path} does not exist: add the file, or fix the path")
     if path.stat().st_size > LOGO_MAX_BYTES:
-        raise SettingsError(
-            f"{field}{path} is {path.stat().st_size:,} bytes: a logo shown at 2rem high "
-            f"needs at most {LOGO_MAX_BYTES:,}; export it smaller"
+        raise _refused(
+            "logo",
+            f"{path} is {path.stat().st_size:,} bytes: a logo shown at 2rem high "
+            f"needs at most {LOGO_MAX_BYTES:,}; export it smaller",
         )
     return relative.as_posix()
 

@@ -27,7 +27,7 @@ from hearth_core.dates import format_date
 from hearth_core.errors import HearthError
 from hearth_core.files import write_atomically
 from hearth_core.problems import template_error_message
-from hearth_core.settings import SettingsError, absolute_site_url
+from hearth_core.settings import absolute_site_url
 from hearth_core.themevalues import FONT_STACKS, site_theme
 from hearth_discussions.collect import discussion_ref, load_activity
 from hearth_discussions.settings import lemmy_instances
@@ -65,11 +65,8 @@ class EmailTheme:
 
 
 def email_theme(settings: dict[str, Any]) -> EmailTheme:
-    """HEARTH_THEME's values; EmailError with the site's own ``pelicanconf.py:line`` message."""
-    try:
-        theme = site_theme(settings)
-    except SettingsError as error:
-        raise EmailError(str(error)) from None
+    """HEARTH_THEME's values; its SettingsError as the site's, placed by tasks.py."""
+    theme = site_theme(settings)
     return EmailTheme(theme.accent, theme.accent_dark, theme.heading_font)
 
 

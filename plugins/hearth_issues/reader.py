@@ -32,6 +32,11 @@ def pelican_date(when: datetime) -> SafeDatetime:
     return SafeDatetime.combine(when.date(), when.timetz())
 
 
+def show_drafts(settings: dict[str, Any]) -> bool:
+    """``HEARTH_ISSUES["show_drafts"]``, checked: a wrong HEARTH_ISSUES is a SettingsError."""
+    return bool(plugin_settings(settings, "HEARTH_ISSUES", DEFAULTS)["show_drafts"])
+
+
 class HearthMarkdownReader(BaseReader):
     """Reads ``content/issues/*.md`` as issues and every other Markdown file as a page."""
 
@@ -42,7 +47,7 @@ class HearthMarkdownReader(BaseReader):
         super().__init__(settings)
         content = Path(settings["PATH"])
         self._issue_dirs = [(content / path).resolve() for path in settings["ARTICLE_PATHS"]]
-        self._show_drafts = plugin_settings(settings, "HEARTH_ISSUES", DEFAULTS)["show_drafts"]
+        self._show_drafts = show_drafts(settings)
         self._options = markdown_options(settings["MARKDOWN"])
         self._zone = site_zone(settings)
         self._caches = build_state(settings).part(IssueCaches)

@@ -53,8 +53,10 @@ def _refuse_misspelt(settings: Mapping[str, Any], name: str, defaults: Mapping[s
         close = difflib.get_close_matches(str(key), list(defaults), n=1)
         if close:
             raise SettingsError(
-                f"{name} in pelicanconf.py: unknown key {key!r}: did you mean {close[0]!r}? "
-                f"Allowed keys are {', '.join(sorted(defaults))}"
+                f"unknown key {key!r}: did you mean {close[0]!r}? "
+                f"Allowed keys are {', '.join(sorted(defaults))}",
+                setting=name,
+                key=(str(key),),
             )
 
 
@@ -117,17 +119,23 @@ def fediverse_options(settings: Mapping[str, Any]) -> dict[str, Any]:
 def linkhealth_options(settings: Mapping[str, Any]) -> dict[str, Any]:
     _refuse_misspelt(settings, "HEARTH_LINKHEALTH", LINKHEALTH_DEFAULTS)
     options = plugin_settings(settings, "HEARTH_LINKHEALTH", LINKHEALTH_DEFAULTS)
-    where = "HEARTH_LINKHEALTH in pelicanconf.py"
+    where = "HEARTH_LINKHEALTH"
     if not _duration(options["recheck_after"]):
         raise SettingsError(
-            f"{where}: 'recheck_after' {options['recheck_after']!r} is not a duration: "
-            "write a number and a unit, like '20d' or '12h'"
+            f"{options['recheck_after']!r} is not a duration: "
+            "write a number and a unit, like '20d' or '12h'",
+            setting=where,
+            key=("recheck_after",),
         )
     for key, least in (("timeout", 1), ("retries", 0)):
         if isinstance(options[key], bool) or options[key] < least:
-            raise SettingsError(f"{where}: {key!r} must be a whole number of at least {least}")
+            raise SettingsError(
+                f"must be a whole number of at least {least}", setting=where, key=(key,)
+            )
     if not all(isinstance(pattern, str) for pattern in options["exclude"]):
-        raise SettingsError(f"{where}: 'exclude' must be a list of regular expressions")
+        raise SettingsError(
+            "must be a list of regular expressions", setting=where, key=("exclude",)
+        )
     return options
 
 

@@ -44,6 +44,13 @@ DEFAULTS: dict[str, Any] = {
 
 def member_options(settings: Mapping[str, Any]) -> dict[str, Any]:
     options = plugin_settings(settings, "HEARTH_MEMBERS", DEFAULTS)
+    for key in ("tags", "moderators"):
+        if not all(isinstance(item, str) and item.strip() for item in options[key]):
+            raise SettingsError(
+                f"must be a list of names, like ['tools', 'books'], not {options[key]!r}",
+                setting="HEARTH_MEMBERS",
+                key=(key,),
+            )
     if options["recent_links"] < 1:
         raise SettingsError(
             "HEARTH_MEMBERS['recent_links'] in pelicanconf.py (how many links /links/ shows "

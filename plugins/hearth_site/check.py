@@ -35,12 +35,15 @@ from hearth_issues.collect import load_pages, load_site_issues
 from hearth_issues.leftout import LeftOutDrafts
 from hearth_issues.model import Issue
 from hearth_issues.pages import Page
+from hearth_issues.reader import show_drafts
 from hearth_linkhealth.settings import check_link_settings
 from hearth_members.model import Member
 from hearth_members.site import load_community
 from hearth_recommendations.neighbours import read_neighbours
 from hearth_recommendations.settings import neighbours_path
 from hearth_recommendations.validate import load_recommendations
+from hearth_site.forms import subscribe_form
+from hearth_site.meta import site_meta
 from hearth_site.theme import site_theme
 from hearth_site.views import byline
 
@@ -58,6 +61,17 @@ class SiteContent:
     left_out: frozenset[Path] = frozenset()
     # Every draft issue and page, by resolved path.
     drafts: frozenset[Path] = frozenset()
+
+
+def check_build_settings(settings: dict[str, Any]) -> None:
+    """The settings only Pelican's run reads, refused here as that run would refuse them:
+    a SettingsError from `invoke check`, not from a build it accepted."""
+    from hearth_feeds.plugin import feed_limit
+
+    feed_limit(settings)
+    show_drafts(settings)
+    site_meta(settings)
+    subscribe_form(settings)
 
 
 def load_site_content(
@@ -78,6 +92,7 @@ def load_site_content(
     site_theme(settings)  # and so does a wrong HEARTH_THEME
     byline(settings)
     check_link_settings(settings)  # the webring, fediverse and link-health settings
+    check_build_settings(settings)
     problems += load_discussions(settings, issues, members)[1]
     problems += load_recommendations(settings)[1] + read_neighbours(neighbours_path(settings))[1]
     problems += unsafe_entries(Path(settings["PATH"]), settings.get("IGNORE_FILES", ()))

@@ -73,8 +73,10 @@ def publish_target(settings: dict[str, Any], kind: str = "") -> Target:
     key = NEEDS[kind]
     if not options[key]:
         raise SettingsError(
-            f'The {kind} target needs HEARTH_PUBLISH["{key}"] in publishconf.py, or the '
-            f"{ENVIRONMENT[key]} environment variable: {MEANING[key]}"
+            f"the {kind} target needs it, or the {ENVIRONMENT[key]} environment variable: "
+            f"{MEANING[key]}",
+            setting="HEARTH_PUBLISH",
+            key=(key,),
         )
     return Target(kind, options[key])
 
