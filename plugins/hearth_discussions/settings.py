@@ -38,6 +38,32 @@ def api_variables(environ: Mapping[str, str]) -> dict[str, tuple[str, str]]:
     }
 
 
+# One GitHub token for every feature that asks GitHub (this sync and `invoke announce`):
+# Hearth's own name first, then the name GitHub Actions workflows pass their token as.
+TOKEN_VARIABLES = ("HEARTH_GITHUB_TOKEN", "GITHUB_TOKEN")
+
+
+def github_token_from(environ: Mapping[str, str] = os.environ) -> tuple[str, str] | None:
+    """(the variable it was read from, the token), or None: ``HEARTH_GITHUB_TOKEN``, else
+    ``GITHUB_TOKEN``. An empty one counts as unset, as a workflow passes a missing secret.
+    From the environment only: a token must never be written in a committed file."""
+    # Each name read literally, so that the documentation's check finds both.
+    given = {
+        "HEARTH_GITHUB_TOKEN": environ.get("HEARTH_GITHUB_TOKEN", ""),
+        "GITHUB_TOKEN": environ.get("GITHUB_TOKEN", ""),
+    }
+    for variable in TOKEN_VARIABLES:
+        if given[variable].strip():
+            return variable, given[variable].strip()
+    return None
+
+
+def github_token(environ: Mapping[str, str] = os.environ) -> str | None:
+    """The GitHub token (see ``github_token_from``), or None."""
+    found = github_token_from(environ)
+    return found[1] if found else None
+
+
 HOST_NAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 SPACE_KEYS = {"platform", "name", "url", "join", "description", "api"}
 REQUIRED_SPACE_KEYS = ("platform", "name", "url")
