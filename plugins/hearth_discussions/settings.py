@@ -18,7 +18,8 @@ DEFAULTS: dict[str, Any] = {
     "spaces": [],
     # How many discussions the home page shows.
     "home_limit": 5,
-    # Hosts whose /post/<id> addresses are Lemmy posts; any other host keeps its own label.
+    # Hosts whose /post/<id> addresses are Lemmy posts, with every instance
+    # HEARTH_ELSEWHERE["lemmy_instances"] searches; any other host keeps its own label.
     "lemmy_instances": list(DEFAULT_LEMMY_INSTANCES),
     # Platform -> the API address sync asks instead of the platform's public one.
     "apis": {},
@@ -126,7 +127,10 @@ def _plain_http_loopback(address: str) -> bool:
 
 
 def lemmy_instances(settings: Mapping[str, Any]) -> frozenset[str]:
-    """The hosts whose ``/post/<id>`` addresses are Lemmy posts, checked: host names only."""
+    """The hosts whose ``/post/<id>`` addresses are Lemmy posts, checked: those
+    HEARTH_DISCUSSIONS['lemmy_instances'] lists, and every instance `invoke
+    sync-discussions --elsewhere` searches (HEARTH_ELSEWHERE['lemmy_instances']): an
+    instance the author has Hearth search is one whose posts are Lemmy posts."""
     given = discussion_options(settings)["lemmy_instances"]
     where = "HEARTH_DISCUSSIONS['lemmy_instances'] in pelicanconf.py"
     for host in given:
@@ -135,7 +139,35 @@ def lemmy_instances(settings: Mapping[str, Any]) -> frozenset[str]:
                 f"{where}: {host!r} is not a host name: write it as lemmy.world, "
                 "without https:// or a path"
             )
-    return frozenset(given)
+    return frozenset(given) | frozenset(searched_lemmy_instances(settings))
+
+
+# HEARTH_ELSEWHERE["lemmy_instances"], read here beside the list above so that both Lemmy
+# lists are in one place: Lemmy federates, so two large instances see most posts of the others.
+ELSEWHERE = "HEARTH_ELSEWHERE"
+SEARCHED_LEMMY_INSTANCES = ("lemmy.world", "lemmy.ml")
+SEARCHED_HOST_NAME = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
+
+
+def searched_lemmy_instances(settings: Mapping[str, Any]) -> list[str]:
+    """The Lemmy instances `invoke sync-discussions --elsewhere` searches, checked, in order."""
+    given = settings.get(ELSEWHERE) or {}
+    if not isinstance(given, Mapping):
+        raise SettingsError(
+            f"{ELSEWHERE} in pelicanconf.py must be a dict, not {type(given).__name__}"
+        )
+    hosts = given.get("lemmy_instances", list(SEARCHED_LEMMY_INSTANCES))
+    if not isinstance(hosts, list):
+        raise SettingsError(
+            f"{ELSEWHERE}['lemmy_instances'] in pelicanconf.py must be list, not {hosts!r}"
+        )
+    for host in hosts:
+        if not isinstance(host, str) or not SEARCHED_HOST_NAME.fullmatch(host):
+            raise SettingsError(
+                f"{ELSEWHERE}['lemmy_instances'] in pelicanconf.py: {host!r} is not a host "
+                "name: write the instance's name alone, like 'lemmy.world'"
+            )
+    return list(dict.fromkeys(hosts))
 
 
 def platform_apis(
