@@ -146,6 +146,8 @@ def lemmy_instances(settings: Mapping[str, Any]) -> frozenset[str]:
 # lists are in one place: Lemmy federates, so two large instances see most posts of the others.
 ELSEWHERE = "HEARTH_ELSEWHERE"
 SEARCHED_LEMMY_INSTANCES = ("lemmy.world", "lemmy.ml")
+# The rule HEARTH_ELSEWHERE has always checked its hosts by (looser than HOST_NAME): no
+# search list that worked before is refused now that it is recognised too.
 SEARCHED_HOST_NAME = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
 
 
