@@ -598,6 +598,7 @@ def sync_discussions(
 
     Example: invoke sync-discussions --platform github --dry-run
     Example: invoke sync-discussions --elsewhere --issues 50 --days 365
+    Example: invoke sync-discussions --elsewhere --dry-run
     """
     wanted, since, most = (
         _count("--issues", issues, 1),
@@ -607,13 +608,14 @@ def sync_discussions(
     if elsewhere:
         from hearth_discussions.elsewhere.run import sync_elsewhere
 
-        if platform or dry_run:
+        if platform:
             raise Exit(
-                "--elsewhere asks every platform in HEARTH_ELSEWHERE, with no "
-                "--platform or --dry-run: leave those out",
+                "--elsewhere asks every platform in HEARTH_ELSEWHERE['platforms'], with no "
+                "--platform: leave it out",
                 code=1,
             )
-        if code := sync_elsewhere(_settings(), issues=wanted, days=since, budget=most):
+        code = sync_elsewhere(_settings(), issues=wanted, days=since, budget=most, dry_run=dry_run)
+        if code:
             raise Exit(code=code)
         return
     if (wanted, since, most) != (None, None, None):

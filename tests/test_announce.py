@@ -23,6 +23,7 @@ from hearth_announce.texts import link_facets
 from hearth_site.check import load_site_content
 from tests.announce_fake import (
     BLUESKY_JWT,
+    GITHUB_TOKEN,
     SECRETS,
     Fault,
     environ_for,
@@ -190,6 +191,7 @@ def test_announce_dry_run_lists_requests_without_credentials(project):
         if not key.startswith(
             ("HEARTH_DISCOURSE", "HEARTH_GITHUB", "HEARTH_MASTODON", "HEARTH_BLUESKY")
         )
+        and key != "GITHUB_TOKEN"
     }
     before = sorted(p.relative_to(project) for p in (project / "content").rglob("*"))
     result = subprocess.run(
@@ -205,7 +207,7 @@ def test_announce_dry_run_lists_requests_without_credentials(project):
         "com.atproto.repo.createRecord",
         "needs HEARTH_DISCOURSE_API_KEY: NOT SET",
         "needs HEARTH_DISCOURSE_USERNAME: NOT SET",
-        "needs HEARTH_GITHUB_TOKEN: NOT SET",
+        "needs HEARTH_GITHUB_TOKEN (or GITHUB_TOKEN): NOT SET",
         "needs HEARTH_MASTODON_TOKEN: NOT SET",
         "needs HEARTH_BLUESKY_APP_PASSWORD: NOT SET",
         "Dry run: nothing was sent",
@@ -421,7 +423,81 @@ def test_dry_run_sends_nothing_and_writes_nothing(site):
         run(settings, environ=environ_for(base), out=out, dry_run=True)
         assert fake.requests == []
     assert sorted(p.name for p in content.rglob("*")) == before
-    assert "needs HEARTH_GITHUB_TOKEN: set" in out.getvalue()
+    assert "needs HEARTH_GITHUB_TOKEN (or GITHUB_TOKEN): set\n" in out.getvalue()
+
+
+# One GitHub token for announce and sync: HEARTH_GITHUB_TOKEN, else GITHUB_TOKEN.
+
+
+def github_only(base: str, **tokens: str) -> dict[str, str]:
+    """The fake's environment with GitHub's token given only as ``tokens`` say."""
+    environ = environ_for(base)
+    del environ["HEARTH_GITHUB_TOKEN"]
+    return {**environ, **tokens}
+
+
+@pytest.mark.parametrize("hearth_token", [None, " "], ids=["unset", "empty"])
+def test_announce_opens_github_discussion_with_GITHUB_TOKEN_when_HEARTH_GITHUB_TOKEN_is_unset(
+    site, hearth_token
+):
+    """An author who set up GitHub for sync (GITHUB_TOKEN) needs no second name; an
+    empty HEARTH_GITHUB_TOKEN (a workflow passing a secret that does not exist) is unset."""
+    content, settings = site
+    given = {"GITHUB_TOKEN": GITHUB_TOKEN}
+    if hearth_token is not None:
+        given["HEARTH_GITHUB_TOKEN"] = hearth_token
+    out = io.StringIO()
+    with running() as (fake, base):
+        environ = github_only(base, **given)
+        run(settings, environ=environ, out=out, dry_run=True)
+        said = out.getvalue()
+        assert "needs HEARTH_GITHUB_TOKEN (or GITHUB_TOKEN): set, as GITHUB_TOKEN" in said
+        run(settings, environ=environ, out=out, platforms=["github"])
+        assert fake.created()["github"] == 1
+    assert GITHUB_TOKEN not in out.getvalue()
+    assert state(content)["1"]["github"].startswith("https://github.com/theworkbench/")
+
+
+def test_announce_prefers_HEARTH_GITHUB_TOKEN_over_GITHUB_TOKEN(site):
+    """Both set (a workflow's own GITHUB_TOKEN beside the author's): Hearth's name wins,
+    so the token with the rights the author gave it is the one sent."""
+    _content, settings = site
+    with running() as (fake, base):
+        environ = github_only(
+            base, HEARTH_GITHUB_TOKEN=GITHUB_TOKEN, GITHUB_TOKEN="ghs_workflow0token0read0only"
+        )
+        run(settings, environ=environ, platforms=["github"])
+        assert fake.created()["github"] == 1
+
+
+def test_a_missing_github_token_names_both_variables(site):
+    _content, settings = site
+    with running() as (fake, base):
+        with pytest.raises(
+            AnnounceError, match=r"github: HEARTH_GITHUB_TOKEN \(or GITHUB_TOKEN\) not set"
+        ):
+            run(settings, environ=github_only(base), platforms=["github"])
+        assert fake.created()["github"] == 0
+
+
+def test_announce_never_prints_a_GITHUB_TOKEN_a_platform_echoes(site):
+    """The token read from GITHUB_TOKEN is as secret as one from HEARTH_GITHUB_TOKEN."""
+    content, settings = site
+    echo = json.dumps({"message": f"Bad credentials: bearer {GITHUB_TOKEN}"}).encode()
+    out = io.StringIO()
+    with running() as (fake, base):
+        fake.fail("POST /graphql", Fault(status=401, body=echo))
+        with pytest.raises(AnnounceError) as failed:
+            run(
+                settings,
+                environ=github_only(base, GITHUB_TOKEN=GITHUB_TOKEN),
+                out=out,
+                platforms=["github"],
+            )
+    written = "".join(p.read_text(encoding="utf-8") for p in content.rglob("*") if p.is_file())
+    for shown in (out.getvalue(), str(failed.value), written):
+        assert GITHUB_TOKEN not in shown
+    assert "[redacted]" in str(failed.value)
 
 
 def test_a_draft_or_missing_issue_is_refused(site):

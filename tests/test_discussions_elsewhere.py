@@ -216,6 +216,7 @@ def run(
     fake: Platforms, tmp_path: Path, links: list[str], policy: FetchPolicy, **given: Any
 ) -> Run:
     now = given.pop("now", None)
+    dry_run = given.pop("dry_run", False)
     out, progress = io.StringIO(), io.StringIO()
     paths = Paths(tmp_path / "elsewhere.json", tmp_path / "cache" / CACHE_NAME)
     code = run_elsewhere(
@@ -227,6 +228,7 @@ def run(
         user_agent="Hearth elsewhere search (+https://news.example)",
         out=out,
         progress=progress,
+        dry_run=dry_run,
     )
     found, problems = read_elsewhere(paths.discussed, LEMMY_HOSTS)
     assert not problems
@@ -497,6 +499,50 @@ def test_elsewhere_respects_request_budget_and_resumes_from_cache(fake, policy, 
     assert fake.asked("hackernews") == links + links[:2]
 
 
+def listed(out: str) -> list[str]:
+    """The addresses a dry run lists, in its order."""
+    return [line.removeprefix("  GET ") for line in out.splitlines() if line.startswith("  GET ")]
+
+
+def answer_everything(fake: Platforms) -> None:
+    fake.answers["hackernews"] = lambda link: Reply(hn_answer(hn_hit(len(link), link, 3)))
+    fake.answers["lobsters"] = Reply([lobsters_story("k2xq9a", LINK, 14)])
+    fake.answers["lemmy.world"] = fake.answers["lemmy.ml"] = Reply(lemmy_answer())
+    fake.answers["reddit"] = Reply(reddit_answer())
+
+
+def test_elsewhere_dry_run_lists_the_requests_a_run_makes_and_makes_none(fake, policy, tmp_path):
+    """As `sync-discussions --dry-run` does for threads: the very requests the run would
+    make, none of them made, and neither the file nor the cache written."""
+    answer_everything(fake)
+    dry = run(fake, tmp_path, [LINK, OTHER], policy, dry_run=True)
+    assert dry.code == 0
+    assert fake.seen == []
+    assert list(tmp_path.rglob("*")) == []
+    requests = listed(dry.out)
+    assert len(requests) == 2 * 5  # two links, on four platforms (Lemmy: two instances)
+    assert dry.out.startswith(
+        "Dry run: 10 request(s) due, 10 within this run's budget of 200; "
+        "none made, nothing written.\n"
+    )
+    assert all(request.startswith(fake.base + "/") for request in requests)
+    real = run(fake, tmp_path, [LINK, OTHER], policy)
+    assert real.code == 0, real.out
+    assert sorted(fake.base + seen.path for seen in fake.seen) == sorted(requests)
+    # What was answered is not due again: the dry run says so, as the next run would find.
+    again = run(fake, tmp_path, [LINK, OTHER], policy, dry_run=True)
+    assert listed(again.out) == []
+    assert "Dry run: 0 request(s) due" in again.out
+
+
+def test_elsewhere_dry_run_keeps_to_the_budget_and_says_what_is_left(fake, policy, tmp_path):
+    links = [f"https://site.example/{n}" for n in range(5)]
+    dry = run(fake, tmp_path, links, policy, platforms=only("hackernews"), budget=2, dry_run=True)
+    assert [parse_qs(urlsplit(url).query)["query"][0] for url in listed(dry.out)] == links[:2]
+    assert "3 request(s) would be left for the next run." in dry.out
+    assert fake.seen == []
+
+
 def test_elsewhere_a_broken_cache_starts_afresh_and_a_broken_file_stops_the_run(
     fake, policy, tmp_path
 ):
@@ -721,6 +767,34 @@ def test_invoke_sync_discussions_elsewhere_writes_the_file_the_build_reads(proje
     assert (project / "cache" / CACHE_NAME).is_file()
     check = invoke(project, "check")
     assert check.returncode == 0, check.stderr
+
+
+def test_invoke_sync_discussions_elsewhere_dry_run_asks_nothing_and_writes_nothing(project, fake):
+    answer_everything(fake)
+    config = project / "pelicanconf.py"
+    given = {"apis": apis(fake.base), "min_interval": dict.fromkeys(PLATFORMS, 0)}
+    config.write_text(config.read_text() + f"\nHEARTH_ELSEWHERE = {given!r}\n")
+    discussed = project / "content/discussions/elsewhere.json"
+    before = discussed.read_bytes()
+    result = invoke(project, "sync-discussions", "--elsewhere", "--dry-run", "--budget", "7")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout.startswith("Dry run: ")
+    assert "within this run's budget of 7; none made, nothing written." in result.stdout
+    requests = listed(result.stdout)
+    assert len(requests) == 7 and all(url.startswith(fake.base + "/") for url in requests)
+    assert "A run would write what they find to content/discussions/elsewhere.json" in (
+        result.stdout
+    )
+    assert fake.seen == []
+    assert discussed.read_bytes() == before
+    assert not (project / "cache" / CACHE_NAME).exists()
+    platform = invoke(project, "sync-discussions", "--elsewhere", "--platform", "reddit")
+    assert platform.returncode == 1
+    assert platform.stderr == (
+        "--elsewhere asks every platform in HEARTH_ELSEWHERE['platforms'], with no "
+        "--platform: leave it out\n"
+    )
 
 
 def test_elsewhere_platform_that_never_answers_is_left_after_two_tries(fake, policy, tmp_path):

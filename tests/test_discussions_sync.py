@@ -155,6 +155,7 @@ def policy(waits: Waits) -> FetchPolicy:
 
 @pytest.fixture
 def token(monkeypatch):
+    monkeypatch.delenv("HEARTH_GITHUB_TOKEN", raising=False)  # it would win over this one
     monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
     return TOKEN
 
@@ -545,6 +546,7 @@ def test_without_a_token_github_threads_are_skipped_keeping_their_data(
     platforms, policy, tmp_path, monkeypatch
 ):
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("HEARTH_GITHUB_TOKEN", raising=False)
     serve_all(platforms)
     path = tmp_path / "activity.json"
     kept = Activity("Naming", 9, utc(2025, 1, 1))
@@ -555,7 +557,7 @@ def test_without_a_token_github_threads_are_skipped_keeping_their_data(
     assert "/graphql" not in platforms.paths()
     assert (
         "Not synced (previous data kept):\n"
-        "  set GITHUB_TOKEN to sync GitHub Discussions:\n"
+        "  set HEARTH_GITHUB_TOKEN (or GITHUB_TOKEN) to sync GitHub Discussions:\n"
         "    github.com/workbench/community/discussions/17\n"
     ) in run.out
     assert "1 not synced" in run.out
@@ -591,6 +593,50 @@ def test_the_token_never_appears_in_output_errors_or_the_file(platforms, policy,
     everything += path.read_text() if path.exists() else ""
     assert TOKEN not in everything
     assert TOKEN[4:] not in everything
+
+
+# One GitHub token for sync and `invoke announce`: HEARTH_GITHUB_TOKEN, else GITHUB_TOKEN.
+
+
+def test_sync_reads_github_discussions_with_HEARTH_GITHUB_TOKEN(
+    platforms, policy, monkeypatch, tmp_path
+):
+    """The name `invoke announce` reads is enough for sync too: one token, set up once."""
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.setenv("HEARTH_GITHUB_TOKEN", TOKEN)
+    serve_all(platforms)
+    run = sync(platforms, tmp_path / "activity.json", [GITHUB], policy, dry_run=True)
+    assert f"POST {platforms.base}/graphql" in run.out
+    assert TOKEN not in run.out + run.progress
+    found = fetch(GITHUB, platforms.base + "/graphql", policy)
+    assert found.title == "Naming"
+    assert platforms.seen[0].headers["Authorization"] == f"bearer {TOKEN}"
+
+
+def test_sync_prefers_HEARTH_GITHUB_TOKEN_over_GITHUB_TOKEN(platforms, policy, monkeypatch):
+    """Under GitHub Actions GITHUB_TOKEN is the workflow's own; an author's
+    HEARTH_GITHUB_TOKEN beside it is the one sent, by sync as by announce."""
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_the0workflow0token")
+    monkeypatch.setenv("HEARTH_GITHUB_TOKEN", TOKEN)
+    serve_all(platforms)
+    fetch(GITHUB, platforms.base + "/graphql", policy)
+    assert [seen.headers["Authorization"] for seen in platforms.seen] == [f"bearer {TOKEN}"]
+
+
+def test_sync_never_prints_a_HEARTH_GITHUB_TOKEN_a_server_echoes(
+    platforms, policy, monkeypatch, tmp_path
+):
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.setenv("HEARTH_GITHUB_TOKEN", TOKEN)
+    platforms.fallback = lambda method, path, body: Reply(
+        {"message": f"Bad credentials: bearer {TOKEN}"}, 401
+    )
+    path = tmp_path / "activity.json"
+    run = sync(platforms, path, [GITHUB], policy)
+    assert run.code == 1
+    assert "Bad credentials: [redacted]" in run.out
+    everything = run.out + run.progress + (path.read_text() if path.exists() else "")
+    assert TOKEN not in everything
 
 
 def test_concurrent_requests_never_exceed_the_limit(platforms, waits, tmp_path):

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from hearth_core.platforms import DEFAULT_LEMMY_INSTANCES, DiscussionRef, recognise
 from hearth_core.settings import SettingsError
+from hearth_discussions.elsewhere.settings import elsewhere_options
 from hearth_discussions.settings import lemmy_instances, platform_apis
 from hearth_discussions.sync import Platforms, plan_sync
-from tests.sites import ROOT, build_site, issue, page, write_content
+from tests.sites import ROOT, build_site, invoke, issue, page, write_content
 
 ICONS = ROOT / "theme/templates/icons"
 
@@ -82,8 +83,78 @@ def test_recognises_lemmy_post_on_an_instance_the_settings_list():
         {"HEARTH_DISCUSSIONS": {"lemmy_instances": ["lemmy.theworkbench.example"]}}
     )
     assert found(url, lemmy_instances=listed) == ("lemmy", "Lemmy", "2187")
-    # The list replaces the default one.
-    assert found("https://lemmy.world/post/1", lemmy_instances=listed)[0] is None
+    # The list replaces the default one (lemmy.world stays: `--elsewhere` searches it).
+    assert found("https://sh.itjust.works/post/1", lemmy_instances=listed)[0] is None
+    assert listed == {"lemmy.theworkbench.example", "lemmy.world", "lemmy.ml"}
+
+
+# One instance, listed once: an instance the author has `invoke sync-discussions
+# --elsewhere` search (HEARTH_ELSEWHERE["lemmy_instances"]) is recognised as Lemmy too.
+
+OUR_INSTANCE = "lemmy.ourtown.example"
+SEARCHED = {"HEARTH_ELSEWHERE": {"lemmy_instances": ["lemmy.world", OUR_INSTANCE]}}
+
+
+def test_an_instance_listed_for_searching_elsewhere_is_recognised_as_lemmy_and_synced():
+    url = f"https://{OUR_INSTANCE}/post/77"
+    listed = lemmy_instances(SEARCHED)
+    assert found(url, lemmy_instances=listed) == ("lemmy", "Lemmy", "77")
+    # HEARTH_DISCUSSIONS' own default list still counts.
+    assert set(DEFAULT_LEMMY_INSTANCES) <= listed
+    (job,) = plan_sync([url], Platforms(lemmy_instances=listed)).jobs
+    assert job.api == f"https://{OUR_INSTANCE}"
+
+
+HOSTS = st.from_regex(r"[a-z][a-z0-9]{0,8}(\.[a-z][a-z0-9]{0,8}){1,2}\.[a-z]{2,5}", fullmatch=True)
+
+
+@given(recognised=st.lists(HOSTS, max_size=4), searched=st.lists(HOSTS, max_size=4))
+def test_every_instance_searched_elsewhere_is_recognised_as_lemmy(recognised, searched):
+    """Searching implies recognising, whatever either list holds: a discussion
+    `--elsewhere` finds on an instance is labelled Lemmy wherever its address is shown."""
+    settings = {
+        "HEARTH_DISCUSSIONS": {"lemmy_instances": recognised},
+        "HEARTH_ELSEWHERE": {"lemmy_instances": searched},
+    }
+    listed = lemmy_instances(settings)
+    assert listed == set(recognised) | set(searched)
+    assert elsewhere_options(settings).lemmy_hosts <= listed
+    for host in listed:
+        assert found(f"https://{host}/post/5", lemmy_instances=listed)[:2] == ("lemmy", "Lemmy")
+
+
+@pytest.mark.parametrize("host", ["https://lemmy.world", "lemmy", 3])
+def test_a_wrong_host_in_the_search_list_is_named_wherever_it_is_read(host):
+    settings = {"HEARTH_ELSEWHERE": {"lemmy_instances": [host]}}
+    expected = r"HEARTH_ELSEWHERE\['lemmy_instances'\] in pelicanconf.py: .* is not a host name"
+    with pytest.raises(SettingsError, match=expected):
+        lemmy_instances(settings)
+    with pytest.raises(SettingsError, match=expected):
+        elsewhere_options(settings)
+
+
+def test_an_issue_discussed_on_an_instance_listed_for_searching_says_discuss_on_lemmy(tmp_path):
+    thread = f"https://{OUR_INSTANCE}/post/77"
+    content = write_content(
+        tmp_path, dict([issue(1, "Hello", "2026-01-02 08:00", Discussion=thread)])
+    )
+    output = build_site(content, tmp_path / "output", **SEARCHED)
+    discuss = page(output, "/issues/1/").css_first(".discuss")
+    assert discuss.text().strip() == "Discuss this issue on Lemmy"
+
+
+def test_invoke_sync_lists_a_request_to_an_instance_listed_only_for_searching(project):
+    """The author adds their community's instance in one place, HEARTH_ELSEWHERE, and
+    `invoke sync-discussions` reads its threads' counts as it does any Lemmy post's."""
+    config = project / "pelicanconf.py"
+    added = f"HEARTH_ELSEWHERE['lemmy_instances'].append('{OUR_INSTANCE}')"
+    config.write_text(config.read_text() + f"\n{added}\n")
+    (project / "content/discussions/our-town.yml").write_text(
+        f"title: Our town's thread\nurl: https://{OUR_INSTANCE}/post/77\nstarted: 2026-01-05\n"
+    )
+    result = invoke(project, "sync-discussions", "--platform", "lemmy", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert f"  GET https://{OUR_INSTANCE}/api/v3/post?id=77\n" in result.stdout
 
 
 def test_unlisted_lemmy_host_keeps_host_label_and_is_never_synced():

@@ -31,6 +31,8 @@ from hearth_announce.settings import (
     SECRETS,
     Target,
     announce_settings,
+    credential_label,
+    credential_source,
     credentials,
 )
 from hearth_announce.state import read_state, state_path, write_state
@@ -139,7 +141,7 @@ def _open(
     """The target's thread: found on the platform, or opened now."""
     target = platform.target
     given = credentials(environ)
-    missing = [name for name in CREDENTIALS[target.platform] if not given[name]]
+    missing = [credential_label(n) for n in CREDENTIALS[target.platform] if not given[n]]
     if missing:
         raise AnnounceError(
             f"{target.name}: {' and '.join(missing)} not set: nothing was sent there"
@@ -166,12 +168,15 @@ def _print_plan(
     for line in platform.plan(post):
         print(f"  {line}", file=out)
     for name in CREDENTIALS[target.platform]:
+        source = credential_source(name, environ)
         state = (
-            "set"
-            if credentials(environ)[name]
-            else "NOT SET: the real command would skip this target"
+            "NOT SET: the real command would skip this target"
+            if not source
+            else "set"
+            if source == name
+            else f"set, as {source}"
         )
-        print(f"  needs {name}: {state}", file=out)
+        print(f"  needs {credential_label(name)}: {state}", file=out)
 
 
 def _write_thread(

@@ -2,7 +2,8 @@
 
 The first target is the primary one: an issue without a ``Discussion:`` header gets
 its thread there. Credentials are never settings: each platform reads its own
-environment variables (``CREDENTIALS``), and each target's API address can be moved
+environment variables (``CREDENTIALS``; GitHub's token is the one sync reads too,
+``HEARTH_GITHUB_TOKEN`` else ``GITHUB_TOKEN``), and each target's API address can be moved
 (to a test's fake on loopback) by ``HEARTH_ANNOUNCE_<NAME>_API``.
 """
 
@@ -16,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from hearth_announce.errors import SettingsProblem
+from hearth_discussions.settings import github_token, github_token_from
 
 SETTING = "HEARTH_ANNOUNCE"
 PLATFORMS = ("discourse", "github", "mastodon", "bluesky")
@@ -28,6 +30,7 @@ PLATFORM_NAMES = MappingProxyType(
     }
 )
 # The environment variables each platform's requests need; none is ever printed.
+# GitHub's token is found as sync finds it: HEARTH_GITHUB_TOKEN, else GITHUB_TOKEN.
 CREDENTIALS = MappingProxyType(
     {
         "discourse": ("HEARTH_DISCOURSE_API_KEY", "HEARTH_DISCOURSE_USERNAME"),
@@ -51,11 +54,25 @@ def credentials(environ: Mapping[str, str]) -> dict[str, str]:
     found = {
         "HEARTH_DISCOURSE_API_KEY": environ.get("HEARTH_DISCOURSE_API_KEY", ""),
         "HEARTH_DISCOURSE_USERNAME": environ.get("HEARTH_DISCOURSE_USERNAME", ""),
-        "HEARTH_GITHUB_TOKEN": environ.get("HEARTH_GITHUB_TOKEN", ""),
+        # The one GitHub token of every feature (read in hearth_discussions.settings).
+        "HEARTH_GITHUB_TOKEN": github_token(environ) or "",
         "HEARTH_MASTODON_TOKEN": environ.get("HEARTH_MASTODON_TOKEN", ""),
         "HEARTH_BLUESKY_APP_PASSWORD": environ.get("HEARTH_BLUESKY_APP_PASSWORD", ""),
     }
     return {name: value.strip() for name, value in found.items()}
+
+
+def credential_label(name: str) -> str:
+    """How messages name credential ``name``: GitHub's token goes by either of two names."""
+    return "HEARTH_GITHUB_TOKEN (or GITHUB_TOKEN)" if name == "HEARTH_GITHUB_TOKEN" else name
+
+
+def credential_source(name: str, environ: Mapping[str, str]) -> str:
+    """The variable credential ``name`` is read from, or "" when it is not set."""
+    if name == "HEARTH_GITHUB_TOKEN":
+        found = github_token_from(environ)
+        return found[0] if found else ""
+    return name if credentials(environ)[name] else ""
 
 
 DEFAULT_API = MappingProxyType(

@@ -7,7 +7,6 @@ whole sync in a KeyError.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -21,6 +20,7 @@ from hearth_core.text import strip_forbidden
 from hearth_discussions.activity import EARLIEST, MOST_REPLIES, TITLE_LIMIT, in_range
 from hearth_discussions.fetch import FetchError, FetchPolicy, fetch_json, redact
 from hearth_discussions.model import Activity, ChatSpace
+from hearth_discussions.settings import github_token
 
 Client = Callable[[httpx.AsyncClient, DiscussionUrl, str, FetchPolicy], Awaitable[Activity]]
 Requests = Callable[[DiscussionUrl, str], list[tuple[str, str]]]
@@ -30,8 +30,7 @@ T = TypeVar("T")
 DEFAULT_API = {"reddit": "https://www.reddit.com", "github": "https://api.github.com/graphql"}
 # Platforms where any configured space's api serves every thread, whatever the thread's host.
 ONE_API = {"reddit", "github"}
-TOKEN_VARIABLE = "GITHUB_TOKEN"
-NO_TOKEN = f"set {TOKEN_VARIABLE} to sync GitHub Discussions"
+NO_TOKEN = "set HEARTH_GITHUB_TOKEN (or GITHUB_TOKEN) to sync GitHub Discussions"
 TITLE_LENGTH = 80
 
 
@@ -56,11 +55,6 @@ def api_base(
         if thread.platform in ONE_API or origin(space.url) == origin(thread.url):
             return space.api.rstrip("/")
     return {**DEFAULT_API, **(defaults or {})}.get(thread.platform or "", thread.origin)
-
-
-def github_token() -> str | None:
-    """The token, from the environment only: it must never be written in a committed file."""
-    return os.environ.get(TOKEN_VARIABLE, "").strip() or None
 
 
 # The requests each reader makes, also listed by a dry run: one definition, so they agree.

@@ -18,7 +18,8 @@ DEFAULTS: dict[str, Any] = {
     "spaces": [],
     # How many discussions the home page shows.
     "home_limit": 5,
-    # Hosts whose /post/<id> addresses are Lemmy posts; any other host keeps its own label.
+    # Hosts whose /post/<id> addresses are Lemmy posts, with every instance
+    # HEARTH_ELSEWHERE["lemmy_instances"] searches; any other host keeps its own label.
     "lemmy_instances": list(DEFAULT_LEMMY_INSTANCES),
     # Platform -> the API address sync asks instead of the platform's public one.
     "apis": {},
@@ -36,6 +37,32 @@ def api_variables(environ: Mapping[str, str]) -> dict[str, tuple[str, str]]:
         "lobsters": ("HEARTH_LOBSTERS_API", environ.get("HEARTH_LOBSTERS_API", "")),
         "lemmy": ("HEARTH_LEMMY_API", environ.get("HEARTH_LEMMY_API", "")),
     }
+
+
+# One GitHub token for every feature that asks GitHub (this sync and `invoke announce`):
+# Hearth's own name first, then the name GitHub Actions workflows pass their token as.
+TOKEN_VARIABLES = ("HEARTH_GITHUB_TOKEN", "GITHUB_TOKEN")
+
+
+def github_token_from(environ: Mapping[str, str] = os.environ) -> tuple[str, str] | None:
+    """(the variable it was read from, the token), or None: ``HEARTH_GITHUB_TOKEN``, else
+    ``GITHUB_TOKEN``. An empty one counts as unset, as a workflow passes a missing secret.
+    From the environment only: a token must never be written in a committed file."""
+    # Each name read literally, so that the documentation's check finds both.
+    given = {
+        "HEARTH_GITHUB_TOKEN": environ.get("HEARTH_GITHUB_TOKEN", ""),
+        "GITHUB_TOKEN": environ.get("GITHUB_TOKEN", ""),
+    }
+    for variable in TOKEN_VARIABLES:
+        if given[variable].strip():
+            return variable, given[variable].strip()
+    return None
+
+
+def github_token(environ: Mapping[str, str] = os.environ) -> str | None:
+    """The GitHub token (see ``github_token_from``), or None."""
+    found = github_token_from(environ)
+    return found[1] if found else None
 
 
 HOST_NAME = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -100,7 +127,10 @@ def _plain_http_loopback(address: str) -> bool:
 
 
 def lemmy_instances(settings: Mapping[str, Any]) -> frozenset[str]:
-    """The hosts whose ``/post/<id>`` addresses are Lemmy posts, checked: host names only."""
+    """The hosts whose ``/post/<id>`` addresses are Lemmy posts, checked: those
+    HEARTH_DISCUSSIONS['lemmy_instances'] lists, and every instance `invoke
+    sync-discussions --elsewhere` searches (HEARTH_ELSEWHERE['lemmy_instances']): an
+    instance the author has Hearth search is one whose posts are Lemmy posts."""
     given = discussion_options(settings)["lemmy_instances"]
     where = "HEARTH_DISCUSSIONS['lemmy_instances'] in pelicanconf.py"
     for host in given:
@@ -109,7 +139,37 @@ def lemmy_instances(settings: Mapping[str, Any]) -> frozenset[str]:
                 f"{where}: {host!r} is not a host name: write it as lemmy.world, "
                 "without https:// or a path"
             )
-    return frozenset(given)
+    return frozenset(given) | frozenset(searched_lemmy_instances(settings))
+
+
+# HEARTH_ELSEWHERE["lemmy_instances"], read here beside the list above so that both Lemmy
+# lists are in one place: Lemmy federates, so two large instances see most posts of the others.
+ELSEWHERE = "HEARTH_ELSEWHERE"
+SEARCHED_LEMMY_INSTANCES = ("lemmy.world", "lemmy.ml")
+# The rule HEARTH_ELSEWHERE has always checked its hosts by (looser than HOST_NAME): no
+# search list that worked before is refused now that it is recognised too.
+SEARCHED_HOST_NAME = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
+
+
+def searched_lemmy_instances(settings: Mapping[str, Any]) -> list[str]:
+    """The Lemmy instances `invoke sync-discussions --elsewhere` searches, checked, in order."""
+    given = settings.get(ELSEWHERE) or {}
+    if not isinstance(given, Mapping):
+        raise SettingsError(
+            f"{ELSEWHERE} in pelicanconf.py must be a dict, not {type(given).__name__}"
+        )
+    hosts = given.get("lemmy_instances", list(SEARCHED_LEMMY_INSTANCES))
+    if not isinstance(hosts, list):
+        raise SettingsError(
+            f"{ELSEWHERE}['lemmy_instances'] in pelicanconf.py must be list, not {hosts!r}"
+        )
+    for host in hosts:
+        if not isinstance(host, str) or not SEARCHED_HOST_NAME.fullmatch(host):
+            raise SettingsError(
+                f"{ELSEWHERE}['lemmy_instances'] in pelicanconf.py: {host!r} is not a host "
+                "name: write the instance's name alone, like 'lemmy.world'"
+            )
+    return list(dict.fromkeys(hosts))
 
 
 def platform_apis(

@@ -23,7 +23,7 @@ from hearth_core.platforms import DEFAULT_LEMMY_INSTANCES, DiscussionUrl, recogn
 from hearth_core.problems import ContentError, display_path
 from hearth_discussions import clients, open_clients
 from hearth_discussions.activity import FIELDS, entry_problem, read_activity, write_activity
-from hearth_discussions.clients import NO_TOKEN, api_base, github_token
+from hearth_discussions.clients import NO_TOKEN, api_base
 from hearth_discussions.collect import discussion_urls
 from hearth_discussions.fetch import FetchError, FetchPolicy
 from hearth_discussions.model import Activity, ChatSpace
@@ -31,6 +31,7 @@ from hearth_discussions.settings import (
     ACTIVITY_FILE,
     chat_spaces,
     discussion_options,
+    github_token,
     lemmy_instances,
     platform_apis,
 )

@@ -216,8 +216,10 @@ def run_elsewhere(
     resolver: Resolver = system_resolver,
     transport: httpx.AsyncBaseTransport | None = None,
     clock: Callable[[], float] = time.monotonic,
+    dry_run: bool = False,
 ) -> int:
     """Ask what is due about ``links`` within the budget; 1 if any request failed, else 0.
+    A dry run lists those requests instead, makes none and writes nothing.
 
     ContentError, before any request, if the committed file cannot be read:
     writing over it would lose what it holds.
@@ -236,6 +238,9 @@ def run_elsewhere(
         f"{len(chosen)} within this run's budget of {options.budget}.",
         file=progress,
     )
+    if dry_run:
+        print("\n".join(dry_run_lines(due, chosen, options.budget, paths)), file=out)
+        return 0
     answers: dict[Query, Answer] = {}
     if chosen:
         guard = PublicOnly(
@@ -264,6 +269,26 @@ def run_elsewhere(
     else:
         print(f"Nothing changed: {display_path(paths.discussed)} is as it was.", file=out)
     return 1 if any(isinstance(answer, FetchError) for answer in answers.values()) else 0
+
+
+def dry_run_lines(
+    due: Sequence[Query], chosen: Sequence[Query], budget: int, paths: Paths
+) -> list[str]:
+    """The requests a run would make, newest links first as the run takes them, listed as
+    a sync's dry run lists them: method and address (these searches send no credential)."""
+    lines = [
+        f"Dry run: {len(due)} request(s) due, {len(chosen)} within this run's budget of "
+        f"{budget}; none made, nothing written.",
+        *(f"  GET {search_url(query.source, query.link)}" for query in chosen),
+    ]
+    if len(due) > len(chosen):
+        lines.append(f"{len(due) - len(chosen)} request(s) would be left for the next run.")
+    if chosen:
+        lines.append(
+            f"A run would write what they find to {display_path(paths.discussed)}, and when "
+            f"each was asked to {display_path(paths.asked)}."
+        )
+    return lines
 
 
 def summary(
@@ -299,12 +324,14 @@ def sync_elsewhere(
     issues: int | None = None,
     days: int | None = None,
     budget: int | None = None,
+    dry_run: bool = False,
     policy: FetchPolicy | None = None,
     out: TextIO | None = None,
     progress: TextIO | None = None,
 ) -> int:
     """Look for discussions elsewhere of the links in the window the settings (or the
-    task's options) give; ContentError before any request if the content has problems."""
+    task's options) give, or with ``dry_run`` list the requests that would; ContentError
+    before any request if the content has problems."""
     options = elsewhere_options(settings)
     widened = {"issues": issues, "days": days, "budget": budget}
     for key, value in widened.items():
@@ -340,6 +367,7 @@ def sync_elsewhere(
         user_agent=user_agent(settings),
         out=out,
         progress=progress,
+        dry_run=dry_run,
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,14 +10,18 @@ from urllib.parse import urlsplit
 
 from hearth_core.settings import SettingsError, plugin_settings
 from hearth_discussions.elsewhere.model import PLATFORM_LABELS, PUBLIC_HOSTS
-from hearth_discussions.settings import LOOPBACK_HOSTS
+from hearth_discussions.settings import (
+    LOOPBACK_HOSTS,
+    SEARCHED_LEMMY_INSTANCES,
+    searched_lemmy_instances,
+)
 
 NAME = "HEARTH_ELSEWHERE"
 FILE = "elsewhere.json"
 DEFAULTS: dict[str, Any] = {
     "platforms": ["hackernews", "lobsters", "lemmy", "reddit"],
-    # Lemmy federates: two large instances see most posts of the others.
-    "lemmy_instances": ["lemmy.world", "lemmy.ml"],
+    # The instances searched, recognised as Lemmy too (hearth_discussions.settings).
+    "lemmy_instances": list(SEARCHED_LEMMY_INSTANCES),
     # Where to ask; "{host}" is each Lemmy instance. Tests point these at loopback.
     "apis": {},
     # A run looks at the links of the newest issues and the member links of recent days.
@@ -40,7 +43,6 @@ APIS = {
     "reddit": "https://www.reddit.com",
 }
 MIN_INTERVAL = {"hackernews": 0.4, "lobsters": 1.0, "lemmy": 1.0, "reddit": 6.0}
-HOST_NAME = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+")
 
 
 def env_name(platform: str) -> str:
@@ -92,7 +94,7 @@ def elsewhere_options(settings: Mapping[str, Any]) -> Options:
     """The checked settings; SettingsError names the key and what to write."""
     given = plugin_settings(settings, NAME, DEFAULTS)
     platforms = _platforms(given["platforms"])
-    hosts = _lemmy_hosts(given["lemmy_instances"])
+    hosts = searched_lemmy_instances(settings)
     apis = _apis(given["apis"])
     sources = []
     for platform in platforms:
@@ -120,16 +122,6 @@ def _platforms(given: list[Any]) -> list[str]:
             f"{NAME}['platforms'] in pelicanconf.py: {unknown[0]!r} is not one it can ask: "
             f"use {', '.join(PLATFORM_LABELS)}"
         )
-    return list(dict.fromkeys(given))
-
-
-def _lemmy_hosts(given: list[Any]) -> list[str]:
-    for host in given:
-        if not isinstance(host, str) or not HOST_NAME.fullmatch(host):
-            raise SettingsError(
-                f"{NAME}['lemmy_instances'] in pelicanconf.py: {host!r} is not a host name: "
-                "write the instance's name alone, like 'lemmy.world'"
-            )
     return list(dict.fromkeys(given))
 
 
