@@ -43,7 +43,6 @@ from hearth_recommendations.neighbours import read_neighbours
 from hearth_recommendations.settings import neighbours_path
 from hearth_recommendations.validate import load_recommendations
 from hearth_site.forms import subscribe_form
-from hearth_site.meta import site_meta
 from hearth_site.theme import site_theme
 from hearth_site.views import byline
 
@@ -70,7 +69,6 @@ def check_build_settings(settings: dict[str, Any]) -> None:
 
     feed_limit(settings)
     show_drafts(settings)
-    site_meta(settings)
     subscribe_form(settings)
 
 
