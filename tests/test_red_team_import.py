@@ -1,0 +1,107 @@
+"""Red team: `invoke import-archive` given hostile exports and feeds.
+
+Each test is named after the attack. Whatever the export holds, the import either
+writes issues that `invoke check` accepts, or names the file (and the post) and what
+to do: never a traceback, never a file outside content/, never a non-image as an image.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hearth_import.fetch import Fetcher
+from hearth_import.model import Archive, ImportFailed
+from hearth_import.sources import read_archive
+from tests.sites import invoke
+
+FETCHER = Fetcher(max_bytes=1024 * 1024, timeout=2.0)
+OLD_URL = "https://ghost.example.com"
+POST = {
+    "id": "1",
+    "slug": "a-post",
+    "title": "A post",
+    "status": "published",
+    "published_at": "2023-01-01T00:00:00Z",
+    "html": "<p>Hello.</p>",
+}
+
+
+def ghost_export(path: Path, posts: list, **data) -> Path:
+    path.write_text(json.dumps({"db": [{"data": {"posts": posts, **data}}]}))
+    return path
+
+
+def read(source: Path, fmt: str = "") -> Archive:
+    return read_archive(str(source), fmt or "ghost", FETCHER, OLD_URL)
+
+
+def test_ghost_export_nested_100000_deep_is_named_not_a_recursion_error(tmp_path):
+    export = tmp_path / "deep.json"
+    export.write_text('{"db": [{"data": {"posts": ' + "[" * 100_000 + "]" * 100_000 + "}}]}")
+    with pytest.raises(ImportFailed, match=r"deep\.json: is not JSON Hearth reads \(nested"):
+        read(export)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"tags": 5},
+        {"posts_tags": 5},
+        {"tags": "text", "posts_tags": {"a": 1}},
+        {
+            "tags": [{"id": "t", "name": "Zines"}],
+            "posts_tags": [{"post_id": "1", "tag_id": "t", "sort_order": "first"}],
+        },
+        {
+            "tags": [{"id": "t", "name": "Zines"}],
+            "posts_tags": [{"post_id": "1", "tag_id": "t", "sort_order": [1]}],
+        },
+    ],
+    ids=["tags-a-number", "posts-tags-a-number", "tags-text", "sort-order-text", "sort-order-list"],
+)
+def test_ghost_export_tags_of_the_wrong_type_are_no_tags_not_a_crash(tmp_path, data):
+    archive = read(ghost_export(tmp_path / "tags.json", [POST], **data))
+    assert archive.problems == []
+    assert [post.slug for post in archive.posts] == ["a-post"]
+
+
+@pytest.mark.parametrize(
+    "published_at", [10**20, -(10**20), 1e308, True], ids=["huge", "negative", "float", "bool"]
+)
+def test_ghost_export_date_past_any_clock_names_the_post(tmp_path, published_at):
+    archive = read(ghost_export(tmp_path / "dates.json", [{**POST, "published_at": published_at}]))
+    assert archive.posts == []
+    [message] = archive.problems
+    assert 'dates.json: post a-post "A post": its published_at' in message
+    assert "is not a date" in message
+
+
+def test_ghost_export_lexical_nested_100000_deep_names_the_post(tmp_path):
+    lexical = '{"root": ' + '{"type": "paragraph", "children": [' * 50_000 + "]}" * 50_000 + "}"
+    post = {**POST, "html": "", "lexical": lexical}
+    archive = read(ghost_export(tmp_path / "lexical.json", [post]))
+    assert archive.posts == []
+    [message] = archive.problems
+    assert 'post a-post "A post": its lexical cannot be read (nested' in message
+
+
+@pytest.mark.parametrize(
+    "slug", [{"a": 1}, ["a"], 7, "  "], ids=["object", "list", "number", "blank"]
+)
+def test_ghost_export_slug_that_is_not_text_names_the_post(tmp_path, slug):
+    archive = read(ghost_export(tmp_path / "slugs.json", [{**POST, "slug": slug}]))
+    assert archive.posts == []
+    [message] = archive.problems
+    assert "it has no slug" in message
+
+
+def test_hostile_ghost_export_through_invoke_prints_no_traceback(project, tmp_path):
+    export = tmp_path / "hostile.json"
+    export.write_text('{"db": [{"data": {"posts": ' + "[" * 100_000 + "]" * 100_000 + "}}]}")
+    result = invoke(project, "import-archive", str(export), "--old-url", OLD_URL)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "hostile.json: is not JSON Hearth reads" in result.stderr
