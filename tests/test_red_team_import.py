@@ -105,3 +105,89 @@ def test_hostile_ghost_export_through_invoke_prints_no_traceback(project, tmp_pa
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "hostile.json: is not JSON Hearth reads" in result.stderr
+
+
+RSS_WITH_BAD_LINK = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<link>{channel}</link><item><title>A post</title><link>{item}</link>
+<pubDate>Mon, 02 Jan 2023 10:00:00 +0000</pubDate><description>Hello.</description></item>
+</channel></rss>"""
+
+
+@pytest.mark.parametrize("where", ["channel", "item"])
+def test_feed_link_no_parser_reads_names_the_post_not_a_traceback(tmp_path, where):
+    links = {"channel": "https://blog.example.com/", "item": "https://blog.example.com/p/a"}
+    links[where] = "http://[x/a"
+    feed = tmp_path / "feed.rss"
+    feed.write_text(RSS_WITH_BAD_LINK.format(**links))
+    archive = read(feed, "feed")
+    assert archive.hosts <= {"blog.example.com"}
+    if where == "item":
+        [message] = archive.problems
+        assert 'feed.rss: entry 1 "A post": ' in message
+    else:
+        assert [post.title for post in archive.posts] == ["A post"]
+
+
+WXR = """<?xml version="1.0"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>t</title><link>{channel}</link>
+<item><title>A post</title><link>{item}</link><pubDate>Mon, 02 Jan 2023 10:00:00 +0000</pubDate>
+<wp:post_type>post</wp:post_type><wp:status>publish</wp:status><wp:post_name>a</wp:post_name>
+<content:encoded><![CDATA[<p>Hello.</p>]]></content:encoded></item></channel></rss>"""
+
+
+@pytest.mark.parametrize("where", ["channel", "item"])
+def test_wordpress_link_no_parser_reads_names_the_post_not_a_traceback(tmp_path, where):
+    links = {"channel": "https://blog.example.com/", "item": "https://blog.example.com/a/"}
+    links[where] = "http://[x/a"
+    export = tmp_path / "wordpress.xml"
+    export.write_text(WXR.format(**links))
+    archive = read(export, "wordpress")
+    assert archive.hosts <= {"blog.example.com"}
+    if where == "item":
+        [message] = archive.problems
+        assert 'wordpress.xml: post a "A post": ' in message
+    else:
+        assert [post.title for post in archive.posts] == ["A post"]
+
+
+POSTS_CSV = "post_id,post_date,is_published,title\n{post_id},2023-01-05T14:00:00Z,true,A post\n"
+
+
+def substack_folder(root: Path, post_id: str) -> Path:
+    export = root / "export"
+    (export / "posts").mkdir(parents=True)
+    (export / "posts.csv").write_text(POSTS_CSV.format(post_id=post_id))
+    return export
+
+
+def test_substack_post_id_with_dot_dot_reads_no_file_outside_the_export(tmp_path):
+    secret = tmp_path / "secret.html"
+    secret.write_text("<p>the author's private notes</p>")
+    export = substack_folder(tmp_path, "1.x/../../../secret")
+    (export / "posts/1.x").mkdir()  # so that the path resolves through it
+    archive = read(export, "substack")
+    assert archive.posts == []
+    [message] = archive.problems
+    assert "is outside the export's folder" in message
+
+
+def test_substack_post_that_is_a_link_out_of_the_export_is_not_read(tmp_path):
+    secret = tmp_path / "id_rsa"
+    secret.write_text("-----BEGIN PRIVATE KEY-----")
+    export = substack_folder(tmp_path, "1.hello")
+    (export / "posts/1.hello.html").symlink_to(secret)
+    archive = read(export, "substack")
+    assert archive.posts == []
+    [message] = archive.problems
+    assert "posts/1.hello.html is outside the export's folder" in message
+
+
+def test_substack_posts_csv_that_is_a_link_out_of_the_export_is_named(tmp_path):
+    elsewhere = tmp_path / "elsewhere.csv"
+    elsewhere.write_text(POSTS_CSV.format(post_id="1.hello"))
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "posts.csv").symlink_to(elsewhere)
+    with pytest.raises(ImportFailed, match=r"export: posts\.csv is outside the export's folder"):
+        read(export, "substack")

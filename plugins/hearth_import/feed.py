@@ -12,7 +12,7 @@ import feedparser
 
 from hearth_core.problems import display_path
 from hearth_import.fetch import Fetcher, FetchFailed
-from hearth_import.model import Archive, ImportFailed, Post
+from hearth_import.model import Archive, ImportFailed, Post, hosts_of
 
 MAX_FEED_BYTES = 50 * 1024 * 1024
 FEED_TYPES = ("application/", "text/xml", "text/plain")
@@ -27,7 +27,7 @@ def read_feed(source: str, fetcher: Fetcher) -> Archive:
             f"{name}: is not an RSS, Atom or JSON feed (an HTML page?): give the feed's own "
             "address, often linked from the page as RSS"
         )
-    archive = Archive(hosts=_host(parsed.feed.get("link", "")))
+    archive = Archive(hosts=hosts_of(parsed.feed.get("link", "")))
     for index, entry in enumerate(parsed.entries):
         title = " ".join(str(entry.get("title") or "").split())
         where = f"{name}: entry {index + 1}" + (f' "{title}"' if title else "")
@@ -35,7 +35,7 @@ def read_feed(source: str, fetcher: Fetcher) -> Archive:
             archive.posts.append(_post(entry, title, where, index))
         except ValueError as error:
             archive.problems.append(f"{where}: {error}")
-        archive.hosts |= _host(entry.get("link", ""))
+        archive.hosts |= hosts_of(entry.get("link", ""))
     return archive
 
 
@@ -51,11 +51,6 @@ def _feed_bytes(source: str, fetcher: Fetcher) -> tuple[str, bytes]:
     if path.stat().st_size > MAX_FEED_BYTES:
         raise ImportFailed(f"{display_path(path)}: is larger than 50 MiB")
     return display_path(path), path.read_bytes()
-
-
-def _host(link: str) -> set[str]:
-    host = urlsplit(link).hostname
-    return {host} if host else set()
 
 
 def _post(entry: Any, title: str, where: str, index: int) -> Post:

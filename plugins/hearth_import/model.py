@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from hearth_core.errors import HearthError
 
@@ -45,3 +46,13 @@ class Archive:
     problems: list[str] = field(default_factory=list)
     # Hosts the newsletter lived on: links there to a post become links to its issue.
     hosts: set[str] = field(default_factory=set)
+
+
+def hosts_of(link: str) -> set[str]:
+    """The host of an export's link to the old site, as a set to add; none when the
+    link names no host, or is no address at all (``http://[x`` from a hostile feed)."""
+    try:
+        host = urlsplit(link.strip()).hostname
+    except ValueError:
+        return set()
+    return {host} if host else set()

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from hearth_core.problems import display_path
-from hearth_import.model import Archive, ImportFailed, Post
+from hearth_import.model import Archive, ImportFailed, Post, hosts_of
 
 MAX_EXPORT_BYTES = 200 * 1024 * 1024
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -23,7 +23,7 @@ def read_wordpress(source: Path) -> Archive:
     name = display_path(source)
     channel, version = _channel(source, name)
     wp = WP % version
-    archive = Archive(hosts=_host(channel.findtext("link") or ""))
+    archive = Archive(hosts=hosts_of(channel.findtext("link") or ""))
     for index, item in enumerate(channel.iter("item")):
         if item.findtext(f"{wp}post_type") != "post":
             continue  # pages, attachments, menu items: not issues
@@ -34,7 +34,7 @@ def read_wordpress(source: Path) -> Archive:
             archive.posts.append(_post(item, version, title, slug, where))
         except ValueError as error:
             archive.problems.append(f"{where}: {error}")
-        archive.hosts |= _host(item.findtext("link") or "")
+        archive.hosts |= hosts_of(item.findtext("link") or "")
     return archive
 
 
@@ -61,11 +61,6 @@ def _namespaces(source: Path) -> str:
     """The start of the file, where WXR declares its namespaces."""
     with source.open("rb") as handle:
         return handle.read(4096).decode("utf-8", "replace")
-
-
-def _host(link: str) -> set[str]:
-    host = urlsplit(link.strip()).hostname
-    return {host} if host else set()
 
 
 def _post(item: ET.Element, version: str, title: str, slug: str, where: str) -> Post:
