@@ -191,3 +191,43 @@ def test_substack_posts_csv_that_is_a_link_out_of_the_export_is_named(tmp_path):
     (export / "posts.csv").symlink_to(elsewhere)
     with pytest.raises(ImportFailed, match=r"export: posts\.csv is outside the export's folder"):
         read(export, "substack")
+
+
+@pytest.mark.parametrize(
+    "published_at",
+    ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:00-05:00", "1900-01-01T00:00:00Z"],
+    ids=["year-1", "year-9999", "1900"],
+)
+def test_post_dated_outside_what_check_accepts_is_named_and_the_rest_imported(
+    project, tmp_path, published_at
+):
+    posts = [{**POST, "slug": "far", "published_at": published_at}, POST]
+    export = ghost_export(tmp_path / "dates.json", posts)
+    result = invoke(project, "import-archive", str(export), "--old-url", OLD_URL)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert 'dates.json: post far "A post": its date ' in result.stderr
+    assert "is outside the dates Hearth accepts (1970 to 2999)" in result.stderr
+    written = [p.name for p in (project / "content/issues").glob("*-a-post.md")]
+    assert len(written) == 1 and not list((project / "content/issues").glob("*-far.md"))
+    check = invoke(project, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"imported": {"ghost:/a/": {"issue": 16, "old_path": "/a/"}}}',
+        '{"imported": {"ghost:/a/": {"issue": "0016-a.md", "old_path": null}}}',
+        '{"imported": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"imported": {"ghost:/a/": {"issue": "0016-a.md", "old_',
+    ],
+    ids=["issue-a-number", "old-path-null", "nested-100000-deep", "truncated"],
+)
+def test_import_record_edited_badly_by_hand_says_restore_it(tmp_path, text):
+    from hearth_import.importer import read_state
+
+    record = tmp_path / "imported.json"
+    record.write_text(text)
+    with pytest.raises(ImportFailed, match="is not the import record Hearth writes"):
+        read_state(record)

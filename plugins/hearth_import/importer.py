@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
+from hearth_core.dates import check_day
 from hearth_core.files import replace_if_changed, write_atomically
 from hearth_core.headers import KEY_LINE, MAX_NESTING_PREFIX
+from hearth_core.json_limits import loads_bounded
 from hearth_core.problems import display_path
 from hearth_core.text import FORBIDDEN
 from hearth_core.topics import topic_slug
@@ -218,6 +220,10 @@ def plan_posts(
                 "then import again (the other posts are imported)"
             )
             continue
+        problem = _date_problem(post)
+        if problem:
+            problems.append(problem)
+            continue
         seen.add(post.key)
         slug = slugify(post.slug or post.title)[:60].strip("-") or "untitled"
         if slug in slugs:
@@ -226,6 +232,17 @@ def plan_posts(
         plan.append(Planned(post, number, places.issues / issue_file_name(number, slug)))
         number += 1
     return plan, skipped, problems
+
+
+def _date_problem(post: Post) -> str:
+    """A date `invoke check` would refuse (year 1, 9999) is refused here, by the post."""
+    if post.date is None:
+        return ""
+    try:
+        check_day(post.date.date())
+    except ValueError as error:
+        return f"{post.where}: its date {error}, then import again (the other posts are imported)"
+    return ""
 
 
 def _oldest_first(post: Post) -> tuple[bool, str, str]:
@@ -317,16 +334,20 @@ def read_state(path: Path) -> dict[str, dict[str, str]]:
     if not path.exists():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        posts = data["imported"]
-        if isinstance(posts, dict) and all(
-            isinstance(r, dict) and {"issue", "old_path"} <= set(r) for r in posts.values()
-        ):
+        posts = loads_bounded(path.read_bytes())["imported"]
+        if isinstance(posts, dict) and all(map(_is_record, posts.values())):
             return posts
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):  # JsonRefused among them
         pass
     raise ImportFailed(
         f"{display_path(path)}: is not the import record Hearth writes: restore it from git"
+    )
+
+
+def _is_record(record: Any) -> bool:
+    """A record as the import writes it: the issue's file and the old path, as text."""
+    return isinstance(record, dict) and all(
+        isinstance(record.get(key), str) for key in ("issue", "old_path")
     )
 
 
