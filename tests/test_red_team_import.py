@@ -7,15 +7,18 @@ to do: never a traceback, never a file outside content/, never a non-image as an
 
 from __future__ import annotations
 
+import http.server
 import json
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 from hearth_import.fetch import Fetcher
 from hearth_import.model import Archive, ImportFailed
 from hearth_import.sources import read_archive
-from tests.sites import invoke
+from tests.import_images import PNG
+from tests.sites import invoke, serving
 
 FETCHER = Fetcher(max_bytes=1024 * 1024, timeout=2.0)
 OLD_URL = "https://ghost.example.com"
@@ -231,3 +234,58 @@ def test_import_record_edited_badly_by_hand_says_restore_it(tmp_path, text):
     record.write_text(text)
     with pytest.raises(ImportFailed, match="is not the import record Hearth writes"):
         read_state(record)
+
+
+class _HostileImages(http.server.BaseHTTPRequestHandler):
+    """Images that are not images: each path answers as its name says."""
+
+    ANSWERS: ClassVar[dict[str, tuple[bytes, str]]] = {
+        "/cdn.example/page.png": (b"<!doctype html><script>alert(1)</script>", "image/png"),
+        "/cdn.example/vector.png": (b'<svg xmlns="http://www.w3.org/2000/svg"/>', "image/png"),
+        "/cdn.example/odd.png": (b"\x00" * 64, "image/pngx"),
+        "/cdn.example/mislabelled.jpg": (PNG, "image/jpeg"),
+    }
+
+    def do_GET(self) -> None:
+        body, kind = self.ANSWERS[self.path]
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_images_that_are_not_images_stay_links_and_are_never_saved(project, tmp_path, monkeypatch):
+    images = "".join(
+        f'<p><img src="https://cdn.example/{name}" alt="{name}"></p>'
+        for name in ("page.png", "vector.png", "odd.png", "mislabelled.jpg")
+    )
+    feed = tmp_path / "feed.rss"
+    feed.write_text(
+        RSS_WITH_BAD_LINK.format(
+            channel="https://blog.example.com/", item="https://blog.example.com/p/a"
+        ).replace(
+            "<description>Hello.</description>", f"<description><![CDATA[{images}]]></description>"
+        )
+    )
+    before = set((project / "content/images").rglob("*"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HostileImages)
+    with serving(server) as base:
+        monkeypatch.setenv("HEARTH_IMPORT_FETCH_VIA", base)
+        result = invoke(project, "import-archive", str(feed))
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = set((project / "content/images").rglob("*")) - before
+    saved = sorted(p.name for p in after if p.is_file())
+    # The PNG sent as a JPEG is kept, named for what it is; nothing else is saved.
+    assert saved == ["mislabelled.png"]
+    for name in ("page.png", "vector.png"):
+        assert (
+            f"image: https://cdn.example/{name} could not be fetched (it is not an image"
+            in result.stdout
+        )
+    assert "https://cdn.example/odd.png could not be fetched" in result.stdout
+    check = invoke(project, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
