@@ -7,14 +7,16 @@ to do: never a traceback, never a file outside content/, never a non-image as an
 
 from __future__ import annotations
 
+import gzip
 import http.server
 import json
+import time
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
-from hearth_import.fetch import Fetcher
+from hearth_import.fetch import Fetcher, FetchFailed
 from hearth_import.model import Archive, ImportFailed
 from hearth_import.sources import read_archive
 from tests.import_images import PNG
@@ -289,3 +291,84 @@ def test_images_that_are_not_images_stay_links_and_are_never_saved(project, tmp_
     assert "https://cdn.example/odd.png could not be fetched" in result.stdout
     check = invoke(project, "check")
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def _redirect(location: str):
+    def handle(request: http.server.BaseHTTPRequestHandler) -> None:
+        request.send_response(302)
+        request.send_header("Location", location)
+        request.send_header("Content-Length", "0")
+        request.end_headers()
+
+    return handle
+
+
+def _slow(request: http.server.BaseHTTPRequestHandler) -> None:
+    request.send_response(200)
+    request.send_header("Content-Type", "image/png")
+    request.end_headers()
+    try:
+        for _ in range(100):  # a byte now and then: each read is quick, the whole is not
+            request.wfile.write(b"\x89")
+            request.wfile.flush()
+            time.sleep(0.1)
+    except OSError:
+        pass
+
+
+def _huge(request: http.server.BaseHTTPRequestHandler) -> None:
+    request.send_response(200)
+    request.send_header("Content-Type", "image/png")
+    request.end_headers()
+    try:
+        for _ in range(64):
+            request.wfile.write(b"\x00" * 65536)
+    except OSError:
+        pass
+
+
+def _gzip_bomb(request: http.server.BaseHTTPRequestHandler) -> None:
+    body = gzip.compress(b"\x00" * (64 * 1024 * 1024))
+    request.send_response(200)
+    request.send_header("Content-Type", "image/png")
+    request.send_header("Content-Encoding", "gzip")
+    request.send_header("Content-Length", str(len(body)))
+    request.end_headers()
+    request.wfile.write(body)
+
+
+class _HostileHost(http.server.BaseHTTPRequestHandler):
+    ROUTES: ClassVar[dict] = {
+        "/cdn.example/private.png": _redirect("http://10.0.0.1/a.png"),
+        "/cdn.example/loopback.png": _redirect("http://127.0.0.1:9/a.png"),
+        "/cdn.example/metadata.png": _redirect("http://169.254.169.254/latest/meta-data/"),
+        "/cdn.example/ftp.png": _redirect("ftp://files.example/a.png"),
+        "/cdn.example/bad-location.png": _redirect("http://[::1/a.png"),
+        "/cdn.example/loop.png": _redirect("/cdn.example/loop.png"),
+        "/cdn.example/slow.png": _slow,
+        "/cdn.example/huge.png": _huge,
+        "/cdn.example/bomb.png": _gzip_bomb,
+    }
+
+    def do_GET(self) -> None:
+        self.ROUTES[self.path](self)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("name", [path.rsplit("/", 1)[1] for path in _HostileHost.ROUTES])
+def test_image_host_that_redirects_stalls_or_floods_fails_that_image_alone(name):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HostileHost)
+    server.daemon_threads = True
+    with serving(server) as base:
+        fetcher = Fetcher(max_bytes=1024 * 1024, timeout=1.5, via=base)
+        started = time.monotonic()
+        with pytest.raises(FetchFailed) as failed:
+            fetcher.get(f"https://cdn.example/{name}", ("image/png",))
+        took = time.monotonic() - started
+    assert took < 5
+    reason = str(failed.value)
+    assert reason and "\n" not in reason
+    if name in ("private.png", "loopback.png", "metadata.png"):
+        assert "is not a public address" in reason
