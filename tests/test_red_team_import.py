@@ -372,3 +372,51 @@ def test_image_host_that_redirects_stalls_or_floods_fails_that_image_alone(name)
     assert reason and "\n" not in reason
     if name in ("private.png", "loopback.png", "metadata.png"):
         assert "is not a public address" in reason
+
+
+ENTITY_ATTACKS = {
+    "billion-laughs": (
+        '<!ENTITY a "lollollol">'
+        + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)),
+        "&j;",
+    ),
+    "quadratic-blowup": (f'<!ENTITY a "{"x" * 100_000}">', "&a;" * 20_000),
+    "external-entity": ('<!ENTITY a SYSTEM "file:///etc/passwd">', "&a;"),
+}
+
+
+@pytest.mark.parametrize("attack", ENTITY_ATTACKS)
+def test_wordpress_export_with_an_entity_attack_is_refused_by_name_at_once(tmp_path, attack):
+    declarations, use = ENTITY_ATTACKS[attack]
+    export = tmp_path / "wordpress.xml"
+    text = WXR.format(channel="https://blog.example.com/", item="https://blog.example.com/a/")
+    export.write_text(
+        text.replace(
+            '<?xml version="1.0"?>\n', f'<?xml version="1.0"?>\n<!DOCTYPE rss [{declarations}]>\n'
+        )
+        .replace("<p>Hello.</p>", "")
+        .replace("<![CDATA[]]>", use)
+    )
+    started = time.monotonic()
+    with pytest.raises(ImportFailed, match=r"wordpress\.xml: is not well-formed XML"):
+        read(export, "wordpress")
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("attack", ENTITY_ATTACKS)
+def test_feed_with_an_entity_attack_imports_no_entity_text(tmp_path, attack):
+    declarations, use = ENTITY_ATTACKS[attack]
+    feed = tmp_path / "feed.rss"
+    text = RSS_WITH_BAD_LINK.format(channel="https://b.example/", item="https://b.example/p/a")
+    feed.write_text(
+        text.replace(
+            '<?xml version="1.0"?>', f'<?xml version="1.0"?><!DOCTYPE rss [{declarations}]>'
+        ).replace("<title>A post</title>", f"<title>{use}</title>")
+    )
+    started = time.monotonic()
+    archive = read(feed, "feed")
+    assert time.monotonic() - started < 5
+    for post in archive.posts:
+        # Never expanded: the entity stays as written, or is dropped.
+        assert "lollollol" * 10 not in post.title and "x" * 1000 not in post.title
+        assert "root:" not in post.title + post.html
