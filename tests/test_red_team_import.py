@@ -420,3 +420,31 @@ def test_feed_with_an_entity_attack_imports_no_entity_text(tmp_path, attack):
         # Never expanded: the entity stays as written, or is dropped.
         assert "lollollol" * 10 not in post.title and "x" * 1000 not in post.title
         assert "root:" not in post.title + post.html
+
+
+def test_post_whose_issue_check_would_refuse_is_named_and_never_written(project, tmp_path):
+    tags = [{"id": f"t{i}", "name": f"topic number {i}"} for i in range(60)]
+    links = [{"post_id": "2", "tag_id": f"t{i}", "sort_order": i} for i in range(60)]
+    posts = [
+        {**POST, "id": "1", "slug": "long-title", "title": "T" * 100_000},
+        {**POST, "id": "2", "slug": "many-tags", "title": "Many tags"},
+        {**POST, "id": "3", "slug": "huge-body", "html": "<p>" + "word " * 900_000 + "</p>"},
+        {**POST, "id": "4", "slug": "fine", "html": '<p><a href="__GHOST_URL__/long-title/">See</a></p>'},
+    ]
+    export = ghost_export(tmp_path / "big.json", posts, tags=tags, posts_tags=links)
+    result = invoke(project, "import-archive", str(export), "--old-url", OLD_URL)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    said = result.stderr
+    assert "post long-title" in said and "(Title: is 100000 characters long" in said
+    assert 'post many-tags "Many tags": cannot be converted (its issue would not pass' in said
+    assert "post huge-body" in said and "over the limit of 4096 KiB" in said
+    issues = project / "content/issues"
+    assert [p.name.split("-", 1)[1] for p in issues.glob("*.md") if "fine" in p.name] == ["fine.md"]
+    for slug in ("long-title", "many-tags", "huge-body"):
+        assert not list(issues.glob(f"*-{slug}.md"))
+    # The link to the post that was refused stays a link to its old address.
+    fine = next(issues.glob("*-fine.md")).read_text()
+    assert "{filename}" not in fine and "ghost.example.com/long-title/" in fine
+    check = invoke(project, "check")
+    assert check.returncode == 0, check.stdout + check.stderr

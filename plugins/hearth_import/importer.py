@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from hearth_core.dates import check_day
-from hearth_core.files import replace_if_changed, write_atomically
+from hearth_core.files import MAX_TEXT_BYTES, replace_if_changed, write_atomically
 from hearth_core.headers import KEY_LINE, MAX_NESTING_PREFIX
 from hearth_core.json_limits import loads_bounded
 from hearth_core.problems import display_path
@@ -31,7 +31,7 @@ from hearth_import.model import Archive, ImportFailed, Post
 from hearth_issues.bodies import markdown_renderer
 from hearth_issues.collect import load_issues
 from hearth_issues.newissue import next_number, slugify
-from hearth_issues.source import FILE_NAME, issue_file_name, site_zone
+from hearth_issues.source import FILE_NAME, issue_file_name, parse_issue, site_zone
 
 STATE_FILE = "imported.json"
 REDIRECTS_FILE = "extra/redirects"
@@ -99,18 +99,22 @@ def import_posts(
     }
     rewrite = old_link_rewriter(archive.hosts | set(old_hosts), issue_links)
     outcome = Outcome([], skipped, problems, [], [])
+    spellings = _tag_spellings(places.issues)
+    now = today or datetime.now(site_zone(settings))
     render = _renderer(settings)
-    converted = _convert_all(plan, places, rewrite, outcome, render)
+
+    def written_as(planned: Planned, body: str) -> str:
+        return issue_text(planned.post, planned.number, body, spellings, now)
+
+    converted = _convert_all(plan, places, rewrite, outcome, render, written_as)
     if len(converted) < len(plan):
         # A link to a post that failed must not point to an issue that is not there.
         for planned in plan:
             if all(planned is not done for done, _body, _images in converted):
                 issue_links.pop(planned.post.old_path, None)
         converted = _convert_all(
-            [done for done, _b, _i in converted], places, rewrite, outcome, render
+            [done for done, _b, _i in converted], places, rewrite, outcome, render, written_as
         )
-    spellings = _tag_spellings(places.issues)
-    now = today or datetime.now(site_zone(settings))
     for planned, body, images in converted:
         if dry_run:
             outcome.written.append(planned.path)
@@ -143,8 +147,10 @@ def _convert_all(
     rewrite: Callable[[str], str],
     outcome: Outcome,
     render: Callable[[str], str],
+    written_as: Callable[[Planned, str], str],
 ) -> list[Converted]:
-    """Each post's Markdown and the images it would fetch; a post that fails is said."""
+    """Each post's Markdown and the images it would fetch; a post that fails is said,
+    as is one whose issue file `invoke check` would refuse (a title of 100,000 letters)."""
     done: list[Converted] = []
     for planned in plan:
         post = planned.post
@@ -158,6 +164,7 @@ def _convert_all(
             )
             _check_nesting(body)
             _check_inert(body, render)
+            _check_issue(planned, written_as(planned, body), len(images.files))
         except (ValueError, RecursionError) as error:
             outcome.problems.append(f"{post.where}: cannot be converted ({error})")
             continue
@@ -170,6 +177,25 @@ def _check_inert(body: str, render: Callable[[str], str]) -> None:
     found = scripting_markup(render(body))
     if found:
         raise ValueError(f"its page would carry {found}: remove it from the post and import again")
+
+
+# Each image's address may grow when it is brought home ("/images/0016/<name>.webp").
+IMAGE_ADDRESS_GROWTH = 100
+
+
+def _check_issue(planned: Planned, text: str, images: int) -> None:
+    """The issue file as `invoke check` will read it: refused here if check would refuse it."""
+    size = len(text.encode("utf-8")) + images * IMAGE_ADDRESS_GROWTH
+    if size > MAX_TEXT_BYTES:
+        raise ValueError(
+            f"its issue would be over the limit of {MAX_TEXT_BYTES // 1024} KiB for an issue "
+            "file: split the post in the export"
+        )
+    _issue, problems = parse_issue(planned.path, text)
+    if problems:
+        found = problems[0]
+        said = f"{found.field}: {found.message}" if found.field else found.message
+        raise ValueError(f"its issue would not pass `invoke check` ({said}): fix it in the export")
 
 
 def _check_nesting(body: str) -> None:
