@@ -19,7 +19,7 @@ import pytest
 from hearth_import.fetch import Fetcher, FetchFailed
 from hearth_import.model import Archive, ImportFailed
 from hearth_import.sources import read_archive
-from tests.import_images import PNG
+from tests.import_images import PNG, image_hosts
 from tests.sites import invoke, serving
 
 FETCHER = Fetcher(max_bytes=1024 * 1024, timeout=2.0)
@@ -429,7 +429,12 @@ def test_post_whose_issue_check_would_refuse_is_named_and_never_written(project,
         {**POST, "id": "1", "slug": "long-title", "title": "T" * 100_000},
         {**POST, "id": "2", "slug": "many-tags", "title": "Many tags"},
         {**POST, "id": "3", "slug": "huge-body", "html": "<p>" + "word " * 900_000 + "</p>"},
-        {**POST, "id": "4", "slug": "fine", "html": '<p><a href="__GHOST_URL__/long-title/">See</a></p>'},
+        {
+            **POST,
+            "id": "4",
+            "slug": "fine",
+            "html": '<p><a href="__GHOST_URL__/long-title/">See</a></p>',
+        },
     ]
     export = ghost_export(tmp_path / "big.json", posts, tags=tags, posts_tags=links)
     result = invoke(project, "import-archive", str(export), "--old-url", OLD_URL)
@@ -448,3 +453,73 @@ def test_post_whose_issue_check_would_refuse_is_named_and_never_written(project,
     assert "{filename}" not in fine and "ghost.example.com/long-title/" in fine
     check = invoke(project, "check")
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+JSON_FEED = {
+    "version": "https://jsonfeed.org/version/1.1",
+    "title": "Weekend Shipping",
+    "home_page_url": "https://weekendshipping.example/",
+    "items": [
+        {
+            "id": "https://weekendshipping.example/two-hours",
+            "url": "https://weekendshipping.example/two-hours",
+            "title": "The two-hour release",
+            "date_published": "2023-02-05T10:00:00+01:00",
+            "summary": "A checklist.",
+            "content_html": '<p>Ship it. <img src="https://cdn.example/desk.png" alt="A desk"></p>'
+            '<p>See <a href="/three-hours">the next one</a>.</p>',
+            "tags": ["Shipping", 7],
+        },
+        {
+            "id": 2,
+            "url": "https://weekendshipping.example/three-hours",
+            "title": "Three hours",
+            "date_published": "2023-02-12T10:00:00Z",
+            "content_text": "Plain text <script>alert(1)</script>.\n\nTwo paragraphs.",
+        },
+        "not an item",
+        {"id": ["x"], "url": 5, "title": {"a": 1}, "content_html": 7, "tags": "x"},
+    ],
+}
+
+
+def test_import_json_feed_passes_check(project, tmp_path, monkeypatch):
+    """JSON Feed is one of the formats the import promises (docs/import.md); feedparser
+    6.0 reads none, and every JSON Feed was refused as "not a feed"."""
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps(JSON_FEED))
+    with image_hosts() as (base, requests):
+        monkeypatch.setenv("HEARTH_IMPORT_FETCH_VIA", base)
+        result = invoke(project, "import-archive", str(feed))
+    # The item with nothing of the right type has neither a link nor an id: named.
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "feed.json: entry 3: it has neither a link nor an id" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert requests == ["/cdn.example/desk.png"]
+    issues = project / "content/issues"
+    first = next(issues.glob("*-two-hours.md")).read_text()
+    assert first.startswith(
+        "Title: The two-hour release\nDate: 2023-02-05 10:00+01:00\nSummary: A checklist.\n"
+        "Tags: shipping\n"
+    )
+    assert "![A desk](/images/" in first and "{filename}/issues/" in first
+    second = next(issues.glob("*-three-hours.md")).read_text()
+    assert "Plain text &lt;script>alert(1)&lt;/script>." in second
+    check = invoke(project, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"version": "https://jsonfeed.org/version/1.1", "items": 5}', '{"items": []}', "{" * 300],
+    ids=["items-a-number", "no-version", "nested-300-deep"],
+)
+def test_json_feed_of_the_wrong_shape_is_named(tmp_path, text):
+    feed = tmp_path / "feed.json"
+    feed.write_text(text)
+    try:
+        archive = read(feed, "feed")
+    except ImportFailed as failed:
+        assert "feed.json: is" in str(failed)
+    else:
+        assert archive.posts == [] and archive.problems == []
