@@ -523,3 +523,27 @@ def test_json_feed_of_the_wrong_shape_is_named(tmp_path, text):
         assert "feed.json: is" in str(failed)
     else:
         assert archive.posts == [] and archive.problems == []
+
+
+def test_an_old_path_with_a_splat_a_placeholder_or_well_known_adds_no_redirect_rule(
+    project, tmp_path
+):
+    """The import's rules come first in the site's one _redirects file, and its first
+    match wins: "/* /issues/16/ 301" would send every missing page to one issue, and a
+    rule for /.well-known/webfinger would hide Bridgy Fed's."""
+    items = "".join(
+        f"<item><title>Post {index}</title><link>https://blog.example.com{path}</link>"
+        "<pubDate>Mon, 02 Jan 2023 10:00:00 +0000</pubDate><description>Hi.</description></item>"
+        for index, path in enumerate(
+            ["/*", "/:slug/", "/.well-known/webfinger", "/", "/a/*/b", "/p/fine"]
+        )
+    )
+    feed = tmp_path / "feed.rss"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        f"<link>https://blog.example.com/</link>{items}</channel></rss>"
+    )
+    result = invoke(project, "import-archive", str(feed))
+    assert result.returncode == 0, result.stdout + result.stderr
+    rules = (project / "content/extra/redirects").read_text().splitlines()[1:]
+    assert len(rules) == 1 and rules[0].startswith("/p/fine /issues/")

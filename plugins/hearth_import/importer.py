@@ -385,6 +385,19 @@ def write_state(path: Path, state: Mapping[str, Any]) -> None:
 OLD_PATH = re.compile(r"/[!-~]*")
 
 
+def _redirectable(old: str) -> bool:
+    """Whether ``old`` is a plain path a rule may send on. A splat (``/*``) or a
+    placeholder (``/:slug``) would match every address of the new site, and a rule for
+    ``/.well-known/`` would come before Bridgy Fed's (the file's first match wins): a
+    hostile feed's link to ``https://blog.example/*`` must not take the site over."""
+    return (
+        bool(OLD_PATH.fullmatch(old))
+        and not any(character in old for character in "?*:")
+        and old != "/"
+        and not old.startswith("/.well-known/")
+    )
+
+
 def redirects_text(state: Mapping[str, Mapping[str, str]], settings: Mapping[str, Any]) -> str:
     """``_redirects`` lines, old path to new page, as Netlify, Cloudflare Pages and others
     read them."""
@@ -394,7 +407,7 @@ def redirects_text(state: Mapping[str, Mapping[str, str]], settings: Mapping[str
         old, number = record["old_path"], _number_of(record["issue"])
         # One rule per line, its fields apart by blanks: an old path with a blank, a tab
         # or a line break in it (a hostile slug) could add rules of its own.
-        if not OLD_PATH.fullmatch(old) or "?" in old or not number:
+        if not _redirectable(old) or not number:
             continue
         new = "/" + pattern.format(number=number, slug=_slug_of(record["issue"]))
         if old != new:
