@@ -547,3 +547,24 @@ def test_an_old_path_with_a_splat_a_placeholder_or_well_known_adds_no_redirect_r
     assert result.returncode == 0, result.stdout + result.stderr
     rules = (project / "content/extra/redirects").read_text().splitlines()[1:]
     assert len(rules) == 1 and rules[0].startswith("/p/fine /issues/")
+
+
+ESCAPES = "\x1b]0;pwned\x07 \x1b[31mred\x1b[0m \x1b[2J \u202egnp.exe"
+
+
+def test_escape_sequences_in_an_export_never_reach_the_terminal(project, tmp_path):
+    """A title or slug is quoted in the problems the import prints: an escape sequence
+    there would be the terminal's to run (set its title, clear the screen, recolour)."""
+    posts = [
+        {**POST, "slug": f"x{ESCAPES}", "title": f"Red {ESCAPES}", "published_at": None},
+        {**POST, "id": "2", "slug": "fine", "title": f"Fine {ESCAPES}"},
+    ]
+    export = ghost_export(tmp_path / "escapes.json", posts)
+    result = invoke(project, "import-archive", str(export), "--old-url", OLD_URL)
+    assert result.returncode == 1
+    said = result.stdout + result.stderr
+    assert "it has no date" in said
+    for character in ("\x1b", "\x07", "\u202e"):
+        assert character not in said
+    check = invoke(project, "check")
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -14,7 +14,7 @@ import feedparser
 from hearth_core.json_limits import JsonRefused, loads_bounded
 from hearth_core.problems import display_path
 from hearth_import.fetch import Fetcher, FetchFailed
-from hearth_import.model import Archive, ImportFailed, Post, hosts_of
+from hearth_import.model import Archive, ImportFailed, Post, hosts_of, shown
 
 MAX_FEED_BYTES = 50 * 1024 * 1024
 FEED_TYPES = ("application/", "text/xml", "text/plain")
@@ -36,7 +36,7 @@ def read_feed(source: str, fetcher: Fetcher) -> Archive:
     archive = Archive(hosts=hosts_of(home))
     for index, entry in enumerate(entries):
         title = " ".join(str(entry.get("title") or "").split())
-        where = f"{name}: entry {index + 1}" + (f' "{title}"' if title else "")
+        where = f"{name}: entry {index + 1}" + (f' "{shown(title)}"' if title else "")
         try:
             archive.posts.append(_post(entry, title, where, index))
         except ValueError as error:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from hearth_core.json_limits import JsonRefused, loads_bounded
 from hearth_core.problems import display_path
 from hearth_import.ghostcards import render_lexical, render_mobiledoc
-from hearth_import.model import Archive, ImportFailed, Post
+from hearth_import.model import Archive, ImportFailed, Post, shown
 
 MAX_EXPORT_BYTES = 200 * 1024 * 1024
 
@@ -40,7 +40,8 @@ def read_ghost(source: Path, old_url: str = "") -> Archive:
         if not isinstance(raw, Mapping) or not _is_post(raw):
             continue
         title = " ".join(str(raw.get("title") or "").split())
-        where = f"{name}: post {raw.get('slug') or index + 1}" + (f' "{title}"' if title else "")
+        label = shown(raw.get("slug") or index + 1)
+        where = f"{name}: post {label}" + (f' "{shown(title)}"' if title else "")
         try:
             post = _post(raw, title, tags.get(str(raw.get("id")), ()), where)
             archive.posts.append(replace(post, html=post.html.replace(GHOST_URL, site)))

@@ -7,6 +7,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from hearth_core.errors import HearthError
+from hearth_core.text import strip_forbidden
 
 FORMATS = ("substack", "ghost", "wordpress", "feed")
 
@@ -56,3 +57,14 @@ def hosts_of(link: str) -> set[str]:
     except ValueError:
         return set()
     return {host} if host else set()
+
+
+# How much of a post's title or slug a message quotes.
+SHOWN_LIMIT = 80
+
+
+def shown(value: object) -> str:
+    """A post's title or slug as a message quotes it: one line, without the characters
+    no text may hold (an escape sequence would be the terminal's to run), bounded."""
+    text = " ".join(strip_forbidden(str(value), one_line=True).split())
+    return text if len(text) <= SHOWN_LIMIT else text[: SHOWN_LIMIT - 1] + "…"

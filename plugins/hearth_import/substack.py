@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hearth_core.problems import display_path
-from hearth_import.model import Archive, ImportFailed, Post
+from hearth_import.model import Archive, ImportFailed, Post, shown
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -24,8 +24,8 @@ def read_substack(source: Path) -> Archive:
     for row in rows:
         post_id = (row.get("post_id") or "").strip()
         title = " ".join((row.get("title") or "").split())
-        where = f"{name}: posts.csv: post {post_id or '(no post_id)'}"
-        where += f' "{title}"' if title else ""
+        where = f"{name}: posts.csv: post {shown(post_id) or '(no post_id)'}"
+        where += f' "{shown(title)}"' if title else ""
         try:
             archive.posts.append(_post(row, post_id, read, where))
         except (ValueError, KeyError, OSError) as error:

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from hearth_core.problems import display_path
-from hearth_import.model import Archive, ImportFailed, Post, hosts_of
+from hearth_import.model import Archive, ImportFailed, Post, hosts_of, shown
 
 MAX_EXPORT_BYTES = 200 * 1024 * 1024
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -29,7 +29,7 @@ def read_wordpress(source: Path) -> Archive:
             continue  # pages, attachments, menu items: not issues
         title = " ".join((item.findtext("title") or "").split())
         slug = item.findtext(f"{wp}post_name") or item.findtext(f"{wp}post_id") or str(index)
-        where = f"{name}: post {slug}" + (f' "{title}"' if title else "")
+        where = f"{name}: post {shown(slug)}" + (f' "{shown(title)}"' if title else "")
         try:
             archive.posts.append(_post(item, version, title, slug, where))
         except ValueError as error:
