@@ -8,13 +8,16 @@ to do: never a traceback, never a file outside content/, never a non-image as an
 from __future__ import annotations
 
 import gzip
+import html
 import http.server
 import json
+import re
 import time
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from bs4 import BeautifulSoup
 
 from hearth_import.fetch import Fetcher, FetchFailed
 from hearth_import.model import Archive, ImportFailed
@@ -568,3 +571,96 @@ def test_escape_sequences_in_an_export_never_reach_the_terminal(project, tmp_pat
         assert character not in said
     check = invoke(project, "check")
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+# Each written as a feed's post would carry it; the import either writes it inert or
+# refuses the post by name (the last guard), and the built page runs none of them.
+XSS_VECTORS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<a href="jav&#x09;ascript:alert(1)">a</a>',
+    '<a href="&#106;avascript:alert(1)">b</a>',
+    '<a href=" javascript:alert(1)">c</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">d</a>',
+    '<a href="vbscript:msgbox(1)">e</a>',
+    "<details open ontoggle=alert(1)>x</details>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '<p style="background:url(javascript:alert(1))">s</p>',
+    '<object data="x.swf"></object>',
+    '<embed src="x.swf">',
+    '<form action="javascript:alert(1)"><button>x</button></form>',
+    '<base href="https://evil.example/">',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    '<link rel=stylesheet href="https://evil.example/x.css">',
+    "<code>`</code><img src=x onerror=alert(2)><code>`</code>",
+    "<code>``</code>[x](javascript:alert(3))",
+    "<pre><code>&lt;/code&gt;&lt;script&gt;alert(4)&lt;/script&gt;</code></pre>",
+    "<p>[link](javascript:alert(5)) ![i](javascript:alert(6))"
+    " &lt;script&gt;alert(7)&lt;/script&gt;</p>",
+    "<p>&lt;img src=x onerror=alert(8)&gt;</p>",
+    '<p>{: onclick="alert(9)" }</p>',
+    "<p>text<br/>{: .x onmouseover=alert(10)}</p>",
+    '<a href="https://ok.example/" onclick="alert(11)">ok</a>',
+    '<img src="https://cdn.example/x.png" alt="x" onerror="alert(12)">',
+    '<a href="https://ok.example/&quot; onclick=&quot;alert(13)">q</a>',
+    '<a href="https://ok.example/)](javascript:alert(14))">p</a>',
+    '<p>*<a href="javascript:alert(15)">x</a>*</p>',
+    "<table><tr><td onclick=alert(16)>t</td></tr></table>",
+    "<h1 onclick=alert(17)>h</h1>",
+    '<blockquote cite="javascript:alert(18)">q</blockquote>',
+    '<video poster="javascript:alert(19)"></video>',
+    "<p>&lt;/p&gt;&lt;script&gt;alert(20)&lt;/script&gt;</p>",
+    "<p>[x][1]</p><p>[1]: javascript:alert(21)</p>",
+    "<p>&lt;javascript:alert(22)&gt; &lt;https://ok.example/&gt;</p>",
+    "<p>`<img src=x onerror=alert(23)>`</p>",
+    '<a href="https://ok.example/`onclick=alert(24)`">r</a>',
+    "<p>:::x onclick=alert(25)</p>",
+    "<p>[^1]</p><p>[^1]: <script>alert(26)</script></p>",
+    "<p>&#x3C;script&#x3E;alert(27)&#x3C;/script&#x3E;</p>",
+    "<p>***</p><p>&lt;!-- --&gt;&lt;script&gt;alert(28)&lt;/script&gt;</p>",
+    "<p>    &lt;script&gt;alert(29)</p>",
+    "<ul><li>a<ul><li>&lt;script&gt;alert(30)&lt;/script&gt;</li></ul></li></ul>",
+]
+
+
+EXECUTABLE_TAGS = {"script", "iframe", "object", "embed", "form", "base", "meta", "link", "style"}
+SCRIPT_SCHEME = re.compile(r"\s*(?:javascript|vbscript|data):", re.IGNORECASE)
+
+
+def test_script_vectors_in_a_feed_never_run_on_the_built_pages(project, tmp_path, monkeypatch):
+    items = "".join(
+        f"<item><title>Vector {index}</title><link>https://blog.example.com/v{index}</link>"
+        "<pubDate>Mon, 02 Jan 2023 10:00:00 +0000</pubDate>"
+        f"<description>{html.escape(vector)}</description></item>"
+        for index, vector in enumerate(XSS_VECTORS)
+    )
+    feed = tmp_path / "vectors.rss"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        f"<link>https://blog.example.com/</link>{items}</channel></rss>"
+    )
+    monkeypatch.setenv("HEARTH_IMPORT_FETCH_VIA", "http://127.0.0.1:9")  # no image host
+    result = invoke(project, "import-archive", str(feed))
+    assert "Traceback" not in result.stderr
+    refused = result.stderr.count("cannot be converted (its page would carry")
+    assert result.stdout.count("content/issues/") - 1 + refused >= len(XSS_VECTORS) - 1
+    assert invoke(project, "check").returncode == 0
+    built = invoke(project, "build")
+    assert built.returncode == 0, built.stdout + built.stderr
+    pages = [
+        page
+        for page in (project / "output/issues").glob("*/index.html")
+        if int(page.parent.name) > 15
+    ]
+    assert len(pages) >= len(XSS_VECTORS) - refused
+    for page in pages:
+        article = BeautifulSoup(page.read_text(), "html.parser").find("article")
+        for tag in article.find_all(True):
+            assert tag.name not in EXECUTABLE_TAGS, (page, str(tag)[:80])
+            for name, value in tag.attrs.items():
+                text = " ".join(value) if isinstance(value, list) else str(value)
+                assert not name.startswith("on") and name != "style", (page, str(tag)[:80])
+                if name in ("href", "src", "action", "poster", "data", "formaction"):
+                    assert not SCRIPT_SCHEME.match(text), (page, str(tag)[:80])
