@@ -11,6 +11,7 @@ import gzip
 import html
 import http.server
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -664,3 +665,16 @@ def test_script_vectors_in_a_feed_never_run_on_the_built_pages(project, tmp_path
                 assert not name.startswith("on") and name != "style", (page, str(tag)[:80])
                 if name in ("href", "src", "action", "poster", "data", "formaction"):
                     assert not SCRIPT_SCHEME.match(text), (page, str(tag)[:80])
+
+
+@pytest.mark.parametrize("fmt", ["", "ghost", "feed", "wordpress", "substack"])
+def test_a_pipe_given_as_the_export_is_refused_not_waited_on(project, tmp_path, fmt):
+    """A typo naming a FIFO, /dev/stdin or /dev/zero was read without end (or waited
+    for a writer for ever): only a file or a folder is read."""
+    pipe = tmp_path / "export.json"
+    os.mkfifo(pipe)
+    given = ["--format", fmt] if fmt else []
+    result = invoke(project, "import-archive", str(pipe), *given, "--old-url", OLD_URL, timeout=60)
+    assert result.returncode == 1
+    assert "export.json: is not a file or a folder (a device or a pipe)" in result.stderr
+    assert "Traceback" not in result.stderr
