@@ -678,3 +678,12 @@ def test_a_pipe_given_as_the_export_is_refused_not_waited_on(project, tmp_path, 
     assert result.returncode == 1
     assert "export.json: is not a file or a folder (a device or a pipe)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ghost_markdown_card_of_lists_nested_thousands_deep_names_the_post(tmp_path):
+    lexical = {"root": {"children": [{"type": "markdown", "markdown": "- " * 3000 + "deep"}]}}
+    post = {**POST, "html": "", "lexical": json.dumps(lexical)}
+    archive = read(ghost_export(tmp_path / "cards.json", [post, {**POST, "slug": "b"}]))
+    assert [p.slug for p in archive.posts] == ["b"]
+    [message] = archive.problems
+    assert 'cards.json: post a-post "A post": its lexical nests too deep to be read' in message

@@ -125,6 +125,8 @@ def _html(raw: Mapping[str, Any]) -> str:
                 return render(loads_bounded(str(raw[field])))
             except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
                 raise ValueError(f"its {field} cannot be read ({error})") from None
+            except RecursionError:  # a markdown card of lists nested thousands deep
+                raise ValueError(f"its {field} nests too deep to be read") from None
     return ""
 
 
