@@ -14,6 +14,7 @@ import json
 import os
 import re
 import time
+import zipfile
 from pathlib import Path
 from typing import ClassVar
 
@@ -702,3 +703,11 @@ def test_wordpress_post_of_caption_openers_without_closers_imports_at_once(tmp_p
     assert "<figure><img src='https://a.example/x.png'><figcaption>Ok</figcaption></figure>" in (
         post.html
     )
+
+
+def test_substack_zip_whose_posts_csv_is_over_the_limit_is_named(tmp_path):
+    export = tmp_path / "export.zip"
+    with zipfile.ZipFile(export, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("posts.csv", "post_id\n" + "1.a\n" * (6 * 1024 * 1024))
+    with pytest.raises(ImportFailed, match=r"export\.zip: posts\.csv is larger than 20 MiB"):
+        read(export, "substack")
