@@ -38,6 +38,7 @@ from hearth_announce.settings import (
 from hearth_announce.state import read_state, state_path, write_state
 from hearth_announce.texts import Announcement, thread_title
 from hearth_core.problems import display_path
+from hearth_core.weburl import check_web_url
 from hearth_discussions.collect import issue_thread_urls
 from hearth_discussions.threads import parse_thread
 from hearth_issues.collect import load_site_issues
@@ -152,10 +153,28 @@ def _open(
     with client_factory(name=target.name, base_url=base, redact=redact) as client:
         found = platform.find(client, post)
         if found:
+            found = _thread_address(target, found, post.number)
             print(f"{target.name}: found the thread opened before: {found}", file=out)
             return found
-        url = platform.create(client, post)
+        url = _thread_address(target, platform.create(client, post), post.number)
     print(f"{target.name}: opened {url}", file=out)
+    return url
+
+
+def _thread_address(target: Target, url: str, number: int) -> str:
+    """The thread's address as the platform's answer built it, checked before anything
+    is written: an id or a name with a line break in it ("123\n") would make a state
+    file the next run refuses, and a Discussion: header that ends the issue's header."""
+    try:
+        checked = check_web_url(url)
+    except ValueError:
+        checked = ""
+    if checked != url or not url.startswith("https://"):
+        raise AnnounceError(
+            f"{target.name}: the platform answered with {url[:120]!r}, which is not a web "
+            "address: nothing was written; if the thread was opened, write its address "
+            f"in content/discussions/issue-{number}-{target.name}.yml by hand"
+        )
     return url
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -10,9 +11,10 @@ from urllib.parse import urlsplit
 
 import feedparser
 
+from hearth_core.json_limits import JsonRefused, loads_bounded
 from hearth_core.problems import display_path
 from hearth_import.fetch import Fetcher, FetchFailed
-from hearth_import.model import Archive, ImportFailed, Post
+from hearth_import.model import Archive, ImportFailed, Post, hosts_of, shown
 
 MAX_FEED_BYTES = 50 * 1024 * 1024
 FEED_TYPES = ("application/", "text/xml", "text/plain")
@@ -20,23 +22,75 @@ FEED_TYPES = ("application/", "text/xml", "text/plain")
 
 def read_feed(source: str, fetcher: Fetcher) -> Archive:
     name, data = _feed_bytes(source, fetcher)
-    # Bytes, never an address: feedparser would fetch an address itself, unbounded.
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=True)
-    if not parsed.get("version"):
-        raise ImportFailed(
-            f"{name}: is not an RSS, Atom or JSON feed (an HTML page?): give the feed's own "
-            "address, often linked from the page as RSS"
-        )
-    archive = Archive(hosts=_host(parsed.feed.get("link", "")))
-    for index, entry in enumerate(parsed.entries):
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        home, entries = _json_feed(data, name)
+    else:
+        # Bytes, never an address: feedparser would fetch an address itself, unbounded.
+        parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=True)
+        if not parsed.get("version"):
+            raise ImportFailed(
+                f"{name}: is not an RSS, Atom or JSON feed (an HTML page?): give the feed's "
+                "own address, often linked from the page as RSS"
+            )
+        home, entries = parsed.feed.get("link", ""), parsed.entries
+    archive = Archive(hosts=hosts_of(home))
+    for index, entry in enumerate(entries):
         title = " ".join(str(entry.get("title") or "").split())
-        where = f"{name}: entry {index + 1}" + (f' "{title}"' if title else "")
+        where = f"{name}: entry {index + 1}" + (f' "{shown(title)}"' if title else "")
         try:
             archive.posts.append(_post(entry, title, where, index))
         except ValueError as error:
             archive.problems.append(f"{where}: {error}")
-        archive.hosts |= _host(entry.get("link", ""))
+        archive.hosts |= hosts_of(entry.get("link", ""))
     return archive
+
+
+def _json_feed(data: bytes, name: str) -> tuple[str, list[dict[str, Any]]]:
+    """A JSON Feed (1.0 or 1.1; feedparser 6.0 reads RSS and Atom only): its home page
+    and its items, shaped as feedparser's entries are. A field of the wrong type is
+    left out, as feedparser leaves out what it cannot read."""
+    try:
+        document = loads_bounded(data)
+    except JsonRefused as error:
+        raise ImportFailed(f"{name}: is not JSON Hearth reads ({error})") from None
+    version = document.get("version") if isinstance(document, dict) else None
+    if not isinstance(version, str) or not version.startswith("https://jsonfeed.org/version/"):
+        raise ImportFailed(
+            f"{name}: is JSON, but not a JSON Feed (no jsonfeed.org version): give the "
+            "feed's own address"
+        )
+    items = document.get("items")
+    items = items if isinstance(items, list) else []
+    entries = [_json_entry(item) for item in items if isinstance(item, dict)]
+    return _text(document.get("home_page_url")), entries
+
+
+def _json_entry(item: dict[str, Any]) -> dict[str, Any]:
+    body = _text(item.get("content_html"))
+    if not body and _text(item.get("content_text")):
+        paragraphs = _text(item.get("content_text")).split("\n\n")
+        body = "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in paragraphs)
+    tags = item.get("tags")
+    number = item.get("id")
+    return {
+        "title": _text(item.get("title")),
+        "link": _text(item.get("url")),
+        "id": str(number)
+        if isinstance(number, int) and not isinstance(number, bool)
+        else _text(number),
+        "content": [{"value": body}] if body else [],
+        "summary": _text(item.get("summary")),
+        "subtitle": _text(item.get("summary")),
+        "published": _text(item.get("date_published")),
+        "updated": _text(item.get("date_modified")),
+        "tags": [{"term": tag} for tag in tags if isinstance(tag, str)]
+        if isinstance(tags, list)
+        else [],
+    }
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _feed_bytes(source: str, fetcher: Fetcher) -> tuple[str, bytes]:
@@ -51,11 +105,6 @@ def _feed_bytes(source: str, fetcher: Fetcher) -> tuple[str, bytes]:
     if path.stat().st_size > MAX_FEED_BYTES:
         raise ImportFailed(f"{display_path(path)}: is larger than 50 MiB")
     return display_path(path), path.read_bytes()
-
-
-def _host(link: str) -> set[str]:
-    host = urlsplit(link).hostname
-    return {host} if host else set()
 
 
 def _post(entry: Any, title: str, where: str, index: int) -> Post:

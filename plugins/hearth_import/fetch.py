@@ -14,12 +14,18 @@ from dataclasses import dataclass
 import httpx
 
 from hearth_core.http_limits import BodyRefused, PublicOnly, origin_of, read_limited
+from hearth_core.text import strip_forbidden
 
 USER_AGENT = "Hearth-import (a newsletter moving its archive home)"
+REASON_LIMIT = 300
 
 
 class FetchFailed(Exception):
-    """Why one address could not be fetched, in words for the author."""
+    """Why one address could not be fetched, in words for the author: one bounded line,
+    whatever the host put in what it said (a Content-Type is the host's own text)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(strip_forbidden(reason, one_line=True)[:REASON_LIMIT])
 
 
 @dataclass(frozen=True)

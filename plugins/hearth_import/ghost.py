@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -10,9 +9,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from hearth_core.json_limits import JsonRefused, loads_bounded
 from hearth_core.problems import display_path
 from hearth_import.ghostcards import render_lexical, render_mobiledoc
-from hearth_import.model import Archive, ImportFailed, Post
+from hearth_import.model import Archive, ImportFailed, Post, shown
 
 MAX_EXPORT_BYTES = 200 * 1024 * 1024
 
@@ -40,7 +40,8 @@ def read_ghost(source: Path, old_url: str = "") -> Archive:
         if not isinstance(raw, Mapping) or not _is_post(raw):
             continue
         title = " ".join(str(raw.get("title") or "").split())
-        where = f"{name}: post {raw.get('slug') or index + 1}" + (f' "{title}"' if title else "")
+        label = shown(raw.get("slug") or index + 1)
+        where = f"{name}: post {label}" + (f' "{shown(title)}"' if title else "")
         try:
             post = _post(raw, title, tags.get(str(raw.get("id")), ()), where)
             archive.posts.append(replace(post, html=post.html.replace(GHOST_URL, site)))
@@ -53,9 +54,10 @@ def _data(source: Path, name: str) -> Mapping[str, Any]:
     if source.stat().st_size > MAX_EXPORT_BYTES:
         raise ImportFailed(f"{name}: is larger than {MAX_EXPORT_BYTES // 1024 // 1024} MiB")
     try:
-        document = json.loads(source.read_bytes())
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ImportFailed(f"{name}: is not JSON ({error})") from None
+        # Bounded: a hostile export nested 100,000 deep would end in a RecursionError.
+        document = loads_bounded(source.read_bytes())
+    except JsonRefused as error:
+        raise ImportFailed(f"{name}: is not JSON Hearth reads ({error})") from None
     try:
         data = document["db"][0]["data"]
         if isinstance(data, Mapping) and isinstance(data["posts"], list):
@@ -74,14 +76,10 @@ def _is_post(raw: Mapping[str, Any]) -> bool:
 
 
 def _tags_by_post(data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
-    names = {
-        str(tag.get("id")): str(tag.get("name") or "")
-        for tag in data.get("tags") or []
-        if isinstance(tag, Mapping)
-    }
+    names = {str(tag.get("id")): str(tag.get("name") or "") for tag in _objects(data.get("tags"))}
     found: dict[str, list[str]] = {}
-    links = [link for link in data.get("posts_tags") or [] if isinstance(link, Mapping)]
-    for link in sorted(links, key=lambda link: int(link.get("sort_order") or 0)):
+    links = _objects(data.get("posts_tags"))
+    for link in sorted(links, key=_sort_order):
         tag = names.get(str(link.get("tag_id")), "")
         # "#name" tags are Ghost's internal ones, for themes: no reader sees them.
         if tag and not tag.startswith("#"):
@@ -89,10 +87,20 @@ def _tags_by_post(data: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
     return {post: tuple(tags) for post, tags in found.items()}
 
 
+def _objects(value: Any) -> list[Mapping[str, Any]]:
+    """The objects of a list the export should hold; anything else holds none."""
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
+def _sort_order(link: Mapping[str, Any]) -> int:
+    order = link.get("sort_order")
+    return order if isinstance(order, int) and not isinstance(order, bool) else 0
+
+
 def _post(raw: Mapping[str, Any], title: str, tags: tuple[str, ...], where: str) -> Post:
-    slug = str(raw.get("slug") or "")
-    if not slug:
-        raise ValueError("it has no slug")
+    slug = raw.get("slug")
+    if not isinstance(slug, str) or not slug.strip():
+        raise ValueError("it has no slug: give it one in Ghost, then export again")
     draft = raw.get("status") != "published"
     return Post(
         key=f"ghost:/{slug}/",
@@ -114,9 +122,11 @@ def _html(raw: Mapping[str, Any]) -> str:
     for field, render in (("lexical", render_lexical), ("mobiledoc", render_mobiledoc)):
         if raw.get(field):
             try:
-                return render(json.loads(str(raw[field])))
+                return render(loads_bounded(str(raw[field])))
             except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
                 raise ValueError(f"its {field} cannot be read ({error})") from None
+            except RecursionError:  # a markdown card of lists nested thousands deep
+                raise ValueError(f"its {field} nests too deep to be read") from None
     return ""
 
 
@@ -124,8 +134,13 @@ def _date(value: Any) -> datetime | None:
     """Ghost 5 writes ISO 8601 in UTC; Ghost 1 wrote milliseconds since 1970."""
     if value in (None, ""):
         return None
+    if isinstance(value, bool):
+        raise ValueError(f"its published_at {value!r} is not a date")
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value / 1000, UTC)
+        try:
+            return datetime.fromtimestamp(value / 1000, UTC)
+        except (OverflowError, OSError, ValueError):  # past what any clock can say
+            raise ValueError(f"its published_at {value!r:.40} is not a date") from None
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:

@@ -82,10 +82,33 @@ def fetch_images(
         except FetchFailed as error:
             missing.append(Missing(url, str(error)))
             continue
-        target = path.with_suffix(IMAGE_TYPES.get(fetched.content_type, ".img"))
+        suffix = image_suffix(fetched.body)
+        if suffix is None:
+            # An HTML page, a script or an SVG sent as "image/png" is not kept as one.
+            missing.append(
+                Missing(url, f"it is not an image, though sent as {fetched.content_type}")
+            )
+            continue
+        target = path.with_suffix(suffix)
         write_atomically(target, fetched.body)
         local[url] = "/" + target.relative_to(site_root).as_posix()
     return with_images(body, local), missing
+
+
+def image_suffix(body: bytes) -> str | None:
+    """The file name's ending for what ``body`` is, read from its first bytes (as a
+    browser does), not from what the host said; None when it is none of IMAGE_TYPES."""
+    if body.startswith(b"\x89PNG\r\n\x1a\n"):
+        return ".png"
+    if body.startswith(b"\xff\xd8\xff"):
+        return ".jpg"
+    if body.startswith((b"GIF87a", b"GIF89a")):
+        return ".gif"
+    if body[:4] == b"RIFF" and body[8:12] == b"WEBP":
+        return ".webp"
+    if body[4:8] == b"ftyp" and body[8:12] in (b"avif", b"avis"):
+        return ".avif"
+    return None
 
 
 def with_images(body: str, local: dict[str, str]) -> str:

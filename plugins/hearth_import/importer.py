@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
-from hearth_core.files import replace_if_changed, write_atomically
+from hearth_core.dates import check_day
+from hearth_core.files import MAX_TEXT_BYTES, replace_if_changed, write_atomically
 from hearth_core.headers import KEY_LINE, MAX_NESTING_PREFIX
+from hearth_core.json_limits import loads_bounded
 from hearth_core.problems import display_path
 from hearth_core.text import FORBIDDEN
 from hearth_core.topics import topic_slug
@@ -29,7 +31,7 @@ from hearth_import.model import Archive, ImportFailed, Post
 from hearth_issues.bodies import markdown_renderer
 from hearth_issues.collect import load_issues
 from hearth_issues.newissue import next_number, slugify
-from hearth_issues.source import FILE_NAME, issue_file_name, site_zone
+from hearth_issues.source import FILE_NAME, issue_file_name, parse_issue, site_zone
 
 STATE_FILE = "imported.json"
 REDIRECTS_FILE = "extra/redirects"
@@ -97,18 +99,22 @@ def import_posts(
     }
     rewrite = old_link_rewriter(archive.hosts | set(old_hosts), issue_links)
     outcome = Outcome([], skipped, problems, [], [])
+    spellings = _tag_spellings(places.issues)
+    now = today or datetime.now(site_zone(settings))
     render = _renderer(settings)
-    converted = _convert_all(plan, places, rewrite, outcome, render)
+
+    def written_as(planned: Planned, body: str) -> str:
+        return issue_text(planned.post, planned.number, body, spellings, now)
+
+    converted = _convert_all(plan, places, rewrite, outcome, render, written_as)
     if len(converted) < len(plan):
         # A link to a post that failed must not point to an issue that is not there.
         for planned in plan:
             if all(planned is not done for done, _body, _images in converted):
                 issue_links.pop(planned.post.old_path, None)
         converted = _convert_all(
-            [done for done, _b, _i in converted], places, rewrite, outcome, render
+            [done for done, _b, _i in converted], places, rewrite, outcome, render, written_as
         )
-    spellings = _tag_spellings(places.issues)
-    now = today or datetime.now(site_zone(settings))
     for planned, body, images in converted:
         if dry_run:
             outcome.written.append(planned.path)
@@ -141,8 +147,10 @@ def _convert_all(
     rewrite: Callable[[str], str],
     outcome: Outcome,
     render: Callable[[str], str],
+    written_as: Callable[[Planned, str], str],
 ) -> list[Converted]:
-    """Each post's Markdown and the images it would fetch; a post that fails is said."""
+    """Each post's Markdown and the images it would fetch; a post that fails is said,
+    as is one whose issue file `invoke check` would refuse (a title of 100,000 letters)."""
     done: list[Converted] = []
     for planned in plan:
         post = planned.post
@@ -156,6 +164,7 @@ def _convert_all(
             )
             _check_nesting(body)
             _check_inert(body, render)
+            _check_issue(planned, written_as(planned, body), len(images.files))
         except (ValueError, RecursionError) as error:
             outcome.problems.append(f"{post.where}: cannot be converted ({error})")
             continue
@@ -168,6 +177,25 @@ def _check_inert(body: str, render: Callable[[str], str]) -> None:
     found = scripting_markup(render(body))
     if found:
         raise ValueError(f"its page would carry {found}: remove it from the post and import again")
+
+
+# Each image's address may grow when it is brought home ("/images/0016/<name>.webp").
+IMAGE_ADDRESS_GROWTH = 100
+
+
+def _check_issue(planned: Planned, text: str, images: int) -> None:
+    """The issue file as `invoke check` will read it: refused here if check would refuse it."""
+    size = len(text.encode("utf-8")) + images * IMAGE_ADDRESS_GROWTH
+    if size > MAX_TEXT_BYTES:
+        raise ValueError(
+            f"its issue would be over the limit of {MAX_TEXT_BYTES // 1024} KiB for an issue "
+            "file: split the post in the export"
+        )
+    _issue, problems = parse_issue(planned.path, text)
+    if problems:
+        found = problems[0]
+        said = f"{found.field}: {found.message}" if found.field else found.message
+        raise ValueError(f"its issue would not pass `invoke check` ({said}): fix it in the export")
 
 
 def _check_nesting(body: str) -> None:
@@ -218,6 +246,10 @@ def plan_posts(
                 "then import again (the other posts are imported)"
             )
             continue
+        problem = _date_problem(post)
+        if problem:
+            problems.append(problem)
+            continue
         seen.add(post.key)
         slug = slugify(post.slug or post.title)[:60].strip("-") or "untitled"
         if slug in slugs:
@@ -226,6 +258,17 @@ def plan_posts(
         plan.append(Planned(post, number, places.issues / issue_file_name(number, slug)))
         number += 1
     return plan, skipped, problems
+
+
+def _date_problem(post: Post) -> str:
+    """A date `invoke check` would refuse (year 1, 9999) is refused here, by the post."""
+    if post.date is None:
+        return ""
+    try:
+        check_day(post.date.date())
+    except ValueError as error:
+        return f"{post.where}: its date {error}, then import again (the other posts are imported)"
+    return ""
 
 
 def _oldest_first(post: Post) -> tuple[bool, str, str]:
@@ -317,16 +360,20 @@ def read_state(path: Path) -> dict[str, dict[str, str]]:
     if not path.exists():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        posts = data["imported"]
-        if isinstance(posts, dict) and all(
-            isinstance(r, dict) and {"issue", "old_path"} <= set(r) for r in posts.values()
-        ):
+        posts = loads_bounded(path.read_bytes())["imported"]
+        if isinstance(posts, dict) and all(map(_is_record, posts.values())):
             return posts
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):  # JsonRefused among them
         pass
     raise ImportFailed(
         f"{display_path(path)}: is not the import record Hearth writes: restore it from git"
+    )
+
+
+def _is_record(record: Any) -> bool:
+    """A record as the import writes it: the issue's file and the old path, as text."""
+    return isinstance(record, dict) and all(
+        isinstance(record.get(key), str) for key in ("issue", "old_path")
     )
 
 
@@ -338,6 +385,19 @@ def write_state(path: Path, state: Mapping[str, Any]) -> None:
 OLD_PATH = re.compile(r"/[!-~]*")
 
 
+def _redirectable(old: str) -> bool:
+    """Whether ``old`` is a plain path a rule may send on. A splat (``/*``) or a
+    placeholder (``/:slug``) would match every address of the new site, and a rule for
+    ``/.well-known/`` would come before Bridgy Fed's (the file's first match wins): a
+    hostile feed's link to ``https://blog.example/*`` must not take the site over."""
+    return (
+        bool(OLD_PATH.fullmatch(old))
+        and not any(character in old for character in "?*:")
+        and old != "/"
+        and not old.startswith("/.well-known/")
+    )
+
+
 def redirects_text(state: Mapping[str, Mapping[str, str]], settings: Mapping[str, Any]) -> str:
     """``_redirects`` lines, old path to new page, as Netlify, Cloudflare Pages and others
     read them."""
@@ -347,7 +407,7 @@ def redirects_text(state: Mapping[str, Mapping[str, str]], settings: Mapping[str
         old, number = record["old_path"], _number_of(record["issue"])
         # One rule per line, its fields apart by blanks: an old path with a blank, a tab
         # or a line break in it (a hostile slug) could add rules of its own.
-        if not OLD_PATH.fullmatch(old) or "?" in old or not number:
+        if not _redirectable(old) or not number:
             continue
         new = "/" + pattern.format(number=number, slug=_slug_of(record["issue"]))
         if old != new:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from hearth_core.errors import HearthError
+from hearth_core.text import strip_forbidden
 
 FORMATS = ("substack", "ghost", "wordpress", "feed")
 
@@ -45,3 +47,24 @@ class Archive:
     problems: list[str] = field(default_factory=list)
     # Hosts the newsletter lived on: links there to a post become links to its issue.
     hosts: set[str] = field(default_factory=set)
+
+
+def hosts_of(link: str) -> set[str]:
+    """The host of an export's link to the old site, as a set to add; none when the
+    link names no host, or is no address at all (``http://[x`` from a hostile feed)."""
+    try:
+        host = urlsplit(link.strip()).hostname
+    except ValueError:
+        return set()
+    return {host} if host else set()
+
+
+# How much of a post's title or slug a message quotes.
+SHOWN_LIMIT = 80
+
+
+def shown(value: object) -> str:
+    """A post's title or slug as a message quotes it: one line, without the characters
+    no text may hold (an escape sequence would be the terminal's to run), bounded."""
+    text = " ".join(strip_forbidden(str(value), one_line=True).split())
+    return text if len(text) <= SHOWN_LIMIT else text[: SHOWN_LIMIT - 1] + "…"

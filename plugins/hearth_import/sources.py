@@ -26,8 +26,7 @@ def recognise(source: str) -> str:
             f"{display_path(path)}: is a folder without posts.csv: give a Substack export's "
             "folder, or a Ghost, WordPress or feed file"
         )
-    if not path.is_file():
-        raise ImportFailed(f"{source}: there is no such file or folder")
+    _check_kind(path, source)
     with path.open("rb") as handle:
         start = handle.read(4096)
     if start.startswith(b"PK") or path.suffix.lower() == ".zip":
@@ -62,8 +61,8 @@ def _read(source: str, fmt: str, fetcher: Fetcher, old_url: str) -> Archive:
     if fmt not in FORMATS:
         raise ImportFailed(f"--format {fmt!r} is not one Hearth reads: use {', '.join(FORMATS)}")
     path = Path(source)
-    if not source.startswith(("http://", "https://")) and not path.exists():
-        raise ImportFailed(f"{source}: there is no such file or folder")
+    if not source.startswith(("http://", "https://")):
+        _check_kind(path, source)
     if fmt == "feed":
         if path.is_dir():
             raise ImportFailed(f"{display_path(path)}: is a folder: give the feed's file")
@@ -78,3 +77,14 @@ def _read(source: str, fmt: str, fetcher: Fetcher, old_url: str) -> Archive:
     if path.is_dir():
         raise ImportFailed(f"{display_path(path)}: is a folder: give the export's file")
     return read_ghost(path, old_url) if fmt == "ghost" else read_wordpress(path)
+
+
+def _check_kind(path: Path, source: str) -> None:
+    """A file or a folder: a device or a pipe (/dev/zero, /dev/stdin, a FIFO) would be
+    read without end, or wait for ever."""
+    if not path.exists():
+        raise ImportFailed(f"{source}: there is no such file or folder")
+    if not (path.is_file() or path.is_dir()):
+        raise ImportFailed(
+            f"{source}: is not a file or a folder (a device or a pipe): give the export's file"
+        )

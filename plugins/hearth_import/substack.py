@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from hearth_core.problems import display_path
-from hearth_import.model import Archive, ImportFailed, Post
+from hearth_import.model import Archive, ImportFailed, Post, shown
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -24,8 +24,8 @@ def read_substack(source: Path) -> Archive:
     for row in rows:
         post_id = (row.get("post_id") or "").strip()
         title = " ".join((row.get("title") or "").split())
-        where = f"{name}: posts.csv: post {post_id or '(no post_id)'}"
-        where += f' "{title}"' if title else ""
+        where = f"{name}: posts.csv: post {shown(post_id) or '(no post_id)'}"
+        where += f' "{shown(title)}"' if title else ""
         try:
             archive.posts.append(_post(row, post_id, read, where))
         except (ValueError, KeyError, OSError) as error:
@@ -43,6 +43,8 @@ def _rows(read: Callable[[str], bytes], name: str) -> list[dict[str, str]]:
         ) from None
     except UnicodeDecodeError:
         raise ImportFailed(f"{name}: posts.csv is not UTF-8 text") from None
+    except ValueError as error:  # too large, or outside the export's folder
+        raise ImportFailed(f"{name}: {error}") from None
     try:
         rows = list(csv.DictReader(io.StringIO(text)))
     except csv.Error as error:  # a field over the csv module's limit, a stray NUL...
@@ -120,10 +122,16 @@ def _folder_reader(source: Path) -> Callable[[str], bytes]:
         # The folder the zip unpacked into, around the export's own.
         source = next((found.parent for found in sorted(source.glob("*/posts.csv"))), source)
 
+    inside = source.resolve()
+
     def read(name: str) -> bytes:
         path = source / name
         if not path.is_file():
             raise KeyError(name)
+        if not path.resolve().is_relative_to(inside):
+            # A post_id of "1.x/../../../.ssh/key", or a link an unpacked zip left there:
+            # what the export names must come from the export, never from elsewhere.
+            raise ValueError(f"{name} is outside the export's folder: it is not read")
         if path.stat().st_size > MAX_FILE_BYTES:
             raise ValueError(f"{name} is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB")
         return path.read_bytes()

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from hearth_core.problems import display_path
-from hearth_import.model import Archive, ImportFailed, Post
+from hearth_import.model import Archive, ImportFailed, Post, hosts_of, shown
 
 MAX_EXPORT_BYTES = 200 * 1024 * 1024
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -23,18 +23,18 @@ def read_wordpress(source: Path) -> Archive:
     name = display_path(source)
     channel, version = _channel(source, name)
     wp = WP % version
-    archive = Archive(hosts=_host(channel.findtext("link") or ""))
+    archive = Archive(hosts=hosts_of(channel.findtext("link") or ""))
     for index, item in enumerate(channel.iter("item")):
         if item.findtext(f"{wp}post_type") != "post":
             continue  # pages, attachments, menu items: not issues
         title = " ".join((item.findtext("title") or "").split())
         slug = item.findtext(f"{wp}post_name") or item.findtext(f"{wp}post_id") or str(index)
-        where = f"{name}: post {slug}" + (f' "{title}"' if title else "")
+        where = f"{name}: post {shown(slug)}" + (f' "{shown(title)}"' if title else "")
         try:
             archive.posts.append(_post(item, version, title, slug, where))
         except ValueError as error:
             archive.problems.append(f"{where}: {error}")
-        archive.hosts |= _host(item.findtext("link") or "")
+        archive.hosts |= hosts_of(item.findtext("link") or "")
     return archive
 
 
@@ -61,11 +61,6 @@ def _namespaces(source: Path) -> str:
     """The start of the file, where WXR declares its namespaces."""
     with source.open("rb") as handle:
         return handle.read(4096).decode("utf-8", "replace")
-
-
-def _host(link: str) -> set[str]:
-    host = urlsplit(link.strip()).hostname
-    return {host} if host else set()
 
 
 def _post(item: ET.Element, version: str, title: str, slug: str, where: str) -> Post:
@@ -133,10 +128,13 @@ def autop(content: str) -> str:
     )
 
 
-_CAPTION = re.compile(
-    r"\[caption[^\]]*\]\s*(?P<image>(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(?P<text>.*?)"
-    r"\[/caption\]",
-    re.DOTALL | re.IGNORECASE,
+# A caption shortcode is found opener, then closer, then what lies between: one regular
+# expression spanning all three scanned the rest of the post from every opener without
+# a closer, which took minutes for a hostile post of a few hundred kilobytes.
+_CAPTION_OPEN = re.compile(r"\[caption[^\]]*\]", re.IGNORECASE)
+_CAPTION_CLOSE = re.compile(r"\[/caption\]", re.IGNORECASE)
+_CAPTIONED = re.compile(
+    r"\s*(?P<image>(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(?P<text>.*)", re.DOTALL
 )
 _EMBED = re.compile(r"\[embed[^\]]*\](?P<url>[^\[<>\s\"]+)\[/embed\]", re.IGNORECASE)
 # Shortcodes that show only what a WordPress plugin makes: a form, a player, a gallery.
@@ -150,9 +148,27 @@ _WIDGETS = re.compile(
 def shortcodes(content: str) -> str:
     """The classic editor's shortcodes as the HTML WordPress makes of them: a captioned
     image as a figure, an embed as a link; a widget's shortcode goes."""
-    content = _CAPTION.sub(
-        lambda m: f"<figure>{m['image']}<figcaption>{m['text'].strip()}</figcaption></figure>",
-        content,
-    )
+    content = _captions(content)
     content = _EMBED.sub(lambda m: f'<p><a href="{m["url"]}">{m["url"]}</a></p>', content)
     return _WIDGETS.sub("", content)
+
+
+def _captions(content: str) -> str:
+    """Each ``[caption]<img> text[/caption]`` as a figure, in time linear in the post."""
+    parts: list[str] = []
+    position = 0
+    while opener := _CAPTION_OPEN.search(content, position):
+        closer = _CAPTION_CLOSE.search(content, opener.end())
+        if closer is None:
+            break  # no caption closes after this one: the rest stays as it is
+        while inner := _CAPTION_OPEN.search(content, opener.end(), closer.start()):
+            opener = inner  # the caption the closer closes is the last one opened
+        found = _CAPTIONED.fullmatch(content, opener.end(), closer.start())
+        parts.append(content[position : opener.start()])
+        if found:
+            text = found["text"].strip()
+            parts.append(f"<figure>{found['image']}<figcaption>{text}</figcaption></figure>")
+        else:
+            parts.append(content[opener.start() : closer.end()])
+        position = closer.end()
+    return "".join(parts) + content[position:]

@@ -183,9 +183,9 @@ def _iso_date(value: Any) -> datetime | None:
         return None
     try:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):  # year 1 east of UTC has no UTC time
         return None
-    return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _post(entry: dict[str, Any]) -> NeighbourPost | None:

@@ -34,10 +34,10 @@ def read_asked(path: Path) -> Asked:
     for key, when in asked.items() if isinstance(asked, dict) else ():
         try:
             moment = datetime.fromisoformat(when)
-        except (TypeError, ValueError):
+            if moment.tzinfo is not None:
+                found[key] = moment.astimezone(UTC)
+        except (TypeError, ValueError, OverflowError):  # year 1 east of UTC: asked again
             continue
-        if moment.tzinfo is not None:
-            found[key] = moment.astimezone(UTC)
     return found
 
 
