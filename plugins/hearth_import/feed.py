@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_text
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 
+from hearth_core.json_limits import JsonRefused, loads_bounded
 from hearth_core.problems import display_path
 from hearth_import.fetch import Fetcher, FetchFailed
 from hearth_import.model import Archive, ImportFailed, Post
@@ -20,15 +22,12 @@ FEED_TYPES = ("application/", "text/xml", "text/plain")
 
 def read_feed(source: str, fetcher: Fetcher) -> Archive:
     name, data = _feed_bytes(source, fetcher)
-    # Bytes, never an address: feedparser would fetch an address itself, unbounded.
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=True)
-    if not parsed.get("version"):
-        raise ImportFailed(
-            f"{name}: is not an RSS, Atom or JSON feed (an HTML page?): give the feed's own "
-            "address, often linked from the page as RSS"
-        )
-    archive = Archive(hosts=_host(parsed.feed.get("link", "")))
-    for index, entry in enumerate(parsed.entries):
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        home, entries = _json_feed(name, data)
+    else:
+        home, entries = _rss_or_atom(name, data)
+    archive = Archive(hosts=_host(home))
+    for index, entry in enumerate(entries):
         title = " ".join(str(entry.get("title") or "").split())
         where = f"{name}: entry {index + 1}" + (f' "{title}"' if title else "")
         try:
@@ -37,6 +36,69 @@ def read_feed(source: str, fetcher: Fetcher) -> Archive:
             archive.problems.append(f"{where}: {error}")
         archive.hosts |= _host(entry.get("link", ""))
     return archive
+
+
+def _rss_or_atom(name: str, data: bytes) -> tuple[str, list[Any]]:
+    """The feed's home page and its entries, as feedparser reads them."""
+    # Bytes, never an address: feedparser would fetch an address itself, unbounded.
+    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=True)
+    if not parsed.get("version"):
+        raise ImportFailed(
+            f"{name}: is not an RSS, Atom or JSON feed (an HTML page?): give the feed's own "
+            "address, often linked from the page as RSS"
+        )
+    return str(parsed.feed.get("link", "")), list(parsed.entries)
+
+
+def _json_feed(name: str, data: bytes) -> tuple[str, list[dict[str, Any]]]:
+    """A JSON Feed (1.0 or 1.1), which feedparser 6.0 does not read, as entries shaped
+    like feedparser's, so that every feed becomes posts the same way."""
+    try:
+        document = loads_bounded(data)
+    except JsonRefused as error:
+        raise ImportFailed(f"{name}:{error.line}: is not valid JSON: {error}") from None
+    version = document.get("version") if isinstance(document, dict) else None
+    if not isinstance(version, str) or not version.startswith("https://jsonfeed.org/version/"):
+        raise ImportFailed(
+            f"{name}: is JSON, but not a JSON Feed (no https://jsonfeed.org/version/ in "
+            "'version'): give the feed's own file"
+        )
+    items = document.get("items")
+    entries = [_json_entry(item) for item in (items if isinstance(items, list) else [])]
+    return _string(document.get("home_page_url")), [e for e in entries if e is not None]
+
+
+def _json_entry(item: Any) -> dict[str, Any] | None:
+    if not isinstance(item, dict):
+        return None
+    body = _string(item.get("content_html"))
+    if not body and _string(item.get("content_text")):
+        body = "".join(
+            f"<p>{html_text.escape(part)}</p>"
+            for part in _string(item["content_text"]).split("\n\n")
+        )
+    tags = item.get("tags")
+    return {
+        "title": _string(item.get("title")),
+        "link": _string(item.get("url")),
+        "id": _item_id(item.get("id")),
+        "content": [{"value": body}] if body else [],
+        "summary": _string(item.get("summary")),
+        "published": _string(item.get("date_published")),
+        "updated": _string(item.get("date_modified")),
+        "tags": [
+            {"term": t} for t in (tags if isinstance(tags, list) else []) if isinstance(t, str)
+        ],
+    }
+
+
+def _item_id(value: Any) -> str:
+    # A string in JSON Feed 1.1; 1.0's feeds sometimes give a number.
+    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) else ""
+
+
+def _string(value: Any) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _feed_bytes(source: str, fetcher: Fetcher) -> tuple[str, bytes]:
