@@ -408,7 +408,7 @@ def test_import_json_feed_file_becomes_issues(project, images, tmp_path):
     first, second = assert_imported(project, result, 2)
     text = first.read_text()
     assert "Title: First letter\nDate: 2024-01-05 09:15+01:00\n" in text
-    assert "Tags: tools\n" in text
+    assert "Summary: Where it all began.\nTags: tools\n" in text
     assert f"[see the next]({{filename}}/issues/{second.name})" in text
     assert f"![A bench](/images/{FIRST}/a.png)" in text
     assert "Plain text &lt;b>only&lt;/b>.\n\nTwo paragraphs." in second.read_text()
@@ -423,3 +423,24 @@ def test_import_json_that_is_no_json_feed_says_so(project, tmp_path):
     assert result.returncode == 1
     assert "other.json: is JSON, but not a JSON Feed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_import_feed_excerpt_becomes_summary(project, images, tmp_path):
+    """import.md: "the subtitle or excerpt as Summary:". A feed's excerpt beside its full
+    text (RSS description, Atom summary) was dropped; a feed without one gets none."""
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+        "<id>https://letters.example.net/</id><updated>2024-01-05T09:15:00Z</updated>"
+        "<entry><title>With excerpt</title><id>https://letters.example.net/p/a</id>"
+        '<link href="https://letters.example.net/p/a"/><updated>2024-01-05T09:15:00Z</updated>'
+        '<summary type="html">&lt;p&gt;Where it all &lt;b&gt;began&lt;/b&gt;.&lt;/p&gt;</summary>'
+        '<content type="html">&lt;p&gt;The full text.&lt;/p&gt;</content></entry>'
+        "<entry><title>Without</title><id>https://letters.example.net/p/b</id>"
+        '<link href="https://letters.example.net/p/b"/><updated>2024-01-06T09:15:00Z</updated>'
+        '<content type="html">&lt;p&gt;Only the text.&lt;/p&gt;</content></entry></feed>'
+    )
+    result = run_import(project, feed)
+    with_excerpt, without = assert_imported(project, result, 2)
+    assert "\nSummary: Where it all began.\n" in with_excerpt.read_text()
+    assert "Summary:" not in without.read_text()
