@@ -11,7 +11,6 @@ import os
 import shutil
 import sys
 import threading
-from datetime import date
 from pathlib import Path
 
 from invoke import Exit, task
@@ -356,6 +355,7 @@ def new_issue(c, title=None):
     """
     from hearth_issues.collect import load_issues
     from hearth_issues.newissue import create_issue
+    from hearth_issues.source import site_today
     from hearth_members.community import pending_links
     from hearth_members.site import load_community
 
@@ -367,7 +367,9 @@ def new_issue(c, title=None):
     published = [issue for issue in issues if not issue.is_draft]
     pending = pending_links(published, [link for m in members for link in m.links])
     topics = _topics_in_use(settings, issues)
-    path = create_issue(issues_dir, title, date.today(), [link.url for link in pending], topics)
+    # Today where the site is, as its issues' dates are read: not the machine's own day.
+    today = site_today(settings)
+    path = create_issue(issues_dir, title, today, [link.url for link in pending], topics)
     print(f"Created {display_path(path)}: edit it, then remove `Status: draft` to publish it.")
     if pending:
         print(
