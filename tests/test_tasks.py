@@ -6,7 +6,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import date
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from tests.sites import free_port, invoke
 
@@ -58,7 +59,7 @@ def test_new_issue_starts_the_next_number_as_a_draft_dated_today(project):
     header = created.read_text().split("\n\n")[0].splitlines()
     assert header[:5] == [
         "Title: Hello, spring!",
-        f"Date: {date.today().isoformat()}",
+        f"Date: {datetime.now(ZoneInfo('Europe/Stockholm')).date()}",  # the demo's TIMEZONE
         "Status: draft",
         "Summary:",
         "Tags:",
