@@ -463,8 +463,10 @@ def bench(c, scale="1", scaling=False, keep="", saves="100", no_lighthouse=False
     },
 )
 def check_pr(c, author="", base="", pr=""):
-    """Check a pull request: own member file only, others' links kept, the past unchanged,
-    the weekly limit. With --pr, read it from git without running its code. A bot's pull
+    """Check a pull request's change to the member files, from main, without running it.
+
+    Own member file only, others' links kept, the past unchanged, the weekly limit. With
+    --pr, read it from git without running its code. A bot's pull
     request (--author github-actions[bot]) is checked as the member its commits name in
     a Shared-by line, for that member's file only.
 
@@ -506,8 +508,9 @@ def check_pr(c, author="", base="", pr=""):
     },
 )
 def submission(c, author="", body_file="", comment_file=""):
-    """Add the link shared with the Share a link issue form to content/members/LOGIN.yml,
-    checked as `invoke check` checks a member file; list the problems otherwise.
+    """Add the link shared with the Share a link form to content/members/LOGIN.yml.
+
+    It is checked as `invoke check` checks a member file; the problems are listed otherwise.
 
     Example: invoke submission --author ada --body-file issue.md
     """

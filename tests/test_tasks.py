@@ -26,6 +26,21 @@ def test_every_task_has_a_one_line_help(project):
         assert len(line.split(None, 1)[1]) > 10, line
 
 
+def test_no_task_s_one_line_help_is_cut_off_mid_sentence(project):
+    """`invoke --list` shows a docstring's first line: check-pr's and submission's ended in
+    a comma there, half a sentence."""
+    listing = invoke(project, "--list").stdout.splitlines()[2:]
+    entries: list[str] = []
+    for line in listing:
+        if line.startswith("  ") and not line.startswith("   "):
+            entries.append(line.strip())
+        elif line.strip() and entries:
+            entries[-1] += " " + line.strip()
+    assert len(entries) >= len(TASKS)
+    for entry in entries:
+        assert entry.endswith("."), entry
+
+
 def test_check_passes_on_the_demo_and_lists_problems_without_traceback(project):
     assert invoke(project, "check").stdout.strip() == "No problems found."
     broken = project / "content/issues/0003-the-one-screen-app.md"
