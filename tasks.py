@@ -463,12 +463,12 @@ def bench(c, scale="1", scaling=False, keep="", saves="100", no_lighthouse=False
     },
 )
 def check_pr(c, author="", base="", pr=""):
-    """Check a pull request's change to the member files, from main, without running it.
+    """Check a pull request's change to the member files, as its Checks run does.
 
     Own member file only, others' links kept, the past unchanged, the weekly limit. With
-    --pr, read it from git without running its code. A bot's pull
-    request (--author github-actions[bot]) is checked as the member its commits name in
-    a Shared-by line, for that member's file only.
+    --pr, read it from git without running its code. A bot's pull request (--author
+    github-actions[bot]) is checked as the member its commits name in a Shared-by line,
+    for that member's file only.
 
     Example: invoke check-pr --author ada --pr origin/pr/42
     """
