@@ -11,7 +11,6 @@ import os
 import shutil
 import sys
 import threading
-from datetime import date
 from pathlib import Path
 
 from invoke import Exit, task
@@ -383,6 +382,7 @@ def new_issue(c, title=None):
     """
     from hearth_issues.collect import load_issues
     from hearth_issues.newissue import create_issue
+    from hearth_issues.source import site_today
     from hearth_members.community import pending_links
     from hearth_members.site import load_community
 
@@ -394,7 +394,9 @@ def new_issue(c, title=None):
     published = [issue for issue in issues if not issue.is_draft]
     pending = pending_links(published, [link for m in members for link in m.links])
     topics = _topics_in_use(settings, issues)
-    path = create_issue(issues_dir, title, date.today(), [link.url for link in pending], topics)
+    # Today where the site is, as its issues' dates are read: not the machine's own day.
+    today = site_today(settings)
+    path = create_issue(issues_dir, title, today, [link.url for link in pending], topics)
     print(f"Created {display_path(path)}: edit it, then remove `Status: draft` to publish it.")
     if pending:
         print(
@@ -489,10 +491,12 @@ def bench(c, scale="1", scaling=False, keep="", saves="100", no_lighthouse=False
     },
 )
 def check_pr(c, author="", base="", pr=""):
-    """Check a pull request: own member file only, others' links kept, the past unchanged,
-    the weekly limit. With --pr, read it from git without running its code. A bot's pull
-    request (--author github-actions[bot]) is checked as the member its commits name in
-    a Shared-by line, for that member's file only.
+    """Check a pull request's change to the member files, as its Checks run does.
+
+    Own member file only, others' links kept, the past unchanged, the weekly limit. With
+    --pr, read it from git without running its code. A bot's pull request (--author
+    github-actions[bot]) is checked as the member its commits name in a Shared-by line,
+    for that member's file only.
 
     Example: invoke check-pr --author ada --pr origin/pr/42
     """
@@ -532,8 +536,9 @@ def check_pr(c, author="", base="", pr=""):
     },
 )
 def submission(c, author="", body_file="", comment_file=""):
-    """Add the link shared with the Share a link issue form to content/members/LOGIN.yml,
-    checked as `invoke check` checks a member file; list the problems otherwise.
+    """Add the link shared with the Share a link form to content/members/LOGIN.yml.
+
+    It is checked as `invoke check` checks a member file; the problems are listed otherwise.
 
     Example: invoke submission --author ada --body-file issue.md
     """

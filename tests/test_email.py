@@ -10,6 +10,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from hearth_email.checks import SIZE_LIMIT, preflight
 from hearth_email.render import EmailError, render_email
+from tests.import_images import PNG
 from tests.sites import ROOT, invoke, issue, settings_for, write_content
 
 SITE = "https://news.example.org"
@@ -39,6 +40,9 @@ links:
 
 def email_settings(tmp_path, files):
     content = write_content(tmp_path, files)
+    # The image BODY shows: a missing one fails its own check.
+    (content / "images").mkdir(exist_ok=True)
+    (content / "images/bench.png").write_bytes(PNG)
     return settings_for(content, tmp_path / "output", SITEURL=SITE, FEED_DOMAIN=SITE)
 
 

@@ -295,3 +295,24 @@ def test_no_address_maps_to_a_file_outside_the_site_s_static_folders(tmp_path_fa
     if found is not None:
         assert found.source.resolve().is_relative_to((content / "images").resolve())
         assert found.source.is_file()
+
+
+def test_email_of_an_issue_showing_an_image_not_in_content_fails_preflight(project):
+    """authors.md's way to show an image, `![...](/images/name.png)`, with a typo in the
+    name: check, build and `invoke email` all passed, and the email went out with a
+    broken image. The PNG the build makes beside an SVG is no typo."""
+    body = (
+        "Hello.\n\n![A bench](/images/bench.png)\n\n"
+        "![A workbench](/images/workbench.png)\n\n![A chart](/images/chart-gone.svg)\n"
+    )
+    write_content(project, dict([issue(16, "Benches", "2026-01-05", body, Summary="Two.")]))
+    result = invoke(project, "email", "--issue", "16")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    source = "content/issues/0016-benches.md"
+    assert (
+        f"{source}:7: image: the image {PUBLIC}/images/bench.png is not in the site: there "
+        "is no content/images/bench.png; add it, or correct the image's address"
+    ) in result.stderr
+    assert f"{source}:11: image: the image {PUBLIC}/images/chart-gone.svg" in result.stderr
+    assert "workbench.png" not in result.stderr

@@ -4,6 +4,7 @@ nothing."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -367,3 +368,79 @@ def test_import_with_the_wrong_format_says_which_it_looks_like(project):
     assert result.returncode == 1
     assert "looks like a substack export: leave out --format" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_import_json_feed_file_becomes_issues(project, images, tmp_path):
+    """README and import.md promise "any RSS, Atom or JSON feed"; feedparser 6.0 reads
+    no JSON Feed, and the file was refused as "not an RSS, Atom or JSON feed"."""
+    feed = tmp_path / "feed.json"
+    feed.write_text(
+        json.dumps(
+            {
+                "version": "https://jsonfeed.org/version/1.1",
+                "title": "Old letters",
+                "home_page_url": "https://letters.example.net/",
+                "items": [
+                    {
+                        "id": "https://letters.example.net/p/first",
+                        "url": "https://letters.example.net/p/first?utm_source=feed",
+                        "title": "First letter",
+                        "summary": "Where it <em>all</em> began.",
+                        "content_html": '<p>Hello, <a href="https://letters.example.net/p/'
+                        'second">see the next</a>.</p>'
+                        '<img src="https://cdn.example.net/a.png" alt="A bench">',
+                        "date_published": "2024-01-05T09:15:00+01:00",
+                        "tags": ["Tools", 7],
+                    },
+                    {
+                        "id": 2,
+                        "url": "https://letters.example.net/p/second",
+                        "title": "Second letter",
+                        "content_text": "Plain text <b>only</b>.\n\nTwo paragraphs.",
+                        "date_modified": "2024-02-05T09:15:00Z",
+                    },
+                    "not an item",
+                ],
+            }
+        )
+    )
+    result = run_import(project, feed)
+    first, second = assert_imported(project, result, 2)
+    text = first.read_text()
+    assert "Title: First letter\nDate: 2024-01-05 09:15+01:00\n" in text
+    assert "Summary: Where it all began.\nTags: tools\n" in text
+    assert f"[see the next]({{filename}}/issues/{second.name})" in text
+    assert f"![A bench](/images/{FIRST}/a.png)" in text
+    assert "Plain text &lt;b>only&lt;/b>.\n\nTwo paragraphs." in second.read_text()
+    again = run_import(project, feed)
+    assert "Nothing to import" in again.stdout, again.stdout + again.stderr
+
+
+def test_import_json_that_is_no_json_feed_says_so(project, tmp_path):
+    other = tmp_path / "other.json"
+    other.write_text('{"version": "1", "items": []}')
+    result = run_import(project, other, "--format", "feed")
+    assert result.returncode == 1
+    assert "other.json: is JSON, but not a JSON Feed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_import_feed_excerpt_becomes_summary(project, images, tmp_path):
+    """import.md: "the subtitle or excerpt as Summary:". A feed's excerpt beside its full
+    text (RSS description, Atom summary) was dropped; a feed without one gets none."""
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+        "<id>https://letters.example.net/</id><updated>2024-01-05T09:15:00Z</updated>"
+        "<entry><title>With excerpt</title><id>https://letters.example.net/p/a</id>"
+        '<link href="https://letters.example.net/p/a"/><updated>2024-01-05T09:15:00Z</updated>'
+        '<summary type="html">&lt;p&gt;Where it all &lt;b&gt;began&lt;/b&gt;.&lt;/p&gt;</summary>'
+        '<content type="html">&lt;p&gt;The full text.&lt;/p&gt;</content></entry>'
+        "<entry><title>Without</title><id>https://letters.example.net/p/b</id>"
+        '<link href="https://letters.example.net/p/b"/><updated>2024-01-06T09:15:00Z</updated>'
+        '<content type="html">&lt;p&gt;Only the text.&lt;/p&gt;</content></entry></feed>'
+    )
+    result = run_import(project, feed)
+    with_excerpt, without = assert_imported(project, result, 2)
+    assert "\nSummary: Where it all began.\n" in with_excerpt.read_text()
+    assert "Summary:" not in without.read_text()

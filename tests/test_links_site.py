@@ -139,6 +139,21 @@ def test_webring_opml_mistakes_say_what_to_fix(tmp_path, ring, says):
         webring(ring_settings(tmp_path, **ring))
 
 
+def test_webring_opml_with_opml_2_link_outlines_is_read(tmp_path):
+    """A ring's file may list its sites as OPML 2.0 says links are written,
+    `<outline type="link" url="...">`: they were not read, and the build stopped with
+    "is not among the htmlUrl addresses"."""
+    settings = ring_settings(tmp_path, site="https://theworkbench.example/")
+    links = OPML.replace("htmlUrl=", 'type="link" url=')
+    (tmp_path / "ring.opml").write_text(links, encoding="utf-8")
+    ring = webring(settings)
+    assert ring is not None
+    assert [link.href for link in ring.links] == [
+        "https://slowtype.example/",
+        "https://paperroutes.example/",
+    ]
+
+
 def test_webring_opml_that_is_not_xml_names_its_line(tmp_path):
     settings = ring_settings(tmp_path, site="https://theworkbench.example/")
     (tmp_path / "ring.opml").write_text("<opml>\n<body>\n<outline\n", encoding="utf-8")

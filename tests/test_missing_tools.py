@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from hearth_site.gates import VNU
 from tests.conftest import missing
 
 KEY = "BUTTONDOWN_API_KEY"
@@ -81,8 +82,9 @@ def test_publish_dry_run_without_java_runs_the_other_checks_and_says_how_to_inst
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()[-3:]
     assert lines[0].startswith("Built the site with publishconf.py and ran the other checks:")
-    assert lines[1].startswith("Skipped the HTML check: the Nu HTML Checker is not installed")
-    assert INSTALL_JAVA in lines[1] and "npm install" in lines[1]
+    assert lines[1].startswith("Skipped the HTML check: the Nu HTML Checker")
+    assert INSTALL_JAVA in lines[1]
+    assert ("npm install" in lines[1]) == (not (project / VNU).is_file())
     assert "A real publish runs it, and stops without it." in lines[1]
     assert lines[2].startswith("Dry run: nothing was deployed.")
     assert [p.name for p in folder.iterdir()] == ["index.html"]
@@ -99,12 +101,32 @@ def test_publish_dry_run_without_java_still_refuses_a_broken_link(project, witho
 
 
 def test_real_publish_without_java_still_requires_it(project, without_java):
+    """Said on its own line, not under a heading of invalid HTML: no page was checked."""
     env, folder = without_java
     result = run_task(project, env, "publish")
     assert result.returncode == 1
-    assert "Invalid HTML (page:line: message):" in result.stderr
-    assert INSTALL_JAVA in result.stderr
+    assert "Invalid HTML" not in result.stderr
+    assert "Not checked: the Nu HTML Checker" in result.stderr
+    assert INSTALL_JAVA in result.stderr and "publish --dry-run" in result.stderr
     assert "Nothing was published" in result.stderr
+    assert (folder / "index.html").read_text() == "<p>The site as published last week</p>"
+
+
+def test_publish_with_java_but_without_the_checker_asks_only_for_npm_install(project, without_java):
+    """Java installed, `npm install` not run: the message told the author to install the
+    Java they have, under a heading of invalid HTML."""
+    if shutil.which("java") is None:
+        missing("Java is missing (apt-get install default-jre-headless): this is its case")
+    env, folder = without_java
+    if (project / "node_modules").is_symlink():
+        (project / "node_modules").unlink()  # the checkers the suite's own npm install put
+    env = env | {"PATH": os.environ["PATH"]}
+    for args in (("publish", "--dry-run"), ("publish",)):
+        result = run_task(project, env, *args)
+        said = result.stdout + result.stderr
+        assert "the Nu HTML Checker is not installed: run `npm install" in said, args
+        assert "install Java" not in said and "Invalid HTML" not in said, args
+    assert result.returncode == 1
     assert (folder / "index.html").read_text() == "<p>The site as published last week</p>"
 
 

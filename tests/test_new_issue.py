@@ -9,6 +9,8 @@ import pty
 import select
 import subprocess
 import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from tests.sites import invoke
 
@@ -110,3 +112,25 @@ def test_new_issue_topics_note_never_reaches_the_page_feeds_or_email(project):
     for name in ("16.html", "16.txt"):
         email = (project / "output/email" / name).read_text()
         assert "Write here." in email and NOTE not in email
+
+
+def test_new_issue_is_dated_today_in_the_sites_time_zone_not_the_machines(project):
+    """Issue dates are read in TIMEZONE; new-issue dated them by the machine's own day, so
+    an author whose clock was a day ahead of the site's zone wrote an issue dated
+    tomorrow, which a build then held back as not yet due."""
+    zone = "Pacific/Kiritimati"  # UTC+14: never on the same day as UTC-12
+    settings = project / "pelicanconf.py"
+    settings.write_text(settings.read_text() + f"\nTIMEZONE = {zone!r}\n")
+    before = datetime.now(ZoneInfo(zone)).date()
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "new-issue", "--title", "Spring"],
+        cwd=project,
+        env={**os.environ, "TZ": "Etc/GMT+12"},  # UTC-12, as POSIX writes it
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    after = datetime.now(ZoneInfo(zone)).date()
+    assert result.returncode == 0, result.stderr
+    dated = (project / "content/issues/0016-spring.md").read_text().splitlines()[1]
+    assert dated in (f"Date: {before}", f"Date: {after}")

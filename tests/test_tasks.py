@@ -6,7 +6,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import date
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from tests.sites import free_port, invoke
 
@@ -23,6 +24,21 @@ def test_every_task_has_a_one_line_help(project):
     for name in TASKS:
         line = next(line for line in listing.splitlines() if line.strip().startswith(name + " "))
         assert len(line.split(None, 1)[1]) > 10, line
+
+
+def test_no_task_s_one_line_help_is_cut_off_mid_sentence(project):
+    """`invoke --list` shows a docstring's first line: check-pr's and submission's ended in
+    a comma there, half a sentence."""
+    listing = invoke(project, "--list").stdout.splitlines()[2:]
+    entries: list[str] = []
+    for line in listing:
+        if line.startswith("  ") and not line.startswith("   "):
+            entries.append(line.strip())
+        elif line.strip() and entries:
+            entries[-1] += " " + line.strip()
+    assert len(entries) >= len(TASKS)
+    for entry in entries:
+        assert entry.endswith("."), entry
 
 
 def test_check_passes_on_the_demo_and_lists_problems_without_traceback(project):
@@ -58,7 +74,7 @@ def test_new_issue_starts_the_next_number_as_a_draft_dated_today(project):
     header = created.read_text().split("\n\n")[0].splitlines()
     assert header[:5] == [
         "Title: Hello, spring!",
-        f"Date: {date.today().isoformat()}",
+        f"Date: {datetime.now(ZoneInfo('Europe/Stockholm')).date()}",  # the demo's TIMEZONE
         "Status: draft",
         "Summary:",
         "Tags:",

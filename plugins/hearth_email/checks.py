@@ -32,6 +32,7 @@ def preflight(email: RenderedEmail) -> list[str]:
         *_draft(email),
         *_size(email),
         *_images_without_alt(tree),
+        *_missing_images(email),
         *_svg_images_left(email),
         *_relative_urls(tree),
         *_markers(email),
@@ -91,6 +92,26 @@ def _images_without_alt(tree: lxml.html.HtmlElement) -> list[str]:
         for image in tree.iter("img")
         if not (image.get("alt") or "").strip()
     ]
+
+
+def _missing_images(email: RenderedEmail) -> list[str]:
+    """Images of the site's own address whose file is not in the content: neither the
+    build nor any check before this one looks for them, and an inbox shows them broken."""
+    return [
+        f"{_where(email, image.path)}the image {image.url} is not in the site: there is no "
+        f"{display_path(image.missing)}; add it, or correct the image's address"
+        for image in email.images
+        if image.missing is not None
+    ]
+
+
+def _where(email: RenderedEmail, needle: str) -> str:
+    """ "file:line: image: " for the first line of the issue's file holding ``needle``."""
+    if email.source is None:
+        return ""
+    lines = email.source.read_text(encoding="utf-8").splitlines()
+    number = next((n for n, line in enumerate(lines, 1) if needle in line), 1)
+    return f"{display_path(email.source)}:{number}: image: "
 
 
 def _svg_images_left(email: RenderedEmail) -> list[str]:

@@ -90,6 +90,15 @@ def site_image(
     url: str, site_url: str, content: Path, static_paths: Sequence[str]
 ) -> SiteImage | None:
     """The content's static file at ``url``, if it is one the site publishes as it is."""
+    found = own_static_file(url, site_url, content, static_paths)
+    return found if found is not None and found.source.is_file() else None
+
+
+def own_static_file(
+    url: str, site_url: str, content: Path, static_paths: Sequence[str]
+) -> SiteImage | None:
+    """The file of the content's static folders that the site would publish at ``url``,
+    whether it is there or not; None for another site's address or another folder."""
     if not url.startswith(f"{site_url}/"):
         return None
     below = urlsplit(site_url).path.rstrip("/")
@@ -100,8 +109,7 @@ def site_image(
     folders = [PurePosixPath(folder).parts for folder in static_paths]
     if not any(parts[: len(folder)] == folder for folder in folders if folder):
         return None
-    source = content.joinpath(*parts)
-    return SiteImage(path, source) if source.is_file() else None
+    return SiteImage(path, content.joinpath(*parts))
 
 
 def inbox_images(
@@ -128,9 +136,19 @@ def inbox_images(
 def _email_image(url: str, site_url: str, settings: Mapping[str, Any]) -> EmailImage:
     content, static_paths = Path(settings["PATH"]), settings.get("STATIC_PATHS") or []
     found = site_image(url, site_url, content, static_paths)
+    own = own_static_file(url, site_url, content, static_paths)
+    if found is None and own is not None and not _made_by_the_build(own.source):
+        # A typo, or a file never added: a broken image in every inbox.
+        svg = url if is_svg(urlsplit(url).path) else ""
+        return EmailImage(url, own.path, None, svg=svg, missing=own.source)
     if is_svg(urlsplit(url).path):
         return _inbox_svg(url, found, site_url, settings)
     return EmailImage(url, found.path, found.source) if found else EmailImage(url, "", None)
+
+
+def _made_by_the_build(source: Path) -> bool:
+    """The PNG the build publishes beside an SVG of the content, which an issue may show."""
+    return source.suffix.lower() == ".png" and source.with_suffix(".svg").is_file()
 
 
 def _inbox_svg(

@@ -25,6 +25,9 @@ class EmailImage:
     problem: str = ""
     # The width to show a PNG made at twice the SVG's size at; 0 to leave it as it is.
     width: int = 0
+    # The content file the site's own address names, when it is not there: every inbox
+    # would show a broken image.
+    missing: Path | None = None
 
 
 @dataclass(frozen=True)

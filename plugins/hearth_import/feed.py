@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+import html as html_text
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser
+import nh3
 
 from hearth_core.json_limits import JsonRefused, loads_bounded
 from hearth_core.problems import display_path
@@ -69,7 +70,7 @@ def _json_entry(item: dict[str, Any]) -> dict[str, Any]:
     body = _text(item.get("content_html"))
     if not body and _text(item.get("content_text")):
         paragraphs = _text(item.get("content_text")).split("\n\n")
-        body = "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in paragraphs)
+        body = "".join(f"<p>{html_text.escape(paragraph)}</p>" for paragraph in paragraphs)
     tags = item.get("tags")
     number = item.get("id")
     return {
@@ -80,7 +81,6 @@ def _json_entry(item: dict[str, Any]) -> dict[str, Any]:
         else _text(number),
         "content": [{"value": body}] if body else [],
         "summary": _text(item.get("summary")),
-        "subtitle": _text(item.get("summary")),
         "published": _text(item.get("date_published")),
         "updated": _text(item.get("date_modified")),
         "tags": [{"term": tag} for tag in tags if isinstance(tag, str)]
@@ -115,7 +115,10 @@ def _post(entry: Any, title: str, where: str, index: int) -> Post:
     path = urlsplit(link).path or f"/{index + 1}"
     content = entry.get("content") or []
     html = str(content[0].get("value") if content else entry.get("summary") or "")
-    summary = str(entry.get("subtitle") or "") if content else ""
+    # Beside the full text, RSS's description, Atom's summary or JSON Feed's summary is
+    # the post's excerpt; feedparser fills in the text itself when a feed gives no summary.
+    excerpt = str(entry.get("summary") or "") if content else ""
+    summary = _plain(excerpt) if excerpt.strip() != html.strip() else ""
     return Post(
         key=key,
         old_path=path,
@@ -124,12 +127,18 @@ def _post(entry: Any, title: str, where: str, index: int) -> Post:
         html=html,
         slug=path.rstrip("/").rsplit("/", 1)[-1] or title,
         where=where,
-        summary=" ".join(summary.split()),
+        summary=summary,
         tags=tuple(
             str(tag.get("term")).strip() for tag in entry.get("tags") or [] if tag.get("term")
         ),
         url=link,
     )
+
+
+def _plain(text: str) -> str:
+    """An excerpt as one line of text: feeds often give it as HTML."""
+    text = html_text.unescape(nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}))
+    return " ".join(text.split())
 
 
 def _date(entry: Any) -> datetime | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -102,6 +102,11 @@ ISSUE_FIELDS = {
 def site_zone(settings: Mapping[str, Any]) -> tzinfo:
     """The zone of the site's local time (Pelican's TIMEZONE), in which issues are dated."""
     return ZoneInfo(settings.get("TIMEZONE") or "UTC")
+
+
+def site_today(settings: Mapping[str, Any]) -> date:
+    """Today in the site's zone: the day a new issue is dated, whatever the machine's zone."""
+    return datetime.now(site_zone(settings)).date()
 
 
 def issue_file_name(number: int, slug: str) -> str:

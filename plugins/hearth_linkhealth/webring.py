@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from hearth_core.files import read_text_file
+from hearth_core.problems import display_path
 from hearth_core.settings import SettingsError
 from hearth_core.text import strip_forbidden
 from hearth_core.weburl import check_web_url
@@ -62,7 +63,8 @@ def webring(settings: Mapping[str, Any]) -> Webring | None:
 
 
 def ring_sites(path: Path) -> list[RingSite]:
-    """The sites of the ring's OPML file, in its order: each outline with an htmlUrl."""
+    """The sites of the ring's OPML file, in its order: each outline with an htmlUrl, or
+    OPML 2.0's link outline (``type="link"``) with its ``url``."""
     text, problems = read_text_file(path, max_bytes=MAX_OPML_BYTES)
     where = f"HEARTH_WEBRING['opml'] in pelicanconf.py: {path}"
     if text is None:
@@ -75,7 +77,8 @@ def ring_sites(path: Path) -> list[RingSite]:
         raise SettingsError(f"{where}:{error.lineno}: is not OPML: {error.msg}") from None
     sites = []
     for outline in root.iter("outline"):
-        url = (outline.get("htmlUrl") or "").strip()
+        link = outline.get("url") if outline.get("type") == "link" else ""
+        url = (outline.get("htmlUrl") or link or "").strip()
         try:
             check_web_url(url)
         except ValueError:
@@ -92,7 +95,8 @@ def neighbours(sites: list[RingSite], site: str, path: Path) -> tuple[RingSite, 
     if _same_site(site) not in keys:
         raise SettingsError(
             f"HEARTH_WEBRING['site'] in pelicanconf.py: {site} is not among the htmlUrl "
-            f"addresses of {path}: write this site's address as the ring's file lists it"
+            f"addresses of {display_path(path)}, nor a link outline's url: write this site's "
+            "address as the ring's file lists it"
         )
     if len(sites) < 2:
         raise SettingsError(f"HEARTH_WEBRING['opml']: {path} lists no other site")

@@ -37,10 +37,9 @@ def outside_requests(site: Path, site_url: str = "") -> list[str]:
     return found
 
 
-CHECKER_MISSING = (
-    "the Nu HTML Checker is not installed: install Java (apt-get install "
-    "default-jre-headless) and run `npm install --no-package-lock --ignore-scripts`"
-)
+INSTALL_JAVA = "install Java (apt-get install default-jre-headless)"
+INSTALL_VNU = "run `npm install --no-package-lock --ignore-scripts`"
+CHECKER_MISSING = f"the Nu HTML Checker is not installed: {INSTALL_JAVA} and {INSTALL_VNU}"
 
 
 def _installed_vnu() -> Path | None:
@@ -48,10 +47,19 @@ def _installed_vnu() -> Path | None:
 
 
 def html_checker_missing() -> str:
-    """What to install for the Nu HTML Checker to run, or "" when it can."""
-    if shutil.which("java") is None or _installed_vnu() is None:
-        return CHECKER_MISSING
-    return ""
+    """What to install for the Nu HTML Checker to run, or "" when it can: only what is
+    missing, so that nobody is told to install the Java they have."""
+    return _missing(java=shutil.which("java") is not None, vnu=_installed_vnu() is not None)
+
+
+def _missing(*, java: bool, vnu: bool) -> str:
+    if java and vnu:
+        return ""
+    if java:
+        return f"the Nu HTML Checker is not installed: {INSTALL_VNU} (Java is here already)"
+    if vnu:
+        return f"the Nu HTML Checker needs Java, which is not installed: {INSTALL_JAVA}"
+    return CHECKER_MISSING
 
 
 def html_errors(site: Path, site_url: str = "", vnu: Path | None = None) -> list[str]:
@@ -59,7 +67,7 @@ def html_errors(site: Path, site_url: str = "", vnu: Path | None = None) -> list
     java = shutil.which("java")
     vnu = vnu or _installed_vnu()
     if java is None or vnu is None:
-        return [CHECKER_MISSING]
+        return [_missing(java=java is not None, vnu=vnu is not None)]
     site = site.resolve()
     pages = [str(path) for path in sorted(site.rglob("*.html"))]
     result = subprocess.run(

@@ -169,9 +169,15 @@ def stage(config: str | Path, site: Path, *, dry_run: bool = False) -> str:
         raise PublishError(f"{error}\nNothing was published: fix the problems above.") from None
     except BuildFailed as error:
         raise PublishError(f"Build failed: {error}\nNothing was published.") from None
-    missing = html_checker_missing() if dry_run else ""
+    missing = html_checker_missing()
     skip = frozenset({HTML_CHECK} if missing else ())
     problems = site_problems(site, absolute_site_url(settings), skip)
+    if missing and not dry_run:
+        # Its own line, not under the invalid-HTML heading: no page was checked.
+        problems.append(
+            f"Not checked: {missing}. A real publish checks every page with it; "
+            "`invoke publish --dry-run` runs the other checks without it."
+        )
     if problems:
         raise PublishError("\n".join(problems) + "\nNothing was published: fix the problems above.")
     if not missing:
