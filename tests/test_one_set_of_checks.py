@@ -9,6 +9,7 @@ import logging
 import re
 from pathlib import Path
 
+import markdown
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from pelican.readers import find_empty_alt
 
 from hearth_core.errors import HearthError
 from hearth_core.problems import Problem
-from hearth_issues.bodychecks import empty_alt_images
+from hearth_issues.bodychecks import empty_alt_images, other_hosts_loaded
 from hearth_site.check import load_site_content
 from hearth_site.pelicanlog import (
     SAME_ADDRESS,
@@ -100,6 +101,59 @@ def test_a_published_issue_with_an_image_without_alt_text_is_refused_by_check_fi
     assert lines[0].startswith(where)
     assert lines[-1] == "The site was not built: fix the problems above."
     assert "Traceback" not in build.stderr
+
+
+def test_an_issue_showing_an_image_from_another_host_is_refused_by_check_as_publish_would(
+    project,
+):
+    """Publishing refuses a page that loads anything from another host; `invoke check`
+    and the build say so first, at the line, instead of passing it."""
+    published = project / "content/issues/0016-a-picture.md"
+    published.write_text(
+        "Title: A picture\nDate: 2025-12-01\n\nHello.\n\n"
+        "![A bench](https://assets.example.net/bench.png)\n\n"
+        "[The bench's maker](https://maker.example.net/) is a link, which is fine.\n"
+    )
+    where = "content/issues/0016-a-picture.md:6: image: https://assets.example.net/bench.png"
+
+    check = invoke(project, "check")
+    assert check.returncode == 1
+    assert where in check.stderr + check.stdout
+    assert "maker.example.net" not in check.stderr + check.stdout
+    build = invoke(project, "build")
+    assert build.returncode == 1
+    assert build.stderr.strip().splitlines()[0].startswith(where)
+    assert "Traceback" not in build.stderr
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "![a](https://cdn.example.net/a.png)",
+        "![a][pic]\n\n[pic]: https://cdn.example.net/a.png",
+        '<img src="/images/a.png" srcset="https://cdn.example.net/a2.png 2x" alt="a">',
+        '<iframe src="https://video.example.net/embed/1" title="a video"></iframe>',
+        '<video controls poster="//cdn.example.net/p.jpg"></video>',
+        '<audio controls><source src="https://cdn.example.net/a.mp3"></audio>',
+        '<script src="https://tracker.example.net/t.js"></script>',
+    ],
+)
+def test_every_way_a_body_loads_from_another_host_is_found(body):
+    assert other_hosts_loaded(markdown.markdown(body, extensions=["extra"]))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[a link](https://example.net/page)",
+        "![a](/images/a.png)",
+        "![a]({static}/images/a.png)",
+        "<https://example.net/>",
+        "Hello, no HTML at all.",
+    ],
+)
+def test_links_and_the_sites_own_files_load_nothing_from_another_host(body):
+    assert other_hosts_loaded(markdown.markdown(body, extensions=["extra"])) == []
 
 
 def test_a_draft_that_reuses_a_published_number_holds_back_only_the_draft(project):

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import lxml.html
+
+from hearth_core.fetched import fetched_addresses, other_host
 from hearth_core.headers import source_lines
 from hearth_core.problems import Problem, problem
 
@@ -43,6 +46,13 @@ MAY_WARN = (
     re.compile(r"[Aa][Ll][Tt]\s*=\s*(?:\"\"|'')"),
     re.compile(r"(?:\]\(|\]:|=\s*[\"'])\s*<?[{|]"),
 )  # three searches: one pattern of the three alternatives takes three times as long
+
+# A body that can make a reader's browser load something: an image, or an element
+# of inline HTML that fetches as the page loads.
+MAY_LOAD = re.compile(
+    r"!\[|<(?:img|picture|source|iframe|script|video|audio|track|embed|object|link|input)\b",
+    re.IGNORECASE,
+)
 
 KNOWN_LINKS = {"filename", "static", "attach", "tag", "category", "author", "index"}
 
@@ -72,8 +82,19 @@ def link_pattern(intrasite: str = DEFAULT_INTRASITE) -> re.Pattern[str]:
 
 
 def may_warn(body: str) -> bool:
-    """Whether ``body`` can hold an image or an intrasite link; most bodies cannot."""
-    return any(pattern.search(body) for pattern in MAY_WARN)
+    """Whether ``body`` can hold an image or an intrasite link Pelican warns of, or
+    load something from another host; most bodies cannot."""
+    return any(pattern.search(body) for pattern in MAY_WARN) or bool(MAY_LOAD.search(body))
+
+
+def other_hosts_loaded(page_html: str) -> list[tuple[str, str]]:
+    """``(element, address)`` for each address in ``page_html`` that a browser would
+    fetch from another host, in order. Any host: the site's own files are written
+    /images/..., which a preview shows too."""
+    if not MAY_LOAD.search(page_html):
+        return []
+    fragment = lxml.html.fragment_fromstring(page_html, create_parent="div")
+    return [found for found in fetched_addresses(fragment) if other_host(found[1])]
 
 
 def empty_alt_images(page_html: str) -> list[str]:
@@ -95,6 +116,10 @@ def body_problems(
         problem(body.source, _line_of(body, src, EMPTY_ALT_SOURCE), "image", _alt_message(src))
         for src in empty_alt_images(rendered)
     ]
+    for element, address in other_hosts_loaded(rendered):
+        field = "image" if element in ("img", "source", "picture") else element
+        line = _line_of(body, address)
+        problems.append(problem(body.source, line, field, _other_host_message(address)))
     for what, value in intrasite_links(rendered, pattern or link_pattern()):
         message = _link_message(what, value, body.source, files)
         if message:
@@ -136,6 +161,15 @@ def _alt_message(src: str) -> str:
         f"the image {name} has no alt text: describe what it shows between the brackets, "
         "![what the image shows](...), or in the alt attribute of an <img> tag; "
         "screen readers and email clients without images read it instead"
+    )
+
+
+def _other_host_message(address: str) -> str:
+    return (
+        f"{address[:200]} would be loaded from {other_host(address)[:100]} by every "
+        "reader's browser, and Hearth's pages ask no other host: save the file in "
+        "content/images/ and write its address as /images/<name> (a link to it, "
+        "[what it shows](...), stays fine)"
     )
 
 

@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
+from hearth_core.fetched import fetched_addresses, other_host
+
 # Where `npm install` (see package.json) puts the Nu HTML Checker: in the project the
 # author runs tasks from, or in the one Hearth's code is installed from.
 VNU = Path("node_modules/vnu-jar/build/dist/vnu.jar")
 VNU_PLACES = (Path.cwd, lambda: Path(__file__).resolve().parents[2])
-# Attributes that make a browser fetch something as the page loads; plain links do not.
-FETCHED = "//*/@src | //*/@srcset | //link[not(@rel='canonical' or @rel='alternate')]/@href"
 
 
 def outside_requests(site: Path, site_url: str = "") -> list[str]:
@@ -28,12 +28,9 @@ def outside_requests(site: Path, site_url: str = "") -> list[str]:
     found = []
     for path in sorted(site.rglob("*.html")):
         doc = lxml.html.document_fromstring(path.read_bytes())
-        for value in doc.xpath(FETCHED):
-            for address in str(value).split(","):
-                url = address.strip().split(" ")[0]
-                host = urlsplit(url).netloc
-                if host and host != own:
-                    found.append(f"{path.relative_to(site).as_posix()}: {url}")
+        for _element, url in fetched_addresses(doc):
+            if other_host(url, own):
+                found.append(f"{path.relative_to(site).as_posix()}: {url}")
     return found
 
 
