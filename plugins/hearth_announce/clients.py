@@ -27,13 +27,13 @@ from hearth_announce.texts import (
     thread_title,
 )
 
-DIGITS = re.compile(r"^[0-9]{1,20}$")
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
-MASTODON_USER = re.compile(r"^[A-Za-z0-9_.]{1,64}$")
+DIGITS = re.compile(r"[0-9]{1,20}")
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+MASTODON_USER = re.compile(r"[A-Za-z0-9_.]{1,64}")
 AT_POST = re.compile(
-    r"^at://(did:[a-z]+:[A-Za-z0-9._:%-]{1,200})/app\.bsky\.feed\.post/([A-Za-z0-9._:~-]{1,100})$"
+    r"at://(did:[a-z]+:[A-Za-z0-9._:%-]{1,200})/app\.bsky\.feed\.post/([A-Za-z0-9._:~-]{1,100})"
 )
-DID = re.compile(r"^did:[a-z]+:[A-Za-z0-9._:%-]{1,200}$")
+DID = re.compile(r"did:[a-z]+:[A-Za-z0-9._:%-]{1,200}")
 # Bluesky refuses a thumbnail over this many bytes (app.bsky.embed.external's lexicon).
 MAX_THUMB_BYTES = 1_000_000
 RECENT = 50
@@ -129,9 +129,9 @@ class Discourse(Platform):
         return self.topic_url(slug, str(topic_id))
 
     def topic_url(self, slug: Any, topic_id: str) -> str:
-        if not DIGITS.match(topic_id):
+        if not DIGITS.fullmatch(topic_id):
             raise self.unexpected("the topic id is not a number", maybe_done=True)
-        shown = slug if isinstance(slug, str) and SLUG.match(slug) else "topic"
+        shown = slug if isinstance(slug, str) and SLUG.fullmatch(slug) else "topic"
         return f"{self.target.url.rstrip('/')}/t/{shown}/{int(topic_id)}"
 
 
@@ -284,7 +284,7 @@ class Mastodon(Platform):
             "GET", "/api/v1/accounts/verify_credentials", headers=self.headers()
         ).data
         account_id, username = _get(account, "id"), _get(account, "username")
-        if not isinstance(account_id, str) or not DIGITS.match(account_id):
+        if not isinstance(account_id, str) or not DIGITS.fullmatch(account_id):
             raise self.unexpected("the account has no id", maybe_done=False)
         path = f"/api/v1/accounts/{account_id}/statuses"
         statuses = client.request(
@@ -312,9 +312,9 @@ class Mastodon(Platform):
 
     def status_url(self, status: Any, username: Any) -> str:
         status_id = _get(status, "id")
-        if not isinstance(status_id, str) or not DIGITS.match(status_id):
+        if not isinstance(status_id, str) or not DIGITS.fullmatch(status_id):
             raise self.unexpected("the status has no id", maybe_done=True)
-        if not isinstance(username, str) or not MASTODON_USER.match(username):
+        if not isinstance(username, str) or not MASTODON_USER.fullmatch(username):
             raise self.unexpected("the account has no username", maybe_done=True)
         return f"{self.target.url.rstrip('/')}/@{username}/{status_id}"
 
@@ -356,7 +356,7 @@ class Bluesky(Platform):
                 not isinstance(token, str)
                 or not token
                 or not isinstance(did, str)
-                or not DID.match(did)
+                or not DID.fullmatch(did)
             ):
                 raise self.unexpected("the session has no accessJwt or did", maybe_done=False)
             # The session token is a credential too: never in a message.
@@ -423,7 +423,7 @@ class Bluesky(Platform):
         }
 
     def post_url(self, uri: Any, *, maybe_done: bool) -> str:
-        found = AT_POST.match(uri) if isinstance(uri, str) else None
+        found = AT_POST.fullmatch(uri) if isinstance(uri, str) else None
         if not found:
             raise self.unexpected("the post has no at:// uri", maybe_done=maybe_done)
         return f"https://bsky.app/profile/{self.target.handle}/post/{found.group(2)}"

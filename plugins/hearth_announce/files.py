@@ -15,7 +15,7 @@ from hearth_core.files import write_atomically
 
 THREADS_FOLDER = "discussions"
 DISCUSSION_LINE = re.compile(
-    rb"^discussion[ \t]*:[ \t]*(?P<value>[^\r\n]*?)[ \t]*(?P<end>\r\n|\n|\r|)$", re.I
+    rb"^discussion[ \t]*:[ \t]*(?P<value>[^\r\n]*?)[ \t]*(?P<end>\r\n|\n|\r|)", re.I
 )
 
 
@@ -52,7 +52,7 @@ def set_empty_discussion(issue_file: Path, url: str) -> bool:
     for index, line in enumerate(lines):
         if not line.strip():
             break
-        found = DISCUSSION_LINE.match(line)
+        found = DISCUSSION_LINE.fullmatch(line)
         if found:
             if found.group("value").strip():
                 return False

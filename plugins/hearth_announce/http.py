@@ -2,8 +2,10 @@
 
 A request is retried only when a repeat cannot open a thread twice: reads, requests that
 never left, requests carrying an idempotency key, and answers (429, 503) that say the
-request was not processed. Every answer is read up to a size and a deadline, and every
-word of it that reaches a message is redacted, stripped of control characters and cut short.
+request was not processed. Every answer is read up to a size, and the time spent talking
+to the host for one request (connecting, the headers, the body, every attempt) ends by
+one deadline, however slowly the host sends. Every word of an answer that reaches a
+message is redacted, stripped of control characters and cut short.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any, TextIO, cast
 import httpx
 
 from hearth_announce.errors import RemoteError
-from hearth_core.http_limits import retry_after_seconds
+from hearth_core.blocking_http import BlockingClient, PastDeadline
+from hearth_core.http_limits import BodyRefused, retry_after_seconds
 from hearth_core.redaction import Redactor
 from hearth_core.text import strip_forbidden
 
@@ -94,7 +97,12 @@ class Answer:
 
 
 class JsonClient:
-    """Requests to one platform's API; ``name`` starts every message."""
+    """Requests to one platform's API; ``name`` starts every message.
+
+    ``timeout`` bounds each connect and read; ``deadline`` bounds the time one request
+    spends talking to the host, all attempts together (the waits between them, bounded
+    by ``max_retry_after``, are not talking).
+    """
 
     def __init__(
         self,
@@ -110,12 +118,13 @@ class JsonClient:
     ) -> None:
         self.name = name
         self.redact = redact
+        self.timeout = timeout
         self.deadline = deadline
         self.attempts = attempts
         self.max_retry_after = max_retry_after
         self._sleep = sleep
         # A redirect could carry a credential to another host: never followed.
-        self._http = httpx.Client(
+        self._http = BlockingClient(
             base_url=base_url,
             timeout=timeout,
             follow_redirects=False,
@@ -127,6 +136,11 @@ class JsonClient:
 
     def __exit__(self, *exc_info: object) -> None:
         self._http.close()
+
+    @property
+    def host(self) -> str:
+        """Where requests go, as a message names it."""
+        return self.clean(self._http.base_url.netloc.decode("ascii", "replace"))
 
     def request(
         self,
@@ -142,18 +156,20 @@ class JsonClient:
     ) -> Answer:
         """One request's answer; statuses in ``allow`` (a lookup's 404) are answers too."""
         repeatable = method in READS or idempotent
+        time_left = self.deadline
         for attempt in range(1, self.attempts + 1):
+            started = time.monotonic()
             try:
                 status, answer_headers, body = self._send(
-                    method, path, headers, params, json_body, content
+                    method, path, headers, params, json_body, content, time_left
                 )
             except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-                failure = self._failed(method, path, f"no connection ({error})", None, False)
+                said = f"no connection to {self.host} ({error}): check the address, or try later"
+                failure = self._failed(method, path, said, None, False)
                 retry, wait = True, float(attempt)
             except httpx.HTTPError as error:
-                said = type(error).__name__
                 failure = self._failed(
-                    method, path, f"no answer ({said})", None, method not in READS
+                    method, path, self._no_answer(error), None, method not in READS
                 )
                 retry, wait = repeatable, float(attempt)
             else:
@@ -161,7 +177,8 @@ class JsonClient:
                     return Answer(status, answer_headers, self._json(method, path, status, body))
                 failure = self._failed(method, path, self._status_text(status, body), status, False)
                 retry, wait = self._retry_for(status, answer_headers, repeatable, attempt)
-            if not retry or attempt == self.attempts:
+            time_left -= time.monotonic() - started
+            if not retry or attempt == self.attempts or time_left <= 0:
                 raise failure
             logger.debug("%s: %s %s: retrying in %.1f s", self.name, method, path, wait)
             self._sleep(wait)
@@ -175,29 +192,29 @@ class JsonClient:
         params: Mapping[str, str] | None,
         json_body: Any,
         content: bytes | None,
+        seconds: float,
     ) -> tuple[int, httpx.Headers, bytes]:
         request = self._http.build_request(
             method, path, headers=dict(headers or {}), params=params, json=json_body,
             content=content,
         )  # fmt: skip
-        started = time.monotonic()
-        response = self._http.send(request, stream=True)
         try:
-            body = bytearray()
-            for piece in response.iter_bytes():
-                body += piece
-                if len(body) > MAX_ANSWER_BYTES:
-                    raise RemoteError(
-                        f"{self.name}: {method} {path}: the answer is larger than "
-                        f"{MAX_ANSWER_BYTES // 1024 // 1024} MiB, more than its API ever sends",
-                        status=response.status_code,
-                        maybe_done=method not in READS,
-                    )
-                if time.monotonic() - started > self.deadline:
-                    raise httpx.ReadTimeout("the answer was still arriving at the deadline")
-            return response.status_code, response.headers, bytes(body)
-        finally:
-            response.close()
+            return self._http.send(request, seconds=seconds, max_bytes=MAX_ANSWER_BYTES)
+        except BodyRefused as refused:
+            raise RemoteError(
+                self.clean(f"{self.name}: {method} {path}: {refused}"),
+                maybe_done=method not in READS,
+            ) from None
+
+    def _no_answer(self, error: httpx.HTTPError) -> str:
+        if isinstance(error, PastDeadline):
+            return (
+                f"{self.host} sent no whole answer within {self.deadline:g} s "
+                "(it is down or overloaded): try again later"
+            )
+        if isinstance(error, httpx.TimeoutException):
+            return f"{self.host} did not answer within {self.timeout:g} s: try again later"
+        return f"no answer from {self.host} ({type(error).__name__}): try again later"
 
     def _json(self, method: str, path: str, status: int, body: bytes) -> Any:
         if not body.strip():

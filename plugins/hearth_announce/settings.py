@@ -89,10 +89,12 @@ DEFAULT_TEXTS = MappingProxyType(
         "status": "Issue {number}: {title}. {summary} {url}",
     }
 )
-TARGET_NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
-HANDLE = re.compile(r"^(?=.{3,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9-]{1,63})+$")
-REPOSITORY = re.compile(r"^[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}$")
-PUBLIC_URL = re.compile(r"^https://[a-z0-9.-]+(?::\d{1,5})?$")
+TARGET_NAME = re.compile(r"[a-z][a-z0-9-]{0,30}")
+HANDLE = re.compile(r"(?=.{3,253}\Z)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9-]{1,63})+")
+REPOSITORY = re.compile(r"[A-Za-z0-9-]{1,39}/[A-Za-z0-9._-]{1,100}")
+# ASCII digits only: "²".isdigit() is true, and int("²") fails.
+CATEGORY_ID = re.compile(r"[0-9]{1,20}")
+PUBLIC_URL = re.compile(r"https://[a-z0-9.-]+(?::\d{1,5})?")
 
 
 @dataclass(frozen=True)
@@ -172,17 +174,17 @@ def _target(index: int, entry: Any) -> Target:
 
 def _problems(target: Target) -> list[str]:
     found = []
-    if not TARGET_NAME.match(target.name):
+    if not TARGET_NAME.fullmatch(target.name):
         found.append("name must be lower-case letters, digits and -, like 'discourse'")
-    if not PUBLIC_URL.match(target.url.rstrip("/")):
+    if not PUBLIC_URL.fullmatch(target.url.rstrip("/")):
         found.append("url must be the platform's https:// address, like https://forum.example")
     if target.platform in ("discourse", "github") and not target.category:
         found.append("category is missing: Discourse's category id, or GitHub's category name")
-    if target.platform == "discourse" and not target.category.isdigit():
+    if target.platform == "discourse" and not CATEGORY_ID.fullmatch(target.category):
         found.append("category must be the Discourse category's number (its id)")
-    if target.platform == "github" and not REPOSITORY.match(target.repository):
+    if target.platform == "github" and not REPOSITORY.fullmatch(target.repository):
         found.append("repository must be owner/name, like theworkbench/community")
-    if target.platform == "bluesky" and not HANDLE.match(target.handle):
+    if target.platform == "bluesky" and not HANDLE.fullmatch(target.handle):
         found.append("handle must be the account's handle, like theworkbench.bsky.social")
     if target.platform == "mastodon" and target.visibility not in ("public", "unlisted"):
         found.append("visibility must be public or unlisted")

@@ -26,7 +26,7 @@ ABOUT = (
     "Written by `invoke announce`: the threads it opened for each issue. Commit it: it is "
     "how Hearth knows a thread was already opened."
 )
-NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+NAME = re.compile(r"[a-z][a-z0-9-]{0,30}")
 
 # issue number -> target name -> thread address
 Threads = dict[int, dict[str, str]]
@@ -70,7 +70,7 @@ def write_state(path: Path, threads: Threads) -> None:
 
 
 def _valid(name: Any, url: Any) -> bool:
-    if not isinstance(name, str) or not NAME.match(name) or not isinstance(url, str):
+    if not isinstance(name, str) or not NAME.fullmatch(name) or not isinstance(url, str):
         return False
     try:
         check_web_url(url)

@@ -76,7 +76,7 @@ async def bluesky(
         resolve_url = bluesky_requests(thread, api)[0][1]
         resolved = await fetch_json(client, resolve_url, policy)
         did = _field(resolved, "did", str, resolve_url)
-        if not DID.match(did):
+        if not DID.fullmatch(did):
             raise FetchError(resolve_url, "unexpected response: 'did' is not a DID")
     url = bluesky_requests(thread, api, did)[-1][1]
     answer = await fetch_json(client, url, policy)

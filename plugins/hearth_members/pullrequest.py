@@ -423,7 +423,7 @@ def check_pull_request(
     Repository-level problems (plain strings) come first, then file problems by file
     and line. ``config`` is the settings file, relative to ``repo``.
     """
-    if not LOGIN.match(author):
+    if not LOGIN.fullmatch(author):
         raise PullRequestError(
             f"--author {author!r} is not a GitHub login: pass the pull request author's "
             "login, like --author ada-lovelace"
@@ -539,7 +539,7 @@ def recorded_member(
         listed = ", ".join(sorted(logins.values()))
         return None, [f"{how}, but its commits name several members ({listed}): refuse it"]
     member = next(iter(logins.values()))
-    if not LOGIN.match(member) or is_bot(member):
+    if not LOGIN.fullmatch(member) or is_bot(member):
         return None, [f"{how}, but {member[:60]!r} is not a member's login: refuse it"]
     return member, []
 

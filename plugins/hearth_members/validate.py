@@ -82,10 +82,10 @@ def parse_member(
 
 def _check_file_name(report: ProblemReport) -> None:
     name = report.path.name
-    if FILE_NAME.match(name):
+    if FILE_NAME.fullmatch(name):
         return
     suggestion = f"{report.path.stem.lower()}.yml"
-    fix = f": rename it to {suggestion}" if FILE_NAME.match(suggestion) else ""
+    fix = f": rename it to {suggestion}" if FILE_NAME.fullmatch(suggestion) else ""
     report.add(
         1,
         "",
@@ -260,7 +260,7 @@ def _fediverse(report: ProblemReport, value: Value | None) -> str | None:
             'write only "@user@host"',
         )
         return None
-    if isinstance(value.data, str) and FEDIVERSE.match(value.data):
+    if isinstance(value.data, str) and FEDIVERSE.fullmatch(value.data):
         return value.data
     shown = repr(value.data) if isinstance(value.data, str) else describe(value)
     report.add(
