@@ -179,9 +179,10 @@ class Fonts:
         return self._known[letter]
 
     def drawable(self, text: str) -> str:
-        """``text`` without the letters the font lacks, its spaces made single again."""
+        """``text`` without the letters the font lacks, on one line of single spaces:
+        the shaper refuses a line or paragraph separator (U+0085, U+2028) outright."""
         kept = "".join(letter for letter in text if self.draws(letter))
-        return " ".join(kept.split()) if kept != text else text
+        return " ".join(kept.split())
 
 
 def _ink(font: ImageFont.FreeTypeFont, letter: str) -> tuple[tuple[int, int], bytes]:
