@@ -51,6 +51,7 @@ from tests.buttondown_fake import (
     running,
 )
 from tests.sites import issue, settings_for, write_content
+from tests.slow_hosts import silent, slow_host, trickled_body, trickled_headers
 
 PAST = "2025-10-17T06:00:00Z"
 # Characters no text field may hold: a control, a direction override, a noncharacter,
@@ -533,3 +534,19 @@ def test_the_answer_checks_hold_to_the_vendored_spec():
     page = schemas["EmailPage"]
     assert page["properties"]["results"]["items"] == {"$ref": "#/components/schemas/Email"}
     assert {(o["type"]) for o in page["properties"]["next"]["anyOf"]} == {"string", "null"}
+
+
+@pytest.mark.parametrize("serve", [trickled_headers, trickled_body, silent])
+def test_a_buttondown_host_dribbling_its_answer_is_given_up_at_the_deadline(serve):
+    """httpx's timeouts bound each read: a host sending its headers a byte every 0.2 s
+    never trips them. One deadline covers the whole exchange (it took 23 s, not 2)."""
+    with slow_host(serve) as host:
+        client = ButtondownClient(
+            api_key=API_KEY, base_url=f"{host.base}/v1", timeout=1.0, deadline=2.0, attempts=1
+        )
+        started = time.monotonic()
+        with client, pytest.raises(ButtondownError) as raised:
+            client.get_email("em_1")
+        took = time.monotonic() - started
+    assert took < 3.0, f"gave up after {took:.1f} s, past the 2 s deadline"
+    assert API_KEY not in str(raised.value)

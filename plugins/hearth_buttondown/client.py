@@ -36,6 +36,8 @@ from hearth_buttondown.errors import (
     RateLimited,
     UnexpectedAnswer,
 )
+from hearth_core.blocking_http import AnswerRefused, BlockingClient
+from hearth_core.blocking_http import PastDeadline as BlockingPastDeadline
 from hearth_core.http_limits import retry_after_seconds
 from hearth_core.redaction import NO_SECRETS, Redactor
 from hearth_core.text import strip_forbidden
@@ -91,7 +93,7 @@ class ButtondownClient:
         attempts: int = 4,
         backoff: float = 1.0,
         max_retry_after: float = 60.0,
-        transport: httpx.BaseTransport | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
         sleep: Sleep = time.sleep,
     ) -> None:
         if not KEY_PATTERN.fullmatch(api_key):
@@ -114,7 +116,9 @@ class ButtondownClient:
         # Everything this client reports, and every answer it hands on, goes through it.
         self.redact = Redactor((api_key,))
         self._sleep = sleep
-        self._http = httpx.Client(
+        # One deadline for each whole exchange: httpx's timeouts bound each read, and a
+        # server sending its headers a byte at a time would never trip them.
+        self._http = BlockingClient(
             base_url=self.base_url,
             headers={
                 "Authorization": f"Token {api_key}",
@@ -322,30 +326,17 @@ class ButtondownClient:
         """
         query = None if params is None else tuple(params)
         request = self._http.build_request(method, url, params=query, json=json, headers=headers)
-        started = time.monotonic()
-        response = self._http.send(request, stream=True)
         try:
-            content = self._read_capped(response, started)
-        finally:
-            response.close()
+            status, answer_headers, content = self._http.send(
+                request, seconds=self.deadline, max_bytes=self.max_answer_bytes
+            )
+        except AnswerRefused as refused:
+            raise AnswerTooBig(refused.status) from None
+        except BlockingPastDeadline as late:
+            raise PastDeadline(str(late), request=request) from None
         # Only what the client read: the server's status line and encoding are not kept.
-        kept = [(k, v) for k, v in response.headers.multi_items() if k.lower() not in WIRE_HEADERS]
-        return httpx.Response(response.status_code, headers=kept, content=content, request=request)
-
-    def _read_capped(self, response: httpx.Response, started: float) -> bytes:
-        declared = response.headers.get("Content-Length", "")
-        if declared.isascii() and declared.isdigit() and int(declared) > self.max_answer_bytes:
-            raise AnswerTooBig(response.status_code)
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > self.max_answer_bytes:
-                raise AnswerTooBig(response.status_code)
-            if time.monotonic() - started > self.deadline:
-                raise PastDeadline("the answer took too long", request=response.request)
-            chunks.append(chunk)
-        return b"".join(chunks)
+        kept = [(k, v) for k, v in answer_headers.multi_items() if k.lower() not in WIRE_HEADERS]
+        return httpx.Response(status, headers=kept, content=content, request=request)
 
     def _retry_for_status(
         self, response: httpx.Response, failure: ButtondownError, repeatable: bool, attempt: int

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from hearth_core.http_limits import read_limited
+from hearth_core.http_limits import BodyRefused, read_limited
 
 # What read_limited inflates; a host is not invited to send anything else.
 ACCEPT_ENCODING = "gzip, deflate"
@@ -23,6 +23,14 @@ ACCEPT_ENCODING = "gzip, deflate"
 
 class PastDeadline(httpx.TimeoutException):
     """The whole answer had not arrived by the exchange's deadline."""
+
+
+class AnswerRefused(BodyRefused):
+    """An answer's body Hearth will not read (``BodyRefused``), with the answer's status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class BlockingClient:
@@ -54,6 +62,11 @@ class BlockingClient:
     def base_url(self) -> httpx.URL:
         return self._http.base_url
 
+    @property
+    def headers(self) -> httpx.Headers:
+        """The headers every request carries (httpx's repr of them hides credentials)."""
+        return self._http.headers
+
     def build_request(self, method: str, url: str, **options: Any) -> httpx.Request:
         return self._http.build_request(method, url, **options)
 
@@ -64,7 +77,7 @@ class BlockingClient:
         answer, all within ``seconds``; redirects are answers, never followed.
 
         Raises PastDeadline when the time is up, any other httpx.HTTPError when the
-        exchange fails, and hearth_core.http_limits.BodyRefused for a body too large.
+        exchange fails, and AnswerRefused (a BodyRefused) for a body too large.
         """
         if seconds <= 0:
             raise PastDeadline("no time was left for the exchange", request=request)
@@ -78,6 +91,8 @@ class BlockingClient:
                 response = await self._http.send(request, stream=True, follow_redirects=False)
                 try:
                     body = await read_limited(response, max_bytes)
+                except BodyRefused as error:
+                    raise AnswerRefused(str(error), response.status_code) from None
                 finally:
                     await response.aclose()
         except TimeoutError:
