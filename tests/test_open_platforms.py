@@ -126,7 +126,7 @@ def test_every_instance_searched_elsewhere_is_recognised_as_lemmy(recognised, se
 @pytest.mark.parametrize("host", ["https://lemmy.world", "lemmy", 3])
 def test_a_wrong_host_in_the_search_list_is_named_wherever_it_is_read(host):
     settings = {"HEARTH_ELSEWHERE": {"lemmy_instances": [host]}}
-    expected = r"pelicanconf.py: HEARTH_ELSEWHERE\['lemmy_instances'\]: .* is not a host name"
+    expected = r"^pelicanconf\.py: HEARTH_ELSEWHERE\['lemmy_instances'\]: .* is not a host name"
     with pytest.raises(SettingsError, match=expected):
         lemmy_instances(settings)
     with pytest.raises(SettingsError, match=expected):

@@ -282,10 +282,66 @@ def test_an_error_about_no_setting_is_kept_as_it_is(tmp_path):
     assert error.setting == ""
 
 
-def test_old_style_messages_are_read_for_their_setting():
+def test_a_message_is_never_read_for_a_setting():
     error = SettingsError("HEARTH_X['spaces'][1] in pelicanconf.py must be a dict")
-    assert (error.setting, error.key, error.what) == ("HEARTH_X", ("spaces", 1), "must be a dict")
-    assert str(error) == "pelicanconf.py: HEARTH_X['spaces'][1]: must be a dict"
+    assert (error.setting, error.key) == ("", ())
+    assert str(error) == "HEARTH_X['spaces'][1] in pelicanconf.py must be a dict"
+
+
+# The source, parsed: a call that writes its setting into the message should pass setting=.
+
+# "HEARTH_X['k'] in ...", "FEED_DOMAIN 'x' is ...", "pelicanconf.py: AUTHOR_FEDIVERSE: ..."
+SETTING_FIRST = re.compile(r"((pelicanconf|publishconf)\.py: )?[A-Z][A-Z0-9_]+(\[|\s|:|$)")
+
+
+def setting_first_calls(source: str, name: str) -> list[str]:
+    """``name:line`` of each ``SettingsError(...)`` whose message starts with a setting:
+    written out, or as an UPPER_CASE constant (``f"{NAME}['k'] ..."``)."""
+    found = []
+    for node in sorted(ast.walk(ast.parse(source)), key=lambda node: getattr(node, "lineno", 0)):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        if ast.unparse(node.func).rpartition(".")[2] != "SettingsError":
+            continue
+        message = node.args[0]
+        first = message.values[0] if isinstance(message, ast.JoinedStr) else message
+        if isinstance(first, ast.FormattedValue) and isinstance(first.value, ast.Name):
+            starts = first.value.id
+        elif isinstance(first, ast.Constant) and isinstance(first.value, str):
+            starts = first.value
+        else:
+            continue
+        if SETTING_FIRST.match(starts):
+            found.append(f"{name}:{node.lineno}")
+    return found
+
+
+def test_the_scan_finds_a_setting_written_into_the_message():
+    source = textwrap.dedent(
+        """\
+        SettingsError("HEARTH_X['a'] in pelicanconf.py must be 1")
+        raise settings.SettingsError(f"{NAME}[{key!r}] must be {least} or more")
+        SettingsError(f"pelicanconf.py: AUTHOR_FEDIVERSE: {handle!r} is not a handle")
+        SettingsError("must be 1", setting="HEARTH_X", key=("a",))
+        SettingsError(f"the environment variable {variable} must be https")
+        SettingsError(_where(error, config))
+        """
+    )
+    assert setting_first_calls(source, "x.py") == ["x.py:1", "x.py:2", "x.py:3"]
+
+
+def test_every_settings_error_passes_its_setting_instead_of_writing_it_first():
+    """The setting and key are data (``setting=``, ``key=``), never read back from a
+    message: a message starting with a setting's name is a call that forgot them."""
+    files = [*sorted((ROOT / "plugins").rglob("*.py")), ROOT / "tasks.py"]
+    found = [
+        call
+        for path in files
+        for call in setting_first_calls(
+            path.read_text(encoding="utf-8"), str(path.relative_to(ROOT))
+        )
+    ]
+    assert found == []
 
 
 # Open-ended: any value of a handful of keys, written in any of the ways authors write.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -13,17 +12,6 @@ from hearth_core.errors import HearthError
 # The settings file a command reads when no other is known: an error's place until
 # tasks.py finds the file and line the command loaded it from (hearth_core.settingsplace).
 SETTINGS_FILE = "pelicanconf.py"
-# A message written with its setting first: "HEARTH_FEEDS['limit'] in pelicanconf.py must be
-# int", "FEED_DOMAIN 'x' is not absolute", "pelicanconf.py: AUTHOR_FEDIVERSE: 'x' is not ...".
-_SETTING_FIRST = re.compile(
-    r"(?:(?:pelicanconf|publishconf)\.py: )?"
-    r"(?P<name>[A-Z][A-Z0-9_]+)"
-    r"(?P<keys>(?:\[(?:'[^'\]]*'|\"[^\"\]]*\"|-?\d+)\])*)"
-    r"(?: in (?:pelicanconf|publishconf)\.py)?"
-    r"(?::\s+|\s+)(?P<rest>\S.*)",
-    re.DOTALL,
-)
-_KEY = re.compile(r"\[('[^'\]]*'|\"[^\"\]]*\"|-?\d+)\]")
 
 
 class SettingsError(HearthError):
@@ -31,9 +19,8 @@ class SettingsError(HearthError):
 
     It carries the setting (``HEARTH_FEEDS``), the key inside it (``("limit",)``) and what
     to do; ``placed`` adds the file and line, which only the command knows it loaded.
-    Without ``setting``, a message that starts with its setting (``"HEARTH_FEEDS['limit']
-    in pelicanconf.py must be int"``) is read for it, so every call site need not say it
-    twice. A message naming no setting (an environment variable's) is kept as it is.
+    Without ``setting``, the message names no setting (an environment variable's) and is
+    printed as it is.
     """
 
     def __init__(
@@ -45,8 +32,6 @@ class SettingsError(HearthError):
         path: str = SETTINGS_FILE,
         line: int | None = None,
     ) -> None:
-        if not setting:
-            setting, key, message = _setting_first(message)
         self.setting, self.key, self.what = setting, tuple(key), message
         self.path, self.line = path, line
         super().__init__(self._text())
@@ -74,21 +59,6 @@ class SettingsError(HearthError):
 
 def _rebuilt(what: str, options: dict[str, Any]) -> SettingsError:
     return SettingsError(what, **options)
-
-
-def _setting_first(message: str) -> tuple[str, tuple[str | int, ...], str]:
-    """``("HEARTH_FEEDS", ("limit",), "must be int")`` from a message that starts with its
-    setting; ``("", (), message)`` from one that does not."""
-    found = _SETTING_FIRST.fullmatch(message)
-    if found is None:
-        return "", (), message
-    keys = tuple(_key(part) for part in _KEY.findall(found["keys"]))
-    return found["name"], keys, found["rest"]
-
-
-def _key(written: str) -> str | int:
-    """``'limit'`` or ``"limit"`` is a key, ``0`` a position in a list."""
-    return written[1:-1] if written[0] in "'\"" else int(written)
 
 
 _TYPE_NAMES = {

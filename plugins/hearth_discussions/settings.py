@@ -83,32 +83,35 @@ def chat_spaces(settings: Mapping[str, Any]) -> list[ChatSpace]:
 
 
 def _space(index: int, given: Any) -> ChatSpace:
-    where = f"HEARTH_DISCUSSIONS['spaces'][{index}] in pelicanconf.py"
+
+    def refused(what: str) -> SettingsError:
+        return SettingsError(what, setting="HEARTH_DISCUSSIONS", key=("spaces", index))
+
     if not isinstance(given, Mapping):
-        raise SettingsError(f"{where} must be a dict with platform, name and url")
+        raise refused("must be a dict with platform, name and url")
     unknown = sorted(set(given) - SPACE_KEYS)
     if unknown:
-        raise SettingsError(
-            f"{where} has unknown keys {', '.join(unknown)}: "
+        raise refused(
+            f"has unknown keys {', '.join(unknown)}: "
             f"allowed keys are {', '.join(sorted(SPACE_KEYS))}"
         )
     for key in REQUIRED_SPACE_KEYS:
         if not isinstance(given.get(key), str) or not given[key].strip():
-            raise SettingsError(f"{where} needs {key!r} (text)")
+            raise refused(f"needs {key!r} (text)")
     platform = given["platform"]
     if platform not in PLATFORM_NAMES and platform != "other":
-        raise SettingsError(
-            f"{where}: platform {platform!r} is not one Hearth knows: use one of "
+        raise refused(
+            f"platform {platform!r} is not one Hearth knows: use one of "
             f"{', '.join(sorted(PLATFORM_NAMES))} or 'other'"
         )
     if not isinstance(given.get("description") or "", str):
-        raise SettingsError(f"{where}: 'description' must be text")
+        raise refused("'description' must be text")
     for key in ("url", "join", "api"):
         value = given.get(key)
         if value is not None and (not isinstance(value, str) or not value.startswith("https://")):
             local = isinstance(value, str) and _plain_http_loopback(value)
             if key != "api" or not local:
-                raise SettingsError(f"{where}: {key!r} must be an https:// address, not {value!r}")
+                raise refused(f"{key!r} must be an https:// address, not {value!r}")
     return ChatSpace(
         platform=platform,
         name=given["name"].strip(),
@@ -132,12 +135,12 @@ def lemmy_instances(settings: Mapping[str, Any]) -> frozenset[str]:
     sync-discussions --elsewhere` searches (HEARTH_ELSEWHERE['lemmy_instances']): an
     instance the author has Hearth search is one whose posts are Lemmy posts."""
     given = discussion_options(settings)["lemmy_instances"]
-    where = "HEARTH_DISCUSSIONS['lemmy_instances'] in pelicanconf.py"
     for host in given:
         if not isinstance(host, str) or not HOST_NAME.match(host):
             raise SettingsError(
-                f"{where}: {host!r} is not a host name: write it as lemmy.world, "
-                "without https:// or a path"
+                f"{host!r} is not a host name: write it as lemmy.world, without https:// or a path",
+                setting="HEARTH_DISCUSSIONS",
+                key=("lemmy_instances",),
             )
     return frozenset(given) | frozenset(searched_lemmy_instances(settings))
 
@@ -155,19 +158,18 @@ def searched_lemmy_instances(settings: Mapping[str, Any]) -> list[str]:
     """The Lemmy instances `invoke sync-discussions --elsewhere` searches, checked, in order."""
     given = settings.get(ELSEWHERE) or {}
     if not isinstance(given, Mapping):
-        raise SettingsError(
-            f"{ELSEWHERE} in pelicanconf.py must be a dict, not {type(given).__name__}"
-        )
+        raise SettingsError(f"must be a dict, not {type(given).__name__}", setting=ELSEWHERE)
     hosts = given.get("lemmy_instances", list(SEARCHED_LEMMY_INSTANCES))
     if not isinstance(hosts, list):
         raise SettingsError(
-            f"{ELSEWHERE}['lemmy_instances'] in pelicanconf.py must be list, not {hosts!r}"
+            f"must be list, not {hosts!r}", setting=ELSEWHERE, key=("lemmy_instances",)
         )
     for host in hosts:
         if not isinstance(host, str) or not SEARCHED_HOST_NAME.fullmatch(host):
             raise SettingsError(
-                f"{ELSEWHERE}['lemmy_instances'] in pelicanconf.py: {host!r} is not a host "
-                "name: write the instance's name alone, like 'lemmy.world'"
+                f"{host!r} is not a host name: write the instance's name alone, like 'lemmy.world'",
+                setting=ELSEWHERE,
+                key=("lemmy_instances",),
             )
     return list(dict.fromkeys(hosts))
 
@@ -178,23 +180,31 @@ def platform_apis(
     """Platform -> the API address that replaces its public one: an environment variable
     (``HEARTH_BLUESKY_API`` ...) wins over ``HEARTH_DISCUSSIONS['apis']``."""
     given = discussion_options(settings)["apis"]
-    where = "HEARTH_DISCUSSIONS['apis']"
     unknown = sorted(str(name) for name in set(given) - set(REPLACEABLE_APIS))
     if unknown:
         raise SettingsError(
-            f"{where} in pelicanconf.py: {unknown[0]!r} is not a platform whose API can be "
-            "replaced: "
-            f"use {', '.join(sorted(REPLACEABLE_APIS))}"
+            f"{unknown[0]!r} is not a platform whose API can be replaced: "
+            f"use {', '.join(sorted(REPLACEABLE_APIS))}",
+            setting="HEARTH_DISCUSSIONS",
+            key=("apis",),
         )
-    found = {name: (value, f"{where}[{name!r}] in pelicanconf.py") for name, value in given.items()}
+    # Each address with the environment variable it came from ("": from the setting).
+    found: dict[str, tuple[Any, str]] = {name: (value, "") for name, value in given.items()}
     for name, (variable, value) in api_variables(environ).items():
         if value.strip():
-            found[name] = (value.strip(), f"the environment variable {variable}")
+            found[name] = (value.strip(), variable)
     apis = {}
-    for name, (value, source) in sorted(found.items()):
+    for name, (value, variable) in sorted(found.items()):
         if not isinstance(value, str) or not (
             value.startswith("https://") or _plain_http_loopback(value)
         ):
-            raise SettingsError(f"{source} must be an https:// address, not {value!r}")
+            raise _refused_api(name, value, variable)
         apis[name] = value.rstrip("/")
     return apis
+
+
+def _refused_api(name: str, value: Any, variable: str) -> SettingsError:
+    what = f"must be an https:// address, not {value!r}"
+    if variable:
+        return SettingsError(f"the environment variable {variable} {what}")
+    return SettingsError(what, setting="HEARTH_DISCUSSIONS", key=("apis", name))

@@ -33,9 +33,11 @@ def bridgy_fed_redirects(settings: Mapping[str, Any]) -> str | None:
         return None
     if urlsplit(str(settings.get("SITEURL") or "")).path.strip("/"):
         raise SettingsError(
-            "HEARTH_FEDIVERSE['bridgy_fed'] in pelicanconf.py: the site is served below a "
-            "path, and a fediverse server asks the domain's root (/.well-known/webfinger): "
-            "turn it off and give readers the @domain@web.brid.gy handle (docs/links.md)"
+            "the site is served below a path, and a fediverse server asks the domain's "
+            "root (/.well-known/webfinger): turn it off and give readers the "
+            "@domain@web.brid.gy handle (docs/links.md)",
+            setting="HEARTH_FEDIVERSE",
+            key=("bridgy_fed",),
         )
     # Both hosts keep a request's query (?resource=acct:...) when they redirect.
     return (

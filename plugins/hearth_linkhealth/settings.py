@@ -60,42 +60,46 @@ def _refuse_misspelt(settings: Mapping[str, Any], name: str, defaults: Mapping[s
             )
 
 
-def web_address(name: str, key: str, value: str) -> str:
-    """``value`` if it is an http(s) address a page may link to; SettingsError otherwise."""
+def web_address(name: str, key: tuple[str | int, ...], value: str) -> str:
+    """``value`` if it is an http(s) address a page may link to; SettingsError (about
+    ``key`` in the setting ``name``) otherwise."""
     try:
         return check_web_url(value)
     except ValueError as error:
-        raise SettingsError(f"{name}[{key!r}] in pelicanconf.py: {value!r} {error}") from None
+        raise SettingsError(f"{value!r} {error}", setting=name, key=key) from None
 
 
 def webring_options(settings: Mapping[str, Any]) -> dict[str, Any]:
     _refuse_misspelt(settings, "HEARTH_WEBRING", WEBRING_DEFAULTS)
     options = plugin_settings(settings, "HEARTH_WEBRING", WEBRING_DEFAULTS)
-    where = "HEARTH_WEBRING in pelicanconf.py"
+    where = "HEARTH_WEBRING"
     named = bool(options["name"].strip())
     given = [key for key in WEBRING_DEFAULTS if key != "name" and options[key]]
     if given and not named:
-        raise SettingsError(f"{where}: give the ring's 'name', shown in the footer")
+        raise SettingsError("give the ring's 'name', shown in the footer", setting=where)
     if not named:
         return options
     links = [key for key in ("previous", "next", "random") if options[key]]
     if options["opml"] and {"previous", "next"} & set(links):
         raise SettingsError(
-            f"{where}: give either 'opml' (previous and next come from this site's place in "
-            "it) or 'previous' and 'next', not both"
+            "give either 'opml' (previous and next come from this site's place in "
+            "it) or 'previous' and 'next', not both",
+            setting=where,
         )
     if not options["opml"] and not links:
         raise SettingsError(
-            f"{where}: give the ring's 'previous' and 'next' addresses (and 'random' if it "
-            "has one), or its 'opml' file"
+            "give the ring's 'previous' and 'next' addresses (and 'random' if it "
+            "has one), or its 'opml' file",
+            setting=where,
         )
     for key in ("home", "previous", "next", "random", "site"):
         if options[key]:
-            web_address("HEARTH_WEBRING", key, options[key])
+            web_address(where, (key,), options[key])
     if options["opml"] and not options["site"]:
         raise SettingsError(
-            f"{where}: with 'opml', give 'site': this site's public address as the ring's "
-            "file lists it, for example 'https://news.example.org/'"
+            "with 'opml', give 'site': this site's public address as the ring's "
+            "file lists it, for example 'https://news.example.org/'",
+            setting=where,
         )
     return options
 
@@ -104,15 +108,17 @@ def fediverse_options(settings: Mapping[str, Any]) -> dict[str, Any]:
     _refuse_misspelt(settings, "HEARTH_FEDIVERSE", FEDIVERSE_DEFAULTS)
     options = plugin_settings(settings, "HEARTH_FEDIVERSE", FEDIVERSE_DEFAULTS)
     for index, account in enumerate(options["accounts"]):
-        where = f"HEARTH_FEDIVERSE['accounts'][{index}] in pelicanconf.py"
+        where = ("accounts", index)
         if not isinstance(account, Mapping) or set(account) != {"name", "url"}:
             raise SettingsError(
-                f"{where} must be a dict with 'name' and 'url' only, like "
-                "{'name': '@news@social.example', 'url': 'https://social.example/@news'}"
+                "must be a dict with 'name' and 'url' only, like "
+                "{'name': '@news@social.example', 'url': 'https://social.example/@news'}",
+                setting="HEARTH_FEDIVERSE",
+                key=where,
             )
         if not isinstance(account["name"], str) or not account["name"].strip():
-            raise SettingsError(f"{where}: 'name' must be text")
-        web_address(f"HEARTH_FEDIVERSE['accounts'][{index}]", "url", str(account["url"]))
+            raise SettingsError("'name' must be text", setting="HEARTH_FEDIVERSE", key=where)
+        web_address("HEARTH_FEDIVERSE", (*where, "url"), str(account["url"]))
     return options
 
 

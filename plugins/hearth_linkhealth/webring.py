@@ -18,6 +18,8 @@ from hearth_core.weburl import check_web_url
 from hearth_linkhealth.settings import webring_options
 
 MAX_OPML_BYTES = 1024 * 1024
+# The setting this module's errors are about.
+NAME = "HEARTH_WEBRING"
 
 
 @dataclass(frozen=True)
@@ -66,15 +68,16 @@ def ring_sites(path: Path) -> list[RingSite]:
     """The sites of the ring's OPML file, in its order: each outline with an htmlUrl, or
     OPML 2.0's link outline (``type="link"``) with its ``url``."""
     text, problems = read_text_file(path, max_bytes=MAX_OPML_BYTES)
-    where = f"HEARTH_WEBRING['opml'] in pelicanconf.py: {path}"
     if text is None:
         reason = problems[0].message if problems else "cannot be read"
-        raise SettingsError(f"{where} {reason}".strip())
+        raise SettingsError(f"{path} {reason}".strip(), setting=NAME, key=("opml",))
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(text.encode("utf-8"), parser)
     except etree.XMLSyntaxError as error:
-        raise SettingsError(f"{where}:{error.lineno}: is not OPML: {error.msg}") from None
+        raise SettingsError(
+            f"{path}:{error.lineno}: is not OPML: {error.msg}", setting=NAME, key=("opml",)
+        ) from None
     sites = []
     for outline in root.iter("outline"):
         link = outline.get("url") if outline.get("type") == "link" else ""
@@ -94,12 +97,13 @@ def neighbours(sites: list[RingSite], site: str, path: Path) -> tuple[RingSite, 
     keys = [_same_site(ring_site.url) for ring_site in sites]
     if _same_site(site) not in keys:
         raise SettingsError(
-            f"HEARTH_WEBRING['site'] in pelicanconf.py: {site} is not among the htmlUrl "
-            f"addresses of {display_path(path)}, nor a link outline's url: write this site's "
-            "address as the ring's file lists it"
+            f"{site} is not among the htmlUrl addresses of {display_path(path)}, nor a link "
+            "outline's url: write this site's address as the ring's file lists it",
+            setting=NAME,
+            key=("site",),
         )
     if len(sites) < 2:
-        raise SettingsError(f"HEARTH_WEBRING['opml']: {path} lists no other site")
+        raise SettingsError(f"{path} lists no other site", setting=NAME, key=("opml",))
     place = keys.index(_same_site(site))
     return sites[place - 1], sites[(place + 1) % len(sites)]
 

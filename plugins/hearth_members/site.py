@@ -53,8 +53,10 @@ def member_options(settings: Mapping[str, Any]) -> dict[str, Any]:
             )
     if options["recent_links"] < 1:
         raise SettingsError(
-            "HEARTH_MEMBERS['recent_links'] in pelicanconf.py (how many links /links/ shows "
-            f"before its list of months) must be 1 or more, not {options['recent_links']!r}"
+            "(how many links /links/ shows before its list of months) must be 1 or more, "
+            f"not {options['recent_links']!r}",
+            setting="HEARTH_MEMBERS",
+            key=("recent_links",),
         )
     return options
 

@@ -27,8 +27,9 @@ def recommendation_options(settings: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("posts_per_site", "home_limit"):
         if not 0 <= options[key] <= MOST_POSTS:
             raise SettingsError(
-                f"HEARTH_RECOMMENDATIONS[{key!r}] in pelicanconf.py must be 0 to {MOST_POSTS}, "
-                f"not {options[key]!r}"
+                f"must be 0 to {MOST_POSTS}, not {options[key]!r}",
+                setting="HEARTH_RECOMMENDATIONS",
+                key=(key,),
             )
     return options
 

@@ -104,8 +104,9 @@ def card_accent(settings: Mapping[str, Any]) -> str:
     accent = theme.get("accent", DEFAULT_ACCENT) if isinstance(theme, Mapping) else None
     if not isinstance(accent, str) or not HEX_COLOUR.match(accent):
         raise SettingsError(
-            f"HEARTH_THEME['accent'] in pelicanconf.py must be a colour like "
-            f"{DEFAULT_ACCENT}, not {accent!r}"
+            f"must be a colour like {DEFAULT_ACCENT}, not {accent!r}",
+            setting="HEARTH_THEME",
+            key=("accent",),
         )
     return accent
 

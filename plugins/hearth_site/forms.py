@@ -25,7 +25,8 @@ def subscribe_form(settings: dict[str, Any]) -> Subscribe | None:
         return None
     if not USERNAME.match(username):
         raise SettingsError(
-            f"BUTTONDOWN_USERNAME {username!r} is not a Buttondown username: "
-            "use the letters, digits, - and _ from your newsletter's buttondown.com address"
+            f"{username!r} is not a Buttondown username: use the letters, digits, - and _ "
+            "from your newsletter's buttondown.com address",
+            setting="BUTTONDOWN_USERNAME",
         )
     return Subscribe(username, EMBED_SUBSCRIBE.format(username=username))

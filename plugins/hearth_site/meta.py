@@ -32,13 +32,15 @@ def site_meta(settings: dict[str, Any]) -> SiteMeta:
     url = absolute_site_url(settings)
     if urlsplit(url).scheme not in ("http", "https"):
         raise SettingsError(
-            f"FEED_DOMAIN {url!r} is not an absolute address: set it (or SITEURL) to the "
-            "site's http:// or https:// address; canonical links and link previews need it"
+            f"{url!r} is not an absolute address: set it (or SITEURL) to the site's "
+            "http:// or https:// address; canonical links and link previews need it",
+            setting="FEED_DOMAIN",
         )
     image = settings.get("SITE_IMAGE") or ""
     if not isinstance(image, str):
         raise SettingsError(
-            f"SITE_IMAGE must be the card image's address or its path in the site, not {image!r}"
+            f"must be the card image's address or its path in the site, not {image!r}",
+            setting="SITE_IMAGE",
         )
     if image and not urlsplit(image).scheme:
         image = f"{url}/{image.lstrip('/')}"

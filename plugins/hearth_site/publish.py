@@ -67,8 +67,10 @@ def publish_target(settings: dict[str, Any], kind: str = "") -> Target:
     if kind not in NEEDS:
         given = f"is {kind!r}" if kind else "is not set"
         raise SettingsError(
-            f'HEARTH_PUBLISH["target"] in publishconf.py {given}: set it, or the '
-            f"{ENVIRONMENT['target']} environment variable, to folder, rsync or gh-pages"
+            f"{given}: set it, or the {ENVIRONMENT['target']} environment variable, "
+            "to folder, rsync or gh-pages",
+            setting="HEARTH_PUBLISH",
+            key=("target",),
         )
     key = NEEDS[kind]
     if not options[key]:

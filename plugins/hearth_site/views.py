@@ -31,8 +31,9 @@ def byline(settings: Mapping[str, Any]) -> Byline:
     found = FEDIVERSE_HANDLE.match(handle) if isinstance(handle, str) else None
     if found is None:
         raise SettingsError(
-            f"pelicanconf.py: AUTHOR_FEDIVERSE: {handle!r} is not a fediverse handle: write it "
-            "as @name@server, for example '@mara@social.example'"
+            f"{handle!r} is not a fediverse handle: write it as @name@server, "
+            "for example '@mara@social.example'",
+            setting="AUTHOR_FEDIVERSE",
         )
     return Byline(author, handle, f"https://{found['host']}/@{found['user']}")
 

@@ -106,7 +106,7 @@ def elsewhere_options(settings: Mapping[str, Any]) -> Options:
     for key, value in numbers.items():
         least = 0 if key in ("budget", "ttl_days") else 1
         if value < least:
-            raise SettingsError(f"{NAME}[{key!r}] in pelicanconf.py must be {least} or more")
+            raise SettingsError(f"must be {least} or more", setting=NAME, key=(key,))
     return Options(
         sources=tuple(sources),
         lemmy_hosts=frozenset(hosts),
@@ -119,8 +119,9 @@ def _platforms(given: list[Any]) -> list[str]:
     unknown = [name for name in given if name not in PLATFORM_LABELS]
     if unknown:
         raise SettingsError(
-            f"{NAME}['platforms'] in pelicanconf.py: {unknown[0]!r} is not one it can ask: "
-            f"use {', '.join(PLATFORM_LABELS)}"
+            f"{unknown[0]!r} is not one it can ask: use {', '.join(PLATFORM_LABELS)}",
+            setting=NAME,
+            key=("platforms",),
         )
     return list(dict.fromkeys(given))
 
@@ -128,7 +129,7 @@ def _platforms(given: list[Any]) -> list[str]:
 def _apis(given: Mapping[str, Any]) -> dict[str, str]:
     unknown = sorted(set(given) - set(APIS))
     if unknown:
-        raise SettingsError(f"{NAME}['apis'] in pelicanconf.py: unknown platform {unknown[0]!r}")
+        raise SettingsError(f"unknown platform {unknown[0]!r}", setting=NAME, key=("apis",))
     apis = {**APIS, **given}
     environment = apis_from_environment()
     for platform in APIS:
@@ -140,8 +141,10 @@ def _apis(given: Mapping[str, Any]) -> dict[str, str]:
         local = parts is not None and parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
         if not (secure or local) or (parts and (parts.query or parts.fragment)):
             raise SettingsError(
-                f"{NAME}['apis'][{platform!r}] (or {env_name(platform)}) must be an https:// "
-                f"address without query, or http:// on this machine, not {base!r}"
+                f"(or {env_name(platform)}) must be an https:// address without query, "
+                f"or http:// on this machine, not {base!r}",
+                setting=NAME,
+                key=("apis", platform),
             )
         apis[platform] = base.rstrip("/")
     return apis
@@ -153,8 +156,10 @@ def _intervals(given: Mapping[str, Any]) -> dict[str, float]:
         valid = isinstance(seconds, int | float) and not isinstance(seconds, bool)
         if platform not in MIN_INTERVAL or not valid or not 0 <= seconds <= 3600:
             raise SettingsError(
-                f"{NAME}['min_interval'] in pelicanconf.py: give seconds from 0 to 3600 "
-                f"for any of {', '.join(MIN_INTERVAL)}, not {platform!r}: {seconds!r}"
+                f"give seconds from 0 to 3600 for any of {', '.join(MIN_INTERVAL)}, "
+                f"not {platform!r}: {seconds!r}",
+                setting=NAME,
+                key=("min_interval",),
             )
         intervals[platform] = float(seconds)
     return intervals
