@@ -16,11 +16,13 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from hearth_core.settings import SettingsError, load_settings
 from hearth_core.settingsplace import Place, placed, setting_place
+from hearth_linkhealth.settings import web_address
 from hearth_site.check import load_site_content
 from tests.sites import ROOT, invoke
 
@@ -421,3 +423,12 @@ def test_loading_any_value_raises_only_a_placed_settings_error(tmp_path, name, c
         found = re.match(r"^.*?\.py:(\d+): ", message)
         if found and how != "whole":
             assert int(found[1]) > len(base.splitlines()), "the line written last is in effect"
+
+
+def test_a_wrong_ring_address_is_named_once_and_a_long_one_cut():
+    with pytest.raises(SettingsError) as raised:
+        web_address("HEARTH_WEBRING", ("next",), "javascript:x")
+    assert str(raised.value).count("javascript:x") == 1
+    with pytest.raises(SettingsError) as raised:
+        web_address("HEARTH_WEBRING", ("next",), "https://ring.example/" + "x" * 5000)
+    assert len(str(raised.value)) < 400

@@ -66,7 +66,10 @@ def web_address(name: str, key: tuple[str | int, ...], value: str) -> str:
     try:
         return check_web_url(value)
     except ValueError as error:
-        raise SettingsError(f"{value!r} {error}", setting=name, key=key) from None
+        # Most of check_web_url's messages name the address already; the length's does not.
+        start = repr(value) if len(value) <= 80 else repr(value[:60] + "…")
+        said = str(error) if str(error).startswith(repr(value)) else f"{start} {error}"
+        raise SettingsError(said, setting=name, key=key) from None
 
 
 def webring_options(settings: Mapping[str, Any]) -> dict[str, Any]:
