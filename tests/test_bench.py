@@ -65,7 +65,7 @@ VARIED_HTML = {
     "permalinks": r'<a class="headerlink" href="#',
     "a table of contents": r'<div class="toc">',
     "quotes": r"<blockquote>",
-    "images": r'<img alt="[^"]*" src="https://img',
+    "images": r'<img alt="[^"]*" src="/images/',
     "emoji": r"[\U0001F300-\U0001FAFF]",
     "non-Latin text": r"[\u0370-\u04ff\u0600-\u06ff\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]",
     "long lines": r"<p>[^\n]{1500,}</p>",

@@ -379,14 +379,15 @@ def html_block(issue: Issue) -> str:
         return f'<details markdown="1">\n{summary}\n\n{bullet_list(issue)}\n\n</details>'
     alt = issue.words(2, 6)
     return (
-        f'<figure>\n  <img src="https://img.example.com/{issue.number}/{rng.randint(1, 999)}.jpg" '
+        f'<figure>\n  <img src="/images/{issue.number}/{rng.randint(1, 999)}.jpg" '
         f'alt="{alt}" width="{rng.randint(200, 800)}">\n'
         f"  <figcaption>{issue.words(3, 10)}</figcaption>\n</figure>"
     )
 
 
 def image(issue: Issue) -> str:
-    address = f"https://img.example.com/{issue.number}/{issue.rng.randint(1, 999)}.png"
+    # The site's own: Hearth refuses an image another host would serve (no third parties).
+    address = f"/images/{issue.number}/{issue.rng.randint(1, 999)}.png"
     return f"![{issue.words(1, 5)}]({address})"
 
 
