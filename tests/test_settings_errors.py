@@ -432,3 +432,19 @@ def test_a_wrong_ring_address_is_named_once_and_a_long_one_cut():
     with pytest.raises(SettingsError) as raised:
         web_address("HEARTH_WEBRING", ("next",), "https://ring.example/" + "x" * 5000)
     assert len(str(raised.value)) < 400
+
+
+def test_a_setting_edited_within_the_same_second_is_read_as_edited(tmp_path, monkeypatch):
+    """Python trusts a cached bytecode whose source has the same size and second of
+    change: the settings files get none, so an edit is always read."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    config = tmp_path / "pelicanconf.py"
+    (tmp_path / "content").mkdir()
+    config.write_text('PATH = "content"\nHEARTH_FEEDS = {"limit": 20}\n', encoding="utf-8")
+    changed = config.stat().st_mtime_ns
+    assert load_settings(config)["HEARTH_FEEDS"] == {"limit": 20}
+    config.write_text('PATH = "content"\nHEARTH_FEEDS = {"limit": 30}\n', encoding="utf-8")
+    os.utime(config, ns=(changed, changed))
+    assert load_settings(config)["HEARTH_FEEDS"] == {"limit": 30}
+    assert not (tmp_path / "__pycache__").exists()
+    assert sys.dont_write_bytecode is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -119,10 +120,17 @@ def load_settings(config: str | Path, overrides: Mapping[str, Any] | None = None
     # of `invoke email`, which needs only the settings. Measured in docs/performance.md.
     from pelican.settings import read_settings
 
+    # No bytecode for the settings files: Python trusts a cached one whose source has the
+    # same size and the same second of change, so a setting edited within the second of
+    # the last command (20 to 30) would be read as it was.
+    writes_bytecode = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True
     try:
         return read_settings(str(config), override=dict(overrides or {}))
     except Exception as error:  # the settings files are Python: any mistake in them
         raise SettingsError(_where(error, config)) from None
+    finally:
+        sys.dont_write_bytecode = writes_bytecode
 
 
 def _where(error: Exception, config: str | Path) -> str:
