@@ -30,7 +30,7 @@ from hearth_search.records import (
     search_tags,
     with_pages,
 )
-from hearth_site import keptarticles, pagememo, staticlinks
+from hearth_site import bodyprints, keptarticles, pagememo, staticlinks
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
 from hearth_site.pagememo import PreviewWriter
@@ -252,6 +252,8 @@ def preview_writer(pelican: Any) -> type[PreviewWriter] | None:
 def register() -> None:
     signals.get_generators.connect(get_generators)
     signals.get_writer.connect(preview_writer)
+    signals.generator_init.connect(bodyprints.watch_generator)
+    signals.content_written.connect(bodyprints.page_written)
     signals.initialized.connect(give_build_state)
     signals.all_generators_finalized.connect(start_search_index)
     signals.finalized.connect(remove_stale_pages)
