@@ -32,7 +32,15 @@ def _article(html: str = HTML, source: str = SOURCE) -> Article:
         tags=(), discussion=None, status="published", community=None, body="Hello",
         source=Path(source), body_line=4,
     )  # fmt: skip
-    metadata = {"title": "Hello", "date": SafeDatetime(2026, 1, 5), "issue": issue}
+    # As Hearth's reader gives them: Hearth's plugins, registered by another test in
+    # this process, read them as Pelican makes the article.
+    metadata = {
+        "title": "Hello",
+        "date": SafeDatetime(2026, 1, 5),
+        "issue": issue,
+        "is_draft": False,
+        "summary_text": "",
+    }
     return Article(html, metadata=metadata, settings=copy.deepcopy(DEFAULT_CONFIG))
 
 

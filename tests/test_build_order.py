@@ -69,7 +69,7 @@ def test_each_issue_s_search_record_is_made_once_as_pelican_reads_it(tmp_path, m
 
         monkeypatch.setattr(search, name, record)
 
-    recording("_issue_record", lambda *args: "record")
+    recording("issue_record_from", lambda *args: "record")
     recording("record_html", lambda record: "page" if record.kind == "issue" else "")
     real_context = ArticlesGenerator.generate_context
 

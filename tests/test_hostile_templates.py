@@ -253,14 +253,19 @@ def test_only_html_the_build_made_is_marked_safe():
             if found:
                 marked[str(template.relative_to(ROOT / "theme/templates"))] = found
     assert marked == BUILD_MADE_HTML
-    # Python marks as safe only what hearth_core.fragments rendered with these templates.
+    # Python marks as safe only what hearth_core.fragments rendered with these templates,
+    # and an issue's HTML where a template's |safe marked it (hearth_site.bodyprints).
     plugins = ROOT / "plugins"
     markup_calls = {
         str(path.relative_to(plugins))
         for path in plugins.rglob("*.py")
         if "Markup(" in path.read_text(encoding="utf-8")
     }
-    assert markup_calls == {"hearth_core/fragments.py", "hearth_issues/listing.py"}
+    assert markup_calls == {
+        "hearth_core/fragments.py",
+        "hearth_issues/listing.py",
+        "hearth_site/bodyprints.py",
+    }
 
 
 def test_pages_with_hostile_member_text_pass_the_html_checker(hostile_site, test_tool):

@@ -48,6 +48,25 @@ def files_digest(folder: Path) -> bytes:
     return digest.digest()
 
 
+def file_digests(folder: Path) -> dict[str, bytes]:
+    """Each file under ``folder``, by its path inside it: a digest of its bytes."""
+    found = {}
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+                found[path.relative_to(folder).as_posix()] = digest
+    return found
+
+
+def digests_digest(digests: Mapping[str, bytes]) -> bytes:
+    """One digest of ``file_digests``' answer: names and contents."""
+    digest = _new()
+    for name in sorted(digests):
+        digest.update(f"{name}\0".encode() + digests[name])
+    return digest.digest()
+
+
 def installed_distributions(path: Iterable[str] | None = None) -> list[str]:
     """Every distribution Python can import from, as its metadata folder names it
     (``pelican-4.12.0.dist-info``: its name and version).

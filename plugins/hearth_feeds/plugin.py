@@ -56,6 +56,11 @@ class FeedCaches:
 
     def __init__(self) -> None:
         self.content_html: KeptByKey[str] = KeptByKey()
+        # The issues' feed as this build wrote it, and what each entry shows after the
+        # issue's own HTML, by its address: an edit to one issue's text is spliced into
+        # it (hearth_site.splice).
+        self.issues_written: Feed | None = None
+        self.extras: dict[str, str] = {}
 
 
 def _content_html(article: Any, html: str, url: str) -> str:
@@ -67,6 +72,7 @@ def _content_html(article: Any, html: str, url: str) -> str:
 def issue_entry(article: Any, base: str) -> FeedEntry:
     url = f"{base}/{article.url}"
     extra = getattr(article, "community_html", "") + _discussion_html(article)
+    build_state(article.settings).part(FeedCaches).extras[url] = extra
     return FeedEntry(
         id=url,
         url=url,
@@ -144,6 +150,8 @@ class FeedsGenerator(Generator):
     def generate_output(self, writer: Any) -> None:
         feeds = [issues_feed(self.context["articles"], self.settings, self.limit)]
         blogroll = self.context.get(BLOGROLL_URL, "")
+        kept = build_state(self.settings).part(FeedCaches)
+        kept.issues_written = replace(feeds[0], blogroll=blogroll)
         for feed in feeds + self.context.get(REGISTRY, []):
             feed = replace(feed, blogroll=blogroll)
             for kind, render in RENDERERS.items():

@@ -90,6 +90,8 @@ class SearchCaches:
         self.running: SearchIndexJob | None = None
         # A preview's search generator, whose index starts once its pages are written.
         self.waiting: Any = None
+        # The parts this build's index was planned in (hearth_search.pagefind.IndexPart).
+        self.planned: list[Any] = []
 
 
 def issue_records(
@@ -117,11 +119,11 @@ def issue_record(
     )
     kept = kept_records.get(article.source_path)
     if kept is None or kept[0] != made_from:
-        kept = kept_records[article.source_path] = (made_from, _issue_record(*made_from))
+        kept = kept_records[article.source_path] = (made_from, issue_record_from(*made_from))
     return kept[1]
 
 
-def _issue_record(
+def issue_record_from(
     html: str,
     title: str,
     url: str,

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hearth_core.cachekey import build_key, files_digest
+from hearth_core.cachekey import build_key, digests_digest, file_digests
 from hearth_core.state import BuildState, with_state
 from hearth_core.stored import load_stored, store
 from hearth_site.produced import Files, output_files
@@ -48,29 +48,52 @@ class BuildRecord:
 
 def build_unless_unchanged(settings: dict[str, Any]) -> bool:
     """Build, unless the cache proves the output folder holds what the build would
-    write; return whether it built. Raises what ``hearth_site.build.build`` raises."""
+    write; return whether it built. Raises what ``hearth_site.build.build`` raises.
+
+    After an edit to one issue's text alone, the build may be a splice of its new HTML
+    into the last build's pages (``hearth_site.splice``) instead of a run of Pelican."""
     # One state for the check and the build: one note, if any, for a cache not trusted.
     state = BuildState()
     settings = with_state(settings, state)
-    inputs = build_inputs(settings)
-    if inputs is not None and up_to_date(settings, inputs):
-        return False
-    # Imported only to build: a build that is skipped needs none of it.
+    found = content_inputs(settings)
+    if found is None:
+        inputs, files = None, dict[str, bytes]()
+    else:
+        inputs, files = found
+        if up_to_date(settings, inputs):
+            return False
+        # Imported only when something changed: a skipped build needs none of it.
+        from hearth_site.splicing import spliced
+
+        if spliced(settings, inputs, files):
+            return True
     from hearth_site.build import build
 
     started = site_now(settings)
     issues = build(settings, state)
-    if inputs is not None:
-        record_build(settings, inputs, (issue.date for issue in issues), started)
+    if inputs is not None and record_build(
+        settings, inputs, (issue.date for issue in issues), started
+    ):
+        from hearth_site.splicing import keep_splice_record
+
+        keep_splice_record(settings, state, inputs, files)
     return True
+
+
+def content_inputs(settings: Mapping[str, Any]) -> tuple[bytes, dict[str, bytes]] | None:
+    """A digest of everything a build reads, and each content file's digest; None when
+    there is no cache to keep them in."""
+    if not settings.get("CACHE_PATH"):
+        return None
+    files = file_digests(Path(settings["PATH"]))
+    digest = hashlib.blake2b(build_key(settings) + digests_digest(files), digest_size=16)
+    return digest.digest(), files
 
 
 def build_inputs(settings: Mapping[str, Any]) -> bytes | None:
     """A digest of everything a build reads; None when there is no cache to keep it in."""
-    if not settings.get("CACHE_PATH"):
-        return None
-    content = files_digest(Path(settings["PATH"]))
-    return hashlib.blake2b(build_key(settings) + content, digest_size=16).digest()
+    found = content_inputs(settings)
+    return found[0] if found is not None else None
 
 
 def written_files(output: Path) -> Written:
@@ -101,18 +124,41 @@ def record_build(
     inputs: bytes,
     issue_dates: Iterable[datetime],
     started: datetime,
-) -> None:
-    """Keep the record of the build that read ``inputs`` and ``started`` then.
+) -> bool:
+    """Keep the record of the build that read ``inputs`` and ``started`` then; return
+    whether it was kept.
 
     Nothing is kept when the inputs changed while it ran (an author saved a file, or
     the build itself recorded the links of a newly published issue): the build may
     have read either version, so the next one builds again.
     """
     if build_inputs(settings) != inputs:
-        return
+        return False
     written = written_files(Path(settings["OUTPUT_PATH"]))
     until = valid_until(settings, issue_dates, started)
     store(_record_path(settings), inputs, BuildRecord(inputs, written, until))
+    return True
+
+
+def last_record(settings: Mapping[str, Any], inputs: bytes) -> BuildRecord | None:
+    """The record of the last build, if it read ``inputs`` and is still valid now, and
+    the output folder holds exactly what it left there."""
+    record = load_stored(_record_path(settings), inputs, settings)
+    if not isinstance(record, BuildRecord) or record.inputs != inputs:
+        return None
+    if site_now(settings) >= record.valid_until:
+        return None
+    if written_files(Path(settings["OUTPUT_PATH"])) != record.written:
+        return None
+    return record
+
+
+def replace_record(
+    settings: Mapping[str, Any], old: BuildRecord, inputs: bytes, written: Written
+) -> None:
+    """The record of a build that changed ``old``'s output folder for ``inputs``, which
+    now holds ``written``."""
+    store(_record_path(settings), inputs, BuildRecord(inputs, written, old.valid_until))
 
 
 def valid_until(

@@ -30,7 +30,7 @@ from hearth_search.records import (
     search_tags,
     with_pages,
 )
-from hearth_site import bodyprints, keptarticles, pagememo, staticlinks
+from hearth_site import bodyprints, keptarticles, pagememo, splicerecord, staticlinks
 from hearth_site.forms import subscribe_form
 from hearth_site.meta import site_meta, site_path, under_site_path
 from hearth_site.pagememo import PreviewWriter
@@ -140,7 +140,7 @@ class SearchGenerator(Generator):
             self.settings["DEFAULT_LANG"],
             self.cache(),
         )
-        parts = plan_parts(records, language)
+        parts = self.caches.planned = plan_parts(records, language)
         missing = missing_parts(parts, cache)
         scratch = scratch_site(missing) if missing else None
         forget_pages(records)  # a preview does not come here: it keeps them
@@ -254,6 +254,7 @@ def register() -> None:
     signals.get_writer.connect(preview_writer)
     signals.generator_init.connect(bodyprints.watch_generator)
     signals.content_written.connect(bodyprints.page_written)
+    signals.article_writer_finalized.connect(splicerecord.collect_facts)
     signals.initialized.connect(give_build_state)
     signals.all_generators_finalized.connect(start_search_index)
     signals.finalized.connect(remove_stale_pages)
