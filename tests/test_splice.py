@@ -102,9 +102,11 @@ NOT_SPLICED = {
     "an address": lambda text: text + "\nSee [this](https://example.org/new-page).\n",
     "an intrasite link": lambda text: (
         text + "\nSee [issue 5]({filename}/issues/0005-eight-pages-one-sheet.md).\n"
-    ),  # noqa: E501
+    ),
     "an image": lambda text: text + "\n![A sketch](/images/new-sketch.png)\n",
-    "its lede": lambda text: re.sub(r"\n\n(?=[A-Z])", "\n\nNew words before the lede. ", text, 1),
+    "its lede": lambda text: re.sub(
+        r"\n\n(?=[A-Z])", "\n\nNew words before the lede. ", text, count=1
+    ),
     "its reading time": lambda text: text + "\n" + "Many more words to read here. " * 300,
 }
 
