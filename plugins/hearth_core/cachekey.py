@@ -19,7 +19,7 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,24 +39,31 @@ def files_digest(folder: Path) -> bytes:
     """Every file under ``folder``, by its path inside it and its bytes; not Python's
     compiled copies, which follow the sources."""
     digest = _new()
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(f"{path.relative_to(folder).as_posix()}\0".encode())
-                digest.update(path.read_bytes())
-                digest.update(b"\0")
+    for name, data in sorted(_files(folder)):
+        digest.update(f"{name}\0".encode() + data + b"\0")
     return digest.digest()
+
+
+def _files(folder: Path) -> Iterator[tuple[str, bytes]]:
+    """Each file under ``folder`` (not in ``__pycache__``): its path there and its bytes."""
+    top = os.fspath(folder)
+    prefix = len(os.path.join(top, ""))
+    # Walked as text: pathlib's parsing was half the time on a thousand files.
+    for root, folders, names in os.walk(top):
+        folders[:] = [name for name in folders if name != "__pycache__"]
+        for name in names:
+            path = os.path.join(root, name)
+            try:
+                with open(path, "rb") as file:
+                    data = file.read()
+            except OSError:
+                continue  # gone since the folder was listed, or not a file to read
+            yield path[prefix:].replace(os.sep, "/"), data
 
 
 def file_digests(folder: Path) -> dict[str, bytes]:
     """Each file under ``folder``, by its path inside it: a digest of its bytes."""
-    found = {}
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-                found[path.relative_to(folder).as_posix()] = digest
-    return found
+    return {name: hashlib.blake2b(data, digest_size=16).digest() for name, data in _files(folder)}
 
 
 def digests_digest(digests: Mapping[str, bytes]) -> bytes:

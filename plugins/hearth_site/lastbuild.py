@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from hearth_core.cachekey import build_key, digests_digest, file_digests
@@ -55,45 +55,51 @@ def build_unless_unchanged(settings: dict[str, Any]) -> bool:
     # One state for the check and the build: one note, if any, for a cache not trusted.
     state = BuildState()
     settings = with_state(settings, state)
-    found = content_inputs(settings)
-    if found is None:
-        inputs, files = None, dict[str, bytes]()
-    else:
-        inputs, files = found
-        if up_to_date(settings, inputs):
+    inputs = content_inputs(settings)
+    if inputs is not None:
+        if up_to_date(settings, inputs.digest):
             return False
         # Imported only when something changed: a skipped build needs none of it.
         from hearth_site.splicing import spliced
 
-        if spliced(settings, inputs, files):
+        if spliced(settings, inputs):
             return True
     from hearth_site.build import build
 
     started = site_now(settings)
     issues = build(settings, state)
     if inputs is not None and record_build(
-        settings, inputs, (issue.date for issue in issues), started
+        settings, inputs.digest, (issue.date for issue in issues), started
     ):
         from hearth_site.splicing import keep_splice_record
 
-        keep_splice_record(settings, state, inputs, files)
+        keep_splice_record(settings, state, inputs)
     return True
 
 
-def content_inputs(settings: Mapping[str, Any]) -> tuple[bytes, dict[str, bytes]] | None:
-    """A digest of everything a build reads, and each content file's digest; None when
-    there is no cache to keep them in."""
+class Inputs(NamedTuple):
+    """What a build reads: the digest of it all, each content file's digest by its path
+    in the content folder, and ``hearth_core.cachekey.build_key``."""
+
+    digest: bytes
+    files: dict[str, bytes]
+    key: bytes
+
+
+def content_inputs(settings: Mapping[str, Any]) -> Inputs | None:
+    """What a build reads; None when there is no cache to keep a record of it in."""
     if not settings.get("CACHE_PATH"):
         return None
     files = file_digests(Path(settings["PATH"]))
-    digest = hashlib.blake2b(build_key(settings) + digests_digest(files), digest_size=16)
-    return digest.digest(), files
+    key = build_key(settings)
+    digest = hashlib.blake2b(key + digests_digest(files), digest_size=16).digest()
+    return Inputs(digest, files, key)
 
 
 def build_inputs(settings: Mapping[str, Any]) -> bytes | None:
     """A digest of everything a build reads; None when there is no cache to keep it in."""
     found = content_inputs(settings)
-    return found[0] if found is not None else None
+    return found.digest if found is not None else None
 
 
 def written_files(output: Path) -> Written:

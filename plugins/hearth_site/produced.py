@@ -101,7 +101,10 @@ def output_files(output: Path) -> Iterator[tuple[str, str, os.stat_result]]:
     """Each file under ``output``: its path there (``a/b.html``), its path as found, and
     its status; not those of other commands (``email/``), which no build writes or
     removes. Both this module and ``hearth_site.lastbuild`` read the folder through it."""
-    pending = [output]
+    top = os.fspath(output)
+    # Paths cut as text: pathlib's parsing of 5,000 paths was most of a walk's time.
+    prefix = len(os.path.join(top, ""))
+    pending = [top]
     while pending:
         folder = pending.pop()
         try:
@@ -109,22 +112,31 @@ def output_files(output: Path) -> Iterator[tuple[str, str, os.stat_result]]:
         except OSError:
             continue  # no output folder yet
         for entry in entries:
-            if folder == output and entry.name in OTHER_COMMANDS:
+            if folder == top and entry.name in OTHER_COMMANDS:
                 continue
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    pending.append(Path(entry.path))
+                    pending.append(entry.path)
                     continue
                 status = entry.stat(follow_symlinks=False)
             except OSError:
                 continue  # gone since the folder was listed (a preview's index, renamed)
-            yield Path(entry.path).relative_to(output).as_posix(), entry.path, status
+            yield _posix(entry.path[prefix:]), entry.path, status
+
+
+def _posix(relative: str) -> str:
+    return relative if os.sep == "/" else relative.replace(os.sep, "/")
 
 
 def load_record(settings: Mapping[str, Any], started: Start) -> Files:
     """The last build's record for this output folder; empty if there is none to trust."""
     records = _load_records(settings, started.record)
     return records.get(str(started.output), {})
+
+
+def load_records(settings: Mapping[str, Any], started: Start) -> dict[str, Files]:
+    """Every output folder's record, by the folder's path."""
+    return _load_records(settings, started.record)
 
 
 def _load_records(settings: Mapping[str, Any], path: Path) -> dict[str, Files]:
@@ -167,14 +179,20 @@ def _plain_relative(name: Any) -> bool:
     """A path inside the output folder: relative, no ``..``, no empty part."""
     if not isinstance(name, str) or not name or "\\" in name or "\0" in name:
         return False
-    path = PurePosixPath(name)
-    return not path.is_absolute() and all(part not in ("", ".", "..") for part in name.split("/"))
+    # An absolute path's first part is "" (and a string test is a tenth of PurePosixPath's).
+    return all(part not in ("", ".", "..") for part in name.split("/"))
 
 
-def save_record(settings: Mapping[str, Any], started: Start, files: Files) -> None:
+def save_record(
+    settings: Mapping[str, Any],
+    started: Start,
+    files: Files,
+    records: dict[str, Files] | None = None,
+) -> None:
     """Keep ``files`` as this output folder's record, beside the records of the other
-    output folders that still exist (a staging folder that is gone is forgotten)."""
-    records = _load_records(settings, started.record)
+    output folders that still exist (a staging folder that is gone is forgotten), as
+    ``records`` holds them if given (``load_records``), else as the cache does."""
+    records = dict(_load_records(settings, started.record) if records is None else records)
     records[str(started.output)] = files
     kept = {output: found for output, found in records.items() if Path(output).is_dir()}
     data = {

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import html as html_module
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,15 +56,15 @@ from hearth_issues.bodychecks import (
 )
 from hearth_issues.reading import reading
 from hearth_issues.source import read_issue, site_zone
-from hearth_members.duplicates import urls_in_markdown
-from hearth_search.pagefind import IndexPart, missing_parts, part_key, write_search_index
-from hearth_search.records import issue_record_from
+from hearth_search.pagefind import PARTS_LIST, IndexPart, part_key, replace_part
+from hearth_search.records import PARTS_FOLDER, issue_record_from
 from hearth_site.bodyprints import EVERY_ISSUE
 from hearth_site.meta import site_path, under_site_path
 from hearth_site.splicerecord import (
     RECORD_NAME,
     IssueFacts,
     SpliceRecord,
+    addresses_digest,
     html_digest,
     parts_kept,
     sources,
@@ -108,12 +108,21 @@ def only_hearths_plugins(settings: dict[str, Any]) -> bool:
     return all(name.startswith("hearth_") for name in names)
 
 
+@dataclass(frozen=True)
+class Splice:
+    """What a splice did: the record of its result, the files it wrote, and the folders
+    it replaced (the search index's part), by their paths in the output folder."""
+
+    record: SpliceRecord
+    written: frozenset[str]
+    folders: tuple[str, ...]
+
+
 def splice_edit(
     settings: dict[str, Any], record: SpliceRecord, files: dict[str, bytes], inputs: bytes
-) -> tuple[SpliceRecord, set[str]] | None:
-    """Write the outputs of the one edited issue into the output folder; the record of
-    the result and the files written (but the search index's), or None (nothing
-    written) when a full build is needed."""
+) -> Splice | None:
+    """Write the outputs of the one edited issue into the output folder; what it did, or
+    None (nothing written) when a full build is needed."""
     name = edited_issue(settings, record, files)
     if name is None or not only_hearths_plugins(settings):
         return None
@@ -125,7 +134,7 @@ def splice_edit(
         return None  # the full build says what is wrong
     if (*issue.header(), issue.body_line) != facts.header:
         return None
-    if tuple(urls_in_markdown(issue.source, issue.body, issue.body_line)) != facts.addresses:
+    if addresses_digest(issue) != facts.addresses:
         return None
     html = render_markdown(markdown_options(settings["MARKDOWN"]), issue.body)
     html = under_site_path(html, site_path(settings))
@@ -140,14 +149,15 @@ def splice_edit(
     feed = _spliced_feed(record, facts, html)
     if feed is not None:
         writes.update({feed.path(kind): render(feed) for kind, render in RENDERERS.items()})
-    parts = _spliced_search(settings, record, facts, html)
-    if parts is None:
+    search = _spliced_search(settings, record, facts, html)
+    if search is None:
+        return None
+    parts, changed = search
+    cache, language = _search_cache(settings), settings["DEFAULT_LANG"]
+    if not replace_part(output, list(parts), changed, cache, language):
         return None
     for path, data in writes.items():
         write_atomically(output / path, data)
-    write_search_index(
-        [], output, settings["DEFAULT_LANG"], cache=_search_cache(settings), parts=list(parts)
-    )
     issues = {
         **record.issues,
         name: replace(facts, html_digest=html_digest(html), html_length=len(html)),
@@ -161,7 +171,9 @@ def splice_edit(
         feed=feed if feed is not None else record.feed,
         search_parts=tuple(parts_kept(list(parts))),
     )
-    return spliced, set(writes)
+    index = f"pagefind/{PARTS_LIST}"
+    folders = (f"pagefind/{changed.name}", f"pagefind/{PARTS_FOLDER}")
+    return Splice(spliced, frozenset({*writes, index}), folders)
 
 
 def _checked_or_rewritten(settings: dict[str, Any], body: str, html: str) -> bool:
@@ -267,28 +279,21 @@ def _search_cache(settings: dict[str, Any]) -> Path:
 
 def _spliced_search(
     settings: dict[str, Any], record: SpliceRecord, facts: IssueFacts, html: str
-) -> tuple[IndexPart, ...] | None:
-    """The index's parts with the issue's new record; None when its part is not kept or
-    another part is not in the cache."""
+) -> tuple[tuple[IndexPart, ...], IndexPart] | None:
+    """The index's parts with the issue's new record, and the part that holds it; None
+    when its part is not the one kept with its records."""
     if facts.record_from is None:
         return None
     new = issue_record_from(html, *facts.record_from)
-    language = settings["DEFAULT_LANG"]
-    parts = []
-    found = False
+    parts, changed = [], None
     for part in record.search_parts:
-        urls = [r.url for r in part.records]
-        if new.url in urls:
+        if any(r.url == new.url for r in part.records):
             records = tuple(new if r.url == new.url else r for r in part.records)
-            part = IndexPart(part.name, records, part_key(records, language))
-            found = True
+            part = changed = IndexPart(
+                part.name, records, part_key(records, settings["DEFAULT_LANG"])
+            )
         parts.append(part)
-    if not found:
-        return None
-    unchanged = [part for part in parts if not part.records]
-    if missing_parts(unchanged, _search_cache(settings)):
-        return None
-    return tuple(parts)
+    return (tuple(parts), changed) if changed is not None else None
 
 
 def files_key(files: dict[str, bytes]) -> bytes:

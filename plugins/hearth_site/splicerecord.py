@@ -17,6 +17,7 @@ from typing import Any
 from hearth_core.state import BuildState
 from hearth_feeds.entries import Feed
 from hearth_feeds.plugin import FeedCaches
+from hearth_issues.model import Issue
 from hearth_members.duplicates import urls_in_markdown
 from hearth_search.pagefind import IndexPart
 from hearth_search.records import SearchCaches, SearchRecord
@@ -32,6 +33,14 @@ def html_digest(html: str) -> bytes:
     return hashlib.blake2b(html.encode(), digest_size=16).digest()
 
 
+def addresses_digest(issue: Issue) -> bytes:
+    """Every address in the issue's text, with its line: what the members' check, the
+    community sections and the discussions read of it."""
+    found = urls_in_markdown(issue.source, issue.body, issue.body_line)
+    listed = "\n".join(f"{url}\t{line}" for url, _path, line in found)
+    return hashlib.blake2b(listed.encode(), digest_size=16).digest()
+
+
 def sources(html: str) -> tuple[str, ...]:
     """Every address the issue's HTML loads from (images: the email's plugin publishes
     PNGs of the SVGs the issues show)."""
@@ -43,7 +52,7 @@ class IssueFacts:
     """One published issue as the last build made it, and what it made of its text."""
 
     header: tuple[Any, ...]  # hearth_issues.model.Issue.header(), and its body's first line
-    addresses: tuple[Any, ...]  # every address in its text, with its line
+    addresses: bytes  # a digest of every address in its text, with its line
     reading: Any  # hearth_issues.reading.Reading
     summary: str  # Pelican's, made from the text when the header gives none
     elsewhere: tuple[Any, ...]  # its links discussed elsewhere
@@ -101,7 +110,7 @@ def collect_facts(generator: Any, writer: Any = None) -> None:
         kept = records.get(article.source_path)
         facts[relative_key(str(issue.source), content)] = IssueFacts(
             header=(*issue.header(), issue.body_line),
-            addresses=tuple(urls_in_markdown(issue.source, issue.body, issue.body_line)),
+            addresses=addresses_digest(issue),
             reading=getattr(article, "reading", None),
             summary=article.summary,
             elsewhere=tuple(getattr(article, "elsewhere", ())),
