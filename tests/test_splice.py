@@ -5,6 +5,7 @@ builds in full."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,18 @@ from hypothesis import strategies as st
 
 import hearth_site.splicing
 from hearth_site.lastbuild import build_unless_unchanged
-from tests.test_build_cache import WORDS, Project, assert_same_site
+from tests.test_build_cache import WORDS, Project
+from tests.test_build_cache import assert_same_site as assert_same_pages
+
+
+def assert_same_site(warm: Path, cold: Path) -> None:
+    """The same pages and search records, and the same list of the index's parts with
+    the ranking each part is given (which follows its records' lengths)."""
+    assert_same_pages(warm, cold)
+    parts = [
+        json.loads((output / "pagefind" / "parts.json").read_bytes()) for output in (warm, cold)
+    ]
+    assert parts[0] == parts[1]
 
 
 class PlainProject(Project):

@@ -291,25 +291,35 @@ def _publish(parts: list[IndexPart], store: Path, folder: Path) -> None:
         shutil.rmtree(fresh, ignore_errors=True)
 
 
+def part_lengths(parts: list[IndexPart], cache: Path) -> dict[str, tuple[int, int]] | None:
+    """Each part's (records, words), as its bundle in ``cache`` says; None when one of
+    them is not there (the full build indexes it again)."""
+    lengths = {}
+    for part in parts:
+        try:
+            records, words = json.loads((cache / part.key / LENGTHS).read_bytes())
+        except (OSError, ValueError, TypeError):
+            return None
+        lengths[part.name] = (int(records), int(words))
+    return lengths
+
+
 def replace_part(
-    output: Path, parts: list[IndexPart], changed: IndexPart, cache: Path, language: str
-) -> bool:
+    output: Path,
+    parts: list[IndexPart],
+    changed: IndexPart,
+    cache: Path,
+    language: str,
+    lengths: dict[str, tuple[int, int]],
+) -> None:
     """Index ``changed`` (one of ``parts``, by name) into ``cache`` and put it in place of
-    its old folder in ``output``/pagefind, with the parts list made again, leaving the
-    other parts' folders as they are: what ``write_search_index`` would leave there.
-    False, having changed nothing in ``output``, when another part's bundle is not in
-    ``cache`` (the full build indexes it again).
+    its old folder in ``output``/pagefind, with the parts list made again from the other
+    parts' ``lengths`` (``part_lengths``), leaving their folders as they are: what
+    ``write_search_index`` would leave there.
 
     The other parts in the output folder are links to their bundles' files in the cache
     (``_link_or_copy``): the caller has found them as the last build left them.
     """
-    lengths = {}
-    for part in parts:
-        if part.name != changed.name:
-            try:
-                lengths[part.name] = json.loads((cache / part.key / LENGTHS).read_bytes())
-            except (OSError, ValueError):
-                return False
     with scratch_site([changed]) as site:
         _index_part(changed, Path(site) / changed.name, cache, language, threading.Event())
     folder = output / "pagefind"
@@ -318,22 +328,21 @@ def replace_part(
         built = fresh / changed.name
         shutil.copytree(cache / changed.key, built, copy_function=_link_or_copy)
         (built / MANIFEST).unlink()
-        lengths[changed.name] = json.loads((built / LENGTHS).read_bytes())
+        records, words = json.loads((built / LENGTHS).read_bytes())
+        lengths = {**lengths, changed.name: (records, words)}
         (built / LENGTHS).unlink()
         shutil.copytree(built / PARTS_FOLDER, folder / PARTS_FOLDER, dirs_exist_ok=True)
         shutil.rmtree(built / PARTS_FOLDER)
-        old = fresh / "old"
-        os.replace(folder / changed.name, old)
+        os.replace(folder / changed.name, fresh / "old")
         os.replace(built, folder / changed.name)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
     names = [part.name for part in parts]
+    lengths = {name: lengths[name] for name in names}  # in the parts' order, as _publish
     pages = {name: lengths[name][0] for name in names}
-    options = parts_options({name: tuple(lengths[name]) for name in names})
-    listed = json.dumps({"parts": names, "pages": pages, "options": options})
+    listed = json.dumps({"parts": names, "pages": pages, "options": parts_options(lengths)})
     write_atomically(folder / PARTS_LIST, listed.encode())
     _forget_other_parts(cache, {part.key for part in parts})
-    return True
 
 
 def _link_or_copy(source: str, target: str) -> None:

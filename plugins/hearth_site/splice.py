@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import html as html_module
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,13 @@ from hearth_issues.bodychecks import (
 )
 from hearth_issues.reading import reading
 from hearth_issues.source import read_issue, site_zone
-from hearth_search.pagefind import PARTS_LIST, IndexPart, part_key, replace_part
+from hearth_search.pagefind import (
+    PARTS_LIST,
+    IndexPart,
+    part_key,
+    part_lengths,
+    replace_part,
+)
 from hearth_search.records import PARTS_FOLDER, issue_record_from
 from hearth_site.bodyprints import EVERY_ISSUE
 from hearth_site.meta import site_path, under_site_path
@@ -146,18 +153,24 @@ def splice_edit(
     writes = _spliced_pages(output, record, name, facts, html)
     if writes is None:
         return None
-    feed = _spliced_feed(record, facts, html)
-    if feed is not None:
-        writes.update({feed.path(kind): render(feed) for kind, render in RENDERERS.items()})
     search = _spliced_search(settings, record, facts, html)
     if search is None:
         return None
     parts, changed = search
     cache, language = _search_cache(settings), settings["DEFAULT_LANG"]
-    if not replace_part(output, list(parts), changed, cache, language):
+    others = [part for part in parts if part.name != changed.name]
+    lengths = part_lengths(others, cache)
+    if lengths is None:
         return None
-    for path, data in writes.items():
-        write_atomically(output / path, data)
+    # Pagefind indexes the part in its own process while this one makes the feeds.
+    with ThreadPoolExecutor(1) as pool:
+        indexed = pool.submit(replace_part, output, list(parts), changed, cache, language, lengths)
+        feed = _spliced_feed(record, facts, html)
+        if feed is not None:
+            writes.update({feed.path(kind): render(feed) for kind, render in RENDERERS.items()})
+        for path, data in writes.items():
+            write_atomically(output / path, data)
+        indexed.result()
     issues = {
         **record.issues,
         name: replace(facts, html_digest=html_digest(html), html_length=len(html)),
