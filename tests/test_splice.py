@@ -5,7 +5,6 @@ builds in full."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -24,10 +23,8 @@ def assert_same_site(warm: Path, cold: Path) -> None:
     """The same pages and search records, and the same list of the index's parts with
     the ranking each part is given (which follows its records' lengths)."""
     assert_same_pages(warm, cold)
-    parts = [
-        json.loads((output / "pagefind" / "parts.json").read_bytes()) for output in (warm, cold)
-    ]
-    assert parts[0] == parts[1]
+    listed = [(output / "pagefind" / "parts.json").read_bytes() for output in (warm, cold)]
+    assert listed[0] == listed[1]
 
 
 class PlainProject(Project):
