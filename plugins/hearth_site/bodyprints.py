@@ -105,6 +105,9 @@ class PagePrints:
     """A part of the build state: what this build's pages did with issues' text."""
 
     def __init__(self) -> None:
+        # Whether this build watches its pages: `invoke build`'s, which keeps a record for
+        # the next one to splice (hearth_site.lastbuild), not a publish's or a preview's.
+        self.wanted = False
         self.pages: dict[str, PageWatch] = {}  # by the path Pelican wrote, when touched
         self.stack: list[PageWatch] = []
         self._last: PageWatch | None = None
@@ -361,12 +364,12 @@ def watching_environment(env: Environment, prints: PagePrints, options: dict[str
 
 def watch_generator(generator: Any) -> None:
     """At ``generator_init``: the generator renders with a watching environment, when the
-    build keeps a cache for the next one and is not a live preview's."""
+    build wants its pages watched (``PagePrints.wanted``)."""
     settings = generator.settings
     options = dict(settings["JINJA_ENVIRONMENT"])
-    if settings.get("HEARTH_PREVIEW") or not settings.get("CACHE_PATH") or "finalize" in options:
-        return  # (an author's own finalize: no splice, a full build after every edit)
     prints = build_state(settings).part(PagePrints)
+    if not prints.wanted or "finalize" in options:
+        return  # (an author's own finalize: no splice, a full build after every edit)
     generator.env = watching_environment(generator.env, prints, options)
 
 

@@ -64,8 +64,11 @@ def build_unless_unchanged(settings: dict[str, Any]) -> bool:
 
         if spliced(settings, inputs):
             return True
+    from hearth_site.bodyprints import PagePrints
     from hearth_site.build import build
 
+    # Its pages are watched for the record the next build splices with.
+    state.part(PagePrints).wanted = inputs is not None
     started = site_now(settings)
     issues = build(settings, state)
     if inputs is not None and record_build(

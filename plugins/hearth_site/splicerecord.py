@@ -94,10 +94,8 @@ def collect_facts(generator: Any, writer: Any = None) -> None:
     """At ``article_writer_finalized``: every published issue is read, given its
     reading time, discussions and community, and written."""
     settings = generator.settings
-    if settings.get("HEARTH_PREVIEW") or not settings.get("CACHE_PATH"):
-        return
     state = settings.get("HEARTH_STATE")
-    if not isinstance(state, BuildState):
+    if not isinstance(state, BuildState) or not state.part(PagePrints).wanted:
         return
     content = Path(settings["PATH"])
     records = state.part(SearchCaches).issue_records
