@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import html as html_module
+import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -162,10 +163,12 @@ def splice_edit(
     lengths = part_lengths(others, cache)
     if lengths is None:
         return None
+    feed_made, feed = _spliced_feed(record, facts, html)
+    if not feed_made:
+        return None
     # Pagefind indexes the part in its own process while this one makes the feeds.
     with ThreadPoolExecutor(1) as pool:
         indexed = pool.submit(replace_part, output, list(parts), changed, cache, language, lengths)
-        feed = _spliced_feed(record, facts, html)
         if feed is not None:
             writes.update({feed.path(kind): render(feed) for kind, render in RENDERERS.items()})
         for path, data in writes.items():
@@ -250,7 +253,8 @@ def _spliced_pages(
             pieces += [text[at:start], html]
             at = start + length
         pieces.append(text[at:])
-        writes[page] = "".join(pieces).encode()
+        # As Pelican wrote it: in text mode, each "\n" the platform's line end.
+        writes[page] = "".join(pieces).replace("\n", os.linesep).encode()
     return writes
 
 
@@ -271,19 +275,24 @@ def _moved_prints(
     return moved
 
 
-def _spliced_feed(record: SpliceRecord, facts: IssueFacts, html: str) -> Any:
-    """The issues' feed with the issue's new HTML; None when the feed does not hold it."""
+def _spliced_feed(record: SpliceRecord, facts: IssueFacts, html: str) -> tuple[bool, Any]:
+    """Whether the feed can be made: and the issues' feed with the issue's new HTML, or
+    None when the feed does not hold the issue."""
     feed = record.feed
-    if feed is None or facts.record_from is None:
-        return None
-    entries = list(feed.entries)
+    if feed is None:
+        return True, None
+    if facts.record_from is None:
+        return False, None
     url = f"{feed.site_url}/{facts.record_from[1]}"  # the issue's address
+    entries = list(feed.entries)
     for index, entry in enumerate(entries):
-        if entry.url == url and url in record.feed_extras:
-            extra = record.feed_extras[entry.url]
-            entries[index] = replace(entry, content_html=feed_html(html + extra, entry.url))
-            return replace(feed, entries=tuple(entries))
-    return None
+        if entry.url == url:
+            if url not in record.feed_extras:
+                return False, None
+            extra = record.feed_extras[url]
+            entries[index] = replace(entry, content_html=feed_html(html + extra, url))
+            return True, replace(feed, entries=tuple(entries))
+    return True, None
 
 
 def _search_cache(settings: dict[str, Any]) -> Path:
