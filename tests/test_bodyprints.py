@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import filecmp
+import shutil
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from hearth_core.state import BuildState
 from hearth_issues.model import Issue
 from hearth_site.bodyprints import EVERY_ISSUE, PagePrints, watching_environment
 from hearth_site.build import build
+from hearth_site.lastbuild import build_unless_unchanged
 from tests.sites import ROOT, settings_for
 
 HTML = '<p>Hello <a href="https://example.org/">there</a> &amp; welcome.</p>\n<p>Two.</p>'
@@ -173,3 +175,17 @@ def _differences(compared: filecmp.dircmp) -> list[str]:
     for sub in compared.subdirs.values():
         found += _differences(sub)
     return found
+
+
+def test_templates_compiled_by_a_watched_build_run_in_any_other(tmp_path):
+    """`invoke build` watches, a direct build does not; both keep compiled templates in
+    the same cache, and each runs the other's."""
+    output = tmp_path / "output"
+    settings = settings_for(ROOT / "content", output)
+    assert build_unless_unchanged(settings) is True  # watched: compiles and keeps them
+    shutil.rmtree(output)
+    build(settings, BuildState())  # not watched: runs the templates the first compiled
+    assert (output / "issues" / "12" / "index.html").is_file()
+    shutil.rmtree(output)
+    assert build_unless_unchanged(settings) is True
+    assert (output / "issues" / "12" / "index.html").is_file()

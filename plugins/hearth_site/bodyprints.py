@@ -30,9 +30,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from jinja2 import Environment, Template
+from jinja2 import Environment, Template, pass_environment
 from markupsafe import Markup
 from pelican.contents import Content
+from pelican.generators import ArticlesGenerator
 
 from hearth_core.state import STATE_KEY, BuildState, build_state
 from hearth_issues.model import Issue
@@ -111,7 +112,8 @@ class PagePrints:
         self.pages: dict[str, PageWatch] = {}  # by the path Pelican wrote, when touched
         self.stack: list[PageWatch] = []
         self._last: PageWatch | None = None
-        self._elsewhere: set[str] = set()
+        # Issues whose text a template read outside a watched page's render.
+        self.elsewhere: set[str] = set()
 
     @property
     def current(self) -> PageWatch | None:
@@ -132,11 +134,11 @@ class PagePrints:
         """Issues whose text a render that is no page read or printed (a fragment that
         a page then shows as ready HTML): their text may be anywhere."""
         self._leave_last()
-        return set(self._elsewhere)
+        return set(self.elsewhere)
 
     def _leave_last(self) -> None:
         if self._last is not None:
-            self._elsewhere |= self._last.touched()
+            self.elsewhere |= self._last.touched()
             self._last = None
 
 
@@ -271,16 +273,66 @@ class WatchedTemplate(Template):
         return "".join(chunks)
 
 
-class WatchingEnvironment(Environment):
-    """Pelican's environment for a generator, watching what its pages do with issues' text."""
+# What a template can reach an issue's text through.
+_GUARDED = (Content, Issue, BuildState)
+
+
+@pass_environment
+def print_finalize(environment: Environment, value: Any) -> Any:
+    """Every build's Jinja ``finalize`` (hearth_site.build): each printed value, to a
+    watching environment's watch; as it is, to any other. One function for every
+    environment, so that a template compiled by one (kept in cache/hearth-templates.pickle)
+    runs in any other: a template compiled with a ``finalize`` calls it."""
+    watch_print = getattr(environment, "watch_print", None)
+    return value if watch_print is None else watch_print(value)
+
+
+def _text_read(obj: Any, name: Any) -> str | None:
+    """The issue whose text reading ``name`` of ``obj`` may read, if any; every issue's
+    (EVERY_ISSUE) for the build's state."""
+    if isinstance(obj, BuildState):
+        return EVERY_ISSUE
+    if isinstance(obj, Issue):
+        return str(obj.source) if name == "body" else None
+    issue = issue_of(obj)
+    if issue is not None and (name == "content" or name not in SEEN_ATTRIBUTES):
+        return str(issue.source)
+    return None
+
+
+class GuardedEnvironment(Environment):
+    """Every generator's environment in a watched build: an issue's text that a template
+    reads is noted as read elsewhere, and that issue is never spliced. Costs a type test
+    per attribute read: the link and discussion pages read millions of them."""
+
+    def __init__(self, prints: PagePrints, **options: Any) -> None:
+        super().__init__(**{**options, "finalize": print_finalize})
+        self.prints = prints
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, _GUARDED):
+            self._guard(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, _GUARDED):
+            self._guard(obj, argument)
+        return super().getitem(obj, argument)
+
+    def _guard(self, obj: Any, name: Any) -> None:
+        key = _text_read(obj, name)
+        if key is not None:
+            self.prints.elsewhere.add(key)
+
+
+class WatchingEnvironment(GuardedEnvironment):
+    """The issues' generator's environment (their pages, the home page, the archive):
+    what each page does with issues' text, as the module's docstring says."""
 
     template_class = WatchedTemplate
 
-    def __init__(self, prints: PagePrints, **options: Any) -> None:
-        super().__init__(finalize=self._finalize, **options)
-        self.prints = prints
-
-    def _finalize(self, value: Any) -> Any:
+    def watch_print(self, value: Any) -> Any:
+        """A value a template prints (``print_finalize``)."""
         watch = self.prints.current if hasattr(self, "prints") else None
         if watch is None:
             return _real(value)
@@ -295,33 +347,31 @@ class WatchingEnvironment(Environment):
             return value.printed()
         return value
 
-    def _seen(self, obj: Any, name: Any) -> Any:
-        watch = self.prints.current
-        if watch is None:
-            return None
-        watch.events += 1
-        if isinstance(obj, BuildState):
-            watch.other.add(EVERY_ISSUE)
-            return None
-        if isinstance(obj, Issue) and name == "body":
-            watch.other.add(str(obj.source))
-            return None
-        issue = issue_of(obj)
-        if issue is None:
-            return None
-        if name == "content":
-            return BodyText(obj.content, str(issue.source), self.prints)
-        if name not in SEEN_ATTRIBUTES:
-            watch.other.add(str(issue.source))
-        return None
-
     def getattr(self, obj: Any, attribute: str) -> Any:
         body = self._seen(obj, attribute)
-        return body if body is not None else super().getattr(obj, attribute)
+        return body if body is not None else Environment.getattr(self, obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         body = self._seen(obj, argument)
-        return body if body is not None else super().getitem(obj, argument)
+        return body if body is not None else Environment.getitem(self, obj, argument)
+
+    def _seen(self, obj: Any, name: Any) -> BodyText | None:
+        watch = self.prints.current
+        if watch is None:  # not a page's render
+            if isinstance(obj, _GUARDED):
+                self._guard(obj, name)
+            return None
+        watch.events += 1
+        if not isinstance(obj, _GUARDED):
+            return None
+        issue = issue_of(obj)
+        if issue is not None and name == "content":
+            html: str = Environment.getattr(self, obj, "content")
+            return BodyText(html, str(issue.source), self.prints)
+        key = _text_read(obj, name)
+        if key is not None:
+            watch.other.add(key)
+        return None
 
 
 def _watched(
@@ -362,15 +412,33 @@ def watching_environment(env: Environment, prints: PagePrints, options: dict[str
     return watching
 
 
+def guarded_environment(env: Environment, prints: PagePrints, options: dict[str, Any]) -> Any:
+    """A GuardedEnvironment like ``env`` (made by Pelican with ``options``)."""
+    guarded = GuardedEnvironment(prints, loader=env.loader, **options)
+    guarded.filters.update(env.filters)
+    guarded.tests.update(env.tests)
+    guarded.globals.update(env.globals)
+    return guarded
+
+
 def watch_generator(generator: Any) -> None:
-    """At ``generator_init``: the generator renders with a watching environment, when the
-    build wants its pages watched (``PagePrints.wanted``)."""
+    """At ``generator_init``, when the build wants its pages watched (``PagePrints.wanted``):
+    the issues' generator renders with a watching environment, every other with a guarded
+    one. Filters, tests or globals of the author's own, or a ``finalize``, may read an
+    issue's text unseen: then no issue is spliced."""
     settings = generator.settings
-    options = dict(settings["JINJA_ENVIRONMENT"])
     prints = build_state(settings).part(PagePrints)
-    if not prints.wanted or "finalize" in options:
-        return  # (an author's own finalize: no splice, a full build after every edit)
-    generator.env = watching_environment(generator.env, prints, options)
+    if not prints.wanted:
+        return
+    options = dict(settings["JINJA_ENVIRONMENT"])
+    own = ("JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS")
+    if options.get("finalize", print_finalize) is not print_finalize or any(
+        settings.get(name) for name in own
+    ):
+        prints.elsewhere.add(EVERY_ISSUE)
+        return
+    make = watching_environment if isinstance(generator, ArticlesGenerator) else guarded_environment
+    generator.env = make(generator.env, prints, options)
 
 
 def page_written(path: str, context: Any = None) -> None:

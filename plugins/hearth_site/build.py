@@ -39,6 +39,7 @@ from hearth_members.caches import MemberCaches
 from hearth_members.render import start_notes
 from hearth_members.site import record_published
 from hearth_site import produced
+from hearth_site.bodyprints import print_finalize
 from hearth_site.check import leave_out_drafts, load_site_content, warn_of_drafts
 from hearth_site.pelicanlog import logged_problems, pelican_log
 
@@ -149,7 +150,8 @@ def _build(settings: dict[str, Any]) -> list[Issue]:
     # The theme marks the HTML the build made as safe and escapes the rest by default:
     # without autoescape, a member's name would be markup wherever a template forgot |e.
     compiled = state.part(CompiledTemplates)
-    jinja = {"bytecode_cache": compiled, **jinja, "autoescape": True}
+    # One finalize for every build's templates, watched or not (hearth_site.bodyprints).
+    jinja = {"bytecode_cache": compiled, "finalize": print_finalize, **jinja, "autoescape": True}
     settings = {**settings, "JINJA_ENVIRONMENT": jinja}
     with worker_pool() as pool:
         # Markdown is most of a build's work: the workers convert the bodies while
