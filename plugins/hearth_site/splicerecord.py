@@ -92,20 +92,24 @@ def relative_key(key: str, content: Path) -> str:
 
 def collect_facts(generator: Any, writer: Any = None) -> None:
     """At ``article_writer_finalized``: every published issue is read, given its
-    reading time, discussions and community, and written."""
+    reading time, discussions and community, and written. Only the issues of the search
+    index's part kept with its records (``parts_kept``) can be spliced: their facts
+    alone are made (Pelican's summary of 700 issues was a second of a full build)."""
     settings = generator.settings
     state = settings.get("HEARTH_STATE")
     if not isinstance(state, BuildState) or not state.part(PagePrints).wanted:
         return
     content = Path(settings["PATH"])
-    records = state.part(SearchCaches).issue_records
+    search = state.part(SearchCaches)
+    part = spliced_part(search.planned)
+    spliceable = {record.url for record in part.records} if part is not None else set()
     facts = state.part(SpliceFacts).issues
     for article in generator.context.get("articles", ()):
         issue = issue_of(article)
-        if issue is None or article.is_draft:
+        kept = search.issue_records.get(article.source_path)
+        if issue is None or article.is_draft or kept is None or kept[1].url not in spliceable:
             continue
         html = article.content
-        kept = records.get(article.source_path)
         facts[relative_key(str(issue.source), content)] = IssueFacts(
             header=(*issue.header(), issue.body_line),
             addresses=addresses_digest(issue),
@@ -115,7 +119,7 @@ def collect_facts(generator: Any, writer: Any = None) -> None:
             html_digest=html_digest(html),
             html_length=len(html),
             sources=sources(html),
-            record_from=tuple(kept[0][1:]) if kept is not None else None,
+            record_from=tuple(kept[0][1:]),
         )
 
 
@@ -147,17 +151,21 @@ def splice_record(
     )
 
 
+def spliced_part(parts: list[IndexPart]) -> IndexPart | None:
+    """The part kept with its records: the first that holds an issue (the newest's)."""
+    return next((part for part in parts if any(r.kind == "issue" for r in part.records)), None)
+
+
 def parts_kept(parts: list[IndexPart]) -> list[IndexPart]:
-    """The part that holds the newest issue with its records (without the pages Pagefind
-    read, made again when needed); the others by their keys alone."""
-    kept: list[IndexPart] = []
-    for part in parts:
-        if any(record.kind == "issue" for record in part.records) and not kept:
-            records = tuple(_without_page(record) for record in part.records)
-            kept.append(replace(part, records=records))
-        else:
-            kept.append(replace(part, records=()))
-    return kept
+    """``spliced_part`` with its records (without the pages Pagefind read, made again when
+    needed); the others by their names and keys alone."""
+    spliced = spliced_part(parts)
+    return [
+        replace(part, records=tuple(_without_page(r) for r in part.records))
+        if part is spliced
+        else replace(part, records=())
+        for part in parts
+    ]
 
 
 def _without_page(record: SearchRecord) -> SearchRecord:
