@@ -30,9 +30,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from jinja2 import Environment, Template, pass_environment
+from jinja2 import Environment, Template
 from markupsafe import Markup
-from pelican.contents import Content
+from pelican.contents import Article, Content
 from pelican.generators import ArticlesGenerator
 
 from hearth_core.state import STATE_KEY, BuildState, build_state
@@ -273,18 +273,10 @@ class WatchedTemplate(Template):
         return "".join(chunks)
 
 
-# What a template can reach an issue's text through.
-_GUARDED = (Content, Issue, BuildState)
-
-
-@pass_environment
-def print_finalize(environment: Environment, value: Any) -> Any:
-    """Every build's Jinja ``finalize`` (hearth_site.build): each printed value, to a
-    watching environment's watch; as it is, to any other. One function for every
-    environment, so that a template compiled by one (kept in cache/hearth-templates.pickle)
-    runs in any other: a template compiled with a ``finalize`` calls it."""
-    watch_print = getattr(environment, "watch_print", None)
-    return value if watch_print is None else watch_print(value)
+# The exact types a template can reach an issue's text through: a type's identity is the
+# cheapest test, and each of a million attribute reads in a build pays it. (Pelican makes
+# every issue an Article: collect_facts, hearth_site.splicerecord, checks that they are.)
+GUARDED_TYPES = frozenset({Article, Issue, BuildState})
 
 
 def _text_read(obj: Any, name: Any) -> str | None:
@@ -303,19 +295,23 @@ def _text_read(obj: Any, name: Any) -> str | None:
 class GuardedEnvironment(Environment):
     """Every generator's environment in a watched build: an issue's text that a template
     reads is noted as read elsewhere, and that issue is never spliced. Costs a type test
-    per attribute read: the link and discussion pages read millions of them."""
+    per attribute read: the link and discussion pages read a million of them."""
 
     def __init__(self, prints: PagePrints, **options: Any) -> None:
-        super().__init__(**{**options, "finalize": print_finalize})
+        super().__init__(**options)
         self.prints = prints
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if isinstance(obj, _GUARDED):
+        if type(obj) in GUARDED_TYPES:
             self._guard(obj, attribute)
-        return super().getattr(obj, attribute)
+        # Jinja's own first step, without a second call per read; the rest is Jinja's.
+        try:
+            return getattr(obj, attribute)
+        except AttributeError:
+            return Environment.getattr(self, obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        if isinstance(obj, _GUARDED):
+        if type(obj) in GUARDED_TYPES:
             self._guard(obj, argument)
         return super().getitem(obj, argument)
 
@@ -331,8 +327,11 @@ class WatchingEnvironment(GuardedEnvironment):
 
     template_class = WatchedTemplate
 
+    def __init__(self, prints: PagePrints, **options: Any) -> None:
+        super().__init__(prints, **{**options, "finalize": self.watch_print})
+
     def watch_print(self, value: Any) -> Any:
-        """A value a template prints (``print_finalize``)."""
+        """A value a template prints (Jinja's ``finalize``)."""
         watch = self.prints.current if hasattr(self, "prints") else None
         if watch is None:
             return _real(value)
@@ -358,11 +357,11 @@ class WatchingEnvironment(GuardedEnvironment):
     def _seen(self, obj: Any, name: Any) -> BodyText | None:
         watch = self.prints.current
         if watch is None:  # not a page's render
-            if isinstance(obj, _GUARDED):
+            if type(obj) in GUARDED_TYPES:
                 self._guard(obj, name)
             return None
         watch.events += 1
-        if not isinstance(obj, _GUARDED):
+        if type(obj) not in GUARDED_TYPES:
             return None
         issue = issue_of(obj)
         if issue is not None and name == "content":
@@ -432,9 +431,7 @@ def watch_generator(generator: Any) -> None:
         return
     options = dict(settings["JINJA_ENVIRONMENT"])
     own = ("JINJA_FILTERS", "JINJA_GLOBALS", "JINJA_TESTS")
-    if options.get("finalize", print_finalize) is not print_finalize or any(
-        settings.get(name) for name in own
-    ):
+    if "finalize" in options or any(settings.get(name) for name in own):
         prints.elsewhere.add(EVERY_ISSUE)
         return
     make = watching_environment if isinstance(generator, ArticlesGenerator) else guarded_environment

@@ -10,7 +10,7 @@ import gc
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BytecodeCache, TemplateError
+from jinja2 import BytecodeCache, Environment, TemplateError
 from jinja2.bccache import Bucket
 from pelican import Pelican, signals
 from pelican.contents import Content
@@ -39,7 +39,6 @@ from hearth_members.caches import MemberCaches
 from hearth_members.render import start_notes
 from hearth_members.site import record_published
 from hearth_site import produced
-from hearth_site.bodyprints import print_finalize
 from hearth_site.check import leave_out_drafts, load_site_content, warn_of_drafts
 from hearth_site.pelicanlog import logged_problems, pelican_log
 
@@ -81,6 +80,20 @@ class CompiledTemplates(BytecodeCache):
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
         self.changed = False
+
+    def get_bucket(
+        self, environment: Environment, name: str, filename: str | None, source: str
+    ) -> Bucket:
+        """Jinja's bucket, under a key that also says which ``finalize`` the environment
+        has: a template compiled with one calls it (hearth_site.bodyprints watches the
+        issues' pages with one), and one compiled without it prints without it."""
+        finalize = environment.finalize
+        kind = "" if finalize is None else f"+{getattr(finalize, '__qualname__', finalize)}"
+        bucket = Bucket(
+            environment, self.get_cache_key(name, filename) + kind, self.get_source_checksum(source)
+        )
+        self.load_bytecode(bucket)
+        return bucket
 
     def load_bytecode(self, bucket: Bucket) -> None:
         if bucket.key in self._code:
@@ -150,8 +163,7 @@ def _build(settings: dict[str, Any]) -> list[Issue]:
     # The theme marks the HTML the build made as safe and escapes the rest by default:
     # without autoescape, a member's name would be markup wherever a template forgot |e.
     compiled = state.part(CompiledTemplates)
-    # One finalize for every build's templates, watched or not (hearth_site.bodyprints).
-    jinja = {"bytecode_cache": compiled, "finalize": print_finalize, **jinja, "autoescape": True}
+    jinja = {"bytecode_cache": compiled, **jinja, "autoescape": True}
     settings = {**settings, "JINJA_ENVIRONMENT": jinja}
     with worker_pool() as pool:
         # Markdown is most of a build's work: the workers convert the bodies while

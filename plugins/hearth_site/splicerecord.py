@@ -21,7 +21,7 @@ from hearth_issues.model import Issue
 from hearth_members.duplicates import urls_in_markdown
 from hearth_search.pagefind import IndexPart
 from hearth_search.records import SearchCaches, SearchRecord
-from hearth_site.bodyprints import EVERY_ISSUE, PagePrints, issue_of
+from hearth_site.bodyprints import EVERY_ISSUE, GUARDED_TYPES, PagePrints, issue_of
 
 RECORD_NAME = "hearth-splice.pickle"
 
@@ -104,7 +104,10 @@ def collect_facts(generator: Any, writer: Any = None) -> None:
     part = spliced_part(search.planned)
     spliceable = {record.url for record in part.records} if part is not None else set()
     facts = state.part(SpliceFacts).issues
+    prints = state.part(PagePrints)
     for article in generator.context.get("articles", ()):
+        if type(article) not in GUARDED_TYPES:  # a read of its text would go unseen
+            prints.elsewhere.add(EVERY_ISSUE)
         issue = issue_of(article)
         kept = search.issue_records.get(article.source_path)
         if issue is None or article.is_draft or kept is None or kept[1].url not in spliceable:
