@@ -176,3 +176,23 @@ def test_spliced_or_built_the_site_is_what_a_cold_build_writes(tmp_path_factory,
         append(project, name, f"Edited: {word} and *{word}*.")
         output = project.warm_build()
         assert_same_site(output, project.cold_build())
+
+
+def test_an_issue_saved_again_while_it_is_spliced_is_built_again_next_time(
+    project, splices, monkeypatch
+):
+    real = hearth_site.splicing.splice_edit
+
+    def saved_meanwhile(*args: Any) -> Any:
+        done = real(*args)
+        append(project, PLAIN, "Saved while the splice ran.")
+        return done
+
+    monkeypatch.setattr(hearth_site.splicing, "splice_edit", saved_meanwhile)
+    append(project, PLAIN, "First save.")
+    project.warm_build()
+    monkeypatch.setattr(hearth_site.splicing, "splice_edit", real)
+    output = project.warm_build()
+    assert splices == [True, False]  # nothing recorded: the next build is a full one
+    assert "Saved while the splice ran." in (output / "issues/12/index.html").read_text()
+    assert_same_site(output, project.cold_build())

@@ -63,7 +63,12 @@ def _files(folder: Path) -> Iterator[tuple[str, bytes]]:
 
 def file_digests(folder: Path) -> dict[str, bytes]:
     """Each file under ``folder``, by its path inside it: a digest of its bytes."""
-    return {name: hashlib.blake2b(data, digest_size=16).digest() for name, data in _files(folder)}
+    return {name: bytes_digest(data) for name, data in _files(folder)}
+
+
+def bytes_digest(data: bytes) -> bytes:
+    """The digest ``file_digests`` gives a file of ``data``."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def digests_digest(digests: Mapping[str, bytes]) -> bytes:

@@ -124,6 +124,7 @@ class Splice:
     record: SpliceRecord
     written: frozenset[str]
     folders: tuple[str, ...]
+    edited: str  # the issue file, by its path in the content folder
 
 
 def splice_edit(
@@ -189,7 +190,7 @@ def splice_edit(
     )
     index = f"pagefind/{PARTS_LIST}"
     folders = (f"pagefind/{changed.name}", f"pagefind/{PARTS_FOLDER}")
-    return Splice(spliced, frozenset({*writes, index}), folders)
+    return Splice(spliced, frozenset({*writes, index}), folders, name)
 
 
 def _checked_or_rewritten(settings: dict[str, Any], body: str, html: str) -> bool:
