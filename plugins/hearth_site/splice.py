@@ -94,9 +94,7 @@ def load_record(settings: dict[str, Any], key: bytes) -> SpliceRecord | None:
     return found if isinstance(found, SpliceRecord) else None
 
 
-def edited_issue(
-    settings: dict[str, Any], record: SpliceRecord, files: dict[str, bytes]
-) -> str | None:
+def edited_issue(record: SpliceRecord, files: dict[str, bytes]) -> str | None:
     """The one issue file whose bytes changed, if that is the only change."""
     changed = [
         name
@@ -127,54 +125,31 @@ class Splice:
     edited: str  # the issue file, by its path in the content folder
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """Everything a splice writes, made before anything is written."""
+
+    pages: dict[str, bytes]  # by their paths in the output folder
+    feed: Any  # hearth_feeds.entries.Feed with the new HTML, or None: not in the feed
+    parts: tuple[IndexPart, ...]
+    changed: IndexPart
+    lengths: dict[str, tuple[int, int]]  # the other parts'
+
+
 def splice_edit(
     settings: dict[str, Any], record: SpliceRecord, files: dict[str, bytes], inputs: bytes
 ) -> Splice | None:
     """Write the outputs of the one edited issue into the output folder; what it did, or
     None (nothing written) when a full build is needed."""
-    name = edited_issue(settings, record, files)
+    name = edited_issue(record, files)
     if name is None or not only_hearths_plugins(settings):
         return None
     facts = record.issues[name]
-    content = Path(settings["PATH"])
-    try:
-        issue = read_issue(content / name, site_zone(settings))
-    except ContentError:
-        return None  # the full build says what is wrong
-    if (*issue.header(), issue.body_line) != facts.header:
+    html = _new_html(settings, name, facts)
+    plan = _plan(settings, record, facts, name, html) if html is not None else None
+    if html is None or plan is None:
         return None
-    if addresses_digest(issue) != facts.addresses:
-        return None
-    html = render_markdown(markdown_options(settings["MARKDOWN"]), issue.body)
-    html = under_site_path(html, site_path(settings))
-    if _checked_or_rewritten(settings, issue.body, html) or sources(html) != facts.sources:
-        return None
-    if not _made_alike(settings, issue, html, facts):
-        return None
-    output = Path(settings["OUTPUT_PATH"])
-    writes = _spliced_pages(output, record, name, facts, html)
-    if writes is None:
-        return None
-    search = _spliced_search(settings, record, facts, html)
-    if search is None:
-        return None
-    parts, changed = search
-    cache, language = _search_cache(settings), settings["DEFAULT_LANG"]
-    others = [part for part in parts if part.name != changed.name]
-    lengths = part_lengths(others, cache)
-    if lengths is None:
-        return None
-    feed_made, feed = _spliced_feed(record, facts, html)
-    if not feed_made:
-        return None
-    # Pagefind indexes the part in its own process while this one makes the feeds.
-    with ThreadPoolExecutor(1) as pool:
-        indexed = pool.submit(replace_part, output, list(parts), changed, cache, language, lengths)
-        if feed is not None:
-            writes.update({feed.path(kind): render(feed) for kind, render in RENDERERS.items()})
-        for path, data in writes.items():
-            write_atomically(output / path, data)
-        indexed.result()
+    written = _write(settings, plan)
     issues = {
         **record.issues,
         name: replace(facts, html_digest=html_digest(html), html_length=len(html)),
@@ -185,12 +160,68 @@ def splice_edit(
         files=files,
         issues=issues,
         pages=_moved_prints(record, name, len(html) - facts.html_length),
-        feed=feed if feed is not None else record.feed,
-        search_parts=tuple(parts_kept(list(parts))),
+        feed=plan.feed if plan.feed is not None else record.feed,
+        search_parts=tuple(parts_kept(list(plan.parts))),
     )
-    index = f"pagefind/{PARTS_LIST}"
-    folders = (f"pagefind/{changed.name}", f"pagefind/{PARTS_FOLDER}")
-    return Splice(spliced, frozenset({*writes, index}), folders, name)
+    folders = (f"pagefind/{plan.changed.name}", f"pagefind/{PARTS_FOLDER}")
+    return Splice(spliced, written, folders, name)
+
+
+def _new_html(settings: dict[str, Any], name: str, facts: IssueFacts) -> str | None:
+    """The edited issue's HTML, if only its printed text changed."""
+    try:
+        issue = read_issue(Path(settings["PATH"]) / name, site_zone(settings))
+    except ContentError:
+        return None  # the full build says what is wrong
+    if (*issue.header(), issue.body_line) != facts.header:
+        return None
+    if addresses_digest(issue) != facts.addresses:
+        return None
+    html = render_markdown(markdown_options(settings["MARKDOWN"]), issue.body)
+    html = under_site_path(html, site_path(settings))
+    if _checked_or_rewritten(settings, issue.body, html) or sources(html) != facts.sources:
+        return None
+    return html if _made_alike(settings, issue, html, facts) else None
+
+
+def _plan(
+    settings: dict[str, Any], record: SpliceRecord, facts: IssueFacts, name: str, html: str
+) -> _Plan | None:
+    output = Path(settings["OUTPUT_PATH"])
+    pages = _spliced_pages(output, record, name, facts, html)
+    search = _spliced_search(settings, record, facts, html)
+    if pages is None or search is None:
+        return None
+    parts, changed = search
+    others = [part for part in parts if part.name != changed.name]
+    lengths = part_lengths(others, _search_cache(settings))
+    feed_made, feed = _spliced_feed(record, facts, html)
+    if lengths is None or not feed_made:
+        return None
+    return _Plan(pages, feed, parts, changed, lengths)
+
+
+def _write(settings: dict[str, Any], plan: _Plan) -> frozenset[str]:
+    """Write the plan; the files written, but the search index's part."""
+    output, cache = Path(settings["OUTPUT_PATH"]), _search_cache(settings)
+    writes = dict(plan.pages)
+    # Pagefind indexes the part in its own process while this one makes the feeds.
+    with ThreadPoolExecutor(1) as pool:
+        indexed = pool.submit(
+            replace_part,
+            output,
+            list(plan.parts),
+            plan.changed,
+            cache,
+            settings["DEFAULT_LANG"],
+            plan.lengths,
+        )
+        if plan.feed is not None:
+            writes.update({plan.feed.path(kind): r(plan.feed) for kind, r in RENDERERS.items()})
+        for path, data in writes.items():
+            write_atomically(output / path, data)
+        indexed.result()
+    return frozenset({*writes, f"pagefind/{PARTS_LIST}"})
 
 
 def _checked_or_rewritten(settings: dict[str, Any], body: str, html: str) -> bool:
