@@ -196,3 +196,11 @@ def test_an_issue_saved_again_while_it_is_spliced_is_built_again_next_time(
     assert splices == [True, False]  # nothing recorded: the next build is a full one
     assert "Saved while the splice ran." in (output / "issues/12/index.html").read_text()
     assert_same_site(output, project.cold_build())
+
+
+def test_an_edit_to_a_draft_builds_in_full(project, splices):
+    """A draft has no page to splice into; the full build leaves it out as before."""
+    append(project, "0015-keep-a-changelog-for-yourself.md", "More notes for the draft.")
+    output = project.warm_build()
+    assert splices == [False]
+    assert_same_site(output, project.cold_build())
