@@ -4,8 +4,8 @@ printed the old one (``hearth_site.splice``), instead of running Pelican.
 
 Which pages show an issue's text is the theme's business, and an author edits the
 theme. So it is not declared: it is observed, per page, with Jinja's public hooks and
-no patch. Each generator's environment is replaced by a ``WatchingEnvironment``
-(Pelican's ``generator_init`` signal; ``generator.env`` is public) in which
+no patch (Pelican's ``generator_init`` signal; ``generator.env`` is public). The issues'
+generator (their pages, the home page, the archive) renders with a ``WatchingEnvironment``:
 
 - an issue's ``content`` is a ``BodyText``: printing it whole (``{{ issue.content|safe
   }}``) prints the real HTML and notes where, at the next piece of output, if nothing
@@ -17,10 +17,14 @@ no patch. Each generator's environment is replaced by a ``WatchingEnvironment``
 - every attribute of an issue that is not a header's (listed below), any method of it,
   the Markdown source of its model, and the build's own state count as such a read.
 
+Every other generator renders with a ``GuardedEnvironment``: any read of an issue's text
+there (as above) makes that issue one never spliced, at the cost of a type test per
+attribute read. So does a filter, test or global of the author's own, or a ``finalize``.
+
 Values that Hearth makes from an issue's text for templates (``reading``: minutes,
 contents, lede; ``elsewhere``: its links discussed elsewhere; Pelican's ``summary``) are
-printed as they are: the splice recomputes
-them from the new text and splices only if each is equal.
+printed as they are: the splice makes them again from the new text and splices only if
+each is equal.
 """
 
 from __future__ import annotations
