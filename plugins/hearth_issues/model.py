@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -25,7 +25,9 @@ class Issue:
     # None: the links members shared since the previous issue; (): no section;
     # otherwise exactly these member links, by URL.
     community: tuple[str, ...] | None
-    body: str
+    # Not in its repr: a template that prints the model, or the metadata holding it,
+    # prints its header (hearth_site.bodyprints notes any read of the text itself).
+    body: str = field(repr=False)
     source: Path
     body_line: int
 

@@ -289,7 +289,9 @@ def _text_read(obj: Any, name: Any) -> str | None:
     if isinstance(obj, BuildState):
         return EVERY_ISSUE
     if isinstance(obj, Issue):
-        return str(obj.source) if name == "body" else None
+        # Its text, or what may hold it (``__dict__``, ``__getattribute__``...).
+        reads = name == "body" or not isinstance(name, str) or name.startswith("_")
+        return str(obj.source) if reads else None
     issue = issue_of(obj)
     if issue is not None and (name == "content" or name not in SEEN_ATTRIBUTES):
         return str(issue.source)
@@ -393,7 +395,7 @@ def _watched(
         if safe and len(args) == 1 and isinstance(args[0], BodyText) and not kwargs:
             return args[0].marked_safe()
         for value in (*args, *kwargs.values()):
-            issue = issue_of(value)
+            issue = value if isinstance(value, Issue) else issue_of(value)
             if issue is not None and not looks:
                 watch.other.add(str(issue.source))
         return call(*(_real(a) for a in args), **{k: _real(v) for k, v in kwargs.items()})

@@ -41,8 +41,8 @@ from pelican.utils import (
     truncate_html_words,
 )
 
-from hearth_core.files import write_atomically
-from hearth_core.problems import ContentError
+from hearth_core.cachekey import bytes_digest
+from hearth_core.files import read_text_file, write_atomically
 from hearth_core.stored import load_stored, store
 from hearth_discussions.elsewhere.site import ElsewhereLabels, issue_elsewhere, load_elsewhere
 from hearth_feeds.fragments import feed_html
@@ -57,7 +57,7 @@ from hearth_issues.bodychecks import (
     other_hosts_loaded,
 )
 from hearth_issues.reading import reading
-from hearth_issues.source import read_issue, site_zone
+from hearth_issues.source import parse_issue, site_zone
 from hearth_search.pagefind import (
     PARTS_LIST,
     IndexPart,
@@ -142,10 +142,12 @@ def splice_edit(
     """Write the outputs of the one edited issue into the output folder; what it did, or
     None (nothing written) when a full build is needed."""
     name = edited_issue(record, files)
-    if name is None or not only_hearths_plugins(settings):
+    # Pelican writes pages in text mode: where a line ends in two characters, the
+    # rendered text's places are not the file's.
+    if name is None or not only_hearths_plugins(settings) or os.linesep != "\n":
         return None
     facts = record.issues[name]
-    html = _new_html(settings, name, facts)
+    html = _new_html(settings, name, files[name], facts)
     plan = _plan(settings, record, facts, name, html) if html is not None else None
     if html is None or plan is None:
         return None
@@ -167,12 +169,16 @@ def splice_edit(
     return Splice(spliced, written, folders, name)
 
 
-def _new_html(settings: dict[str, Any], name: str, facts: IssueFacts) -> str | None:
-    """The edited issue's HTML, if only its printed text changed."""
-    try:
-        issue = read_issue(Path(settings["PATH"]) / name, site_zone(settings))
-    except ContentError:
-        return None  # the full build says what is wrong
+def _new_html(settings: dict[str, Any], name: str, digest: bytes, facts: IssueFacts) -> str | None:
+    """The edited issue's HTML, if only its printed text changed: made from the very
+    bytes the build's inputs were digested from (``digest``), never from a later save."""
+    path = Path(settings["PATH"]) / name
+    text, problems = read_text_file(path)
+    if text is None or problems or bytes_digest(text.encode()) != digest:
+        return None  # the full build says what is wrong, or reads the file as it is now
+    issue, problems = parse_issue(path, text, site_zone(settings))
+    if issue is None or problems:
+        return None
     if (*issue.header(), issue.body_line) != facts.header:
         return None
     if addresses_digest(issue) != facts.addresses:
@@ -274,7 +280,10 @@ def _spliced_pages(
         if not places:
             continue
         try:
-            text = (output / page).read_text(encoding="utf-8")
+            # As Pelican wrote it, every character as rendered: a "\r" a page printed
+            # stays one (read in text mode, it became "\n").
+            with open(output / page, encoding="utf-8", newline="") as written:
+                text = written.read()
         except (OSError, UnicodeDecodeError):
             return None
         pieces, at = [], 0
@@ -285,8 +294,7 @@ def _spliced_pages(
             pieces += [text[at:start], html]
             at = start + length
         pieces.append(text[at:])
-        # As Pelican wrote it: in text mode, each "\n" the platform's line end.
-        writes[page] = "".join(pieces).replace("\n", os.linesep).encode()
+        writes[page] = "".join(pieces).encode()
     return writes
 
 

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from hearth_core.cachekey import bytes_digest
 from hearth_core.state import BuildState
 from hearth_site import produced
 from hearth_site.lastbuild import Inputs, Written, last_record, replace_record
@@ -36,23 +35,11 @@ def spliced(settings: dict[str, Any], inputs: Inputs) -> bool:
     done = splice_edit(settings, record, inputs.files, inputs.digest)
     if done is None:
         return False
-    if file_digests_of(Path(settings["PATH"]), done.edited) != inputs.files[done.edited]:
-        # Saved again while it was spliced: the pages may hold either text, so nothing is
-        # recorded and the next build is a full one (the output is not as recorded).
-        return True
     now = _written_now(Path(settings["OUTPUT_PATH"]), last.written, done)
     _record_produced(settings, now, done.written)
     replace_record(settings, last, inputs.digest, now)
     store_record(settings, inputs.key, done.record)
     return True
-
-
-def file_digests_of(content: Path, name: str) -> bytes | None:
-    """One content file's digest, as ``hearth_core.cachekey.file_digests`` makes it."""
-    try:
-        return bytes_digest((content / name).read_bytes())
-    except OSError:
-        return None
 
 
 def _written_now(output: Path, before: Written, done: Splice) -> Written:
