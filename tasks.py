@@ -265,19 +265,48 @@ def regenerate(c, drafts=False):
 
     Example: invoke regenerate --drafts
     """
-    from watchfiles import watch
-
     from hearth_core.state import BuildState
     from hearth_core.stored import store_pending
 
     state = BuildState()  # one for the preview's process: each save redoes what changed
     try:
         _build_reporting(drafts, state)
-        for _changes in watch("content", "theme", "plugins", CONFIG):
+        for _changes in _saves(_watched_files()):
             _build_reporting(drafts, state)
             gc.collect()  # while the author reads: see hearth_site.build
     finally:
         store_pending(state)
+
+
+WATCHED = ("content", "theme", "plugins", CONFIG)
+
+
+def _watched_files() -> dict[str, tuple[int, int]]:
+    """Each watched file's size and time of change."""
+    found = {}
+    for top in map(Path, WATCHED):
+        for path in [top] if top.is_file() else top.rglob("*"):
+            if "__pycache__" not in path.parts and path.is_file():
+                status = path.stat()
+                found[str(path)] = (status.st_size, status.st_mtime_ns)
+    return found
+
+
+def _saves(before: dict[str, tuple[int, int]]):
+    """Each batch of saves to the watched files from now on. A save made after ``before``
+    was taken but before the watcher started (it starts a moment after the preview says it
+    serves) counts too: it was missed, and a preview then showed the old text."""
+    from watchfiles import watch
+
+    started = False
+    for changes in watch(*WATCHED, yield_on_timeout=True, rust_timeout=200):
+        if changes:
+            started = True
+            yield changes
+        elif not started:  # the watcher has run a while: what changed before it?
+            started = True
+            if _watched_files() != before:
+                yield set()
 
 
 def _build_reporting(drafts: bool, state) -> bool:
@@ -345,8 +374,6 @@ def livereload(c, port=PORT, drafts=False):
 
     Example: invoke livereload --drafts
     """
-    from watchfiles import watch
-
     from hearth_core.state import BuildState
     from hearth_core.stored import store_pending
     from hearth_site.serve import Builds, live_preview_server
@@ -354,12 +381,13 @@ def livereload(c, port=PORT, drafts=False):
     number = arguments.port(port)
     state = BuildState()  # one for the preview's process: each save redoes what changed
     _build_reporting(drafts, state)
+    before = _watched_files()
     builds = Builds()
     server = _listening(lambda: live_preview_server(OUTPUT, builds, "localhost", number), number)
     threading.Thread(target=server.serve_forever, name="preview", daemon=True).start()
     print(f"Serving a live preview of {OUTPUT}/ at http://localhost:{number}/ (Ctrl-C to stop)")
     try:
-        for _changes in watch("content", "theme", "plugins", CONFIG):
+        for _changes in _saves(before):
             if _build_reporting(drafts, state):
                 builds.finished()
             gc.collect()  # while the author reads: see hearth_site.build

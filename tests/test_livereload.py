@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
@@ -107,3 +108,18 @@ def test_a_busy_port_is_named_with_what_to_do(project):
             assert result.returncode == 1
             assert f"Cannot listen on port {port}" in result.stderr
             assert "Traceback" not in result.stderr
+
+
+def test_a_save_made_as_the_preview_starts_serving_is_shown(livereload, project):
+    """The file watcher starts a moment after the preview says it serves: a save in that
+    moment was missed, and the preview showed the old text until the next save."""
+    url, _output = livereload
+    issue = next((project / "content/issues").glob("0003-*.md"))
+    issue.write_text(issue.read_text() + "\nSaved the moment the preview served.\n")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        page = urllib.request.urlopen(url + "/issues/3/", timeout=30).read().decode()
+        if "Saved the moment the preview served." in page:
+            return
+        time.sleep(0.2)
+    pytest.fail("the preview never showed a save made as it started serving")
