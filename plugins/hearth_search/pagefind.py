@@ -27,9 +27,10 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pagefind_bin
 
@@ -289,6 +290,12 @@ def _publish(parts: list[IndexPart], store: Path, folder: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
+
+
+def parts_cache(settings: Mapping[str, Any]) -> Path | None:
+    """Where the index's parts are kept from one build to the next, if anywhere."""
+    folder = settings.get("CACHE_PATH")
+    return Path(folder, "search-parts") if folder else None
 
 
 def part_lengths(parts: list[IndexPart], cache: Path) -> dict[str, tuple[int, int]] | None:

@@ -19,6 +19,7 @@ from hearth_search.pagefind import (
     SearchIndexJob,
     forget_pages,
     missing_parts,
+    parts_cache,
     plan_parts,
     scratch_site,
 )
@@ -157,8 +158,7 @@ class SearchGenerator(Generator):
 
     def cache(self) -> Path | None:
         """Where the index's parts are kept from one build to the next, if anywhere."""
-        folder = self.settings.get("CACHE_PATH")
-        return Path(folder, "search-parts") if folder else None
+        return parts_cache(self.settings)
 
     def generate_output(self, writer: Any) -> None:
         writer.write_file(

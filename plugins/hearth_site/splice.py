@@ -63,6 +63,7 @@ from hearth_search.pagefind import (
     IndexPart,
     part_key,
     part_lengths,
+    parts_cache,
     replace_part,
 )
 from hearth_search.records import PARTS_FOLDER, issue_record_from
@@ -122,7 +123,6 @@ class Splice:
     record: SpliceRecord
     written: frozenset[str]
     folders: tuple[str, ...]
-    edited: str  # the issue file, by its path in the content folder
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,7 @@ class _Plan:
     parts: tuple[IndexPart, ...]
     changed: IndexPart
     lengths: dict[str, tuple[int, int]]  # the other parts'
+    cache: Path  # where the parts are kept (hearth_search.pagefind.parts_cache)
 
 
 def splice_edit(
@@ -166,7 +167,7 @@ def splice_edit(
         search_parts=tuple(parts_kept(list(plan.parts))),
     )
     folders = (f"pagefind/{plan.changed.name}", f"pagefind/{PARTS_FOLDER}")
-    return Splice(spliced, written, folders, name)
+    return Splice(spliced, written, folders)
 
 
 def _new_html(settings: dict[str, Any], name: str, digest: bytes, facts: IssueFacts) -> str | None:
@@ -199,17 +200,18 @@ def _plan(
     if pages is None or search is None:
         return None
     parts, changed = search
+    cache = parts_cache(settings)
     others = [part for part in parts if part.name != changed.name]
-    lengths = part_lengths(others, _search_cache(settings))
+    lengths = part_lengths(others, cache) if cache is not None else None
     feed_made, feed = _spliced_feed(record, facts, html)
-    if lengths is None or not feed_made:
+    if cache is None or lengths is None or not feed_made:
         return None
-    return _Plan(pages, feed, parts, changed, lengths)
+    return _Plan(pages, feed, parts, changed, lengths, cache)
 
 
 def _write(settings: dict[str, Any], plan: _Plan) -> frozenset[str]:
     """Write the plan; the files written, but the search index's part."""
-    output, cache = Path(settings["OUTPUT_PATH"]), _search_cache(settings)
+    output, cache = Path(settings["OUTPUT_PATH"]), plan.cache
     writes = dict(plan.pages)
     # Pagefind indexes the part in its own process while this one makes the feeds.
     with ThreadPoolExecutor(1) as pool:
@@ -333,10 +335,6 @@ def _spliced_feed(record: SpliceRecord, facts: IssueFacts, html: str) -> tuple[b
             entries[index] = replace(entry, content_html=feed_html(html + extra, url))
             return True, replace(feed, entries=tuple(entries))
     return True, None
-
-
-def _search_cache(settings: dict[str, Any]) -> Path:
-    return Path(settings["CACHE_PATH"], "search-parts")
 
 
 def _spliced_search(
